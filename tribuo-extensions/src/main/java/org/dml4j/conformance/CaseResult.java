@@ -1,0 +1,29 @@
+package org.dml4j.conformance;
+
+/**
+ * The outcome of one conformance case.
+ *
+ * @param id         the case id (for miner files: the file's case id and the miner's position)
+ * @param passed     whether every check passed
+ * @param worstError the worst error relative to its tolerance (≤ 1 passes); NaN when nothing numeric was compared
+ * @param detail     what was compared, or why the case failed
+ */
+public record CaseResult(String id, boolean passed, double worstError, String detail) {
+
+    /**
+     * A failed case with no numeric comparison.
+     *
+     * @param id     the case id
+     * @param reason why it failed
+     * @return the result
+     */
+    public static CaseResult failure(String id, String reason) {
+        return new CaseResult(id, false, Double.NaN, reason);
+    }
+
+    /** @return one line: id, pass or fail, worst error and the detail */
+    public String toLine() {
+        return String.format("%s %s worst=%s %s", id, passed ? "PASS" : "FAIL",
+                Double.isNaN(worstError) ? "-" : String.format("%.3g", worstError), detail);
+    }
+}

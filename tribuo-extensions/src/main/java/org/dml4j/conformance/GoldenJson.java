@@ -1,0 +1,83 @@
+package org.dml4j.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reads the numeric fields of golden case files: floats may be the strings {@code "NaN"}, {@code "Infinity"} and
+ * {@code "-Infinity"}; matrices are arrays of rows.
+ */
+final class GoldenJson {
+
+    private GoldenJson() {
+    }
+
+    static double number(JsonNode node, String what) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            throw new CaseFormatException("missing number: " + what);
+        }
+        if (node.isTextual()) {
+            return switch (node.asText()) {
+                case "NaN" -> Double.NaN;
+                case "Infinity" -> Double.POSITIVE_INFINITY;
+                case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> throw new CaseFormatException(what + " is not a number: " + node.asText());
+            };
+        }
+        if (!node.isNumber()) {
+            throw new CaseFormatException(what + " is not a number: " + node);
+        }
+        return node.asDouble();
+    }
+
+    static int[] ints(JsonNode node, String what) {
+        if (node == null || !node.isArray()) {
+            throw new CaseFormatException("missing integer array: " + what);
+        }
+        int[] out = new int[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!node.get(i).canConvertToInt()) {
+                throw new CaseFormatException(what + "[" + i + "] is not an integer: " + node.get(i));
+            }
+            out[i] = node.get(i).asInt();
+        }
+        return out;
+    }
+
+    static double[][] matrix(JsonNode node, String what) {
+        if (node == null || !node.isArray()) {
+            throw new CaseFormatException("missing matrix: " + what);
+        }
+        double[][] out = new double[node.size()][];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode row = node.get(i);
+            if (!row.isArray() || (i > 0 && row.size() != out[0].length)) {
+                throw new CaseFormatException(what + " row " + i + " is not a row of " + out[0].length + " numbers");
+            }
+            out[i] = new double[row.size()];
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = number(row.get(j), what + "[" + i + "][" + j + "]");
+            }
+        }
+        return out;
+    }
+
+    static double[] flatten(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] out = new double[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * cols, cols);
+        }
+        return out;
+    }
+
+    static double[][] transpose(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[][] out = new double[cols][rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j][i] = rows[i][j];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,283 @@
+package org.dml4j.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.distance.CosineSimilarity;
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.DotProductSimilarity;
+import org.dml4j.distance.LpDistance;
+import org.dml4j.loss.ArcFaceLoss;
+import org.dml4j.loss.CircleLoss;
+import org.dml4j.loss.ContrastiveLoss;
+import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.LiftedStructureLoss;
+import org.dml4j.loss.MarginLoss;
+import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.MultiSimilarityLoss;
+import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.ProxyAnchorLoss;
+import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.SupConLoss;
+import org.dml4j.loss.TripletMarginLoss;
+import org.dml4j.mining.BatchHardMiner;
+import org.dml4j.mining.Miner;
+import org.dml4j.mining.MultiSimilarityMiner;
+import org.dml4j.mining.PairMarginMiner;
+import org.dml4j.mining.TripletMarginMiner;
+import org.dml4j.reduce.AvgNonZeroReducer;
+import org.dml4j.reduce.DivisorReducer;
+import org.dml4j.reduce.MeanReducer;
+import org.dml4j.reduce.PerAnchorReducer;
+import org.dml4j.reduce.Reducer;
+import org.dml4j.reduce.SumReducer;
+import org.dml4j.reduce.ThresholdReducer;
+
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Builds the DML4J distance, reducer, loss or miner that a PML configuration in a case file describes
+ * ({@code pml_class} and {@code params}). Parameters DML4J does not support (a learnable beta, a weight regularizer,
+ * sampled triplets per anchor) are rejected with a message naming them, never silently ignored.
+ */
+public final class PmlTranslator {
+
+    private PmlTranslator() {
+    }
+
+    /**
+     * The distance of a {@code distance} object.
+     *
+     * @param spec {@code {pml_class, normalize_embeddings, p, power}}
+     * @return the distance
+     */
+    public static Distance distance(JsonNode spec) {
+        String cls = text(spec, "pml_class");
+        boolean normalize = !spec.has("normalize_embeddings") || spec.get("normalize_embeddings").asBoolean();
+        int power = spec.has("power") ? spec.get("power").asInt() : 1;
+        switch (cls) {
+            case "LpDistance" -> {
+                if (spec.has("p") && spec.get("p").asDouble() != 2) {
+                    throw new CaseFormatException("LpDistance p=" + spec.get("p") + " is not supported (only p=2)");
+                }
+                return new LpDistance(normalize, power);
+            }
+            case "CosineSimilarity" -> {
+                requirePowerOne(cls, power);
+                return new CosineSimilarity();
+            }
+            case "DotProductSimilarity" -> {
+                requirePowerOne(cls, power);
+                return new DotProductSimilarity(normalize);
+            }
+            default -> throw new CaseFormatException("unsupported distance pml_class: " + cls);
+        }
+    }
+
+    private static void requirePowerOne(String cls, int power) {
+        if (power != 1) {
+            throw new CaseFormatException(cls + " with power=" + power + " is not supported");
+        }
+    }
+
+    /**
+     * The reducer of a {@code reducer} object; {@code MultipleReducers} must use one reducer for every sub-loss.
+     *
+     * @param spec {@code {pml_class, [sub_loss_reducers], [low, high]}}
+     * @return the reducer
+     */
+    public static Reducer reducer(JsonNode spec) {
+        String cls = text(spec, "pml_class");
+        if (cls.equals("MultipleReducers")) {
+            Set<String> subs = new HashSet<>();
+            spec.path("sub_loss_reducers").elements().forEachRemaining(n -> subs.add(n.asText()));
+            if (subs.size() != 1) {
+                throw new CaseFormatException("MultipleReducers with different sub-loss reducers " + subs
+                        + " is not supported");
+            }
+            return simpleReducer(subs.iterator().next(), spec);
+        }
+        return simpleReducer(cls, spec);
+    }
+
+    private static Reducer simpleReducer(String cls, JsonNode spec) {
+        return switch (cls) {
+            case "MeanReducer" -> new MeanReducer();
+            case "AvgNonZeroReducer" -> new AvgNonZeroReducer();
+            case "DivisorReducer" -> new DivisorReducer();
+            case "SumReducer" -> new SumReducer();
+            case "PerAnchorReducer" -> new PerAnchorReducer();
+            case "ThresholdReducer" -> new ThresholdReducer(
+                    spec.hasNonNull("low") ? spec.get("low").asDouble() : Double.NEGATIVE_INFINITY,
+                    spec.hasNonNull("high") ? spec.get("high").asDouble() : Double.POSITIVE_INFINITY);
+            default -> throw new CaseFormatException("unsupported reducer pml_class: " + cls);
+        };
+    }
+
+    /**
+     * The loss of a {@code loss} object.
+     *
+     * @param spec {@code {pml_class, params, distance, reducer}}
+     * @return the loss (class vectors of proxy and softmax losses still to be set)
+     */
+    public static MetricLoss loss(JsonNode spec) {
+        String cls = text(spec, "pml_class");
+        Params p = new Params(cls, spec.path("params"));
+        Distance d = distance(spec.path("distance"));
+        Reducer r = reducer(spec.path("reducer"));
+        MetricLoss loss = switch (cls) {
+            case "ContrastiveLoss" -> new ContrastiveLoss(p.num("pos_margin", 0), p.num("neg_margin", 1), d, r);
+            case "TripletMarginLoss" -> {
+                p.require("triplets_per_anchor", "all");
+                yield new TripletMarginLoss(p.num("margin", 0.05), d, r)
+                        .withOptions(p.bool("swap", false), p.bool("smooth_loss", false));
+            }
+            case "MarginLoss" -> {
+                p.require("triplets_per_anchor", "all");
+                p.require("learn_beta", "false");
+                if (p.num("nu", 0) != 0) {
+                    throw new CaseFormatException("MarginLoss with nu != 0 (beta regularization) is not supported");
+                }
+                p.ignoreNull("num_classes");
+                yield new MarginLoss(p.num("margin", 0.2), p.num("beta", 1.2), d, r);
+            }
+            case "LiftedStructureLoss" -> new LiftedStructureLoss(p.num("neg_margin", 1), p.num("pos_margin", 0), d, r);
+            case "MultiSimilarityLoss" -> new MultiSimilarityLoss(p.num("alpha", 2), p.num("beta", 50),
+                    p.num("base", 0.5), d, r);
+            case "NTXentLoss" -> new NTXentLoss(p.num("temperature", 0.07), d, r);
+            case "SupConLoss" -> new SupConLoss(p.num("temperature", 0.1), d, r);
+            case "CircleLoss" -> new CircleLoss(p.num("m", 0.4), p.num("gamma", 80), d, r);
+            case "NCALoss" -> new NCALoss(p.num("softmax_scale", 1), d, r);
+            case "ProxyNCALoss" -> {
+                p.ignoreNull("weight_regularizer");
+                yield new ProxyNCALoss(p.integer("num_classes"), p.integer("embedding_size"),
+                        p.num("softmax_scale", 1), d, r);
+            }
+            case "ProxyAnchorLoss" -> {
+                p.ignoreNull("weight_regularizer");
+                yield new ProxyAnchorLoss(p.integer("num_classes"), p.integer("embedding_size"),
+                        p.num("margin", 0.1), p.num("alpha", 32), d, r);
+            }
+            case "ArcFaceLoss" -> {
+                p.ignoreNull("weight_regularizer");
+                p.ignore("margin_radians");
+                double degrees = p.has("margin_degrees") ? p.num("margin_degrees", 28.6) : p.num("margin", 28.6);
+                yield new ArcFaceLoss(p.integer("num_classes"), p.integer("embedding_size"), degrees,
+                        p.num("scale", 64));
+            }
+            case "CosFaceLoss" -> {
+                p.ignoreNull("weight_regularizer");
+                yield new CosFaceLoss(p.integer("num_classes"), p.integer("embedding_size"), p.num("margin", 0.35),
+                        p.num("scale", 64));
+            }
+            default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
+        };
+        p.checkAllUsed();
+        return loss;
+    }
+
+    /**
+     * The miner of a {@code miner} object.
+     *
+     * @param spec {@code {pml_class, params, distance}}
+     * @return the miner
+     */
+    public static Miner miner(JsonNode spec) {
+        String cls = text(spec, "pml_class");
+        Params p = new Params(cls, spec.path("params"));
+        Distance d = distance(spec.path("distance"));
+        Miner miner = switch (cls) {
+            case "TripletMarginMiner" -> new TripletMarginMiner(p.num("margin", 0.2),
+                    TripletMarginMiner.Type.valueOf(p.text("type_of_triplets", "all").toUpperCase(Locale.ROOT)), d);
+            case "BatchHardMiner" -> {
+                p.require("pos_strategy", "hard");
+                p.require("neg_strategy", "hard");
+                p.ignoreNull("allowed_pos_range");
+                p.ignoreNull("allowed_neg_range");
+                yield new BatchHardMiner(d);
+            }
+            case "MultiSimilarityMiner" -> new MultiSimilarityMiner(p.num("epsilon", 0.1), d);
+            case "PairMarginMiner" -> new PairMarginMiner(p.num("pos_margin", 0.2), p.num("neg_margin", 0.8), d);
+            default -> throw new CaseFormatException("unsupported miner pml_class: " + cls);
+        };
+        p.checkAllUsed();
+        return miner;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new CaseFormatException("missing text field '" + field + "' in " + node);
+        }
+        return value.asText();
+    }
+
+    /** The params object of one PML class, tracking which parameters were understood. */
+    private static final class Params {
+        private final String cls;
+        private final JsonNode node;
+        private final Set<String> used = new HashSet<>();
+
+        Params(String cls, JsonNode node) {
+            this.cls = cls;
+            this.node = node;
+        }
+
+        boolean has(String name) {
+            return node.has(name);
+        }
+
+        double num(String name, double fallback) {
+            used.add(name);
+            return node.hasNonNull(name) ? GoldenJson.number(node.get(name), cls + "." + name) : fallback;
+        }
+
+        int integer(String name) {
+            used.add(name);
+            if (!node.hasNonNull(name)) {
+                throw new CaseFormatException(cls + " needs the parameter " + name);
+            }
+            return node.get(name).asInt();
+        }
+
+        boolean bool(String name, boolean fallback) {
+            used.add(name);
+            return node.hasNonNull(name) ? node.get(name).asBoolean() : fallback;
+        }
+
+        String text(String name, String fallback) {
+            used.add(name);
+            return node.hasNonNull(name) ? node.get(name).asText() : fallback;
+        }
+
+        void require(String name, String expected) {
+            used.add(name);
+            if (node.has(name) && !node.get(name).asText().equals(expected)) {
+                throw new CaseFormatException(cls + " with " + name + "=" + node.get(name).asText()
+                        + " is not supported (only " + expected + ")");
+            }
+        }
+
+        void ignoreNull(String name) {
+            used.add(name);
+            if (node.hasNonNull(name)) {
+                throw new CaseFormatException(cls + " with " + name + "=" + node.get(name) + " is not supported");
+            }
+        }
+
+        void ignore(String name) {
+            used.add(name);
+        }
+
+        void checkAllUsed() {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!used.contains(name)) {
+                    throw new CaseFormatException(cls + " parameter '" + name + "' is not supported by DML4J");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.dml4j.loss;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import org.dml4j.distance.Distance;
+import org.dml4j.reduce.LossTerms;
+import org.dml4j.reduce.Reducer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What every loss has: a distance, a reducer, input checks and provenance. Subclasses set the PML defaults for
+ * both in their constructors.
+ */
+abstract class AbstractMetricLoss implements MetricLoss {
+
+    @Config(description = "The distance or similarity the loss is computed on.")
+    protected Distance distance;
+
+    @Config(description = "The reducer that turns the loss terms into one value.")
+    protected Reducer reducer;
+
+    /**
+     * @param distance the default distance
+     * @param reducer  the default reducer
+     */
+    protected AbstractMetricLoss(Distance distance, Reducer reducer) {
+        this.distance = distance;
+        this.reducer = reducer;
+    }
+
+    /** @return the distance */
+    public Distance distance() {
+        return distance;
+    }
+
+    /** @return the reducer */
+    public Reducer reducer() {
+        return reducer;
+    }
+
+    /**
+     * Reduces terms with the configured reducer.
+     *
+     * @param terms   the terms
+     * @param weights output: the weight of each term in the value
+     * @return the reduced value
+     */
+    protected double reduce(LossTerms terms, double[] weights) {
+        return reducer.reduce(terms, weights);
+    }
+
+    /**
+     * Rejects a batch whose labels do not fit its embeddings.
+     *
+     * @param embeddings the batch
+     * @param labels     its labels
+     */
+    protected static void checkBatch(INDArray embeddings, int[] labels) {
+        if (embeddings.rank() != 2) {
+            throw new IllegalArgumentException("embeddings must be a matrix (one row per example), found rank "
+                    + embeddings.rank());
+        }
+        if (embeddings.rows() != labels.length) {
+            throw new IllegalArgumentException("the batch has " + embeddings.rows() + " embeddings but "
+                    + labels.length + " labels");
+        }
+        for (int label : labels) {
+            if (label < 0) {
+                throw new IllegalArgumentException("labels must be non-negative, found " + label);
+            }
+        }
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "MetricLoss");
+    }
+}

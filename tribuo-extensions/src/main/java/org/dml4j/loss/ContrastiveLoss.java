@@ -1,0 +1,84 @@
+package org.dml4j.loss;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.LpDistance;
+import org.dml4j.distance.PairwiseMatrix;
+import org.dml4j.mining.IndexTuples;
+import org.dml4j.mining.PairTuples;
+import org.dml4j.reduce.AvgNonZeroReducer;
+import org.dml4j.reduce.LossTerms;
+import org.dml4j.reduce.Reducer;
+
+/**
+ * The contrastive loss (Hadsell et al. 2006), PML's {@code ContrastiveLoss}: positive pairs are pulled within
+ * {@code posMargin}, negative pairs pushed beyond {@code negMargin}:
+ * {@code relu(D_ap - posMargin)} and {@code relu(negMargin - D_an)} (mirrored for a similarity). Each part is reduced
+ * on its own (average of the non-zero terms by default) and the two are added.
+ */
+public final class ContrastiveLoss extends TupleLoss {
+
+    @Config(description = "Positive pairs closer than this contribute nothing (PML default 0).")
+    private double posMargin = 0;
+
+    @Config(description = "Negative pairs further than this contribute nothing (PML default 1).")
+    private double negMargin = 1;
+
+    /** Creates the loss with PML's defaults: margins 0 and 1, Euclidean distance on normalized embeddings. */
+    public ContrastiveLoss() {
+        super(new LpDistance(), new AvgNonZeroReducer());
+    }
+
+    /**
+     * Creates the loss.
+     *
+     * @param posMargin the positive margin
+     * @param negMargin the negative margin
+     * @param distance  the distance
+     * @param reducer   the reducer of each part
+     */
+    public ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
+        super(distance, reducer);
+        this.posMargin = posMargin;
+        this.negMargin = negMargin;
+    }
+
+    @Override
+    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
+        PairTuples pairs = PairTuples.from(tuples, labels);
+        if (pairs.isDegenerate()) {
+            return 0;
+        }
+        int size = labels.length;
+        double sign = distance.marginSign();
+        double[] pos = new double[pairs.numPositive()];
+        for (int k = 0; k < pos.length; k++) {
+            pos[k] = LossMath.relu(distance.margin(m.get(pairs.posAnchors()[k], pairs.positives()[k]), posMargin));
+        }
+        double[] neg = new double[pairs.numNegative()];
+        for (int k = 0; k < neg.length; k++) {
+            neg[k] = LossMath.relu(distance.margin(negMargin, m.get(pairs.negAnchors()[k], pairs.negatives()[k])));
+        }
+        double[] posWeights = new double[pos.length];
+        double[] negWeights = new double[neg.length];
+        double value = reduce(LossTerms.of(pos, pairs.posAnchors(), size), posWeights)
+                + reduce(LossTerms.of(neg, pairs.negAnchors(), size), negWeights);
+        for (int k = 0; k < pos.length; k++) {
+            if (pos[k] > 0) {
+                gradient[pairs.posAnchors()[k] * size + pairs.positives()[k]] += posWeights[k] * sign;
+            }
+        }
+        for (int k = 0; k < neg.length; k++) {
+            if (neg[k] > 0) {
+                gradient[pairs.negAnchors()[k] * size + pairs.negatives()[k]] -= negWeights[k] * sign;
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "ContrastiveLoss(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance=" + distance
+                + ", reducer=" + reducer + ")";
+    }
+}

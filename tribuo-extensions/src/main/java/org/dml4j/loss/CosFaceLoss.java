@@ -1,0 +1,59 @@
+package org.dml4j.loss;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+
+/**
+ * CosFace (Wang et al. 2018, "large margin cosine loss"), PML's {@code CosFaceLoss}: the target logit is
+ * {@code cos(theta) - m}, every logit scaled by {@code s}.
+ */
+public final class CosFaceLoss extends LargeMarginSoftmaxLoss {
+
+    @Config(description = "The additive cosine margin (PML default 0.35).")
+    private double margin = 0.35;
+
+    private CosFaceLoss() {
+        // For OLCUT.
+    }
+
+    /**
+     * Creates the loss with PML's defaults (margin 0.35, scale 64).
+     *
+     * @param numClasses    the number of classes
+     * @param embeddingSize the embedding dimension
+     */
+    public CosFaceLoss(int numClasses, int embeddingSize) {
+        this(numClasses, embeddingSize, 0.35, 64);
+    }
+
+    /**
+     * Creates the loss.
+     *
+     * @param numClasses    the number of classes
+     * @param embeddingSize the embedding dimension
+     * @param margin        the cosine margin
+     * @param scale         the logit scale
+     */
+    public CosFaceLoss(int numClasses, int embeddingSize, double margin, double scale) {
+        this.numClasses = numClasses;
+        this.embeddingSize = embeddingSize;
+        this.margin = margin;
+        this.scale = scale;
+        postConfig();
+    }
+
+    @Override
+    protected double targetLogit(double cosine) {
+        return cosine - margin;
+    }
+
+    @Override
+    protected double targetLogitGradient(double cosine) {
+        return 1;
+    }
+
+    @Override
+    public String toString() {
+        return "CosFaceLoss(numClasses=" + numClasses + ", embeddingSize=" + embeddingSize + ", margin=" + margin
+                + ", scale=" + scale + ")";
+    }
+}

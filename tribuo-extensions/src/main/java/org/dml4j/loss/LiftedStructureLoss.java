@@ -1,0 +1,93 @@
+package org.dml4j.loss;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.LpDistance;
+import org.dml4j.distance.PairwiseMatrix;
+import org.dml4j.mining.IndexTuples;
+import org.dml4j.mining.PairTuples;
+import org.dml4j.reduce.LossTerms;
+import org.dml4j.reduce.MeanReducer;
+import org.dml4j.reduce.Reducer;
+
+/**
+ * The lifted structured loss (Oh Song et al. 2016), PML's {@code LiftedStructureLoss}: per positive pair
+ * {@code (a, p)}, {@code relu(log Σ exp(negMargin - D_in) + D_ap - posMargin)² / 2} over the negative pairs
+ * {@code (i, n)} anchored at {@code a} or {@code p} (mirrored for a similarity); mean over positive pairs.
+ */
+public final class LiftedStructureLoss extends TupleLoss {
+
+    @Config(description = "The negative margin (PML default 1).")
+    private double negMargin = 1;
+
+    @Config(description = "The positive margin (PML default 0).")
+    private double posMargin = 0;
+
+    /** Creates the loss with PML's defaults. */
+    public LiftedStructureLoss() {
+        super(new LpDistance(), new MeanReducer());
+    }
+
+    /**
+     * Creates the loss.
+     *
+     * @param negMargin the negative margin
+     * @param posMargin the positive margin
+     * @param distance  the distance
+     * @param reducer   the reducer over positive pairs
+     */
+    public LiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
+        super(distance, reducer);
+        this.negMargin = negMargin;
+        this.posMargin = posMargin;
+    }
+
+    @Override
+    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
+        PairTuples pairs = PairTuples.from(tuples, labels);
+        if (pairs.isDegenerate() || pairs.numPositive() == 0 || pairs.numNegative() == 0) {
+            return 0;
+        }
+        int size = labels.length;
+        int[][] negativesByAnchor = PairGroups.byAnchor(pairs.negAnchors(), size);
+        int count = pairs.numPositive();
+        double[] z = new double[count];
+        double[] terms = new double[count];
+        double[][] softmaxes = new double[count][];
+        int[][] members = new int[count][];
+        for (int k = 0; k < count; k++) {
+            int a = pairs.posAnchors()[k];
+            int p = pairs.positives()[k];
+            members[k] = PairGroups.concat(negativesByAnchor[a], negativesByAnchor[p]);
+            double[] v = new double[members[k].length];
+            for (int j = 0; j < v.length; j++) {
+                int pair = members[k][j];
+                v[j] = distance.margin(negMargin, m.get(pairs.negAnchors()[pair], pairs.negatives()[pair]));
+            }
+            softmaxes[k] = new double[v.length];
+            z[k] = LossMath.logSumExp(v, v.length, false, softmaxes[k]) + distance.margin(m.get(a, p), posMargin);
+            terms[k] = LossMath.relu(z[k]) * LossMath.relu(z[k]) / 2;
+        }
+        double[] weights = new double[count];
+        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), size), weights);
+        double sign = distance.marginSign();
+        for (int k = 0; k < count; k++) {
+            double dz = weights[k] * LossMath.relu(z[k]);
+            if (dz == 0) {
+                continue;
+            }
+            gradient[pairs.posAnchors()[k] * size + pairs.positives()[k]] += dz * sign;
+            for (int j = 0; j < members[k].length; j++) {
+                int pair = members[k][j];
+                gradient[pairs.negAnchors()[pair] * size + pairs.negatives()[pair]] -= dz * softmaxes[k][j] * sign;
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "LiftedStructureLoss(negMargin=" + negMargin + ", posMargin=" + posMargin + ", distance=" + distance
+                + ", reducer=" + reducer + ")";
+    }
+}

@@ -1,0 +1,44 @@
+package org.dml4j.loss;
+
+import com.oracle.labs.mlrg.olcut.config.Configurable;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
+import org.dml4j.mining.IndexTuples;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/** A metric-learning loss on a batch of embeddings with integer labels. */
+public interface MetricLoss extends Configurable, Provenancable<ConfiguredObjectProvenance> {
+
+    /**
+     * Computes the loss and its gradients.
+     *
+     * @param embeddings the raw embeddings, B × d (float32 for training; float64 works too)
+     * @param labels     the B class labels (non-negative)
+     * @param tuples     the tuples a miner selected, or null for the loss's default (usually all tuples)
+     * @return the value and the gradients, in the embeddings' data type
+     */
+    LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples);
+
+    /**
+     * Computes the loss over its default tuples.
+     *
+     * @param embeddings the raw embeddings, B × d
+     * @param labels     the B class labels
+     * @return the value and the gradients
+     */
+    default LossResult compute(INDArray embeddings, int[] labels) {
+        return compute(embeddings, labels, null);
+    }
+
+    /**
+     * The loss's trainable parameters by name (proxies, class weights); empty for most losses. The arrays are live:
+     * an optimizer updates them in place.
+     *
+     * @return the parameters
+     */
+    default Map<String, INDArray> parameters() {
+        return Map.of();
+    }
+}

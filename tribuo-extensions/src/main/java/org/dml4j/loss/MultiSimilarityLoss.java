@@ -1,0 +1,107 @@
+package org.dml4j.loss;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import org.dml4j.distance.CosineSimilarity;
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.PairwiseMatrix;
+import org.dml4j.mining.IndexTuples;
+import org.dml4j.mining.PairTuples;
+import org.dml4j.reduce.LossTerms;
+import org.dml4j.reduce.MeanReducer;
+import org.dml4j.reduce.Reducer;
+
+/**
+ * The multi-similarity loss (Wang et al. 2019), PML's {@code MultiSimilarityLoss}: per anchor
+ * {@code (1/alpha) log(1 + Σ_P exp(-alpha (S_ap - base))) + (1/beta) log(1 + Σ_N exp(beta (S_an - base)))}
+ * (mirrored for a distance), mean over every row of the batch. Pair with {@link
+ * org.dml4j.mining.MultiSimilarityMiner} as in the paper.
+ */
+public final class MultiSimilarityLoss extends TupleLoss {
+
+    @Config(description = "The positive scale alpha (PML default 2).")
+    private double alpha = 2;
+
+    @Config(description = "The negative scale beta (PML default 50).")
+    private double beta = 50;
+
+    @Config(description = "The similarity offset (PML default 0.5).")
+    private double base = 0.5;
+
+    /** Creates the loss with PML's defaults (2, 50, 0.5, cosine similarity). */
+    public MultiSimilarityLoss() {
+        super(new CosineSimilarity(), new MeanReducer());
+    }
+
+    /**
+     * Creates the loss.
+     *
+     * @param alpha    the positive scale
+     * @param beta     the negative scale
+     * @param base     the offset
+     * @param distance the distance
+     * @param reducer  the reducer over rows
+     */
+    public MultiSimilarityLoss(double alpha, double beta, double base, Distance distance, Reducer reducer) {
+        super(distance, reducer);
+        this.alpha = alpha;
+        this.beta = beta;
+        this.base = base;
+        postConfig();
+    }
+
+    @Override
+    public void postConfig() {
+        if (!(alpha > 0) || !(beta > 0)) {
+            throw new PropertyException("", "alpha", "alpha and beta must be > 0, found " + alpha + ", " + beta);
+        }
+    }
+
+    @Override
+    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
+        PairTuples pairs = PairTuples.from(tuples, labels);
+        if (pairs.isDegenerate()) {
+            return 0;
+        }
+        int size = labels.length;
+        boolean[] posMask = pairs.positiveMask(size);
+        boolean[] negMask = pairs.negativeMask(size);
+        double sign = distance.marginSign();
+        double[] terms = new double[size];
+        double[][] posSoftmax = new double[size][size];
+        double[][] negSoftmax = new double[size][size];
+        int[][] posCols = new int[size][];
+        int[][] negCols = new int[size][];
+        for (int i = 0; i < size; i++) {
+            posCols[i] = PairGroups.columns(posMask, i, size);
+            negCols[i] = PairGroups.columns(negMask, i, size);
+            double[] v = new double[size];
+            for (int j = 0; j < posCols[i].length; j++) {
+                v[j] = alpha * distance.margin(m.get(i, posCols[i][j]), base);
+            }
+            double pos = LossMath.logSumExp(v, posCols[i].length, true, posSoftmax[i]) / alpha;
+            for (int j = 0; j < negCols[i].length; j++) {
+                v[j] = beta * distance.margin(base, m.get(i, negCols[i][j]));
+            }
+            double neg = LossMath.logSumExp(v, negCols[i].length, true, negSoftmax[i]) / beta;
+            terms[i] = pos + neg;
+        }
+        double[] weights = new double[size];
+        double value = reduce(LossTerms.perElement(terms), weights);
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < posCols[i].length; j++) {
+                gradient[i * size + posCols[i][j]] += weights[i] * posSoftmax[i][j] * sign;
+            }
+            for (int j = 0; j < negCols[i].length; j++) {
+                gradient[i * size + negCols[i][j]] -= weights[i] * negSoftmax[i][j] * sign;
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "MultiSimilarityLoss(alpha=" + alpha + ", beta=" + beta + ", base=" + base + ", distance=" + distance
+                + ", reducer=" + reducer + ")";
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Metric-learning losses, each returning its value and its gradient with respect to the embeddings (and to its own
+ * parameters, such as proxies or class weights), composed as in pytorch-metric-learning: a loss takes a
+ * {@link org.dml4j.distance.Distance} and a {@link org.dml4j.reduce.Reducer}, and accepts the tuples of any
+ * {@link org.dml4j.mining.Miner}. Defaults follow PML (and so the papers).
+ * <p>
+ * Tuple losses ({@link org.dml4j.loss.TupleLoss}): contrastive, triplet margin, quadruplet, margin, lifted structure,
+ * multi-similarity, NT-Xent, SupCon, Circle and NCA. Class-parameter losses
+ * ({@link org.dml4j.loss.ClassParameterLoss}): ProxyNCA, ProxyAnchor, ArcFace and CosFace.
+ */
+package org.dml4j.loss;

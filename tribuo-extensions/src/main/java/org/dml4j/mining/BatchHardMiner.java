@@ -1,0 +1,62 @@
+package org.dml4j.mining;
+
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.PairwiseMatrix;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * For every anchor with at least one positive and one negative, the hardest positive (furthest) and the hardest
+ * negative (closest), one triplet per anchor (Hermans et al. 2017; PML's {@code BatchHardMiner}). Ties go to the
+ * lowest index.
+ */
+public final class BatchHardMiner extends AbstractMiner {
+
+    /** Creates the miner with Euclidean distance on normalized embeddings. */
+    public BatchHardMiner() {
+    }
+
+    /**
+     * Creates the miner.
+     *
+     * @param distance the distance to compare with
+     */
+    public BatchHardMiner(Distance distance) {
+        this.distance = distance;
+    }
+
+    @Override
+    public TripletTuples mine(INDArray embeddings, int[] labels) {
+        PairwiseMatrix m = matrix(embeddings, labels);
+        IntList a = new IntList();
+        IntList p = new IntList();
+        IntList n = new IntList();
+        for (int i = 0; i < labels.length; i++) {
+            int hardestPositive = -1;
+            int hardestNegative = -1;
+            for (int j = 0; j < labels.length; j++) {
+                if (j == i) {
+                    continue;
+                }
+                double v = m.get(i, j);
+                if (labels[j] == labels[i]) {
+                    if (hardestPositive < 0 || distance.margin(v, m.get(i, hardestPositive)) > 0) {
+                        hardestPositive = j;
+                    }
+                } else if (hardestNegative < 0 || distance.margin(v, m.get(i, hardestNegative)) < 0) {
+                    hardestNegative = j;
+                }
+            }
+            if (hardestPositive >= 0 && hardestNegative >= 0) {
+                a.add(i);
+                p.add(hardestPositive);
+                n.add(hardestNegative);
+            }
+        }
+        return new TripletTuples(a.toArray(), p.toArray(), n.toArray());
+    }
+
+    @Override
+    public String toString() {
+        return "BatchHardMiner(distance=" + distance + ")";
+    }
+}

@@ -1,0 +1,87 @@
+package org.dml4j.mining;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import org.dml4j.distance.CosineSimilarity;
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.PairwiseMatrix;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The pair mining of Wang et al. 2019 (PML's {@code MultiSimilarityMiner}), for anchors with at least one positive
+ * and one negative: a positive pair is kept if it is less similar than the anchor's most similar negative plus
+ * {@code epsilon}, a negative pair if it is more similar than the anchor's least similar positive minus
+ * {@code epsilon} (mirrored for a distance).
+ */
+public final class MultiSimilarityMiner extends AbstractMiner {
+
+    @Config(description = "The slack epsilon of the mining rule (PML default 0.1).")
+    private double epsilon = 0.1;
+
+    /** Creates the miner with PML's defaults (epsilon 0.1, cosine similarity). */
+    public MultiSimilarityMiner() {
+        this.distance = new CosineSimilarity();
+    }
+
+    /**
+     * Creates the miner.
+     *
+     * @param epsilon  the slack of the mining rule
+     * @param distance the distance to compare with
+     */
+    public MultiSimilarityMiner(double epsilon, Distance distance) {
+        this.epsilon = epsilon;
+        this.distance = distance;
+        postConfig();
+    }
+
+    @Override
+    public void postConfig() {
+        if (epsilon < 0 || Double.isNaN(epsilon)) {
+            throw new PropertyException("", "epsilon", "epsilon must be >= 0, found " + epsilon);
+        }
+    }
+
+    @Override
+    public PairTuples mine(INDArray embeddings, int[] labels) {
+        PairwiseMatrix m = matrix(embeddings, labels);
+        boolean inverted = distance.isInverted();
+        int size = labels.length;
+        // Per anchor, its hardest positive and hardest negative value (NaN when it has none).
+        double[] hardestPos = new double[size];
+        double[] hardestNeg = new double[size];
+        for (int i = 0; i < size; i++) {
+            hardestPos[i] = Double.NaN;
+            hardestNeg[i] = Double.NaN;
+            for (int j = 0; j < size; j++) {
+                if (j == i) {
+                    continue;
+                }
+                double v = m.get(i, j);
+                if (labels[j] == labels[i]) {
+                    hardestPos[i] = harder(hardestPos[i], v, inverted);
+                } else {
+                    hardestNeg[i] = harder(hardestNeg[i], v, !inverted);
+                }
+            }
+        }
+        return PairTuples.where(labels,
+                (a, p) -> !Double.isNaN(hardestNeg[a] + hardestPos[a]) && (inverted
+                        ? m.get(a, p) - epsilon < hardestNeg[a] : m.get(a, p) + epsilon > hardestNeg[a]),
+                (a, n) -> !Double.isNaN(hardestNeg[a] + hardestPos[a]) && (inverted
+                        ? m.get(a, n) + epsilon > hardestPos[a] : m.get(a, n) - epsilon < hardestPos[a]));
+    }
+
+    /** The smaller of the two when {@code smaller}, else the larger; NaN stands for "none yet". */
+    private static double harder(double current, double candidate, boolean smaller) {
+        if (Double.isNaN(current)) {
+            return candidate;
+        }
+        return smaller ? Math.min(current, candidate) : Math.max(current, candidate);
+    }
+
+    @Override
+    public String toString() {
+        return "MultiSimilarityMiner(epsilon=" + epsilon + ", distance=" + distance + ")";
+    }
+}

@@ -1,0 +1,49 @@
+package org.dml4j.mining;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import org.dml4j.distance.Distance;
+import org.dml4j.distance.PairwiseMatrix;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Pairs that violate their margin (PML's {@code PairMarginMiner}): positive pairs further than {@code posMargin}
+ * and negative pairs closer than {@code negMargin} (for a similarity: positives below {@code posMargin}, negatives
+ * above {@code negMargin}).
+ */
+public final class PairMarginMiner extends AbstractMiner {
+
+    @Config(description = "Positive pairs beyond this margin are kept (PML default 0.2).")
+    private double posMargin = 0.2;
+
+    @Config(description = "Negative pairs within this margin are kept (PML default 0.8).")
+    private double negMargin = 0.8;
+
+    /** Creates the miner with PML's defaults (0.2, 0.8, Euclidean distance on normalized embeddings). */
+    public PairMarginMiner() {
+    }
+
+    /**
+     * Creates the miner.
+     *
+     * @param posMargin positive pairs beyond it are kept
+     * @param negMargin negative pairs within it are kept
+     * @param distance  the distance to compare with
+     */
+    public PairMarginMiner(double posMargin, double negMargin, Distance distance) {
+        this.posMargin = posMargin;
+        this.negMargin = negMargin;
+        this.distance = distance;
+    }
+
+    @Override
+    public PairTuples mine(INDArray embeddings, int[] labels) {
+        PairwiseMatrix m = matrix(embeddings, labels);
+        return PairTuples.where(labels, (a, p) -> distance.margin(m.get(a, p), posMargin) > 0,
+                (a, n) -> distance.margin(negMargin, m.get(a, n)) > 0);
+    }
+
+    @Override
+    public String toString() {
+        return "PairMarginMiner(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance=" + distance + ")";
+    }
+}

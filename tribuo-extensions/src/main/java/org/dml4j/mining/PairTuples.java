@@ -1,0 +1,174 @@
+package org.dml4j.mining;
+
+import java.util.Arrays;
+
+/**
+ * Positive pairs {@code (posAnchors[k], positives[k])} and negative pairs {@code (negAnchors[k], negatives[k])}.
+ *
+ * @param posAnchors the anchor of each positive pair
+ * @param positives  the positive of each positive pair
+ * @param negAnchors the anchor of each negative pair
+ * @param negatives  the negative of each negative pair
+ */
+public record PairTuples(int[] posAnchors, int[] positives, int[] negAnchors, int[] negatives)
+        implements IndexTuples {
+
+    /**
+     * Validates the lengths.
+     *
+     * @param posAnchors the anchor of each positive pair
+     * @param positives  the positive of each positive pair
+     * @param negAnchors the anchor of each negative pair
+     * @param negatives  the negative of each negative pair
+     */
+    public PairTuples {
+        if (posAnchors.length != positives.length || negAnchors.length != negatives.length) {
+            throw new IllegalArgumentException("pair index lists differ in length: " + posAnchors.length + "/"
+                    + positives.length + " positive, " + negAnchors.length + "/" + negatives.length + " negative");
+        }
+    }
+
+    /**
+     * Every ordered pair {@code (i, j)}, {@code i != j}: positive when the labels agree, negative otherwise, in
+     * row-major order.
+     *
+     * @param labels the batch labels
+     * @return all pairs
+     */
+    public static PairTuples all(int[] labels) {
+        return where(labels, (i, j) -> true, (i, j) -> true);
+    }
+
+    /** A condition on an ordered pair of batch rows. */
+    @FunctionalInterface
+    public interface Condition {
+        /**
+         * @param anchor the anchor row
+         * @param other  the other row
+         * @return whether to keep the pair
+         */
+        boolean test(int anchor, int other);
+    }
+
+    /**
+     * The ordered pairs {@code (i, j)}, {@code i != j}, that satisfy a condition: positive pairs (same label) that
+     * satisfy {@code keepPositive} and negative pairs that satisfy {@code keepNegative}, in row-major order.
+     *
+     * @param labels       the batch labels
+     * @param keepPositive which positive pairs to keep
+     * @param keepNegative which negative pairs to keep
+     * @return the pairs kept
+     */
+    public static PairTuples where(int[] labels, Condition keepPositive, Condition keepNegative) {
+        IntList pa = new IntList();
+        IntList p = new IntList();
+        IntList na = new IntList();
+        IntList n = new IntList();
+        for (int i = 0; i < labels.length; i++) {
+            for (int j = 0; j < labels.length; j++) {
+                if (i == j) {
+                    continue;
+                }
+                if (labels[i] == labels[j]) {
+                    if (keepPositive.test(i, j)) {
+                        pa.add(i);
+                        p.add(j);
+                    }
+                } else if (keepNegative.test(i, j)) {
+                    na.add(i);
+                    n.add(j);
+                }
+            }
+        }
+        return new PairTuples(pa.toArray(), p.toArray(), na.toArray(), n.toArray());
+    }
+
+    /**
+     * Converts mined tuples to pairs as PML does: all pairs when {@code tuples} is null, a triplet {@code (a,p,n)}
+     * gives the positive pair {@code (a,p)} and the negative pair {@code (a,n)}.
+     *
+     * @param tuples the mined tuples, or null
+     * @param labels the batch labels
+     * @return the pairs
+     */
+    public static PairTuples from(IndexTuples tuples, int[] labels) {
+        if (tuples == null) {
+            return all(labels);
+        }
+        if (tuples instanceof PairTuples pairs) {
+            return pairs;
+        }
+        TripletTuples t = TripletTuples.from(tuples, labels);
+        return new PairTuples(t.anchors(), t.positives(), t.anchors(), t.negatives());
+    }
+
+    /** @return the number of positive pairs */
+    public int numPositive() {
+        return posAnchors.length;
+    }
+
+    /** @return the number of negative pairs */
+    public int numNegative() {
+        return negAnchors.length;
+    }
+
+    @Override
+    public int size() {
+        return posAnchors.length + negAnchors.length;
+    }
+
+    /**
+     * PML's rule for pair losses: when every index list has at most one entry the loss is 0.
+     *
+     * @return true if every list has at most one entry
+     */
+    public boolean isDegenerate() {
+        return posAnchors.length <= 1 && negAnchors.length <= 1;
+    }
+
+    /**
+     * The positive pairs as a B × B 0/1 mask (PML's matrix-based pair losses).
+     *
+     * @param batchSize the batch size B
+     * @return the row-major mask
+     */
+    public boolean[] positiveMask(int batchSize) {
+        return mask(posAnchors, positives, batchSize);
+    }
+
+    /**
+     * The negative pairs as a B × B 0/1 mask.
+     *
+     * @param batchSize the batch size B
+     * @return the row-major mask
+     */
+    public boolean[] negativeMask(int batchSize) {
+        return mask(negAnchors, negatives, batchSize);
+    }
+
+    private static boolean[] mask(int[] rows, int[] cols, int size) {
+        boolean[] mask = new boolean[size * size];
+        for (int k = 0; k < rows.length; k++) {
+            mask[rows[k] * size + cols[k]] = true;
+        }
+        return mask;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PairTuples other && Arrays.equals(posAnchors, other.posAnchors)
+                && Arrays.equals(positives, other.positives) && Arrays.equals(negAnchors, other.negAnchors)
+                && Arrays.equals(negatives, other.negatives);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new int[]{Arrays.hashCode(posAnchors), Arrays.hashCode(positives),
+                Arrays.hashCode(negAnchors), Arrays.hashCode(negatives)});
+    }
+
+    @Override
+    public String toString() {
+        return "PairTuples(" + numPositive() + " positive, " + numNegative() + " negative)";
+    }
+}
