@@ -2,6 +2,12 @@ package org.dml4j.eval;
 
 /**
  * The metric keys a {@link RetrievalEvaluation} reports; all are valid MLflow metric keys.
+ * <p>
+ * Correspondence with the golden files' {@code own_metrics} names: {@link #MAP} is {@code average_precision},
+ * {@link #MAP_AT_R} is {@code average_precision_at_r}, {@link #MRR} is {@code reciprocal_rank}; every other
+ * name is the same. PML's {@code AccuracyCalculator} calls them {@code mean_average_precision},
+ * {@code mean_average_precision_at_r}, {@code mean_reciprocal_rank}, {@code precision_at_1} and
+ * {@code r_precision}.
  */
 public final class MetricNames {
     /** Mean full-ranking average precision. */

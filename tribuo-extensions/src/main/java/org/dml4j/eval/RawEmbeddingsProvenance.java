@@ -17,10 +17,15 @@ import java.util.Objects;
 public final class RawEmbeddingsProvenance implements DataProvenance {
     private static final long serialVersionUID = 1L;
 
+    /** Says that no dataset provenance exists. */
     private final StringProvenance description;
+    /** The number of query rows. */
     private final IntProvenance numQueries;
+    /** The number of reference rows. */
     private final IntProvenance numReferences;
+    /** The embedding dimension. */
     private final IntProvenance embeddingDim;
+    /** The retrieval mode name. */
     private final StringProvenance mode;
 
     /**

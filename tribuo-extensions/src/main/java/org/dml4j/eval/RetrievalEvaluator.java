@@ -143,7 +143,7 @@ public final class RetrievalEvaluator {
         ExactKnn knn = new ExactKnn(distance, blockSize, blockSize);
         RelevantRanks ranks = knn.relevantRanks(queries, queryLabels, references, referenceLabels,
                 mode.excludesSameIndex());
-        int numCandidates = mode.excludesSameIndex() ? (int) references.rows() - 1 : (int) references.rows();
+        int numCandidates = mode.excludesSameIndex() ? references.rows() - 1 : references.rows();
         double nmi = Double.NaN;
         double ami = Double.NaN;
         if (clustering) {
@@ -153,8 +153,8 @@ public final class RetrievalEvaluator {
         }
         ModelProvenance model = modelProvenance != null ? modelProvenance : new NoModelProvenance();
         DataProvenance data = dataProvenance != null ? dataProvenance
-                : new RawEmbeddingsProvenance((int) queries.rows(), (int) references.rows(),
-                (int) queries.columns(), mode);
+                : new RawEmbeddingsProvenance(queries.rows(), references.rows(),
+                queries.columns(), mode);
         return assemble(ranks, queryLabels, numCandidates, nmi, ami, model, data);
     }
 

@@ -82,11 +82,11 @@ final class DistanceTiles {
     }
 
     int numQueries() {
-        return (int) queries.rows();
+        return queries.rows();
     }
 
     int numReferences() {
-        return (int) references.rows();
+        return references.rows();
     }
 
     /** Visits every tile of queries {@code [queryStart, queryEnd)} in ascending reference order. */
