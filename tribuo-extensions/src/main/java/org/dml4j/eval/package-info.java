@@ -1,0 +1,12 @@
+/**
+ * Retrieval evaluation of embeddings: ranking metrics, clustering agreement and their Tribuo evaluation.
+ * <p>
+ * {@link org.dml4j.eval.RetrievalEvaluator} ranks a reference set for every query with
+ * {@link org.dml4j.index.ExactKnn} in bounded memory and reports precision, recall and NDCG at K, full-ranking
+ * mAP, MAP@R, R-precision and MRR ({@link org.dml4j.eval.RankMetrics}), plus NMI and AMI of a k-means
+ * clustering of the queries ({@link org.dml4j.eval.MutualInformation}). Conventions follow
+ * pytorch-metric-learning's {@code AccuracyCalculator}: queries without a relevant candidate are left out of
+ * every average and counted. The result, {@link org.dml4j.eval.RetrievalEvaluation}, is a Tribuo
+ * {@link org.tribuo.evaluation.Evaluation} and keeps per-query values and per-class means.
+ */
+package org.dml4j.eval;
