@@ -1,0 +1,165 @@
+package org.dml4j.mining;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import org.dml4j.distance.PairwiseMatrix;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.SplittableRandom;
+
+/**
+ * Distance-weighted sampling (Wu et al. 2017, "Sampling matters"), PML's {@code DistanceWeightedMiner}: negatives
+ * are drawn with probability proportional to the inverse of the density of distances between points on the unit
+ * sphere in d dimensions, {@code q(D) ∝ D^{2-d} (1 - D²/4)^{(3-d)/2}} with {@code D} clamped below at
+ * {@code cutoff}, and never beyond {@code nonzeroLossCutoff} (they would give no loss). As PML, each anchor gets as
+ * many triplets as its class has members, each with a uniformly drawn positive and a weighted negative. Needs
+ * Euclidean distance on normalized embeddings (the default). Seeded: the same seed and calls give the same tuples.
+ */
+public final class DistanceWeightedMiner extends AbstractMiner {
+
+    @Config(description = "Distances below this are clamped up to it (PML default 0.5).")
+    private double cutoff = 0.5;
+
+    @Config(description = "Negatives at or beyond this distance are never sampled (PML default 1.4).")
+    private double nonzeroLossCutoff = 1.4;
+
+    @Config(description = "The seed of the sampling.")
+    private long seed = 12345L;
+
+    private SplittableRandom rng;
+
+    /** Creates the miner with PML's defaults. */
+    public DistanceWeightedMiner() {
+        postConfig();
+    }
+
+    /**
+     * Creates the miner.
+     *
+     * @param cutoff            the lower clamp of distances
+     * @param nonzeroLossCutoff the distance at and beyond which negatives are never drawn
+     * @param seed              the sampling seed
+     */
+    public DistanceWeightedMiner(double cutoff, double nonzeroLossCutoff, long seed) {
+        this.cutoff = cutoff;
+        this.nonzeroLossCutoff = nonzeroLossCutoff;
+        this.seed = seed;
+        postConfig();
+    }
+
+    @Override
+    public void postConfig() {
+        if (!(cutoff > 0) || !(nonzeroLossCutoff > cutoff)) {
+            throw new PropertyException("", "cutoff", "need 0 < cutoff < nonzeroLossCutoff, found cutoff=" + cutoff
+                    + ", nonzeroLossCutoff=" + nonzeroLossCutoff);
+        }
+        if (distance.isInverted() || !distance.normalizesEmbeddings()) {
+            throw new PropertyException("", "distance", "distance-weighted sampling needs Euclidean distance on "
+                    + "normalized embeddings (LpDistance), found " + distance);
+        }
+        rng = new SplittableRandom(seed);
+    }
+
+    /**
+     * The sampling probability of each negative of each anchor.
+     *
+     * @param m         the B × B Euclidean distances of normalized embeddings
+     * @param labels    the labels
+     * @param dimension the embedding dimension d
+     * @return row-major B × B probabilities (each row sums to 1, or is all 0 when no negative can be drawn)
+     */
+    double[] negativeProbabilities(PairwiseMatrix m, int[] labels, int dimension) {
+        int size = labels.length;
+        double[] weights = new double[size * size];
+        for (int i = 0; i < size; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            double[] logWeights = new double[size];
+            for (int j = 0; j < size; j++) {
+                double d = Math.max(m.get(i, j), cutoff);
+                logWeights[j] = (2.0 - dimension) * Math.log(d) - ((dimension - 3) / 2.0) * Math.log(1 - 0.25 * d * d);
+                if (drawable(m.get(i, j), labels[i], labels[j], logWeights[j])) {
+                    max = Math.max(max, logWeights[j]);
+                }
+            }
+            double sum = 0;
+            for (int j = 0; j < size; j++) {
+                if (drawable(m.get(i, j), labels[i], labels[j], logWeights[j])) {
+                    weights[i * size + j] = Math.exp(logWeights[j] - max);
+                    sum += weights[i * size + j];
+                }
+            }
+            for (int j = 0; j < size && sum > 0; j++) {
+                weights[i * size + j] /= sum;
+            }
+        }
+        return weights;
+    }
+
+    private boolean drawable(double distanceValue, int anchorLabel, int label, double logWeight) {
+        return label != anchorLabel && distanceValue < nonzeroLossCutoff && Double.isFinite(logWeight);
+    }
+
+    @Override
+    public synchronized TripletTuples mine(INDArray embeddings, int[] labels) {
+        PairwiseMatrix m = matrix(embeddings, labels);
+        int size = labels.length;
+        double[] probabilities = negativeProbabilities(m, labels, (int) embeddings.columns());
+        IntList a = new IntList();
+        IntList p = new IntList();
+        IntList n = new IntList();
+        for (int i = 0; i < size; i++) {
+            int[] positives = positivesOf(i, labels);
+            if (positives.length == 0 || !hasMass(probabilities, i, size)) {
+                continue;
+            }
+            // As PML: as many triplets per anchor as its class has members.
+            for (int t = 0; t <= positives.length; t++) {
+                a.add(i);
+                p.add(positives[rng.nextInt(positives.length)]);
+                n.add(draw(probabilities, i, size));
+            }
+        }
+        return new TripletTuples(a.toArray(), p.toArray(), n.toArray());
+    }
+
+    private static int[] positivesOf(int anchor, int[] labels) {
+        IntList out = new IntList();
+        for (int j = 0; j < labels.length; j++) {
+            if (j != anchor && labels[j] == labels[anchor]) {
+                out.add(j);
+            }
+        }
+        return out.toArray();
+    }
+
+    private static boolean hasMass(double[] probabilities, int row, int size) {
+        for (int j = 0; j < size; j++) {
+            if (probabilities[row * size + j] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int draw(double[] probabilities, int row, int size) {
+        double u = rng.nextDouble();
+        int last = 0;
+        for (int j = 0; j < size; j++) {
+            double q = probabilities[row * size + j];
+            if (q > 0) {
+                last = j;
+                u -= q;
+                if (u < 0) {
+                    return j;
+                }
+            }
+        }
+        return last;
+    }
+
+    @Override
+    public String toString() {
+        return "DistanceWeightedMiner(cutoff=" + cutoff + ", nonzeroLossCutoff=" + nonzeroLossCutoff + ", seed="
+                + seed + ")";
+    }
+}

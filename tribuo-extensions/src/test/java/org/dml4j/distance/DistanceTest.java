@@ -1,0 +1,140 @@
+package org.dml4j.distance;
+
+import org.dml4j.testutil.FiniteDifferences;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DistanceTest {
+
+    private static double[][] random(int rows, int dim, long seed) {
+        Random rng = new Random(seed);
+        double[][] out = new double[rows][dim];
+        for (double[] row : out) {
+            for (int k = 0; k < dim; k++) {
+                row[k] = rng.nextGaussian() * 3;
+            }
+        }
+        return out;
+    }
+
+    private static double[] normalized(double[] row, boolean normalize) {
+        double norm = 0;
+        for (double v : row) {
+            norm += v * v;
+        }
+        double scale = normalize ? 1 / Math.max(Math.sqrt(norm), 1e-12) : 1;
+        double[] out = row.clone();
+        for (int k = 0; k < out.length; k++) {
+            out[k] *= scale;
+        }
+        return out;
+    }
+
+    @Test
+    void valuesMatchTheDefinitions() {
+        double[][] q = random(5, 4, 1);
+        double[][] r = random(3, 4, 2);
+        for (Distance d : List.of(new LpDistance(), new LpDistance(false, 1), new LpDistance(true, 2),
+                new CosineSimilarity(), new DotProductSimilarity())) {
+            PairwiseMatrix m = d.pairwise(Nd4j.create(q), Nd4j.create(r));
+            for (int i = 0; i < q.length; i++) {
+                for (int j = 0; j < r.length; j++) {
+                    double[] u = normalized(q[i], d.normalizesEmbeddings());
+                    double[] v = normalized(r[j], d.normalizesEmbeddings());
+                    double dot = 0;
+                    double sq = 0;
+                    for (int k = 0; k < u.length; k++) {
+                        dot += u[k] * v[k];
+                        sq += (u[k] - v[k]) * (u[k] - v[k]);
+                    }
+                    double expected = d.isInverted() ? dot : ((LpDistance) d).power() == 2 ? sq : Math.sqrt(sq);
+                    assertEquals(expected, m.get(i, j), 1e-12, d + " at " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    @Test
+    void duplicatesAndTheDiagonalAreExactlyZero() {
+        double[][] rows = random(4, 8, 3);
+        rows[2] = rows[0].clone();
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            PairwiseMatrix m = new LpDistance().pairwise(Nd4j.create(rows).castTo(type));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(0.0, m.get(i, i));
+            }
+            assertEquals(0.0, m.get(0, 2));
+            assertEquals(0.0, m.get(2, 0));
+            assertEquals(1.0, new CosineSimilarity().pairwise(Nd4j.create(rows).castTo(type)).get(0, 2), 1e-15);
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        for (Distance d : List.of(new LpDistance(), new LpDistance(false, 1), new LpDistance(true, 2),
+                new LpDistance(false, 2), new CosineSimilarity(), new DotProductSimilarity())) {
+            INDArray x = Nd4j.create(random(6, 5, 4));
+            double[] weights = new double[36];
+            Random rng = new Random(9);
+            for (int k = 0; k < weights.length; k++) {
+                weights[k] = rng.nextGaussian();
+            }
+            // L = Σ W_ij M_ij, so dL/dM = W.
+            INDArray analytic = d.pairwise(x).backward(weights).queries();
+            double error = FiniteDifferences.relativeError(v -> weighted(d.pairwise(v), weights), x, analytic);
+            assertTrue(error < 1e-6, d + " self gradient error " + error);
+
+            INDArray y = Nd4j.create(random(3, 5, 5));
+            double[] crossWeights = java.util.Arrays.copyOf(weights, 18);
+            EmbeddingGradients g = d.pairwise(x, y).backward(crossWeights);
+            assertTrue(FiniteDifferences.relativeError(v -> weighted(d.pairwise(v, y), crossWeights), x,
+                    g.queries()) < 1e-6, d + " query gradient");
+            assertTrue(FiniteDifferences.relativeError(v -> weighted(d.pairwise(x, v), crossWeights), y,
+                    g.references()) < 1e-6, d + " reference gradient");
+        }
+    }
+
+    private static double weighted(PairwiseMatrix m, double[] weights) {
+        double[] values = m.toArray();
+        double sum = 0;
+        for (int k = 0; k < values.length; k++) {
+            sum += weights[k] * values[k];
+        }
+        return sum;
+    }
+
+    @Test
+    void gradientsComeBackInTheEmbeddingsType() {
+        INDArray x = Nd4j.create(random(4, 3, 6)).castTo(DataType.FLOAT);
+        assertEquals(DataType.FLOAT, new LpDistance().pairwise(x).backward(new double[16]).queries().dataType());
+    }
+
+    @Test
+    void zeroRowsHaveAFiniteGradient() {
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, 3, 4);
+        double[] ones = new double[9];
+        java.util.Arrays.fill(ones, 1);
+        for (Distance d : List.of(new LpDistance(), new CosineSimilarity())) {
+            INDArray g = d.pairwise(x).backward(ones).queries();
+            assertTrue(!g.isNaN().any() && !g.isInfinite().any(), d.toString());
+        }
+    }
+
+    @Test
+    void badInputsAreRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new LpDistance().pairwise(Nd4j.zeros(3, 4), Nd4j.zeros(3, 5)));
+        assertThrows(RuntimeException.class, () -> new LpDistance(true, 3));
+        assertThrows(IllegalArgumentException.class,
+                () -> new LpDistance().pairwise(Nd4j.zeros(3, 3)).backward(new double[4]));
+    }
+}
