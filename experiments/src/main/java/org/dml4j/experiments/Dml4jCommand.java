@@ -1,0 +1,42 @@
+package org.dml4j.experiments;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dml4j} command: a parent for the subcommands. */
+@Command(name = "dml4j", mixinStandardHelpOptions = true, version = "DML4J 0.1.0-SNAPSHOT",
+        description = "Deep metric learning for the JVM.",
+        subcommands = {ConformanceCommand.class, CommandLine.HelpCommand.class})
+public final class Dml4jCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: choose one of "
+                + spec.subcommands().keySet());
+    }
+
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /**
+     * The configured command line (for tests, which call {@code execute} without exiting).
+     *
+     * @return the command line
+     */
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new Dml4jCommand())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("dml4j: " + e.getMessage());
+                    return 2;
+                });
+    }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole DML4J test suite, on a fresh machine with Java 17 and Maven: installs what the tests need, then runs
+# every module's tests (unit, golden conformance against pytorch-metric-learning, real MLflow server, end to end).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
+cd "$root"
+mvn -B install
