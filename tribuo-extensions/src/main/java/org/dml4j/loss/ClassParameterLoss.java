@@ -21,12 +21,15 @@ import java.util.Map;
  */
 public abstract class ClassParameterLoss extends AbstractMetricLoss {
 
+    /** The number of classes C. */
     @Config(mandatory = true, description = "The number of classes C (labels must be in [0, C)).")
     protected int numClasses;
 
+    /** The embedding dimension d. */
     @Config(mandatory = true, description = "The embedding dimension d.")
     protected int embeddingSize;
 
+    /** The seed of the class vectors' initialization. */
     @Config(description = "The seed of the class vectors' initialization.")
     protected long seed = 12345L;
 

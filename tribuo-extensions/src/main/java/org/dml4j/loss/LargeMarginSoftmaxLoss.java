@@ -14,6 +14,7 @@ import org.dml4j.reduce.MeanReducer;
  */
 public abstract class LargeMarginSoftmaxLoss extends ClassParameterLoss {
 
+    /** The scale s applied to every logit. */
     @Config(description = "The scale s applied to every logit (PML default 64).")
     protected double scale = 64;
 
