@@ -25,8 +25,21 @@ public abstract class ImageAugmentation implements Augmentation {
     @Config(description = "Channels per pixel, stored last (1 for grey, 3 for RGB).")
     protected int channels = 1;
 
-    /** For OLCUT and subclasses, which set the shape. */
+    /** For OLCUT. */
     protected ImageAugmentation() {
+    }
+
+    /**
+     * Sets the image shape; the subclass validates it with {@link #postConfig()} once its own fields are set.
+     *
+     * @param height   image height
+     * @param width    image width
+     * @param channels channels per pixel
+     */
+    protected ImageAugmentation(int height, int width, int channels) {
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
     }
 
     @Override

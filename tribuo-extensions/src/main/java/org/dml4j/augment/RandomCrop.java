@@ -28,9 +28,7 @@ public final class RandomCrop extends ImageAugmentation {
      * @param padding  the zero border added on each side before cropping
      */
     public RandomCrop(int height, int width, int channels, int padding) {
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
+        super(height, width, channels);
         this.padding = padding;
         postConfig();
     }

@@ -24,9 +24,7 @@ public final class RandomHorizontalFlip extends ImageAugmentation {
      * @param probability the probability of flipping an image
      */
     public RandomHorizontalFlip(int height, int width, int channels, double probability) {
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
+        super(height, width, channels);
         this.probability = probability;
         postConfig();
     }

@@ -32,9 +32,7 @@ public final class RandomRotation extends ImageAugmentation {
      * @param maxDegrees the largest angle
      */
     public RandomRotation(int height, int width, int channels, double minDegrees, double maxDegrees) {
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
+        super(height, width, channels);
         this.minDegrees = minDegrees;
         this.maxDegrees = maxDegrees;
         postConfig();

@@ -32,9 +32,7 @@ public final class RandomScaling extends ImageAugmentation {
      * @param maxScale the largest factor
      */
     public RandomScaling(int height, int width, int channels, double minScale, double maxScale) {
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
+        super(height, width, channels);
         this.minScale = minScale;
         this.maxScale = maxScale;
         postConfig();
