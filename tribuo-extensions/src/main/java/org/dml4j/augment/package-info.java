@@ -1,0 +1,9 @@
+/**
+ * Seeded data augmentation applied to a batch of rows before the forward pass: for images stored as flat
+ * {@code height × width × channels} rows, {@link org.dml4j.augment.RandomRotation}, {@link
+ * org.dml4j.augment.RandomScaling}, {@link org.dml4j.augment.RandomCrop} and {@link
+ * org.dml4j.augment.RandomHorizontalFlip}; for any vector, {@link org.dml4j.augment.GaussianNoise}. {@link
+ * org.dml4j.augment.Compose} chains them. All randomness comes from the generator passed to {@link
+ * org.dml4j.augment.Augmentation#apply}, so a seed fixes the result.
+ */
+package org.dml4j.augment;
