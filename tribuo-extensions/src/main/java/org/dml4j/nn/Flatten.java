@@ -9,6 +9,10 @@ public final class Flatten implements Layer {
 
     private long[] shape;
 
+    /** Creates the layer. */
+    public Flatten() {
+    }
+
     @Override
     public INDArray forward(INDArray input, boolean training) {
         shape = input.shape();

@@ -11,6 +11,10 @@ public final class L2Normalize implements Layer {
 
     private L2Normalization normalization;
 
+    /** Creates the layer. */
+    public L2Normalize() {
+    }
+
     @Override
     public INDArray forward(INDArray input, boolean training) {
         normalization = L2Normalization.of(input);

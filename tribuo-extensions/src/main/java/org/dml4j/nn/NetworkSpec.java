@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The configurable description of an embedding network's architecture, which builds freshly initialized
- * {@link EmbeddingNetwork}s. Its provenance records every architectural choice; {@link #toString()} gives the
+ * {@link EmbeddingNetwork}s. Its provenance records every architectural choice; {@code toString()} gives the
  * command-line form ({@code mlp:512,128}) that {@link NetworkSpecs#parse} reads back.
  */
 public interface NetworkSpec extends Configurable, Provenancable<ConfiguredObjectProvenance> {

@@ -10,6 +10,10 @@ public final class ReLU implements Layer {
 
     private INDArray mask;
 
+    /** Creates the layer. */
+    public ReLU() {
+    }
+
     @Override
     public INDArray forward(INDArray input, boolean training) {
         mask = input.gt(0).castTo(input.dataType());

@@ -10,6 +10,10 @@ public final class Tanh implements Layer {
 
     private INDArray output;
 
+    /** Creates the layer. */
+    public Tanh() {
+    }
+
     @Override
     public INDArray forward(INDArray input, boolean training) {
         output = Transforms.tanh(input, true);

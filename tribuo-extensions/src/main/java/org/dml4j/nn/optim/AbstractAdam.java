@@ -4,7 +4,8 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The moment update shared by {@link Adam} and {@link AdamW} (Kingma and Ba, 2015), in PyTorch's form:
@@ -56,19 +57,26 @@ abstract class AbstractAdam implements Optimizer {
 
     /**
      * Updates the moments with {@code g} and applies the bias-corrected step to the parameter.
+     * <p>
+     * It runs as ND4J's fused {@code adam_updater} op, which computes
+     * {@code lr sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε')}; with {@code ε' = eps sqrt(1-β2^t)} that is exactly
+     * PyTorch's step (multiply PyTorch's numerator and denominator by {@code sqrt(1-β2^t)}).
      *
      * @param parameter    the parameter, updated in place
-     * @param g            the (possibly decayed) gradient
+     * @param g            the (possibly decayed) gradient; overwritten with the step when {@code owned}
+     * @param owned        whether {@code g} is a temporary this method may overwrite
      * @param learningRate the learning rate
      * @param state        the parameter's state
      */
-    protected void applyMoments(INDArray parameter, INDArray g, double learningRate, ParameterState state) {
-        INDArray m = state.slot("exp_avg", parameter).muli(beta1).addi(g.mul(1 - beta1));
-        INDArray v = state.slot("exp_avg_sq", parameter).muli(beta2).addi(g.mul(g).muli(1 - beta2));
-        double biasCorrection1 = 1 - Math.pow(beta1, state.step());
+    protected void applyMoments(INDArray parameter, INDArray g, boolean owned, double learningRate,
+                                ParameterState state) {
+        INDArray step = owned ? g : g.dup();
+        INDArray m = state.slot("exp_avg", parameter);
+        INDArray v = state.slot("exp_avg_sq", parameter);
         double biasCorrection2 = 1 - Math.pow(beta2, state.step());
-        INDArray denominator = Transforms.sqrt(v, true).divi(Math.sqrt(biasCorrection2)).addi(epsilon);
-        parameter.subi(m.div(denominator).muli(learningRate / biasCorrection1));
+        Nd4j.exec(new AdamUpdater(step, v, m, learningRate, beta1, beta2, epsilon * Math.sqrt(biasCorrection2),
+                Math.toIntExact(state.step() - 1)));
+        parameter.subi(step);
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class Adam extends AbstractAdam {
 
     @Override
     public void update(INDArray parameter, INDArray gradient, double learningRate, ParameterState state) {
-        applyMoments(parameter, WeightDecay.apply(gradient, parameter, weightDecay), learningRate, state);
+        applyMoments(parameter, WeightDecay.apply(gradient, parameter, weightDecay), weightDecay != 0, learningRate,
+                state);
     }
 }

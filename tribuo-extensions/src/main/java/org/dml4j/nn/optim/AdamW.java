@@ -31,6 +31,6 @@ public final class AdamW extends AbstractAdam {
         if (weightDecay != 0) {
             parameter.muli(1 - learningRate * weightDecay);
         }
-        applyMoments(parameter, gradient, learningRate, state);
+        applyMoments(parameter, gradient, false, learningRate, state);
     }
 }
