@@ -52,9 +52,14 @@ public final class Dense extends WeightedLayer {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
+        return backward(gradOutput, true);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean inputGradient) {
         INDArray x = ForwardCache.require(input, "Dense");
         setGradients(gradOutput.transpose().mmul(x), gradOutput.sum(0));
-        return gradOutput.mmul(weight());
+        return inputGradient ? gradOutput.mmul(weight()) : null;
     }
 
     @Override

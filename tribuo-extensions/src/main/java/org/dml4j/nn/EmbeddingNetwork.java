@@ -12,10 +12,10 @@ import java.util.function.Function;
 /**
  * A sequence of {@link Layer}s mapping a {@code [batch, features]} matrix to a {@code [batch, embedding]} matrix.
  * <p>
- * Training: {@code forward(x, true)}, compute dL/d(embeddings) with a loss, {@code backward(dL)}, then step an
- * optimizer on {@link #parameters()} with {@link #gradients()}. Inference: {@link #embed}. Parameters, gradients and
- * buffers are named {@code <layer index>.<name>} as in a PyTorch {@code nn.Sequential} (e.g. {@code 0.weight}).
- * Not thread-safe: each training thread needs its own {@link #copy()}.
+ * Training: {@code forward(x, true)}, compute dL/d(embeddings) with a loss, {@code backwardParameters(dL)} (or
+ * {@code backward(dL)} when dL/d(input) is wanted too), then step an optimizer on {@link #parameters()} with
+ * {@link #gradients()}. Inference: {@link #embed}. Parameters, gradients and buffers are named
+ * {@code <layer index>.<name>} as in a PyTorch {@code nn.Sequential} (e.g. {@code 0.weight}). Not thread-safe: each training thread needs its own {@link #copy()}.
  */
 public final class EmbeddingNetwork {
 
@@ -65,9 +65,23 @@ public final class EmbeddingNetwork {
      * @return dL/d(input)
      */
     public INDArray backward(INDArray gradEmbeddings) {
+        return backward(gradEmbeddings, true);
+    }
+
+    /**
+     * Back-propagates dL/d(embeddings) through the last forward pass and stores every layer's parameter gradients,
+     * without the gradient with respect to the input (what training needs; the first layer skips a matrix product).
+     *
+     * @param gradEmbeddings dL/d(embeddings)
+     */
+    public void backwardParameters(INDArray gradEmbeddings) {
+        backward(gradEmbeddings, false);
+    }
+
+    private INDArray backward(INDArray gradEmbeddings, boolean inputGradient) {
         INDArray g = gradEmbeddings;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g);
+            g = layers.get(i).backward(g, i > 0 || inputGradient);
         }
         return g;
     }

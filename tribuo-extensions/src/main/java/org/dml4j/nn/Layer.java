@@ -34,6 +34,18 @@ public interface Layer {
     INDArray backward(INDArray gradOutput);
 
     /**
+     * Back-propagates through the most recent forward pass, computing dL/d(input) only when asked: the first layer of a
+     * network stores its parameter gradients without the (costly, unused) gradient with respect to the data.
+     *
+     * @param gradOutput    dL/d(output)
+     * @param inputGradient whether dL/d(input) is needed
+     * @return dL/d(input), or null when {@code inputGradient} is false and the layer skipped it
+     */
+    default INDArray backward(INDArray gradOutput, boolean inputGradient) {
+        return backward(gradOutput);
+    }
+
+    /**
      * The trainable parameters by name. The arrays are live: an optimizer updates them in place.
      *
      * @return the parameters (empty for layers without any)

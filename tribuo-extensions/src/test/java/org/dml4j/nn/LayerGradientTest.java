@@ -120,6 +120,19 @@ class LayerGradientTest {
         check(net, normal(26, 3, 64), true);
     }
 
+    @Test
+    void backwardParametersGivesTheSameGradientsWithoutTheInputGradient() {
+        EmbeddingNetwork net = new MlpSpec(new int[]{6}, 4).build(5, 29, F64);
+        INDArray x = normal(30, 3, 5);
+        INDArray g = normal(31, 3, 4);
+        net.forward(x, true);
+        net.backward(g);
+        java.util.Map<String, INDArray> full = new java.util.HashMap<>(net.gradients());
+        net.forward(x, true);
+        net.backwardParameters(g);
+        assertEquals(full, net.gradients());
+    }
+
     private static <T extends Layer> T withTrainedAffine(T layer) {
         layer.parameters().get("weight").assign(normal(27, layer.parameters().get("weight").shape()));
         layer.parameters().get("bias").assign(normal(28, layer.parameters().get("bias").shape()));

@@ -11,8 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * 784-512-ReLU-128 + L2 normalization at batch 256 in float32. Not a test: run with the test classpath, setting
  * {@code OMP_NUM_THREADS} before the JVM starts. Arguments: warm-up steps and timed steps (default 50 and 200).
  * <p>
- * On the shared 2-core development machine (load average 6-7 from other builds, so inflated) it measured about
- * 24-29 ms per step with one thread (forward ~6, backward ~12-16, Adam ~5) and 17-29 ms with two.
+ * On the shared 2-core development machine (load average 8-11 from other builds, so wall times are inflated) it
+ * measured 19-28 ms wall per step with one thread but 14.9 ms of the thread's CPU time (about 34 GFLOPS over the
+ * ~0.51 GFLOP of the step, so BLAS-bound), and 19-22 ms wall with two threads.
  */
 public final class MlpStepTiming {
 
@@ -34,6 +35,8 @@ public final class MlpStepTiming {
         for (int i = 0; i < warmup; i++) {
             step(net, adam, x, grad);
         }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long[] nanos = new long[3];
         for (int i = 0; i < steps; i++) {
             long[] t = step(net, adam, x, grad);
@@ -41,10 +44,12 @@ public final class MlpStepTiming {
                 nanos[k] += t[k];
             }
         }
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6 / steps;
         double total = (nanos[0] + nanos[1] + nanos[2]) / 1e6 / steps;
         System.out.printf("MLP 784-512-128 batch 256 float32, OMP_NUM_THREADS=%s: %.2f ms/step "
-                        + "(forward %.2f, backward %.2f, Adam %.2f)%n", System.getenv("OMP_NUM_THREADS"), total,
-                nanos[0] / 1e6 / steps, nanos[1] / 1e6 / steps, nanos[2] / 1e6 / steps);
+                        + "(forward %.2f, backward %.2f, Adam %.2f); calling thread's CPU %.2f ms/step%n",
+                System.getenv("OMP_NUM_THREADS"), total, nanos[0] / 1e6 / steps, nanos[1] / 1e6 / steps,
+                nanos[2] / 1e6 / steps, cpu);
     }
 
     /** One step; returns the nanoseconds of forward, backward and update. */
@@ -52,7 +57,7 @@ public final class MlpStepTiming {
         long t0 = System.nanoTime();
         net.forward(x, true);
         long t1 = System.nanoTime();
-        net.backward(grad);
+        net.backwardParameters(grad);
         long t2 = System.nanoTime();
         adam.step(net.parameters(), net.gradients(), 1e-3);
         long t3 = System.nanoTime();
