@@ -5,12 +5,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Row-wise L2 normalization {@code u = x / max(||x||, 1e-12)} and its backward pass, exactly as PyTorch's
- * {@code F.normalize} (below the floor the norm is a constant, so the gradient is {@code g / 1e-12}).
+ * {@code F.normalize} (below the floor the norm is a constant, so the gradient is {@code g / 1e-12}). The distances
+ * and the networks' output layer ({@code org.dml4j.nn.L2Normalize}) share it.
  */
-final class L2Normalization {
+public final class L2Normalization {
 
     /** The floor under the norm, as PyTorch's default {@code eps}. */
-    static final double EPSILON = 1e-12;
+    public static final double EPSILON = 1e-12;
 
     private final INDArray normalized;
     private final INDArray clampedNorms;
@@ -33,12 +34,12 @@ final class L2Normalization {
      * @param x a matrix, one embedding per row
      * @return the normalization, holding what its backward pass needs
      */
-    static L2Normalization of(INDArray x) {
+    public static L2Normalization of(INDArray x) {
         return new L2Normalization(x);
     }
 
     /** @return the normalized rows */
-    INDArray normalized() {
+    public INDArray normalized() {
         return normalized;
     }
 
@@ -49,7 +50,7 @@ final class L2Normalization {
      * @param gradient dL/du
      * @return dL/dx
      */
-    INDArray backward(INDArray gradient) {
+    public INDArray backward(INDArray gradient) {
         INDArray projection = normalized.mul(gradient).sum(true, 1);
         for (int i = 0; i < belowFloor.length; i++) {
             if (belowFloor[i]) {

@@ -1,0 +1,163 @@
+package org.dml4j.nn;
+
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses the command-line form of a {@link NetworkSpec}: {@code KIND:SIZES[:OPTIONS]}.
+ * <ul>
+ *     <li>{@code mlp:H1,...,Hn,E}: hidden widths then the embedding width ({@code mlp:512,128}; {@code mlp:128} is a
+ *     linear embedding). Options: {@code activation=relu|tanh}, {@code dropout=P}, {@code batch-norm=true|false},
+ *     {@code normalize=true|false}.</li>
+ *     <li>{@code cnn:C1,...,Cn,E}: the channels of each convolution block then the embedding width
+ *     ({@code cnn:32,64,128}, see {@link CnnSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
+ *     {@code normalize=true|false}.</li>
+ * </ul>
+ * Options are comma-separated {@code key=value} pairs, e.g. {@code mlp:512,128:dropout=0.1,batch-norm=true}.
+ */
+public final class NetworkSpecs {
+
+    /** The kind name of {@link MlpSpec}. */
+    public static final String MLP = "mlp";
+    /** The kind name of {@link CnnSpec}. */
+    public static final String CNN = "cnn";
+
+    private static final String EXPECTED = "expected mlp:H1,...,Hn,E[:activation=relu|tanh,dropout=P,"
+            + "batch-norm=true|false,normalize=true|false] or cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false]";
+
+    private NetworkSpecs() {
+    }
+
+    /**
+     * Parses a network spec.
+     *
+     * @param spec the spec, e.g. {@code mlp:512,128}
+     * @return the configured spec
+     * @throws IllegalArgumentException naming the spec, the problem and the expected form
+     */
+    public static NetworkSpec parse(String spec) {
+        String[] parts = spec.trim().split(":", -1);
+        if (parts.length < 2 || parts.length > 3) {
+            throw malformed(spec, "it needs a kind and sizes separated by ':'");
+        }
+        int[] sizes = sizes(spec, parts[1]);
+        Map<String, String> options = options(spec, parts.length == 3 ? parts[2] : "");
+        try {
+            NetworkSpec parsed = switch (parts[0].trim().toLowerCase(Locale.ROOT)) {
+                case MLP -> mlp(spec, sizes, options);
+                case CNN -> cnn(spec, sizes, options);
+                default -> throw malformed(spec, "unknown kind '" + parts[0] + "'");
+            };
+            if (!options.isEmpty()) {
+                throw malformed(spec, "unknown option(s) " + options.keySet());
+            }
+            return parsed;
+        } catch (PropertyException e) {
+            throw malformed(spec, e.getMessage());
+        }
+    }
+
+    private static NetworkSpec mlp(String spec, int[] sizes, Map<String, String> options) {
+        int[] hidden = Arrays.copyOf(sizes, sizes.length - 1);
+        String activationName = options.remove("activation");
+        Activation activation = Activation.RELU;
+        if (activationName != null) {
+            try {
+                activation = Activation.valueOf(activationName.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw malformed(spec, "unknown activation '" + activationName + "' (relu or tanh)");
+            }
+        }
+        double dropout = number(spec, "dropout", options.remove("dropout"));
+        boolean batchNorm = flag(spec, "batch-norm", options.remove("batch-norm"), false);
+        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
+        return new MlpSpec(hidden, sizes[sizes.length - 1], activation, dropout, batchNorm, normalize);
+    }
+
+    private static NetworkSpec cnn(String spec, int[] sizes, Map<String, String> options) {
+        if (sizes.length < 2) {
+            throw malformed(spec, "a cnn needs at least one block's channels and the embedding size");
+        }
+        int[] image = {1, 28, 28};
+        String imageOption = options.remove("image");
+        if (imageOption != null) {
+            String[] dims = imageOption.split("x", -1);
+            if (dims.length != 3) {
+                throw malformed(spec, "image must be CxHxW, found '" + imageOption + "'");
+            }
+            for (int i = 0; i < 3; i++) {
+                image[i] = positive(spec, dims[i]);
+            }
+        }
+        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
+        return new CnnSpec(Arrays.copyOf(sizes, sizes.length - 1), sizes[sizes.length - 1], image[0],
+                image[1], image[2], normalize);
+    }
+
+    private static int[] sizes(String spec, String text) {
+        String[] items = text.split(",", -1);
+        int[] sizes = new int[items.length];
+        for (int i = 0; i < items.length; i++) {
+            sizes[i] = positive(spec, items[i]);
+        }
+        return sizes;
+    }
+
+    private static int positive(String spec, String text) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw malformed(spec, "sizes must be positive integers, found '" + text + "'");
+    }
+
+    private static Map<String, String> options(String spec, String text) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (text.isBlank()) {
+            return options;
+        }
+        for (String item : text.split(",", -1)) {
+            String[] kv = item.split("=", -1);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw malformed(spec, "options must be key=value, found '" + item + "'");
+            }
+            options.put(kv[0].trim().toLowerCase(Locale.ROOT), kv[1].trim());
+        }
+        return options;
+    }
+
+    private static double number(String spec, String key, String value) {
+        if (value == null) {
+            return 0.0;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw malformed(spec, key + " must be a number, found '" + value + "'");
+        }
+    }
+
+    private static boolean flag(String spec, String key, String value, boolean absent) {
+        if (value == null) {
+            return absent;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw malformed(spec, key + " must be true or false, found '" + value + "'");
+        };
+    }
+
+    private static IllegalArgumentException malformed(String spec, String problem) {
+        return new IllegalArgumentException("network spec '" + spec + "' is malformed: " + problem + "; " + EXPECTED);
+    }
+}

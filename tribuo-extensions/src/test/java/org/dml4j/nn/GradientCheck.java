@@ -1,0 +1,88 @@
+package org.dml4j.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Finite-difference checks in float64 of a network's backward pass through the scalar loss
+ * {@code L = sum(forward(x, training) ⊙ R)} for a fixed random R: the gradients with respect to the input and to every
+ * parameter must match central differences.
+ */
+final class GradientCheck {
+
+    private static final double H = 1e-6;
+
+    private final EmbeddingNetwork net;
+    private final INDArray input;
+    private final boolean training;
+    private INDArray weights;
+
+    private GradientCheck(EmbeddingNetwork net, INDArray input, boolean training) {
+        this.net = net;
+        this.input = input;
+        this.training = training;
+    }
+
+    /** A seeded standard normal float64 array. */
+    static INDArray normal(long seed, long... shape) {
+        Random rng = new Random(seed);
+        double[] v = new double[Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return Nd4j.create(v, shape, DataType.DOUBLE);
+    }
+
+    static void check(Layer layer, INDArray input, boolean training) {
+        check(new EmbeddingNetwork(List.of(layer)), input, training);
+    }
+
+    static void check(EmbeddingNetwork net, INDArray input, boolean training) {
+        new GradientCheck(net, input, training).run();
+    }
+
+    private void run() {
+        INDArray out = net.forward(input, training);
+        weights = normal(99, out.shape());
+        INDArray dInput = net.backward(weights);
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        net.gradients().forEach((k, v) -> grads.put(k, v.dup()));
+        assertEquals(net.parameters().keySet(), grads.keySet(), "a gradient for every parameter");
+        compare("input", dInput, input);
+        for (Map.Entry<String, INDArray> p : net.parameters().entrySet()) {
+            compare(p.getKey(), grads.get(p.getKey()), p.getValue());
+        }
+    }
+
+    private void compare(String what, INDArray analytic, INDArray array) {
+        assertEquals(Arrays.toString(array.shape()), Arrays.toString(analytic.shape()), what + " gradient shape");
+        double largest = 0;
+        for (long i = 0; i < array.length(); i++) {
+            double original = array.getDouble(i);
+            array.putScalar(i, original + H);
+            double plus = loss();
+            array.putScalar(i, original - H);
+            double minus = loss();
+            array.putScalar(i, original);
+            double numeric = (plus - minus) / (2 * H);
+            double a = analytic.getDouble(i);
+            largest = Math.max(largest, Math.abs(a));
+            assertEquals(numeric, a, 1e-6 + 1e-5 * Math.abs(numeric), what + "[" + i + "]");
+        }
+        assertTrue(largest > 0, what + " gradient is identically zero: the check would prove nothing");
+    }
+
+    private double loss() {
+        return net.forward(input, training).mul(weights).sumNumber().doubleValue();
+    }
+}
