@@ -1,0 +1,298 @@
+package org.dml4j.model;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import org.dml4j.index.ExactKnn;
+import org.dml4j.index.KnnDistance;
+import org.dml4j.index.KnnResult;
+import org.dml4j.model.protos.EmbeddingModelProto;
+import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.NetworkSpecs;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ModelDataCarrier;
+import org.tribuo.protos.core.ModelDataProto;
+import org.tribuo.protos.core.ModelProto;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A trained embedding network as a Tribuo model: {@link #embed} maps examples to embeddings where distance means
+ * similarity, and {@link #predict} labels an example by the vote of its {@code k} nearest references (the training
+ * set or the class centroids), each label scored by its share of the votes. {@link #getExcuse} lists the nearest
+ * references. Saved with {@link #serializeToFile} and loaded with {@code Model.deserializeFromFile}: protobuf with a
+ * version number ({@link #CURRENT_VERSION}), never Java serialization.
+ */
+public final class EmbeddingModel extends Model<Label> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The version of the serialized form this class writes and the newest it reads. */
+    public static final int CURRENT_VERSION = 1;
+
+    private static final int EMBED_BLOCK = 1024;
+
+    private final transient EmbeddingNetwork network;
+    private final String networkSpec;
+    private final transient ReferenceSet references;
+    private final int neighbours;
+    private final KnnDistance distance;
+
+    /**
+     * Creates a model (the trainer does; users load one from a file).
+     *
+     * @param name         the model name
+     * @param provenance   its provenance
+     * @param featureMap   the features, in the network's input order
+     * @param outputInfo   the labels
+     * @param network      the trained network
+     * @param networkSpec  the network's architecture in command-line form (rebuilds it when loading)
+     * @param references   the reference set predictions search
+     * @param neighbours   the number of neighbours that vote
+     * @param distance     the ranking distance
+     */
+    public EmbeddingModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureMap,
+                          ImmutableOutputInfo<Label> outputInfo, EmbeddingNetwork network, String networkSpec,
+                          ReferenceSet references, int neighbours, KnnDistance distance) {
+        super(name, provenance, featureMap, outputInfo, true);
+        if (neighbours < 1) {
+            throw new IllegalArgumentException("neighbours must be >= 1, found " + neighbours);
+        }
+        this.network = network;
+        this.networkSpec = networkSpec;
+        this.references = references;
+        this.neighbours = Math.min(neighbours, references.size());
+        this.distance = distance;
+    }
+
+    /** @return the network (live; do not train it further) */
+    public EmbeddingNetwork network() {
+        return network;
+    }
+
+    /** @return the reference set */
+    public ReferenceSet references() {
+        return references;
+    }
+
+    /** @return the number of neighbours that vote */
+    public int neighbours() {
+        return neighbours;
+    }
+
+    /** @return the width of the embeddings */
+    public int embeddingSize() {
+        return (int) references.embeddings().columns();
+    }
+
+    /**
+     * The embedding of one example.
+     *
+     * @param example the example
+     * @return its embedding
+     */
+    public float[] embed(Example<Label> example) {
+        return embed(List.of(example)).getRow(0).toFloatVector();
+    }
+
+    /**
+     * The embeddings of a dataset, one row per example in order, computed in blocks.
+     *
+     * @param dataset the examples
+     * @return N × d float32
+     */
+    public INDArray embed(Dataset<Label> dataset) {
+        List<Example<Label>> examples = new ArrayList<>();
+        dataset.forEach(examples::add);
+        return embed(examples);
+    }
+
+    /**
+     * The embeddings of examples, one row each, computed in blocks.
+     *
+     * @param examples the examples
+     * @return N × d float32
+     */
+    public INDArray embed(List<? extends Example<Label>> examples) {
+        return embedRows(examples).embeddings;
+    }
+
+    private record Embedded(INDArray embeddings, int[] knownFeatures) {
+    }
+
+    private Embedded embedRows(List<? extends Example<Label>> examples) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("no examples to embed");
+        }
+        INDArray out = Nd4j.create(DataType.FLOAT, examples.size(), embeddingSize());
+        int[] known = new int[examples.size()];
+        for (int start = 0; start < examples.size(); start += EMBED_BLOCK) {
+            int end = Math.min(examples.size(), start + EMBED_BLOCK);
+            FeatureMatrix block = FeatureMatrix.of(examples.subList(start, end), featureIDMap);
+            synchronized (network) {
+                out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(network.embed(block.rows()));
+            }
+            System.arraycopy(block.knownFeatures(), 0, known, start, end - start);
+        }
+        return new Embedded(out, known);
+    }
+
+    @Override
+    public Prediction<Label> predict(Example<Label> example) {
+        return innerPredict(List.of(example)).get(0);
+    }
+
+    @Override
+    protected List<Prediction<Label>> innerPredict(Iterable<Example<Label>> examples) {
+        List<Example<Label>> list = new ArrayList<>();
+        examples.forEach(list::add);
+        Embedded embedded = embedRows(list);
+        KnnResult knn = new ExactKnn(distance).search(embedded.embeddings(), references.embeddings(), neighbours,
+                false);
+        List<Prediction<Label>> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(vote(knn.indices()[i], embedded.knownFeatures()[i], list.get(i)));
+        }
+        return out;
+    }
+
+    /** Each label's share of the neighbours' votes; ties go to the label of the nearer neighbour. */
+    private Prediction<Label> vote(int[] nearest, int knownFeatures, Example<Label> example) {
+        Map<Integer, Integer> votes = new LinkedHashMap<>();
+        for (int r : nearest) {
+            votes.merge(references.outputIds()[r], 1, Integer::sum);
+        }
+        int best = votes.keySet().iterator().next();
+        for (Map.Entry<Integer, Integer> e : votes.entrySet()) {
+            if (e.getValue() > votes.get(best)) {
+                best = e.getKey();
+            }
+        }
+        Map<String, Label> scores = new LinkedHashMap<>();
+        for (Pair<Integer, Label> p : outputIDInfo) {
+            double share = votes.getOrDefault(p.getA(), 0) / (double) nearest.length;
+            scores.put(p.getB().getLabel(), new Label(p.getB().getLabel(), share));
+        }
+        String bestName = outputIDInfo.getOutput(best).getLabel();
+        return new Prediction<>(scores.get(bestName), scores, knownFeatures, example, true);
+    }
+
+    /** No per-feature importance exists for an embedding network: always empty. */
+    @Override
+    public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+        return Collections.emptyMap();
+    }
+
+    /**
+     * The nearest references and their distances: under the key {@code "nearest-references"}, pairs of
+     * {@code "row=R label=L"} (the training row, or {@code centroid} for class centroids) and the distance.
+     */
+    @Override
+    public Optional<Excuse<Label>> getExcuse(Example<Label> example) {
+        Embedded embedded = embedRows(List.of(example));
+        KnnResult knn = new ExactKnn(distance).search(embedded.embeddings(), references.embeddings(), neighbours,
+                false);
+        List<Pair<String, Double>> nearest = new ArrayList<>();
+        for (int j = 0; j < neighbours; j++) {
+            int r = knn.indices()[0][j];
+            String row = references.rows()[r] < 0 ? "centroid" : "row=" + references.rows()[r];
+            nearest.add(new Pair<>(row + " label=" + outputIDInfo.getOutput(references.outputIds()[r]).getLabel(),
+                    knn.distances()[0][j]));
+        }
+        Prediction<Label> prediction = vote(knn.indices()[0], embedded.knownFeatures()[0], example);
+        return Optional.of(new Excuse<>(example, prediction, Map.of("nearest-references", nearest)));
+    }
+
+    @Override
+    protected EmbeddingModel copy(String newName, ModelProvenance newProvenance) {
+        return new EmbeddingModel(newName, newProvenance, featureIDMap, outputIDInfo, network.copy(), networkSpec,
+                new ReferenceSet(references.embeddings().dup(), references.outputIds().clone(),
+                        references.rows().clone(), references.kind()), neighbours, distance);
+    }
+
+    @Override
+    public ModelProto serialize() {
+        ModelDataCarrier<Label> carrier = createDataCarrier();
+        EmbeddingModelProto.Builder b = EmbeddingModelProto.newBuilder()
+                .setMetadata(carrier.serialize().toByteString())
+                .setNetworkSpec(networkSpec)
+                .addAllParameters(Tensors.toProtos(network.parameters()))
+                .addAllBuffers(Tensors.toProtos(network.buffers()))
+                .setReferenceEmbeddings(Tensors.toProto(references.embeddings()))
+                .setReferenceKind(references.kind().name())
+                .setNeighbours(neighbours)
+                .setDistance(distance.name());
+        for (int id : references.outputIds()) {
+            b.addReferenceOutputIds(id);
+        }
+        for (int row : references.rows()) {
+            b.addReferenceRows(row);
+        }
+        return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(EmbeddingModel.class.getName())
+                .setSerializedData(Any.pack(b.build())).build();
+    }
+
+    /**
+     * Reads a model written by {@link #serialize()}; called by Tribuo's {@code Model.deserialize}.
+     *
+     * @param version   the serialized version
+     * @param className the class name
+     * @param message   the serialized data
+     * @return the model
+     * @throws InvalidProtocolBufferException if the data is not an {@code EmbeddingModelProto}
+     * @throws IllegalArgumentException       if the version is unknown or the data is inconsistent
+     */
+    public static EmbeddingModel deserializeFromProto(int version, String className, Any message)
+            throws InvalidProtocolBufferException {
+        if (version < 1 || version > CURRENT_VERSION) {
+            throw new IllegalArgumentException("Unknown EmbeddingModel version " + version
+                    + ", this DML4J reads versions 1 to " + CURRENT_VERSION + "; update DML4J to load it");
+        }
+        EmbeddingModelProto proto = message.unpack(EmbeddingModelProto.class);
+        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(proto.getMetadata()));
+        if (!(carrier.outputDomain().getDomain().iterator().next() instanceof Label)) {
+            throw new IllegalArgumentException("corrupt model data: the output domain is not classification labels");
+        }
+        @SuppressWarnings("unchecked")
+        ImmutableOutputInfo<Label> outputInfo = (ImmutableOutputInfo<Label>) carrier.outputDomain();
+        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec())
+                .build(carrier.featureDomain().size(), 0, DataType.FLOAT);
+        Tensors.assignAll(network.parameters(), Tensors.fromProtos(proto.getParametersList()), "parameters");
+        Tensors.assignAll(network.buffers(), Tensors.fromProtos(proto.getBuffersList()), "buffers");
+        int[] outputIds = proto.getReferenceOutputIdsList().stream().mapToInt(Integer::intValue).toArray();
+        for (int id : outputIds) {
+            if (outputInfo.getOutput(id) == null) {
+                throw new IllegalArgumentException("corrupt model data: reference label id " + id + " is unknown");
+            }
+        }
+        ReferenceSet references = new ReferenceSet(
+                Tensors.fromProto(proto.getReferenceEmbeddings(), "reference embeddings"), outputIds,
+                proto.getReferenceRowsList().stream().mapToInt(Integer::intValue).toArray(),
+                ReferenceSet.Kind.valueOf(proto.getReferenceKind()));
+        return new EmbeddingModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, network,
+                proto.getNetworkSpec(), references, proto.getNeighbours(), KnnDistance.valueOf(proto.getDistance()));
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddingModel(name=" + name + ", network=" + networkSpec + ", references=" + references.size() + " "
+                + references.kind() + ", neighbours=" + neighbours + ", distance=" + distance + ")";
+    }
+}
