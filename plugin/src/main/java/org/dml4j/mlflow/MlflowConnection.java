@@ -28,6 +28,12 @@ public record MlflowConnection(URI trackingUri, Credentials credentials, boolean
     /**
      * Validates the connection.
      *
+     * @param trackingUri see the record
+     * @param credentials see the record
+     * @param insecureTls see the record
+     * @param connectTimeout see the record
+     * @param requestTimeout see the record
+     * @param retry see the record
      * @throws IllegalArgumentException when the URI is not an absolute http(s) URI or a timeout is not positive
      */
     public MlflowConnection {

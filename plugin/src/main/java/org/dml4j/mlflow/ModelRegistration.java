@@ -11,6 +11,8 @@ public record ModelRegistration(String name, String alias) {
     /**
      * Validates the request.
      *
+     * @param name see the record
+     * @param alias see the record
      * @throws IllegalArgumentException when the name is blank
      */
     public ModelRegistration {

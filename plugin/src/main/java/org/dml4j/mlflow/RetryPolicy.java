@@ -18,6 +18,9 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
     /**
      * Validates the policy.
      *
+     * @param maxAttempts see the record
+     * @param initialDelay see the record
+     * @param maxDelay see the record
      * @throws IllegalArgumentException when {@code maxAttempts} is below 1 or a delay is negative
      */
     public RetryPolicy {

@@ -27,6 +27,16 @@ public record TrackerOptions(String experimentName, String runName, String descr
     /**
      * Validates the options.
      *
+     * @param experimentName see the record
+     * @param runName see the record
+     * @param description see the record
+     * @param batchLossEvery see the record
+     * @param spoolRoot see the record
+     * @param gitCommit see the record
+     * @param sourceName see the record
+     * @param finishTimeout see the record
+     * @param maxReconnectDelay see the record
+     * @param queueCapacity see the record
      * @throws IllegalArgumentException naming the option and the value found
      */
     public TrackerOptions {

@@ -62,7 +62,7 @@ class ConnectionProblemsTest {
     }
 
     @Test
-    void wrongCredentialsAreReportedAndRightOnesWork() {
+    void wrongCredentialsAreReportedAndRightOnesWork() throws IOException {
         try (MlflowServer server = MlflowServer.withBasicAuth()) {
             MlflowConnection connection = MlflowConnection.of(server.uri())
                     .withLimits(Duration.ofSeconds(2), Duration.ofSeconds(10), QUICK);
@@ -78,9 +78,13 @@ class ConnectionProblemsTest {
             assertTrue(refused.message().contains("refused the credentials")
                     && refused.message().contains("MLFLOW_TRACKING_PASSWORD")
                     && !refused.message().contains("not-the-password"), refused.message());
+            Credentials admin = new Credentials(MlflowServer.ADMIN_USER, MlflowServer.ADMIN_PASSWORD, null);
+            SyncReport synced = new SpoolReplayer(new MlflowRestClient(connection.withCredentials(admin)), temp)
+                    .syncAll();
+            assertEquals(1, synced.runsCompleted(), "the refused run is delivered by a sync with the right"
+                    + " credentials: " + synced.messages());
 
-            MlflowTracker right = new MlflowTracker(new MlflowRestClient(connection.withCredentials(
-                    new Credentials(MlflowServer.ADMIN_USER, MlflowServer.ADMIN_PASSWORD, null))),
+            MlflowTracker right = new MlflowTracker(new MlflowRestClient(connection.withCredentials(admin)),
                     TrackerOptions.forExperiment("auth-test").withSpoolRoot(temp));
             right.onRunStart(SimulatedTraining.start("right-credentials", Map.of()));
             SimulatedTraining.epochs(right, 1, 1);
