@@ -1,0 +1,361 @@
+package org.dml4j.mlflow;
+
+import org.dml4j.train.BatchEnd;
+import org.dml4j.train.EpochEnd;
+import org.dml4j.train.RunEnd;
+import org.dml4j.train.RunStart;
+import org.dml4j.train.TrainingListener;
+import org.tribuo.Tribuo;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Tracks a training run in MLflow. As a {@link TrainingListener} it logs the hyperparameters (flattened trainer
+ * provenance), the dataset facts, the sampled batch loss, per-epoch loss, learning rate and validation metrics, and
+ * the final metrics; the caller adds artifacts and the model, then calls {@link #finish()}. Every method returns
+ * at once: records go through a bounded queue to a local spool and on to the server in the background, so an
+ * unreachable server never blocks or fails training (see the package documentation).
+ */
+public final class MlflowTracker implements TrainingListener {
+
+    private static final System.Logger LOG = System.getLogger(MlflowTracker.class.getName());
+    private static final DateTimeFormatter MLMODEL_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final MlflowRestClient client;
+    private final TrackerOptions options;
+    private final String parentClientRunId;
+    private final String clientRunId;
+    private final EntrySanitizer sanitizer;
+    private final Set<String> nonFiniteKeys = new HashSet<>();
+    private final Thread shutdownHook = new Thread(this::killedByShutdown, "dml4j-mlflow-shutdown");
+    private volatile DeliveryWorker worker;
+    private String finalStatus = "FINISHED";
+    private TrackingOutcome outcome;
+
+    /**
+     * Creates a tracker; nothing is sent before {@link #onRunStart}.
+     *
+     * @param client  the server
+     * @param options what to log
+     */
+    public MlflowTracker(MlflowRestClient client, TrackerOptions options) {
+        this(client, options, null);
+    }
+
+    private MlflowTracker(MlflowRestClient client, TrackerOptions options, String parentClientRunId) {
+        this.client = client;
+        this.options = options;
+        this.parentClientRunId = parentClientRunId;
+        this.clientRunId = String.format("%013d-%s", System.currentTimeMillis(),
+                UUID.randomUUID().toString().substring(0, 8));
+        this.sanitizer = new EntrySanitizer(new SecretRedactor(client.connection().credentials()));
+    }
+
+    /**
+     * A tracker for a run nested under this one (a sweep's trial): same server and experiment, tagged with
+     * {@code mlflow.parentRunId}.
+     *
+     * @param childOptions the child's options (its experiment name is replaced by this run's)
+     * @return the child tracker
+     */
+    public MlflowTracker childRun(TrackerOptions childOptions) {
+        TrackerOptions sameExperiment = new TrackerOptions(options.experimentName(), childOptions.runName(),
+                childOptions.description(), childOptions.batchLossEvery(), childOptions.spoolRoot(),
+                childOptions.gitCommit(), childOptions.sourceName(), childOptions.finishTimeout(),
+                childOptions.maxReconnectDelay(), childOptions.queueCapacity());
+        return new MlflowTracker(client, sameExperiment, clientRunId);
+    }
+
+    /**
+     * The id this tracker gives the run before the server does (the {@code dml4j.clientRunId} tag and the spool
+     * directory's name).
+     *
+     * @return the client run id
+     */
+    public String clientRunId() {
+        return clientRunId;
+    }
+
+    @Override
+    public synchronized void onRunStart(RunStart start) {
+        if (worker != null) {
+            LOG.log(Level.WARNING, "MlflowTracker.onRunStart called twice; the second call is ignored");
+            return;
+        }
+        try {
+            Spool spool = new Spool(options.spoolRoot().resolve(clientRunId));
+            spool.lock();
+            worker = new DeliveryWorker(client, spool, options.queueCapacity(), options.maxReconnectDelay());
+            worker.start();
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            String runName = options.runName() != null ? options.runName() : start.runName();
+            worker.offer(new TrackingRecord.CreateRun(options.experimentName(), runName, System.currentTimeMillis(),
+                    sanitizer.tags(startTags(runName)), parentClientRunId), false);
+            offerBatches(List.of(), sanitizer.params(startParams(start)), Map.of());
+            if (start.trainerProvenance() != null) {
+                logText("provenance/trainer.json", ProvenanceParams.json(start.trainerProvenance()));
+            }
+            if (start.datasetProvenance() != null) {
+                logText("provenance/dataset.json", ProvenanceParams.json(start.datasetProvenance()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "MLflow tracking could not start, training goes on untracked: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onBatchEnd(BatchEnd batch) {
+        if (batch.step() % options.batchLossEvery() != 0 && batch.step() != 1) {
+            return;
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("train/batch_loss", batch.loss());
+        if (batch.minedTuples() >= 0) {
+            values.put("train/mined_tuples", (double) batch.minedTuples());
+        }
+        logQuietly(values, batch.step());
+    }
+
+    @Override
+    public void onEpochEnd(EpochEnd epoch) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("train/loss", epoch.meanLoss());
+        values.put("train/lr", epoch.learningRate());
+        values.put("train/epoch_seconds", epoch.seconds());
+        epoch.validationMetrics().forEach((name, value) -> values.put("val/" + name, value));
+        logQuietly(values, epoch.epoch());
+    }
+
+    @Override
+    public void onRunEnd(RunEnd end) {
+        Map<String, Double> values = new LinkedHashMap<>(end.finalMetrics());
+        values.put("train/epochs", (double) end.epochs());
+        values.put("train/seconds", end.seconds());
+        logQuietly(values, end.epochs());
+    }
+
+    @Override
+    public synchronized void onRunFailure(Throwable error) {
+        finalStatus = error instanceof InterruptedException ? "KILLED" : "FAILED";
+        if (worker != null) {
+            String text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+            offerBatches(List.of(), Map.of(), sanitizer.tags(Map.of(MlflowKeys.ERROR_TAG, text)));
+        }
+    }
+
+    /**
+     * Logs metrics at a step (final retrieval metrics, test results ...). Keys are made MLflow-safe; NaN is stored
+     * as NaN and infinities as the largest finite doubles, with a warning the first time per key.
+     *
+     * @param metrics the values by name
+     * @param step    the step
+     * @throws IllegalStateException before {@link #onRunStart}
+     */
+    public void logMetrics(Map<String, Double> metrics, long step) {
+        long now = System.currentTimeMillis();
+        List<MetricPoint> points = new ArrayList<>(metrics.size());
+        metrics.forEach((name, value) -> {
+            String key = MlflowKeys.sanitizeKey(name);
+            warnIfNonFinite(key, value, step);
+            points.add(new MetricPoint(key, value, now, step));
+        });
+        offerBatches(points, Map.of(), Map.of());
+    }
+
+    /**
+     * Logs extra params (e.g. CLI options); credentials are masked, long values truncated visibly.
+     *
+     * @param params the params
+     * @throws IllegalStateException before {@link #onRunStart}
+     */
+    public void logParams(Map<String, String> params) {
+        offerBatches(List.of(), sanitizer.params(params), Map.of());
+    }
+
+    /**
+     * Uploads a file as an artifact. The file is copied to the spool in the background: keep it until
+     * {@link #finish()}.
+     *
+     * @param artifactPath the path below the run's artifact root, e.g. {@code config/train.xml}
+     * @param file         the file
+     * @throws IllegalArgumentException when the path would leave the artifact root or the file is not readable
+     * @throws IllegalStateException    before {@link #onRunStart}
+     */
+    public void logArtifact(String artifactPath, Path file) {
+        String path = ArtifactPaths.normalize(artifactPath);
+        requireFile(file);
+        requireStarted().offer(new TrackingRecord.LogArtifact(path, file.toAbsolutePath().toString()), false);
+    }
+
+    /**
+     * Uploads a text as an artifact (credentials masked).
+     *
+     * @param artifactPath the path below the run's artifact root
+     * @param text         the content, written as UTF-8
+     * @throws IllegalArgumentException when the path would leave the artifact root
+     * @throws IllegalStateException    before {@link #onRunStart}
+     */
+    public void logText(String artifactPath, String text) {
+        String path = ArtifactPaths.normalize(artifactPath);
+        DeliveryWorker started = requireStarted();
+        try {
+            Path file = Files.createTempFile("dml4j-mlflow-", ".txt");
+            Files.writeString(file, sanitizer.redact(text), StandardCharsets.UTF_8);
+            started.offer(new TrackingRecord.LogArtifact(path, file.toString()), true);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "Cannot write the MLflow artifact " + path + " to a temporary file: " + e);
+        }
+    }
+
+    /**
+     * Logs a model directory: the model file plus an {@code MLmodel} file with a {@code dml4j} flavor, recorded
+     * with {@code runs/log-model} so that the UI lists it, and optionally registered in the Model Registry.
+     *
+     * @param artifactPath the model directory below the run's artifact root, e.g. {@code model}
+     * @param modelFile    the serialized Tribuo model (protobuf)
+     * @param registration the registry entry to create, or null
+     * @throws IllegalArgumentException when the path would leave the artifact root or the file is not readable
+     * @throws IllegalStateException    before {@link #onRunStart}
+     */
+    public void logModel(String artifactPath, Path modelFile, ModelRegistration registration) {
+        String path = ArtifactPaths.normalize(artifactPath);
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("The model's artifact path must name a directory, e.g. 'model'");
+        }
+        requireFile(modelFile);
+        Map<String, String> flavor = new LinkedHashMap<>();
+        flavor.put("model_file", modelFile.getFileName().toString());
+        flavor.put("format", "tribuo-protobuf");
+        flavor.put("loader", "org.tribuo.Model.deserializeFromFile");
+        flavor.put("tribuo_version", Tribuo.VERSION);
+        DeliveryWorker started = requireStarted();
+        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(),
+                modelFile.getFileName().toString(), flavor, MLMODEL_TIME.format(Instant.now()),
+                UUID.randomUUID().toString().replace("-", "")), false);
+        if (registration != null) {
+            started.offer(new TrackingRecord.RegisterModel(registration.name(), path, registration.alias()), false);
+        }
+    }
+
+    /**
+     * Ends the run: sets its status ({@code FINISHED}, or {@code FAILED}/{@code KILLED} after
+     * {@link #onRunFailure}) once everything before it was delivered, waiting at most the finish timeout. What is
+     * not delivered by then stays spooled for {@link SpoolReplayer} ({@code ./dml4j sync}); the outcome says so.
+     * Later calls return the same outcome.
+     *
+     * @return the outcome
+     */
+    public synchronized TrackingOutcome finish() {
+        return end(finalStatus, options.finishTimeout());
+    }
+
+    private synchronized TrackingOutcome end(String status, Duration timeout) {
+        if (outcome != null) {
+            return outcome;
+        }
+        if (worker == null) {
+            outcome = new TrackingOutcome(false, "The run was never started (no onRunStart), so nothing was"
+                    + " tracked", options.spoolRoot());
+            return outcome;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook itself is ending the run
+        }
+        outcome = worker.finish(new TrackingRecord.SetStatus(status, System.currentTimeMillis()), timeout);
+        LOG.log(outcome.delivered() ? Level.INFO : Level.WARNING, outcome.message());
+        return outcome;
+    }
+
+    private void killedByShutdown() {
+        end("FAILED".equals(finalStatus) ? "FAILED" : "KILLED", Duration.ofSeconds(5));
+    }
+
+    private Map<String, String> startTags(String runName) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(MlflowKeys.RUN_NAME_TAG, runName);
+        tags.put(MlflowKeys.USER_TAG, System.getProperty("user.name", "unknown"));
+        tags.put(MlflowKeys.SOURCE_NAME_TAG, options.sourceName());
+        tags.put(MlflowKeys.SOURCE_TYPE_TAG, "LOCAL");
+        tags.put(MlflowKeys.CLIENT_RUN_ID_TAG, clientRunId);
+        if (options.gitCommit() != null) {
+            tags.put(MlflowKeys.GIT_COMMIT_TAG, options.gitCommit());
+        }
+        if (options.description() != null) {
+            tags.put(MlflowKeys.NOTE_TAG, options.description());
+        }
+        return tags;
+    }
+
+    private static Map<String, String> startParams(RunStart start) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (start.trainerProvenance() != null) {
+            params.putAll(ProvenanceParams.flatten(start.trainerProvenance(), "trainer"));
+        }
+        if (start.datasetProvenance() != null) {
+            params.putAll(ProvenanceParams.flatten(start.datasetProvenance(), "dataset"));
+        }
+        if (start.datasetInfo() != null) {
+            start.datasetInfo().forEach((key, value) -> params.put("data." + key, value));
+        }
+        return params;
+    }
+
+    private void logQuietly(Map<String, Double> values, long step) {
+        if (worker == null) {
+            return; // not started, or tracking could not start: said once in onRunStart
+        }
+        try {
+            logMetrics(values, step);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "MLflow metrics at step " + step + " not logged: " + e.getMessage());
+        }
+    }
+
+    private void warnIfNonFinite(String key, double value, long step) {
+        if (!Double.isFinite(value) && nonFiniteKeys.add(key)) {
+            LOG.log(Level.WARNING, "MLflow metric ''{0}'' is {1} at step {2}; MLflow stores NaN as NaN and"
+                    + " infinities as the largest finite doubles, and its charts skip them", key, value, step);
+        }
+    }
+
+    private void offerBatches(List<MetricPoint> metrics, Map<String, String> params, Map<String, String> tags) {
+        DeliveryWorker started = requireStarted();
+        for (TrackingRecord.LogBatch batch : BatchPacker.split(metrics, params, tags)) {
+            started.offer(batch, false);
+        }
+    }
+
+    private DeliveryWorker requireStarted() {
+        DeliveryWorker started = worker;
+        if (started == null) {
+            throw new IllegalStateException("MlflowTracker: call onRunStart before logging (MLflow tracking could"
+                    + " not start, or the run has not started)");
+        }
+        return started;
+    }
+
+    private static void requireFile(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException("Artifact file " + file + " is not a readable file");
+        }
+    }
+}

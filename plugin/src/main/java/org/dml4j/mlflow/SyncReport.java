@@ -1,0 +1,13 @@
+package org.dml4j.mlflow;
+
+import java.util.List;
+
+/**
+ * What a {@link SpoolReplayer#syncAll()} delivered.
+ *
+ * @param runsCompleted the runs delivered completely (their spools were removed)
+ * @param runsPending   the runs still spooled (server unreachable, credentials refused, or in use)
+ * @param messages      one line per run that needs attention, saying why and what to do
+ */
+public record SyncReport(int runsCompleted, int runsPending, List<String> messages) {
+}

@@ -1,0 +1,54 @@
+/**
+ * MLflow tracking of DML4J training runs over MLflow's REST API, in plain Java (no Python on the client, no
+ * {@code mlflow-client} jar).
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(System.getenv(), trackingUri));
+ * MlflowTracker tracker = new MlflowTracker(client, TrackerOptions.forExperiment("fashion-mnist"));
+ * trainer.addListener(tracker);                         // params, batch/epoch metrics, final metrics
+ * try { model = trainer.train(data); tracker.logModel("model", modelFile, new ModelRegistration("dml4j", "champion")); }
+ * finally { System.out.println(tracker.finish().message()); }   // FINISHED, or FAILED after onRunFailure
+ * }</pre>
+ * Later, {@code new SpoolReplayer(client, TrackerOptions.DEFAULT_SPOOL_ROOT).syncAll()} ({@code ./dml4j sync})
+ * delivers the runs an unreachable server left spooled.
+ *
+ * <h2>What a run logs</h2>
+ * <ul>
+ *   <li>Params: the trainer provenance flattened into dotted keys ({@code trainer.loss.margin}), the dataset
+ *   provenance ({@code dataset.*}) and facts ({@code data.name}, sizes, split); values over 6000 characters end in
+ *   {@code ...[truncated, N chars in total]}, and the full provenance is the artifact
+ *   {@code provenance/trainer.json}.</li>
+ *   <li>Metrics: {@code train/batch_loss} and {@code train/mined_tuples} every N global steps;
+ *   {@code train/loss}, {@code train/lr}, {@code train/epoch_seconds} and {@code val/<metric>} with step = epoch;
+ *   the final metrics under their own names ({@code precision_at_1}, {@code map_at_r}, ...). NaN is sent and
+ *   stored as NaN (MLflow accepts it; its charts skip it), infinities are stored as the largest finite doubles;
+ *   the first non-finite value of a key is logged as a warning.</li>
+ *   <li>Tags: {@code mlflow.runName}, {@code mlflow.user}, {@code mlflow.source.name}/{@code type}, the git commit,
+ *   {@code mlflow.note.content}, {@code mlflow.parentRunId} for {@link org.dml4j.mlflow.MlflowTracker#childRun
+ *   child runs}, {@code dml4j.clientRunId}, and {@code dml4j.error} on failure.</li>
+ *   <li>Artifacts through the server's artifact proxy ({@code PUT /api/2.0/mlflow-artifacts/artifacts/...});
+ *   paths are normalized and rejected when absolute or containing {@code ..}. A model directory holds the model
+ *   file and an {@code MLmodel} with a {@code dml4j} flavor, recorded with {@code runs/log-model}, optionally
+ *   registered as a Model Registry version with an alias.</li>
+ * </ul>
+ *
+ * <h2>Nothing lost, training never blocked</h2>
+ * Listener methods only enqueue into a bounded queue. A spooler thread appends every record to
+ * {@code <spool root>/<client run id>/records.jsonl} (JSON lines, with copies of artifact files); a sender thread
+ * delivers the spool in order, merging metrics into {@code log-batch} calls within MLflow's limits (1000 metrics,
+ * 100 params, 100 tags, 1 MB). While the server is unreachable (connection errors, 5xx, 429) records accumulate and
+ * the sender retries with back-off; the final status is sent last, so a run is FINISHED only once everything
+ * arrived. {@link org.dml4j.mlflow.MlflowTracker#finish()} waits a bounded time and otherwise says where the spool
+ * is. Run creation is idempotent: the run carries a client-generated id and is searched for before it is created
+ * again. A record the server rejects (another 4xx) is kept in {@code rejected.jsonl}; refused credentials (401/403)
+ * stop delivery with a message naming the variables to set. A JVM shutdown (Ctrl-C, SIGTERM) marks the run KILLED.
+ *
+ * <h2>Connection and security</h2>
+ * {@code MLFLOW_TRACKING_URI}; Basic auth from {@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD},
+ * else Bearer from {@code MLFLOW_TRACKING_TOKEN}; {@code MLFLOW_TRACKING_INSECURE_TLS=true} for self-signed test
+ * servers. Connect and request timeouts, and retries only for idempotent calls. The password and token are masked
+ * wherever they appear in params, tags and the texts the tracker uploads, and values of keys naming a secret are
+ * masked. Responses are read as JSON only; nothing is deserialized with Java serialization.
+ */
+package org.dml4j.mlflow;

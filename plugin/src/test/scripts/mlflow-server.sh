@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Test tooling for the MLflow plugin: installs the pinned MLflow server into <repo>/.venv and starts it.
+#
+#   mlflow-server.sh install
+#       Creates <repo>/.venv if missing and installs plugin/src/test/resources/requirements-mlflow.txt into it,
+#       unless the pinned version is already installed there. Prints the path of the mlflow executable.
+#   mlflow-server.sh serve PORT DIR [basic-auth]
+#       Installs if needed, then runs `mlflow server` on 127.0.0.1:PORT with a SQLite store and artifacts under DIR
+#       (in the foreground; stop it with SIGTERM). With basic-auth, DIR/auth.ini must hold the auth app's config.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../../.." && pwd)"
+venv="$repo/.venv"
+requirements="$here/../resources/requirements-mlflow.txt"
+pinned="$(sed -n 's/^mlflow\(\[[^]]*\]\)\?==\([^[:space:]]*\).*/\2/p' "$requirements")"
+python="${PYTHON:-python3}"
+
+install() {
+  if [[ -x "$venv/bin/mlflow" ]] \
+      && [[ "$("$venv/bin/python" -I -c 'import importlib.metadata as m; print(m.version("mlflow"))' 2>/dev/null)" == "$pinned" ]]; then
+    echo "$venv/bin/mlflow"
+    return
+  fi
+  echo "Installing mlflow==$pinned into $venv (a few minutes, once)" >&2
+  [[ -x "$venv/bin/python" ]] || "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+  echo "$venv/bin/mlflow"
+}
+
+serve() {
+  local port="$1" dir="$2" app="${3:-}"
+  local mlflow
+  mlflow="$(install)"
+  mkdir -p "$dir/artifacts"
+  local args=(server --host 127.0.0.1 --port "$port" --workers 1
+              --backend-store-uri "sqlite:///$dir/mlflow.db"
+              --artifacts-destination "$dir/artifacts" --serve-artifacts)
+  if [[ "$app" == "basic-auth" ]]; then
+    export MLFLOW_AUTH_CONFIG_PATH="$dir/auth.ini"
+    args+=(--app-name basic-auth)
+  fi
+  cd "$dir"
+  exec "$mlflow" "${args[@]}"
+}
+
+case "${1:-}" in
+  install) install ;;
+  serve) shift; serve "$@" ;;
+  *) echo "usage: $0 install | serve PORT DIR [basic-auth]" >&2; exit 2 ;;
+esac
