@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what DML4J's tests and quickstart need beyond Java 17 and Maven, idempotently:
 #   - Debian's dataset-fashion-mnist (the Fashion-MNIST IDX files), when apt is available;
-#   - the Python virtual environment with the pinned MLflow server (.venv), when the MLflow tooling is present.
+#   - the Python virtual environment .venv with the pinned MLflow server (plugin tests, quickstart).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -27,16 +27,7 @@ install_fashion_mnist() {
 }
 
 install_mlflow() {
-  local requirements="$root/plugin/src/test/resources/requirements-mlflow.txt"
-  [[ -f "$requirements" ]] || return 0
-  local venv="$root/.venv"
-  if [[ -x "$venv/bin/mlflow" ]] && "$venv/bin/python" -m pip freeze 2>/dev/null | grep -qxFf <(grep -E '^mlflow==' "$requirements"); then
-    return
-  fi
-  echo "setup: creating $venv with $(grep -E '^mlflow==' "$requirements") (a few minutes, once) ..." >&2
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$venv/bin/python" -m pip install -q -r "$requirements"
+  bash "$root/plugin/src/test/scripts/mlflow-server.sh" install >/dev/null
 }
 
 install_fashion_mnist
