@@ -19,7 +19,7 @@ import java.util.Map;
  * vectors. The class vectors are a C × d matrix, one row per class, initialized from a standard normal with the
  * configured seed (every distance used here normalizes them, so their scale does not matter).
  */
-public abstract class ClassParameterLoss extends AbstractMetricLoss {
+public abstract class ClassParameterLoss extends AbstractMetricLoss implements Cloneable {
 
     /** The number of classes C. */
     @Config(mandatory = true, description = "The number of classes C (labels must be in [0, C)).")
@@ -51,11 +51,15 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss {
         if (embeddingSize < 1) {
             throw new PropertyException("", "embeddingSize", "embeddingSize must be >= 1, found " + embeddingSize);
         }
-        classVectors = Nd4j.randn(seed, new long[]{numClasses, embeddingSize}).castTo(DataType.FLOAT);
+        classVectors = initialVectors(seed);
+    }
+
+    private INDArray initialVectors(long fromSeed) {
+        return Nd4j.randn(fromSeed, new long[]{numClasses, embeddingSize}).castTo(DataType.FLOAT);
     }
 
     /** @return the name of the class vectors in {@link #parameters()} */
-    protected abstract String parameterName();
+    public abstract String parameterName();
 
     /** @return the live C × d class vectors */
     public INDArray classVectors() {
@@ -78,6 +82,18 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss {
     @Override
     public Map<String, INDArray> parameters() {
         return Map.of(parameterName(), classVectors);
+    }
+
+    @Override
+    public ClassParameterLoss forTraining(long newSeed) {
+        try {
+            ClassParameterLoss copy = (ClassParameterLoss) clone();
+            copy.seed = newSeed;
+            copy.classVectors = initialVectors(newSeed);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -33,7 +33,7 @@ public abstract class LargeMarginSoftmaxLoss extends ClassParameterLoss {
     }
 
     @Override
-    protected String parameterName() {
+    public String parameterName() {
         return "classWeights";
     }
 

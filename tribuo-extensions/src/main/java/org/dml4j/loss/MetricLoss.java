@@ -41,4 +41,15 @@ public interface MetricLoss extends Configurable, Provenancable<ConfiguredObject
     default Map<String, INDArray> parameters() {
         return Map.of();
     }
+
+    /**
+     * The loss one training run should use: this loss when it has no parameters, else a copy whose parameters are
+     * freshly initialized from {@code seed}, so that runs neither share nor inherit trained parameters.
+     *
+     * @param seed the seed of the parameters' initialization
+     * @return the loss to train with
+     */
+    default MetricLoss forTraining(long seed) {
+        return this;
+    }
 }

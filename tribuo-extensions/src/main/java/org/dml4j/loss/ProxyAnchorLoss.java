@@ -58,7 +58,7 @@ public final class ProxyAnchorLoss extends ClassParameterLoss {
     }
 
     @Override
-    protected String parameterName() {
+    public String parameterName() {
         return "proxies";
     }
 

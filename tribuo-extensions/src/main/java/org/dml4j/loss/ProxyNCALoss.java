@@ -50,7 +50,7 @@ public final class ProxyNCALoss extends ClassParameterLoss {
     }
 
     @Override
-    protected String parameterName() {
+    public String parameterName() {
         return "proxies";
     }
 

@@ -1,0 +1,109 @@
+package org.dml4j.train;
+
+import org.dml4j.model.Tensors;
+import org.dml4j.model.protos.OptimizerSlotsProto;
+import org.dml4j.model.protos.TrainingCheckpointProto;
+import org.dml4j.nn.optim.OptimizerState;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything a training run needs to continue where it stopped, after an epoch: network parameters and buffers, the
+ * loss's parameters, the optimizer state, early-stopping state and the run seed. Written as protobuf
+ * ({@code TrainingCheckpointProto}) atomically (a temporary file renamed into place).
+ *
+ * @param epoch            the epoch the checkpoint was written after, from 1
+ * @param step             the global step
+ * @param networkSpec      the architecture
+ * @param parameters       network parameters
+ * @param buffers          network buffers
+ * @param lossParameters   the loss's parameters
+ * @param optimizer        the optimizer state
+ * @param bestMetric       the best validation value so far (NaN without validation)
+ * @param bestEpoch        its epoch (0 without validation)
+ * @param bestParameters   the best network's parameters (empty without validation)
+ * @param bestBuffers      the best network's buffers
+ * @param runSeed          the seed every random choice of the run derives from
+ * @param staleValidations validations without improvement so far
+ */
+public record Checkpoint(int epoch, long step, String networkSpec, Map<String, INDArray> parameters,
+                         Map<String, INDArray> buffers, Map<String, INDArray> lossParameters,
+                         OptimizerState optimizer, double bestMetric, int bestEpoch,
+                         Map<String, INDArray> bestParameters, Map<String, INDArray> bestBuffers, long runSeed,
+                         int staleValidations) {
+
+    /**
+     * The file name of the checkpoint after an epoch.
+     *
+     * @param epoch the epoch
+     * @return e.g. {@code checkpoint-epoch-0003.pb}
+     */
+    public static String fileName(int epoch) {
+        return String.format("checkpoint-epoch-%04d.pb", epoch);
+    }
+
+    /**
+     * Writes the checkpoint atomically.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be written
+     */
+    public void save(Path file) throws IOException {
+        TrainingCheckpointProto.Builder b = TrainingCheckpointProto.newBuilder()
+                .setEpoch(epoch).setStep(step).setNetworkSpec(networkSpec)
+                .addAllParameters(Tensors.toProtos(parameters)).addAllBuffers(Tensors.toProtos(buffers))
+                .addAllLossParameters(Tensors.toProtos(lossParameters))
+                .setBestMetric(bestMetric).setBestEpoch(bestEpoch)
+                .addAllBestParameters(Tensors.toProtos(bestParameters)).addAllBestBuffers(Tensors.toProtos(bestBuffers))
+                .setRunSeed(runSeed).setStaleValidations(staleValidations);
+        for (Map.Entry<String, Long> e : optimizer.steps().entrySet()) {
+            b.addOptimizer(OptimizerSlotsProto.newBuilder().setParameter(e.getKey()).setStep(e.getValue())
+                    .addAllSlots(Tensors.toProtos(optimizer.slots().get(e.getKey()))));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = Files.createTempFile(parent, ".checkpoint", ".tmp");
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            b.build().writeTo(out);
+        }
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Reads a checkpoint.
+     *
+     * @param file the file
+     * @return the checkpoint
+     * @throws IOException if it cannot be read or is not a checkpoint
+     */
+    public static Checkpoint load(Path file) throws IOException {
+        TrainingCheckpointProto p;
+        try (InputStream in = Files.newInputStream(file)) {
+            p = TrainingCheckpointProto.parseFrom(in);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IOException(file + " is not a DML4J training checkpoint: " + e.getMessage(), e);
+        }
+        if (p.getEpoch() < 1 || p.getNetworkSpec().isEmpty()) {
+            throw new IOException(file + " is not a DML4J training checkpoint (no epoch or network)");
+        }
+        Map<String, Long> steps = new LinkedHashMap<>();
+        Map<String, Map<String, INDArray>> slots = new LinkedHashMap<>();
+        for (OptimizerSlotsProto o : p.getOptimizerList()) {
+            steps.put(o.getParameter(), o.getStep());
+            slots.put(o.getParameter(), Tensors.fromProtos(o.getSlotsList()));
+        }
+        return new Checkpoint(p.getEpoch(), p.getStep(), p.getNetworkSpec(), Tensors.fromProtos(p.getParametersList()),
+                Tensors.fromProtos(p.getBuffersList()), Tensors.fromProtos(p.getLossParametersList()),
+                new OptimizerState(steps, slots), p.getBestMetric(), p.getBestEpoch(),
+                Tensors.fromProtos(p.getBestParametersList()), Tensors.fromProtos(p.getBestBuffersList()),
+                p.getRunSeed(), p.getStaleValidations());
+    }
+}

@@ -1,0 +1,255 @@
+package org.dml4j.train;
+
+import org.dml4j.data.DenseData;
+import org.dml4j.eval.RetrievalEvaluator;
+import org.dml4j.eval.RetrievalMode;
+import org.dml4j.index.KnnDistance;
+import org.dml4j.loss.LossResult;
+import org.dml4j.loss.MetricLoss;
+import org.dml4j.mining.IndexTuples;
+import org.dml4j.model.Tensors;
+import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.optim.ParameterGroup;
+import org.dml4j.nn.optim.Updater;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One training run's mutable state and its epoch loop: sample batches, augment, embed, mine, compute the loss,
+ * back-propagate, step the optimizer (network and loss parameters, the latter with their own learning-rate
+ * multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
+ * {@code (runSeed, e)}, so a run resumed from a checkpoint continues exactly as an uninterrupted one (for networks
+ * without dropout, whose masks follow the number of forward passes).
+ */
+final class TrainingRun {
+
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    private static final int EMBED_BLOCK = 1024;
+    private static final String LOSS_PREFIX = "loss.";
+
+    private final MetricLearningTrainer config;
+    private final DenseData train;
+    private final DenseData validation;
+    private final long runSeed;
+    private final ListenerGroup listeners;
+    private final EmbeddingNetwork network;
+    private final MetricLoss loss;
+    private final Updater updater;
+    private long step;
+    private int lastEpoch;
+    private double bestMetric = Double.NaN;
+    private int bestEpoch;
+    private Map<String, INDArray> bestParameters = Map.of();
+    private Map<String, INDArray> bestBuffers = Map.of();
+    private int staleValidations;
+    private Map<String, Double> lastMetrics = Map.of();
+
+    TrainingRun(MetricLearningTrainer config, DenseData train, DenseData validation, long runSeed,
+                ListenerGroup listeners, Checkpoint resume) {
+        this.config = config;
+        this.train = train;
+        this.validation = validation;
+        this.runSeed = runSeed;
+        this.listeners = listeners;
+        this.network = config.network().build((int) train.features().columns(), runSeed, DataType.FLOAT);
+        this.loss = config.loss().forTraining(runSeed);
+        this.updater = config.optimizer().newUpdater();
+        if (resume != null) {
+            restore(resume);
+        }
+    }
+
+    private void restore(Checkpoint c) {
+        if (!c.networkSpec().equals(config.network().toString())) {
+            throw new IllegalArgumentException("the checkpoint was written for network " + c.networkSpec()
+                    + " but the trainer is configured with " + config.network());
+        }
+        Tensors.assignAll(network.parameters(), c.parameters(), "checkpoint parameters");
+        Tensors.assignAll(network.buffers(), c.buffers(), "checkpoint buffers");
+        Tensors.assignAll(loss.parameters(), c.lossParameters(), "checkpoint loss parameters");
+        updater.restore(c.optimizer());
+        step = c.step();
+        lastEpoch = c.epoch();
+        bestMetric = c.bestMetric();
+        bestEpoch = c.bestEpoch();
+        bestParameters = c.bestParameters();
+        bestBuffers = c.bestBuffers();
+        staleValidations = c.staleValidations();
+    }
+
+    /** Trains the remaining epochs; returns the number of the last epoch trained. */
+    int run() {
+        for (int epoch = lastEpoch + 1; epoch <= config.epochs(); epoch++) {
+            long start = System.nanoTime();
+            double meanLoss = trainEpoch(epoch);
+            Map<String, Double> metrics = validationDue(epoch) ? validate() : Map.of();
+            boolean stop = !metrics.isEmpty() && updateEarlyStopping(epoch, metrics);
+            lastEpoch = epoch;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double lr = learningRate();
+            int finished = epoch;
+            listeners.each(l -> l.onEpochEnd(new EpochEnd(finished, step, meanLoss, lr, metrics, seconds)));
+            if (config.checkpointDirectory() != null && (epoch % config.checkpointInterval() == 0 || stop
+                    || epoch == config.epochs())) {
+                saveCheckpoint(Path.of(config.checkpointDirectory()).resolve(Checkpoint.fileName(epoch)));
+            }
+            if (stop) {
+                break;
+            }
+        }
+        if (!bestParameters.isEmpty()) {
+            Tensors.assignAll(network.parameters(), bestParameters, "best parameters");
+            Tensors.assignAll(network.buffers(), bestBuffers, "best buffers");
+        }
+        return lastEpoch;
+    }
+
+    private boolean validationDue(int epoch) {
+        return validation != null && (epoch % config.validationInterval() == 0 || epoch == config.epochs());
+    }
+
+    private double learningRate() {
+        return config.schedule().learningRate(config.learningRate(), step);
+    }
+
+    private double trainEpoch(int epoch) {
+        SplittableRandom rng = new SplittableRandom(runSeed + GOLDEN_GAMMA * epoch);
+        SplittableRandom augmentRng = rng.split();
+        List<int[]> batches = config.sampler().epoch(train.labels(), config.batchSize(), rng);
+        double sum = 0;
+        for (int b = 0; b < batches.size(); b++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new TrainingInterruptedException("training interrupted in epoch " + epoch);
+            }
+            int[] rows = batches.get(b);
+            int[] labels = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                labels[i] = train.labels()[rows[i]];
+            }
+            INDArray x = train.features().getRows(rows);
+            if (config.augmentation() != null) {
+                x = config.augmentation().apply(x, augmentRng);
+            }
+            INDArray embeddings = network.forward(x, true);
+            IndexTuples tuples = config.miner() == null ? null : config.miner().mine(embeddings, labels);
+            LossResult result = loss.compute(embeddings, labels, tuples);
+            if (!Double.isFinite(result.value())) {
+                throw new IllegalStateException("the loss became " + result.value() + " in epoch " + epoch
+                        + ", batch " + b + ": lower the learning rate (now " + learningRate() + ") or check the data");
+            }
+            network.backwardParameters(result.embeddingGradient());
+            double lr = learningRate();
+            updater.step(parameterGroups(result), lr);
+            step++;
+            sum += result.value();
+            int batchIndex = b;
+            long batchStep = step;
+            int mined = tuples == null ? -1 : tuples.size();
+            listeners.each(l -> l.onBatchEnd(new BatchEnd(epoch, batchIndex, batchStep, result.value(), lr, mined)));
+        }
+        return batches.isEmpty() ? Double.NaN : sum / batches.size();
+    }
+
+    private List<ParameterGroup> parameterGroups(LossResult result) {
+        List<ParameterGroup> groups = new ArrayList<>();
+        groups.add(new ParameterGroup(network.parameters(), network.gradients(), 1.0));
+        if (!loss.parameters().isEmpty()) {
+            groups.add(new ParameterGroup(prefixed(loss.parameters()), prefixed(result.parameterGradients()),
+                    config.lossLearningRateMultiplier()));
+        }
+        return groups;
+    }
+
+    private static Map<String, INDArray> prefixed(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        arrays.forEach((k, v) -> out.put(LOSS_PREFIX + k, v));
+        return out;
+    }
+
+    private Map<String, Double> validate() {
+        INDArray embeddings = embed(network, validation.features());
+        lastMetrics = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16}, KnnDistance.SQUARED_EUCLIDEAN,
+                RetrievalEvaluator.DEFAULT_BLOCK_SIZE, false, RetrievalEvaluator.DEFAULT_SEED)
+                .evaluate(embeddings, validation.labels(), null, null, RetrievalMode.SELF).summary();
+        return lastMetrics;
+    }
+
+    /** Returns true when training should stop. */
+    private boolean updateEarlyStopping(int epoch, Map<String, Double> metrics) {
+        Double value = metrics.get(config.earlyStoppingMetric());
+        if (value == null) {
+            throw new IllegalArgumentException("earlyStoppingMetric '" + config.earlyStoppingMetric()
+                    + "' is not a validation metric; choose one of " + metrics.keySet());
+        }
+        if (Double.isNaN(bestMetric) || value > bestMetric) {
+            bestMetric = value;
+            bestEpoch = epoch;
+            bestParameters = copies(network.parameters());
+            bestBuffers = copies(network.buffers());
+            staleValidations = 0;
+            return false;
+        }
+        staleValidations++;
+        return config.patience() > 0 && staleValidations >= config.patience();
+    }
+
+    private static Map<String, INDArray> copies(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        arrays.forEach((k, v) -> out.put(k, v.dup()));
+        return out;
+    }
+
+    private void saveCheckpoint(Path file) {
+        try {
+            new Checkpoint(lastEpoch, step, config.network().toString(), network.parameters(), network.buffers(),
+                    loss.parameters(), updater.save(), bestMetric, bestEpoch, bestParameters, bestBuffers, runSeed,
+                    staleValidations).save(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Embeds rows in blocks with a network in inference mode.
+     *
+     * @param net  the network
+     * @param rows the input rows
+     * @return the embeddings
+     */
+    static INDArray embed(EmbeddingNetwork net, INDArray rows) {
+        long n = rows.rows();
+        INDArray out = null;
+        for (long start = 0; start < n; start += EMBED_BLOCK) {
+            long end = Math.min(n, start + EMBED_BLOCK);
+            INDArray block = net.embed(rows.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
+            if (out == null) {
+                out = Nd4j.create(block.dataType(), n, block.columns());
+            }
+            out.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(block);
+        }
+        return out;
+    }
+
+    EmbeddingNetwork network() {
+        return network;
+    }
+
+    Map<String, Double> lastMetrics() {
+        return lastMetrics;
+    }
+
+    int bestEpoch() {
+        return bestEpoch;
+    }
+}
