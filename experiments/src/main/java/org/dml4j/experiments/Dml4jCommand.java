@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code dml4j} command: a parent for the subcommands. */
 @Command(name = "dml4j", mixinStandardHelpOptions = true, version = "DML4J 0.1.0-SNAPSHOT",
         description = "Deep metric learning for the JVM.",
-        subcommands = {ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class Dml4jCommand implements Runnable {
 
     @CommandLine.Spec
@@ -35,8 +35,23 @@ public final class Dml4jCommand implements Runnable {
     public static CommandLine newCommandLine() {
         return new CommandLine(new Dml4jCommand())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("dml4j: " + e.getMessage());
+                    cmd.getErr().println("dml4j " + cmd.getCommandName() + ": " + describe(e));
+                    cmd.getErr().flush();
                     return 2;
                 });
+    }
+
+    /** The message a user sees for a failure: a {@link UserError}'s own text, else the root cause's. */
+    private static String describe(Exception e) {
+        if (e instanceof UserError) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message + (root instanceof RuntimeException && !(root instanceof IllegalArgumentException)
+                && !(root instanceof IllegalStateException) ? " (" + root.getClass().getName() + ")" : "");
     }
 }
