@@ -27,7 +27,7 @@ install_fashion_mnist() {
 }
 
 install_mlflow() {
-  bash "$root/plugin/src/test/scripts/mlflow-server.sh" install >/dev/null
+  bash "$root/scripts/mlflow-server.sh" install >/dev/null
 }
 
 install_fashion_mnist

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code dml4j} command: a parent for the subcommands. */
 @Command(name = "dml4j", mixinStandardHelpOptions = true, version = "DML4J 0.1.0-SNAPSHOT",
         description = "Deep metric learning for the JVM.",
-        subcommands = {TrainCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, TrainCommand.class, SyncCommand.class, ConformanceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Dml4jCommand implements Runnable {
 
     @CommandLine.Spec
@@ -24,6 +25,8 @@ public final class Dml4jCommand implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // The command prints what matters itself; library INFO logs would repeat it.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(newCommandLine().execute(args));
     }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Test tooling for the MLflow plugin: installs the pinned MLflow server into <repo>/.venv and starts it.
+# Installs the pinned MLflow server into <repo>/.venv and starts it (plugin tests, quickstart, docker checks).
 #
 #   mlflow-server.sh install
-#       Creates <repo>/.venv if missing and installs plugin/src/test/resources/requirements-mlflow.txt into it,
+#       Creates <repo>/.venv if missing and installs scripts/requirements-mlflow.txt into it,
 #       unless the pinned version is already installed there. Prints the path of the mlflow executable.
 #   mlflow-server.sh serve PORT DIR [basic-auth]
 #       Installs if needed, then runs `mlflow server` on 127.0.0.1:PORT with a SQLite store and artifacts under DIR
@@ -10,9 +10,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../../../.." && pwd)"
+repo="$(cd "$here/.." && pwd)"
 venv="$repo/.venv"
-requirements="$here/../resources/requirements-mlflow.txt"
+requirements="$here/requirements-mlflow.txt"
 pinned="$(sed -n 's/^mlflow\(\[[^]]*\]\)\?==\([^[:space:]]*\).*/\2/p' "$requirements")"
 python="${PYTHON:-python3}"
 

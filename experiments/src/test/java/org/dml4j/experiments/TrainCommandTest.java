@@ -1,0 +1,105 @@
+package org.dml4j.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dml4j.model.EmbeddingModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainCommandTest {
+
+    @TempDir
+    static Path dir;
+    private static Path csv;
+
+    @BeforeAll
+    static void writeCsv() throws IOException {
+        Random rng = new Random(4);
+        double[][] centres = new double[4][8];
+        for (double[] c : centres) {
+            for (int k = 0; k < 8; k++) {
+                c[k] = 3 * rng.nextGaussian();
+            }
+        }
+        StringBuilder sb = new StringBuilder("f0,f1,f2,f3,f4,f5,f6,f7,species\n");
+        for (int i = 0; i < 240; i++) {
+            int c = i % 4;
+            for (int k = 0; k < 8; k++) {
+                sb.append(String.format("%.4f,", centres[c][k] + rng.nextGaussian()));
+            }
+            sb.append("class").append(c).append('\n');
+        }
+        csv = dir.resolve("clusters.csv");
+        Files.writeString(csv, sb.toString());
+    }
+
+    @Test
+    void trainsEvaluatesAndWritesTheModelAndMetrics() throws IOException {
+        Path metrics = dir.resolve("metrics.json");
+        Path model = dir.resolve("model.dml4j");
+        CliRun run = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--loss", "triplet",
+                "--margin", "0.2", "--miner", "semihard", "--network", "mlp:32,8", "--epochs", "5",
+                "--batch-size", "32", "--m-per-class", "8", "--lr", "0.003", "--seed", "1", "--metrics-out",
+                metrics.toString(), "--model-out", model.toString());
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.err().contains("epoch 5/5"), run.err());
+        JsonNode json = new ObjectMapper().readTree(metrics.toFile());
+        assertTrue(json.get("map_at_r").asDouble() > 0.8, json.toString());
+        assertTrue(json.has("precision_at_1") && json.has("recall_at_1") && json.has("ndcg_at_10"), json.toString());
+        EmbeddingModel loaded = (EmbeddingModel) Model.deserializeFromFile(model).castModel(Label.class);
+        assertEquals(8, loaded.embeddingSize());
+    }
+
+    @Test
+    void everyShippedConfigurationTrains() throws IOException {
+        try (Stream<Path> configs = Files.list(Path.of("configs"))) {
+            for (Path config : configs.sorted().toList()) {
+                CliRun run = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--config",
+                        config.toString(), "--quiet", "--train-limit", "64");
+                assertEquals(0, run.exitCode(), config + ": " + run.all());
+                assertTrue(run.lines().stream().anyMatch(l -> l.startsWith("map_at_r")), run.all());
+            }
+        }
+    }
+
+    @Test
+    void trainsOnRealFashionMnist() {
+        // Debian's dataset-fashion-mnist, installed by scripts/setup.sh.
+        CliRun run = CliRun.of("train", "--train-limit", "2000", "--epochs", "1", "--network", "mlp:64,32",
+                "--loss", "contrastive", "--quiet", "--train-classes", "0-4", "--eval-classes", "5-9");
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.lines().contains("num_evaluated_queries    5000.0000"), run.all());
+    }
+
+    @Test
+    void mistakesGiveOneClearMessage() {
+        CliRun loss = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--loss", "tripple");
+        assertEquals(2, loss.exitCode());
+        assertTrue(loss.err().contains("Unknown loss 'tripple'. Choose one of [contrastive, triplet"), loss.err());
+        CliRun column = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "label");
+        assertEquals(2, column.exitCode());
+        assertTrue(column.err().contains("Check --label-column"), column.err());
+        CliRun batch = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species",
+                "--batch-size", "30", "--m-per-class", "8");
+        assertTrue(batch.err().contains("must be a multiple of --m-per-class"), batch.err());
+        CliRun network = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species",
+                "--network", "mlp:");
+        assertEquals(2, network.exitCode());
+        assertTrue(network.err().contains("mlp:"), network.err());
+        CliRun data = CliRun.of("train", "--data-dir", dir.resolve("nothing").toString());
+        assertEquals(2, data.exitCode());
+        assertTrue(data.err().contains("apt-get install dataset-fashion-mnist"), data.err());
+    }
+}
