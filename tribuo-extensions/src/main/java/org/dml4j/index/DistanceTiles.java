@@ -71,7 +71,7 @@ final class DistanceTiles {
         }
     }
 
-    private static INDArray normalizeRows(INDArray m) {
+    static INDArray normalizeRows(INDArray m) {
         INDArray norms = m.norm2(1).reshape(m.rows(), 1);
         Transforms.max(norms, 1e-12, false);
         return m.divColumnVector(norms);
