@@ -46,12 +46,28 @@ public final class KnnAnomalyScorer {
      * @return One score per query.
      */
     public double[] score(INDArray queries) {
-        KnnResult result = knn.search(queries, normals, k, false);
+        return kthDistances(knn.search(queries, normals, k, false));
+    }
+
+    private double[] kthDistances(KnnResult result) {
         double[] scores = new double[result.numQueries()];
         for (int q = 0; q < scores.length; q++) {
             scores[q] = result.distances()[q][k - 1];
         }
         return scores;
+    }
+
+    /**
+     * Scores the normal references themselves, each leaving itself out (its k-th nearest other normal), for
+     * example to set the event threshold at a high quantile of normal scores.
+     * @return One score per normal row.
+     */
+    public double[] scoreNormalsLeaveOneOut() {
+        if (normals.rows() < k + 1) {
+            throw new IllegalStateException("leave-one-out scores need at least k + 1 = " + (k + 1)
+                    + " normal rows, found " + normals.rows());
+        }
+        return kthDistances(knn.search(normals, normals, k, true));
     }
 
     /**

@@ -176,9 +176,9 @@ public final class RocCurve {
         }
         requireBothClasses("A rate at a false-positive rate");
         int best = 0;
-        // false positives never decrease along the curve; compare counts to avoid rounding the rate
+        // false positives never decrease along the curve; compare the rate exactly as point() reports it
         while (best + 1 < thresholds.length
-                && falsePositives[best + 1] <= maxFalsePositiveRate * negatives) {
+                && falsePositives[best + 1] / (double) negatives <= maxFalsePositiveRate) {
             best++;
         }
         return point(best);

@@ -3,7 +3,6 @@ package org.dml4j.index;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.eval.RetrievalMode;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -46,9 +45,9 @@ public final class KnnBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getenv("OMP_NUM_THREADS"), Nd4j.getBackend().getClass().getSimpleName());
         for (int n : sizes(options.get("eval"))) {
-            INDArray centres = ClusteredEmbeddings.centres(Math.max(1, n / perClass), dim, seed);
+            double[][] centres = ClusteredEmbeddings.centres(Math.max(1, n / perClass), dim, seed);
             ClusteredEmbeddings data = timed("generate " + n + " x " + dim,
-                    () -> ClusteredEmbeddings.generate(n, dim, centres, NOISE, seed + 1));
+                    () -> ClusteredEmbeddings.generate(n, centres, NOISE, seed + 1));
             RetrievalEvaluator evaluator = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16},
                     KnnDistance.SQUARED_EUCLIDEAN, RetrievalEvaluator.DEFAULT_BLOCK_SIZE, false, seed);
             RetrievalEvaluation eval = timed("evaluate self-retrieval N=" + n,
@@ -58,10 +57,10 @@ public final class KnnBenchmark {
                     eval.evaluatedQueryIndices().length);
         }
         for (int n : sizes(options.get("gallery"))) {
-            INDArray centres = ClusteredEmbeddings.centres(Math.max(1, n / perClass), dim, seed);
+            double[][] centres = ClusteredEmbeddings.centres(Math.max(1, n / perClass), dim, seed);
             ClusteredEmbeddings gallery = timed("generate gallery " + n + " x " + dim,
-                    () -> ClusteredEmbeddings.generate(n, dim, centres, NOISE, seed + 2));
-            ClusteredEmbeddings queries = ClusteredEmbeddings.generate(numQueries, dim, centres, NOISE, seed + 3);
+                    () -> ClusteredEmbeddings.generate(n, centres, NOISE, seed + 2));
+            ClusteredEmbeddings queries = ClusteredEmbeddings.generate(numQueries, centres, NOISE, seed + 3);
             KnnResult result = timed("search top-" + k + " of " + numQueries + " queries in N=" + n,
                     () -> new ExactKnn(KnnDistance.SQUARED_EUCLIDEAN).search(queries.rows, gallery.rows, k, false));
             int hits = 0;

@@ -29,6 +29,17 @@ class KnnAnomalyScorerTest {
     }
 
     @Test
+    void normalsScoredLeavingThemselvesOut() {
+        assertArrayEquals(new double[]{1, 1, 1, 64}, new KnnAnomalyScorer(KNN, NORMALS, 1).scoreNormalsLeaveOneOut(),
+                1e-12);
+        assertArrayEquals(new double[]{4, 1, 4, 81}, new KnnAnomalyScorer(KNN, NORMALS, 2).scoreNormalsLeaveOneOut(),
+                1e-12);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KnnAnomalyScorer(KNN, NORMALS, 4).scoreNormalsLeaveOneOut());
+        assertEquals("leave-one-out scores need at least k + 1 = 5 normal rows, found 4", e.getMessage());
+    }
+
+    @Test
     void eventsCarryTheScoreAndTheThresholdDecision() {
         List<Event> events = new KnnAnomalyScorer(KNN, NORMALS, 3).events(QUERIES, 2.25);
         assertEquals(Event.EventType.EXPECTED, events.get(0).getType());
