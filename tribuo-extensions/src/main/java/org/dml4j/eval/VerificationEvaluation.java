@@ -1,5 +1,9 @@
 package org.dml4j.eval;
 
+import org.dml4j.index.KnnDistance;
+import org.dml4j.index.PairDistances;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -59,6 +63,21 @@ public final class VerificationEvaluation {
                     + curve.positives() + " genuine and " + curve.negatives() + " impostor pairs");
         }
         return new VerificationEvaluation(curve, orientation);
+    }
+
+    /**
+     * Scores verification pairs by the distance between their embeddings and evaluates them.
+     * @param embeddings The rows the pairs index (n&times;d).
+     * @param pairs The genuine and impostor pairs.
+     * @param distance The distance ({@link KnnDistance#SQUARED_EUCLIDEAN} thresholds are squared distances).
+     * @return The evaluation, thresholds in {@code distance} units.
+     */
+    public static VerificationEvaluation of(INDArray embeddings, VerificationPairs pairs, KnnDistance distance) {
+        if (pairs == null) {
+            throw new IllegalArgumentException("pairs must not be null; build them with VerificationPairs");
+        }
+        double[] scores = PairDistances.compute(embeddings, pairs.first(), pairs.second(), distance);
+        return of(scores, pairs.genuine(), ScoreOrientation.DISTANCE);
     }
 
     /**
@@ -149,6 +168,10 @@ public final class VerificationEvaluation {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * The {@link #summary()} on one line.
+     * @return A readable description.
+     */
     @Override
     public String toString() {
         return "VerificationEvaluation" + summary();

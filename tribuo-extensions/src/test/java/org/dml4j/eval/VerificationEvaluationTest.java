@@ -1,7 +1,6 @@
 package org.dml4j.eval;
 
 import org.dml4j.index.KnnDistance;
-import org.dml4j.index.PairDistances;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -69,8 +68,8 @@ class VerificationEvaluationTest {
         }
         INDArray x = Nd4j.create(rows);
         VerificationPairs pairs = VerificationPairs.sample(labels, 2000, 2000, 9L);
-        double[] d = PairDistances.compute(x, pairs.first(), pairs.second(), KnnDistance.SQUARED_EUCLIDEAN);
-        VerificationEvaluation eval = VerificationEvaluation.of(d, pairs.genuine(), ScoreOrientation.DISTANCE);
+        VerificationEvaluation eval = VerificationEvaluation.of(x, pairs, KnnDistance.SQUARED_EUCLIDEAN);
+        assertEquals(4000, eval.numGenuine() + eval.numImpostor());
         assertEquals(1.0, eval.auc(), EPS);
         assertEquals(0.0, eval.eer(), EPS);
         assertEquals(1.0, eval.atFar(1e-3).truePositiveRate(), EPS);
