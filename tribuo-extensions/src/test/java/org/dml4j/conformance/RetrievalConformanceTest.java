@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The six public golden retrieval cases through the conformance runner, in float64 with the reference's
- * tolerances, and proof that the check notices a wrong metric, a wrong neighbour and a wrong cluster score.
+ * tolerances and in float32 with 1e-4, and proof that the check notices a wrong metric, a wrong neighbour and a wrong cluster score.
  */
 class RetrievalConformanceTest {
     private static final String CASE = "retrieval_query_prefix_of_ref.json";
@@ -32,7 +32,17 @@ class RetrievalConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> retrievalFloat64() throws URISyntaxException {
-        List<CaseResult> results = new ConformanceRunner(DataType.DOUBLE).run(List.of(golden()));
+        return cases(DataType.DOUBLE);
+    }
+
+    /** The inputs are exact in float32 and no ranking gap is below float32 resolution; tolerance 1e-4. */
+    @TestFactory
+    Stream<DynamicTest> retrievalFloat32() throws URISyntaxException {
+        return cases(DataType.FLOAT);
+    }
+
+    private static Stream<DynamicTest> cases(DataType precision) throws URISyntaxException {
+        List<CaseResult> results = new ConformanceRunner(precision).run(List.of(golden()));
         assertEquals(6, results.size());
         return results.stream().map(r -> DynamicTest.dynamicTest(r.id(), () -> {
             assertTrue(r.passed(), r.toLine());
