@@ -94,8 +94,7 @@ public final class ConformanceRunner {
             return switch (schema) {
                 case LOSS_SCHEMA -> List.of(LossCaseCheck.run(root, precision));
                 case MINER_SCHEMA -> MinerCaseCheck.run(root, precision);
-                case RETRIEVAL_SCHEMA -> List.of(CaseResult.failure(root.path("case_id").asText(name),
-                        "retrieval cases are not supported yet"));
+                case RETRIEVAL_SCHEMA -> List.of(RetrievalCaseCheck.run(root, precision));
                 default -> skipForeign ? List.of() : List.of(CaseResult.failure(name, file
                         + " is not a dml-golden case file (schema '" + schema + "'); expected one of "
                         + List.of(LOSS_SCHEMA, MINER_SCHEMA, RETRIEVAL_SCHEMA)));

@@ -8,5 +8,12 @@
  * pytorch-metric-learning's {@code AccuracyCalculator}: queries without a relevant candidate are left out of
  * every average and counted. The result, {@link org.dml4j.eval.RetrievalEvaluation}, is a Tribuo
  * {@link org.tribuo.evaluation.Evaluation} and keeps per-query values and per-class means.
+ * <p>
+ * Verification: {@link org.dml4j.eval.VerificationPairs} draws genuine and impostor pairs,
+ * {@link org.dml4j.eval.VerificationEvaluation} reports ROC AUC, EER and TAR at fixed FARs from their scores
+ * on an exact {@link org.dml4j.eval.RocCurve}, and {@link org.dml4j.eval.ThresholdCalibration} picks a
+ * distance threshold for a target precision or FAR, used by {@link org.dml4j.index.OpenSetMatcher}.
+ * {@link org.dml4j.eval.KnnAnomalyScorer} scores anomalies by the distance to the k-th nearest normal
+ * embedding and emits Tribuo anomaly events.
  */
 package org.dml4j.eval;

@@ -1,6 +1,10 @@
 package org.dml4j.index;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -12,8 +16,20 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>
  * Each tile is one ND4J {@code gemm}; the tile values for a given (query, reference) pair are the same on
  * every walk with the same block sizes, which the two-pass rank computation relies on.
+ * <p>
+ * Every temporary ND4J array of a tile (and of the row-norm pass) lives in one thread-local workspace that
+ * is reused from tile to tile, so native memory stays at about three tiles instead of growing with the
+ * number of tiles until the garbage collector frees them.
  */
 final class DistanceTiles {
+    /** Rows per block when computing the squared row norms. */
+    private static final int NORM_BLOCK = 65536;
+    private static final String WORKSPACE_ID = "DML4J_KNN_TILE";
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .build();
 
     /** Receives one tile of distances in row-major order. */
     interface TileVisitor {
@@ -71,14 +87,27 @@ final class DistanceTiles {
         }
     }
 
-    private static INDArray normalizeRows(INDArray m) {
+    static INDArray normalizeRows(INDArray m) {
         INDArray norms = m.norm2(1).reshape(m.rows(), 1);
         Transforms.max(norms, 1e-12, false);
         return m.divColumnVector(norms);
     }
 
     private static double[] squaredRowNorms(INDArray m) {
-        return m.mul(m).sum(1).castTo(DataType.DOUBLE).toDoubleVector();
+        double[] out = new double[m.rows()];
+        for (int start = 0; start < out.length; start += NORM_BLOCK) {
+            int end = Math.min(out.length, start + NORM_BLOCK);
+            try (MemoryWorkspace ignored = workspace()) {
+                INDArray block = m.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                double[] norms = block.mul(block).sum(1).castTo(DataType.DOUBLE).toDoubleVector();
+                System.arraycopy(norms, 0, out, start, norms.length);
+            }
+        }
+        return out;
+    }
+
+    private static MemoryWorkspace workspace() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID);
     }
 
     int numQueries() {
@@ -96,9 +125,12 @@ final class DistanceTiles {
         int n = numReferences();
         for (int refStart = 0; refStart < n; refStart += referenceBlockSize) {
             int refEnd = Math.min(n, refStart + referenceBlockSize);
-            INDArray rBlock = references.get(NDArrayIndex.interval(refStart, refEnd), NDArrayIndex.all());
-            INDArray products = Nd4j.gemm(qBlock, rBlock, false, true);
-            double[] values = Nd4j.toFlattened('c', products).castTo(DataType.DOUBLE).toDoubleVector();
+            double[] values;
+            try (MemoryWorkspace ignored = workspace()) {
+                INDArray rBlock = references.get(NDArrayIndex.interval(refStart, refEnd), NDArrayIndex.all());
+                INDArray products = Nd4j.gemm(qBlock, rBlock, false, true);
+                values = Nd4j.toFlattened('c', products).castTo(DataType.DOUBLE).toDoubleVector();
+            }
             int cols = refEnd - refStart;
             toDistances(values, queryStart, refStart, rows, cols);
             visitor.visit(refStart, rows, cols, values);

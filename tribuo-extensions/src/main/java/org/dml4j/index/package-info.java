@@ -7,5 +7,8 @@
  * reference that shares the query's label ({@link org.dml4j.index.RelevantRanks}). Memory grows with the
  * block sizes, with k and with the number of relevant references, never with the product of the query and
  * reference counts. Rankings are ascending in distance with ties broken by reference index.
+ * {@link org.dml4j.index.PairDistances} scores listed pairs of rows in the same distance units, and
+ * {@link org.dml4j.index.OpenSetMatcher} labels queries by their nearest reference within a threshold.
+ * {@link org.dml4j.index.KnnBenchmark} measures the time and peak memory of search and evaluation at scale.
  */
 package org.dml4j.index;
