@@ -139,6 +139,17 @@ class TupleSupervisionTest {
     }
 
     @Test
+    void resumingATupleRunGivesTheUninterruptedResult(@TempDir Path dir) throws IOException {
+        TupleSupervision triplets = new TupleSupervision(triplets(dir, 200, false), TupleSupervision.Kind.TRIPLETS);
+        EmbeddingModel uninterrupted = trainer(new TripletMarginLoss(0.2), triplets, 4, 5)
+                .withValidation(0.2, 0, dir.resolve("full").toString(), 2).train(DATA);
+        EmbeddingModel resumed = trainer(new TripletMarginLoss(0.2), triplets, 4, 5)
+                .withValidation(0.2, 0, dir.resolve("again").toString(), 2)
+                .resume(DATA, dir.resolve("full").resolve(Checkpoint.fileName(2)));
+        assertEquals(uninterrupted.network().parameters(), resumed.network().parameters());
+    }
+
+    @Test
     void badAnnotationFilesFailWithTheirLineNumber(@TempDir Path dir) throws IOException {
         Path badFlag = Files.writeString(dir.resolve("flag.csv"), "id_a,id_b,similar\n0,4,1\n1,2,maybe\n");
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> trainer(new ContrastiveLoss(),
