@@ -18,8 +18,8 @@ import java.util.Arrays;
  * memory keeps detached copies: nothing stored here carries a gradient.
  * <p>
  * Typical use in a training step: {@link #concat} the batch with the memory, mine and compute the loss with the
- * batch rows as anchors, then {@link #enqueue} the batch. (PML enqueues first and drops each row's comparison with
- * itself; which order to use is the trainer's choice.) Not thread-safe.
+ * batch rows as anchors, then {@link #enqueue} the batch. PML enqueues first and drops each row's comparison with
+ * itself; the trainer ({@code memorySize}) does the same. Not thread-safe.
  */
 public final class CrossBatchMemory implements Configurable, Provenancable<ConfiguredObjectProvenance> {
 

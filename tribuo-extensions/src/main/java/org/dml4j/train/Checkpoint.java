@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Everything a training run needs to continue where it stopped, after an epoch: network parameters and buffers, the
- * loss's parameters, the optimizer state, early-stopping state and the run seed. Written as protobuf
+ * loss's parameters, the optimizer state, early-stopping state, the run seed and the cross-batch memory. Written as protobuf
  * ({@code TrainingCheckpointProto}) atomically (a temporary file renamed into place).
  *
  * @param epoch            the epoch the checkpoint was written after, from 1
@@ -33,12 +33,27 @@ import java.util.Map;
  * @param bestBuffers      the best network's buffers
  * @param runSeed          the seed every random choice of the run derives from
  * @param staleValidations validations without improvement so far
+ * @param memoryEmbeddings the cross-batch memory's embeddings, oldest first (null without a memory or when empty)
+ * @param memoryLabels     their labels (empty without)
  */
 public record Checkpoint(int epoch, long step, String networkSpec, Map<String, INDArray> parameters,
                          Map<String, INDArray> buffers, Map<String, INDArray> lossParameters,
                          OptimizerState optimizer, double bestMetric, int bestEpoch,
                          Map<String, INDArray> bestParameters, Map<String, INDArray> bestBuffers, long runSeed,
-                         int staleValidations) {
+                         int staleValidations, INDArray memoryEmbeddings, int[] memoryLabels) {
+
+    /**
+     * Checks that the memory's embeddings and labels agree.
+     *
+     * @throws IllegalArgumentException if they do not
+     */
+    public Checkpoint {
+        long rows = memoryEmbeddings == null ? 0 : memoryEmbeddings.rows();
+        if (rows != memoryLabels.length) {
+            throw new IllegalArgumentException("the cross-batch memory holds " + rows + " embeddings but "
+                    + memoryLabels.length + " labels");
+        }
+    }
 
     /**
      * The file name of the checkpoint after an epoch.
@@ -64,6 +79,12 @@ public record Checkpoint(int epoch, long step, String networkSpec, Map<String, I
                 .setBestMetric(bestMetric).setBestEpoch(bestEpoch)
                 .addAllBestParameters(Tensors.toProtos(bestParameters)).addAllBestBuffers(Tensors.toProtos(bestBuffers))
                 .setRunSeed(runSeed).setStaleValidations(staleValidations);
+        if (memoryEmbeddings != null) {
+            b.setMemoryEmbeddings(Tensors.toProto(memoryEmbeddings));
+            for (int label : memoryLabels) {
+                b.addMemoryLabels(label);
+            }
+        }
         for (Map.Entry<String, Long> e : optimizer.steps().entrySet()) {
             b.addOptimizer(OptimizerSlotsProto.newBuilder().setParameter(e.getKey()).setStep(e.getValue())
                     .addAllSlots(Tensors.toProtos(optimizer.slots().get(e.getKey()))));
@@ -94,6 +115,13 @@ public record Checkpoint(int epoch, long step, String networkSpec, Map<String, I
         if (p.getEpoch() < 1 || p.getNetworkSpec().isEmpty()) {
             throw new IOException(file + " is not a DML4J training checkpoint (no epoch or network)");
         }
+        INDArray memoryEmbeddings = p.hasMemoryEmbeddings()
+                ? Tensors.fromProto(p.getMemoryEmbeddings(), "cross-batch memory") : null;
+        if ((memoryEmbeddings == null ? 0 : memoryEmbeddings.rows()) != p.getMemoryLabelsCount()) {
+            throw new IOException(file + " is corrupt: its cross-batch memory holds "
+                    + (memoryEmbeddings == null ? 0 : memoryEmbeddings.rows()) + " embeddings but "
+                    + p.getMemoryLabelsCount() + " labels");
+        }
         Map<String, Long> steps = new LinkedHashMap<>();
         Map<String, Map<String, INDArray>> slots = new LinkedHashMap<>();
         for (OptimizerSlotsProto o : p.getOptimizerList()) {
@@ -104,6 +132,7 @@ public record Checkpoint(int epoch, long step, String networkSpec, Map<String, I
                 Tensors.fromProtos(p.getBuffersList()), Tensors.fromProtos(p.getLossParametersList()),
                 new OptimizerState(steps, slots), p.getBestMetric(), p.getBestEpoch(),
                 Tensors.fromProtos(p.getBestParametersList()), Tensors.fromProtos(p.getBestBuffersList()),
-                p.getRunSeed(), p.getStaleValidations());
+                p.getRunSeed(), p.getStaleValidations(), memoryEmbeddings,
+                p.getMemoryLabelsList().stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -9,6 +9,7 @@ import org.dml4j.data.LabelIndex;
 import org.dml4j.data.StratifiedSplit;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.TupleLoss;
 import org.dml4j.mining.Miner;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.model.ReferenceSet;
@@ -46,6 +47,11 @@ import java.util.SplittableRandom;
  * stops when {@code earlyStoppingMetric} has not improved for that many validations, and the best network is kept.
  * With a {@code checkpointDirectory} the state is saved every {@code checkpointInterval} epochs, and
  * {@link #resume} continues a run from such a file.
+ * <p>
+ * Supervision comes from class labels (batches from the {@code sampler}, tuples from the {@code miner}) or, with a
+ * {@link TupleSupervision}, from annotated pairs, triplets or quadruplets (Siamese, triplet and quadruplet networks).
+ * With {@code memorySize > 0} the loss compares each batch with a cross-batch memory of recent embeddings (Wang et
+ * al. 2020, "Cross-Batch Memory for Embedding Learning").
  */
 public final class MetricLearningTrainer implements Trainer<Label> {
 
@@ -103,6 +109,14 @@ public final class MetricLearningTrainer implements Trainer<Label> {
     @Config(description = "Write a checkpoint every this many epochs.")
     private int checkpointInterval = 1;
 
+    @Config(description = "Train from annotated pairs, triplets or quadruplets instead of class-label batches "
+            + "(none: class labels and the sampler).")
+    private TupleSupervision tupleSupervision;
+
+    @Config(description = "The size of the cross-batch memory of recent embeddings the loss compares each batch "
+            + "with (0: no memory).")
+    private int memorySize = 0;
+
     @Config(description = "The reference set predictions search: TRAINING_SET or CLASS_CENTROIDS.")
     private ReferenceSet.Kind referenceKind = ReferenceSet.Kind.TRAINING_SET;
 
@@ -146,7 +160,23 @@ public final class MetricLearningTrainer implements Trainer<Label> {
                 "early stopping (patience > 0) needs validation: set validationFraction > 0");
         require(checkpointInterval >= 1, "checkpointInterval", "checkpointInterval must be >= 1");
         require(neighbours >= 1, "neighbours", "neighbours must be >= 1, found " + neighbours);
+        require(memorySize >= 0, "memorySize", "memorySize must be >= 0 (0: no memory), found " + memorySize);
+        require(memorySize == 0 || memorySize >= batchSize, "memorySize", "memorySize must be 0 (no memory) or >= "
+                + "batchSize " + batchSize + ", found " + memorySize);
+        require(memorySize == 0 || loss instanceof TupleLoss, "memorySize", "memorySize > 0 needs a loss over "
+                + "tuples of the batch (a TupleLoss), found " + lossName());
+        require(memorySize == 0 || tupleSupervision == null, "memorySize", "memorySize must be 0 with "
+                + "tupleSupervision: the memory mines by class label, found " + memorySize);
+        require(tupleSupervision == null || loss instanceof TupleLoss, "tupleSupervision", "tupleSupervision needs "
+                + "a loss over tuples (a TupleLoss such as ContrastiveLoss or TripletMarginLoss), found "
+                + lossName());
+        require(tupleSupervision == null || miner == null, "tupleSupervision", "tupleSupervision gives the tuples "
+                + "itself; unset the miner, found " + miner);
         this.rng = new SplittableRandom(seed);
+    }
+
+    private String lossName() {
+        return loss == null ? "none" : loss.getClass().getSimpleName();
     }
 
     private static void require(boolean condition, String field, String message) {
@@ -186,6 +216,36 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         this.miner = miner;
         this.sampler = sampler;
         this.optimizer = optimizer;
+        postConfig();
+        return this;
+    }
+
+    /**
+     * Trains from annotated tuples instead of class-label batches: each batch is {@code batchSize} shuffled tuples of
+     * the annotation file (the sampler is not used), and the loss receives them as its tuples. Needs a
+     * {@link TupleLoss} and no miner. Validation and early stopping still use the dataset's class labels.
+     *
+     * @param supervision the annotations, or null to train from class labels
+     * @return this trainer
+     */
+    public synchronized MetricLearningTrainer withTupleSupervision(TupleSupervision supervision) {
+        this.tupleSupervision = supervision;
+        postConfig();
+        return this;
+    }
+
+    /**
+     * Computes the loss against a cross-batch memory of the most recent {@code memorySize} embeddings (Wang et al.
+     * 2020): the batch rows are the anchors, the memory (which includes the batch, detached) supplies the positives
+     * and negatives, and the gradient flows only through the anchors. The miner, if any, mines the batch together
+     * with the memory. Needs a {@link TupleLoss} and {@code memorySize >= batchSize}.
+     *
+     * @param memorySize the number of remembered embeddings (0: no memory)
+     * @return this trainer
+     */
+    public synchronized MetricLearningTrainer withCrossBatchMemory(int memorySize) {
+        this.memorySize = memorySize;
+        postConfig();
         return this;
     }
 
@@ -281,18 +341,22 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         LabelIndex labelIndex = LabelIndex.of(examples);
         DenseData trainData;
         DenseData validationData = null;
+        int[] trainRows = null;
         if (validationFraction > 0) {
             StratifiedSplit split = StratifiedSplit.of(examples, validationFraction, runSeed, featureMap);
             trainData = DenseData.of(split.train(), featureMap, labelIndex);
             validationData = DenseData.of(split.validation(), featureMap, labelIndex);
+            trainRows = split.train().getExampleIndices();
         } else {
             trainData = DenseData.of(examples, featureMap, labelIndex);
         }
+        BatchSource batches = batchSource(examples, trainData, trainRows);
         long start = System.nanoTime();
         listeners.each(l -> l.onRunStart(new RunStart(loss.getClass().getSimpleName() + "-" + network,
                 trainerProvenance, examples.getProvenance(), datasetInfo(examples, labelIndex))));
         try {
-            TrainingRun run = new TrainingRun(this, trainData, validationData, runSeed, listeners, resume);
+            TrainingRun run = new TrainingRun(this, trainData, validationData, batches, runSeed, listeners,
+                    resume);
             int epochsTrained = run.run();
             ModelProvenance provenance = new ModelProvenance(EmbeddingModel.class.getName(), OffsetDateTime.now(),
                     examples.getProvenance(), trainerProvenance, runProvenance);
@@ -307,6 +371,29 @@ public final class MetricLearningTrainer implements Trainer<Label> {
             listeners.each(l -> l.onRunFailure(e));
             throw e;
         }
+    }
+
+    /**
+     * The batches: class-label batches from the sampler, or annotated tuples mapped to training rows.
+     *
+     * @param examples  the whole dataset (the annotation ids refer to it)
+     * @param trainData the training part
+     * @param trainRows the dataset row of each training row, or null when all rows train
+     */
+    private BatchSource batchSource(Dataset<Label> examples, DenseData trainData, int[] trainRows) {
+        if (tupleSupervision == null) {
+            return new ClassBatches(sampler, trainData.labels(), batchSize);
+        }
+        int[] trainRowOf = new int[examples.size()];
+        for (int i = 0; i < trainRowOf.length; i++) {
+            trainRowOf[i] = trainRows == null ? i : -1;
+        }
+        if (trainRows != null) {
+            for (int i = 0; i < trainRows.length; i++) {
+                trainRowOf[trainRows[i]] = i;
+            }
+        }
+        return new TupleBatches(tupleSupervision.read(examples), trainRowOf, batchSize);
     }
 
     private Map<String, String> datasetInfo(Dataset<Label> examples, LabelIndex labels) {
@@ -382,6 +469,10 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         return checkpointInterval;
     }
 
+    int memorySize() {
+        return memorySize;
+    }
+
     @Override
     public synchronized int getInvocationCount() {
         return invocationCount;
@@ -407,6 +498,7 @@ public final class MetricLearningTrainer implements Trainer<Label> {
     public String toString() {
         return "MetricLearningTrainer(network=" + network + ", loss=" + loss + ", miner=" + miner + ", sampler="
                 + sampler + ", optimizer=" + optimizer + ", learningRate=" + learningRate + ", epochs=" + epochs
-                + ", batchSize=" + batchSize + ", seed=" + seed + ")";
+                + ", batchSize=" + batchSize + ", seed=" + seed + ", tupleSupervision=" + tupleSupervision
+                + ", memorySize=" + memorySize + ")";
     }
 }

@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One training run's mutable state and its epoch loop: sample batches, augment, embed, mine, compute the loss,
- * back-propagate, step the optimizer (network and loss parameters, the latter with their own learning-rate
- * multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
+ * One training run's mutable state and its epoch loop: plan batches (from class labels or annotated tuples, see
+ * {@link BatchSource}), augment, embed, mine, compute the loss (against a cross-batch memory when configured, see
+ * {@link CrossBatchLoss}), back-propagate, step the optimizer (network and loss parameters, the latter with their own
+ * learning-rate multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
  * {@code (runSeed, e)}, so a run resumed from a checkpoint continues exactly as an uninterrupted one (for networks
  * without dropout, whose masks follow the number of forward passes).
  */
@@ -43,6 +44,8 @@ final class TrainingRun {
     private final DenseData validation;
     private final long runSeed;
     private final ListenerGroup listeners;
+    private final BatchSource batches;
+    private final CrossBatchLoss crossBatchLoss;
     private final EmbeddingNetwork network;
     private final MetricLoss loss;
     private final Updater updater;
@@ -55,15 +58,18 @@ final class TrainingRun {
     private int staleValidations;
     private Map<String, Double> lastMetrics = Map.of();
 
-    TrainingRun(MetricLearningTrainer config, DenseData train, DenseData validation, long runSeed,
-                ListenerGroup listeners, Checkpoint resume) {
+    TrainingRun(MetricLearningTrainer config, DenseData train, DenseData validation, BatchSource batches,
+                long runSeed, ListenerGroup listeners, Checkpoint resume) {
         this.config = config;
         this.train = train;
         this.validation = validation;
+        this.batches = batches;
         this.runSeed = runSeed;
         this.listeners = listeners;
         this.network = config.network().build((int) train.features().columns(), runSeed, DataType.FLOAT);
         this.loss = config.loss().forTraining(runSeed);
+        this.crossBatchLoss = config.memorySize() > 0
+                ? new CrossBatchLoss(loss, config.miner(), config.memorySize()) : null;
         this.updater = config.optimizer().newUpdater();
         if (resume != null) {
             restore(resume);
@@ -86,6 +92,15 @@ final class TrainingRun {
         bestParameters = c.bestParameters();
         bestBuffers = c.bestBuffers();
         staleValidations = c.staleValidations();
+        int remembered = c.memoryLabels().length;
+        if (remembered > config.memorySize()) {
+            throw new IllegalArgumentException("the checkpoint's cross-batch memory holds " + remembered
+                    + " embeddings but the trainer is configured with memorySize " + config.memorySize());
+        }
+        if (crossBatchLoss != null && c.memoryEmbeddings() != null) {
+            crossBatchLoss.memory().clear();
+            crossBatchLoss.memory().enqueue(c.memoryEmbeddings(), c.memoryLabels());
+        }
     }
 
     /** Trains the remaining epochs; returns the number of the last epoch trained. */
@@ -126,24 +141,29 @@ final class TrainingRun {
     private double trainEpoch(int epoch) {
         SplittableRandom rng = new SplittableRandom(runSeed + GOLDEN_GAMMA * epoch);
         SplittableRandom augmentRng = rng.split();
-        List<int[]> batches = config.sampler().epoch(train.labels(), config.batchSize(), rng);
+        List<TrainingBatch> plan = batches.epoch(rng);
         double sum = 0;
-        for (int b = 0; b < batches.size(); b++) {
+        for (int b = 0; b < plan.size(); b++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new TrainingInterruptedException("training interrupted in epoch " + epoch);
             }
-            int[] rows = batches.get(b);
-            int[] labels = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                labels[i] = train.labels()[rows[i]];
-            }
-            INDArray x = train.features().getRows(rows);
+            TrainingBatch batch = plan.get(b);
+            INDArray x = train.features().getRows(batch.rows());
             if (config.augmentation() != null) {
                 x = config.augmentation().apply(x, augmentRng);
             }
             INDArray embeddings = network.forward(x, true);
-            IndexTuples tuples = config.miner() == null ? null : config.miner().mine(embeddings, labels);
-            LossResult result = loss.compute(embeddings, labels, tuples);
+            LossResult result;
+            IndexTuples tuples;
+            if (crossBatchLoss != null) {
+                CrossBatchLoss.Step memoryStep = crossBatchLoss.compute(embeddings, batch.labels());
+                result = memoryStep.result();
+                tuples = memoryStep.tuples();
+            } else {
+                tuples = batch.tuples() != null || config.miner() == null ? batch.tuples()
+                        : config.miner().mine(embeddings, batch.labels());
+                result = loss.compute(embeddings, batch.labels(), tuples);
+            }
             if (!Double.isFinite(result.value())) {
                 throw new IllegalStateException("the loss became " + result.value() + " in epoch " + epoch
                         + ", batch " + b + ": lower the learning rate (now " + learningRate() + ") or check the data");
@@ -158,7 +178,7 @@ final class TrainingRun {
             int mined = tuples == null ? -1 : tuples.size();
             listeners.each(l -> l.onBatchEnd(new BatchEnd(epoch, batchIndex, batchStep, result.value(), lr, mined)));
         }
-        return batches.isEmpty() ? Double.NaN : sum / batches.size();
+        return plan.isEmpty() ? Double.NaN : sum / plan.size();
     }
 
     private List<ParameterGroup> parameterGroups(LossResult result) {
@@ -214,7 +234,8 @@ final class TrainingRun {
         try {
             new Checkpoint(lastEpoch, step, config.network().toString(), network.parameters(), network.buffers(),
                     loss.parameters(), updater.save(), bestMetric, bestEpoch, bestParameters, bestBuffers, runSeed,
-                    staleValidations).save(file);
+                    staleValidations, crossBatchLoss == null ? null : crossBatchLoss.memory().embeddings(),
+                    crossBatchLoss == null ? new int[0] : crossBatchLoss.memory().labels()).save(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + file + ": " + e.getMessage(), e);
         }

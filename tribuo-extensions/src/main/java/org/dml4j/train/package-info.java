@@ -1,5 +1,7 @@
 /**
- * Training: the metric-learning trainer, its checkpoints, and the {@link org.dml4j.train.TrainingListener} callbacks
+ * Training: the metric-learning trainer, its batch sources (class-label batches from a sampler, or annotated tuples
+ * for Siamese, triplet and quadruplet networks through {@link org.dml4j.train.TupleSupervision}), the loss against a
+ * cross-batch memory, its checkpoints, and the {@link org.dml4j.train.TrainingListener} callbacks
  * through which progress bars, checkpointing and experiment tracking (the MLflow plugin) observe a run without the
  * library depending on them.
  */

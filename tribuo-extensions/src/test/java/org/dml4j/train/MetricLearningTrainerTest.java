@@ -142,22 +142,11 @@ class MetricLearningTrainerTest {
 
     @Test
     void configuredFromAnOlcutFileWithEveryPartInTheProvenance(@TempDir Path dir) throws IOException {
-        Path config = dir.resolve("trainer.xml");
-        Files.writeString(config, """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <config>
-                  <component name="trainer" type="org.dml4j.train.MetricLearningTrainer">
-                    <property name="network" value="mlp"/>
-                    <property name="loss" value="loss"/>
+        Path config = TrainerConfigs.write(dir.resolve("trainer.xml"), "org.dml4j.loss.MultiSimilarityLoss", """
                     <property name="epochs" value="1"/>
                     <property name="batchSize" value="32"/>
                     <property name="sampler" value="sampler"/>
-                  </component>
-                  <component name="mlp" type="org.dml4j.nn.MlpSpec">
-                    <propertylist name="hiddenSizes"><item>16</item></propertylist>
-                    <property name="embeddingSize" value="8"/>
-                  </component>
-                  <component name="loss" type="org.dml4j.loss.MultiSimilarityLoss"/>
+                """, """
                   <component name="sampler" type="org.dml4j.sampling.MPerClassSampler">
                     <property name="m" value="8"/>
                   </component>
@@ -166,7 +155,6 @@ class MetricLearningTrainerTest {
                     <property name="loss" value="loss"/>
                     <property name="epochs" value="0"/>
                   </component>
-                </config>
                 """);
         ConfigurationManager cm = new ConfigurationManager(config.toString());
         MetricLearningTrainer trainer = (MetricLearningTrainer) cm.lookup("trainer");
