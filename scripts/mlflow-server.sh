@@ -2,8 +2,8 @@
 # Installs the pinned MLflow server into <repo>/.venv and starts it (plugin tests, quickstart, docker checks).
 #
 #   mlflow-server.sh install
-#       Creates <repo>/.venv if missing and installs scripts/requirements-mlflow.txt into it,
-#       unless the pinned version is already installed there. Prints the path of the mlflow executable.
+#       Creates <repo>/.venv if missing and installs scripts/requirements-mlflow.txt into it, unless the pinned
+#       version is already installed there from the same requirements file. Prints the path of the mlflow executable.
 #   mlflow-server.sh serve PORT DIR [basic-auth]
 #       Installs if needed, then runs `mlflow server` on 127.0.0.1:PORT with a SQLite store and artifacts under DIR
 #       (in the foreground; stop it with SIGTERM). With basic-auth, DIR/auth.ini must hold the auth app's config.
@@ -17,14 +17,19 @@ pinned="$(sed -n 's/^mlflow\(\[[^]]*\]\)\?==\([^[:space:]]*\).*/\2/p' "$requirem
 python="${PYTHON:-python3}"
 
 install() {
-  if [[ -x "$venv/bin/mlflow" ]] \
+  # The venv is current when it has the pinned mlflow and was installed from this very requirements file (its hash is
+  # kept in the venv), so adding a requirement (e.g. a database driver) installs again instead of being skipped.
+  local hash_file="$venv/.requirements-mlflow.sha256" hash
+  hash="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [[ -x "$venv/bin/mlflow" ]] && [[ "$(cat "$hash_file" 2>/dev/null)" == "$hash" ]] \
       && [[ "$("$venv/bin/python" -I -c 'import importlib.metadata as m; print(m.version("mlflow"))' 2>/dev/null)" == "$pinned" ]]; then
     echo "$venv/bin/mlflow"
     return
   fi
-  echo "Installing mlflow==$pinned into $venv (a few minutes, once)" >&2
+  echo "Installing scripts/requirements-mlflow.txt (mlflow==$pinned) into $venv (a few minutes, once)" >&2
   [[ -x "$venv/bin/python" ]] || "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+  echo "$hash" > "$hash_file"
   echo "$venv/bin/mlflow"
 }
 

@@ -3,6 +3,6 @@
 # every module's tests (unit, golden conformance against pytorch-metric-learning, real MLflow server, end to end).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
+"$root/scripts/setup.sh" --tests
 cd "$root"
 mvn -B install

@@ -1,34 +1,42 @@
 #!/usr/bin/env bash
 # Installs what DML4J's tests and quickstart need beyond Java 17 and Maven, idempotently:
 #   - Debian's dataset-fashion-mnist (the Fashion-MNIST IDX files), when apt is available;
-#   - the Python virtual environment .venv with the pinned MLflow server (plugin tests, quickstart).
+#   - the Python virtual environment .venv with the pinned MLflow server (plugin tests, quickstart);
+#   - with --tests (scripts/run-tests.sh), also Debian's postgresql: the docker stack's MLflow command line is tested
+#     against a throwaway cluster. Not for the quickstart, which needs no database server.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-install_fashion_mnist() {
-  if dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then
+# Installs a Debian package unless it is there; without apt-get or root rights, says what to do instead.
+install_debian_package() {
+  local package="$1" otherwise="$2"
+  if dpkg -s "$package" >/dev/null 2>&1; then
     return
   fi
   if ! command -v apt-get >/dev/null; then
-    echo "setup: Debian's dataset-fashion-mnist is not available here (no apt-get); pass --data-dir with the" \
-         "Fashion-MNIST IDX files instead." >&2
+    echo "setup: Debian's $package is not available here (no apt-get); $otherwise" >&2
     return
   fi
   local sudo=""
   if [[ $(id -u) -ne 0 ]]; then
     if command -v sudo >/dev/null; then sudo="sudo"; else
-      echo "setup: run 'apt-get install dataset-fashion-mnist' as root, or pass --data-dir." >&2
+      echo "setup: run 'apt-get install $package' as root; $otherwise" >&2
       return
     fi
   fi
-  echo "setup: installing Debian's dataset-fashion-mnist ..." >&2
+  echo "setup: installing Debian's $package ..." >&2
   $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package" >/dev/null
 }
 
 install_mlflow() {
   bash "$root/scripts/mlflow-server.sh" install >/dev/null
 }
 
-install_fashion_mnist
+install_debian_package dataset-fashion-mnist \
+  "pass --data-dir with the Fashion-MNIST IDX files instead."
+if [[ "${1:-}" == "--tests" ]]; then
+  install_debian_package postgresql \
+    "the docker stack's server test (plugin's ComposeServerTest) needs a PostgreSQL server."
+fi
 install_mlflow

@@ -20,18 +20,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local {@code mlflow server} on a loopback port, with a SQLite store and an artifact folder in one directory,
  * started through {@code scripts/mlflow-server.sh} (which installs the pinned MLflow into {@code <repo>/.venv} on
- * first use). Attached servers (tests) end with {@link #stop()}; a detached one (the quickstart) runs in its own
- * session after the JVM exits, its process id in {@code server.pid} in its directory, stopped with
- * {@code kill $(cat DIR/server.pid)}.
+ * first use), or by any other server command line ({@link #ofCommand}: the docker stack's, in its test). Attached
+ * servers (tests) end with {@link #stop()}; a detached one (the quickstart) runs in its own session after the JVM
+ * exits, its process id in {@code server.pid} in its directory, stopped with {@code kill $(cat DIR/server.pid)}.
  */
 public final class LocalMlflowServer implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
-    private final Path script;
+    private final List<String> command;
     private final Path directory;
     private final int port;
-    private final String appName;
     private final Map<String, String> environment;
     private Process process;
 
@@ -45,11 +44,30 @@ public final class LocalMlflowServer implements AutoCloseable {
      * @param environment extra environment for the server
      */
     public LocalMlflowServer(Path script, Path directory, int port, String appName, Map<String, String> environment) {
-        this.script = script.toAbsolutePath();
+        this(List.of("bash", script.toAbsolutePath().toString(), "serve", String.valueOf(port),
+                directory.toAbsolutePath().toString(), appName == null ? "" : appName), directory, port, environment);
+    }
+
+    private LocalMlflowServer(List<String> command, Path directory, int port, Map<String, String> environment) {
+        this.command = List.copyOf(command);
         this.directory = directory.toAbsolutePath();
         this.port = port;
-        this.appName = appName;
         this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Describes a server started by an arbitrary command line that listens on {@code 127.0.0.1:port}; nothing
+     * starts until {@link #start}.
+     *
+     * @param command     the full command line, e.g. {@code [".venv/bin/mlflow", "server", "--port", ...]}
+     * @param directory   where its log (and pid file, if detached) live
+     * @param port        the loopback port the command makes it listen on
+     * @param environment extra environment for the server
+     * @return the server
+     */
+    public static LocalMlflowServer ofCommand(List<String> command, Path directory, int port,
+                                              Map<String, String> environment) {
+        return new LocalMlflowServer(command, directory, port, environment);
     }
 
     /** @return the server's URI, e.g. {@code http://127.0.0.1:5000} */
@@ -69,15 +87,14 @@ public final class LocalMlflowServer implements AutoCloseable {
      * @throws IllegalStateException if it exits or does not answer in time, with the end of its log
      */
     public void start(boolean detached) {
-        List<String> command = new ArrayList<>();
+        List<String> commandLine = new ArrayList<>();
         if (detached) {
-            command.add("setsid");
+            commandLine.add("setsid");
         }
-        command.addAll(List.of("bash", script.toString(), "serve", String.valueOf(port), directory.toString(),
-                appName == null ? "" : appName));
+        commandLine.addAll(command);
         try {
             Files.createDirectories(directory);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("server.log").toFile()));
             builder.environment().putAll(environment);
             process = builder.start();
@@ -85,7 +102,7 @@ public final class LocalMlflowServer implements AutoCloseable {
                 Files.writeString(directory.resolve("server.pid"), process.pid() + "\n");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run " + script + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
         awaitHealth();
     }
