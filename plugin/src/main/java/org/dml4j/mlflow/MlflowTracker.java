@@ -4,6 +4,7 @@ import org.dml4j.train.BatchEnd;
 import org.dml4j.train.EpochEnd;
 import org.dml4j.train.RunEnd;
 import org.dml4j.train.RunStart;
+import org.dml4j.train.TrainingInterruptedException;
 import org.dml4j.train.TrainingListener;
 import org.tribuo.Tribuo;
 
@@ -153,7 +154,8 @@ public final class MlflowTracker implements TrainingListener {
 
     @Override
     public synchronized void onRunFailure(Throwable error) {
-        finalStatus = error instanceof InterruptedException ? "KILLED" : "FAILED";
+        finalStatus = error instanceof InterruptedException || error instanceof TrainingInterruptedException
+                ? "KILLED" : "FAILED";
         if (worker != null) {
             String text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
             offerBatches(List.of(), Map.of(), sanitizer.tags(Map.of(MlflowKeys.ERROR_TAG, text)));
