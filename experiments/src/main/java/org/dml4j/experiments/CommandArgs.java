@@ -25,14 +25,19 @@ record CommandArgs(@JsonProperty("command") String command, @JsonProperty("args"
     static final String CONFIG_FOLDER = "config/";
 
     /**
-     * The arguments the running command was given.
+     * The arguments the running command was given: picocli's original arguments without the subcommand's name,
+     * which leads them when the command ran under {@code dml4j} (the root takes no option values) and is absent
+     * when another command executed it directly (as {@code quickstart} does {@code train}).
      *
-     * @param spec the running command
+     * @param spec the running command (one without positional parameters)
      * @return its arguments
      */
     static CommandArgs of(CommandLine.Model.CommandSpec spec) {
-        return new CommandArgs(spec.name(), List.copyOf(spec.commandLine().getParseResult().originalArgs()),
-                Path.of("").toAbsolutePath().toString());
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+            args = args.subList(1, args.size());
+        }
+        return new CommandArgs(spec.name(), List.copyOf(args), Path.of("").toAbsolutePath().toString());
     }
 
     /**

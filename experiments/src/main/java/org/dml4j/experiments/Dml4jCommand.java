@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dml4j", mixinStandardHelpOptions = true, version = "DML4J 0.1.0-SNAPSHOT",
         description = "Deep metric learning for the JVM.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, SweepCommand.class,
+                CompareCommand.class, ReproduceCommand.class,
                 SyncCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dml4jCommand implements Runnable {
