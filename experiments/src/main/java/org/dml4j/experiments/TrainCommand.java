@@ -76,7 +76,12 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("epoch_seconds_mean", times.mean());
         Evaluation.printTable(out, metrics);
         if (modelOut != null) {
-            model.serializeToFile(modelOut);
+            try {
+                model.serializeToFile(modelOut);
+            } catch (IOException e) {
+                throw new UserError("Cannot write the model to " + modelOut + ": " + e + ". Give --model-out a "
+                        + "file in an existing, writable folder.", e);
+            }
         }
         if (metricsOut != null) {
             JsonFiles.write(metricsOut, metrics);
