@@ -58,11 +58,17 @@ public final class QuickstartCommand implements Callable<Integer> {
         if (uri == null || uri.isBlank()) {
             uri = localServer(err);
         }
+        Path modelFile = home().resolve(".dml4j").resolve("quickstart-model.dml4j");
+        try {
+            Files.createDirectories(modelFile.getParent());
+        } catch (IOException e) {
+            throw new UserError("Cannot create " + modelFile.getParent() + ": " + e.getMessage() + ". Run the "
+                    + "quickstart in a project folder you can write to.", e);
+        }
         List<String> args = new ArrayList<>(List.of("--loss", "multi-similarity", "--miner", "multi-similarity",
                 "--network", "mlp:512,128", "--epochs", String.valueOf(epochs), "--batch-size", "256",
                 "--m-per-class", "32", "--seed", "0", "--tracking-uri", uri, "--experiment", "dml4j-quickstart",
-                "--run-name", "quickstart-multi-similarity", "--model-out", home().resolve(".dml4j")
-                        .resolve("quickstart-model.dml4j").toString()));
+                "--run-name", "quickstart-multi-similarity", "--model-out", modelFile.toString()));
         if (dataDir != null) {
             args.addAll(List.of("--data-dir", dataDir.toString()));
         }

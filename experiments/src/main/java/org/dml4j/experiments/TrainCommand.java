@@ -1,14 +1,9 @@
 package org.dml4j.experiments;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
-import org.dml4j.data.LabelIndex;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.model.EmbeddingModel;
+import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
-import org.dml4j.nn.NetworkSpec;
-import org.dml4j.nn.NetworkSpecs;
-import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.train.EpochEnd;
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.TrainingListener;
@@ -19,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,57 +37,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     private DatasetOptions data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "An OLCUT configuration file with the trainer "
-            + "(then --loss, --miner, --network, --optimizer and the training numbers come from it).")
-    private Path config;
-
-    @Option(names = "--config-name", defaultValue = "trainer", paramLabel = "NAME",
-            description = "The trainer's component name in --config. Default: ${DEFAULT-VALUE}.")
-    private String configName;
-
-    @Option(names = "--loss", defaultValue = "triplet", description = "The loss. Default: ${DEFAULT-VALUE}.")
-    private String loss;
-
-    @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
-            + "the negative margin of the contrastive loss (default: PML's).")
-    private Double margin;
-
-    @Option(names = "--miner", defaultValue = "none", description = "The miner. Default: ${DEFAULT-VALUE}.")
-    private String miner;
-
-    @Option(names = "--network", defaultValue = "mlp:512,128", description = "Default: ${DEFAULT-VALUE}.")
-    private String network;
-
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd or rmsprop. "
-            + "Default: ${DEFAULT-VALUE}.")
-    private String optimizer;
-
-    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
-    private double learningRate;
-
-    @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
-    private int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "256", description = "Default: ${DEFAULT-VALUE}.")
-    private int batchSize;
-
-    @Option(names = "--m-per-class", defaultValue = "32",
-            description = "Examples per class in a batch. Default: ${DEFAULT-VALUE}.")
-    private int mPerClass;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    private long seed;
-
-    @Option(names = "--validation-fraction", defaultValue = "0",
-            description = "Hold out this fraction of each training class for validation. Default: ${DEFAULT-VALUE}.")
-    private double validationFraction;
-
-    @Option(names = "--patience", defaultValue = "0",
-            description = "Stop after this many validations without improvement (0: never).")
-    private int patience;
-
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every epoch.")
-    private Path checkpointDir;
+    @Mixin
+    private TrainerOptions trainerOptions;
 
     @Option(names = "--model-out", paramLabel = "FILE", description = "Write the trained model (protobuf).")
     private Path modelOut;
@@ -114,10 +59,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DatasetOptions.Splits splits = data.load(seed);
-        MetricLearningTrainer trainer = config != null ? fromConfig() : fromOptions(splits);
+        DatasetOptions.Splits splits = data.load(trainerOptions.seed);
+        MetricLearningTrainer trainer = trainerOptions.build(splits.train());
         if (!quiet) {
-            trainer.addListener(new ProgressListener(err, epochs));
+            trainer.addListener(new ProgressListener(err, trainerOptions.epochs));
         }
         EpochTimes times = new EpochTimes();
         trainer.addListener(times);
@@ -131,76 +76,48 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("epoch_seconds_mean", times.mean());
         Evaluation.printTable(out, metrics);
         if (modelOut != null) {
-            model.serializeToFile(modelOut);
+            try {
+                model.serializeToFile(modelOut);
+            } catch (IOException e) {
+                throw new UserError("Cannot write the model to " + modelOut + ": " + e + ". Give --model-out a "
+                        + "file in an existing, writable folder.", e);
+            }
         }
         if (metricsOut != null) {
-            writeJson(metricsOut, metrics);
+            JsonFiles.write(metricsOut, metrics);
         }
         if (tracked != null) {
-            finishTracking(tracked, metrics, err);
+            finishTracking(tracked, metrics, PerQueryResults.of(evaluation), err);
         }
         return 0;
     }
 
-    private void finishTracking(TrackingOptions.Tracking tracked, Map<String, Double> metrics, PrintWriter err)
-            throws IOException {
-        tracked.tracker().logMetrics(metrics, epochs);
-        Path metricsFile = metricsOut != null ? metricsOut : Files.createTempFile("dml4j-metrics", ".json");
-        if (metricsOut == null) {
-            writeJson(metricsFile, metrics);
-        }
-        tracked.tracker().logArtifact("metrics.json", metricsFile);
+    private void finishTracking(TrackingOptions.Tracking tracked, Map<String, Double> metrics,
+                                PerQueryResults perQuery, PrintWriter err) throws IOException {
+        MlflowTracker tracker = tracked.tracker();
+        tracker.logMetrics(metrics, trainerOptions.epochs);
+        tracker.logArtifact("metrics.json", jsonFile(metrics));
+        tracker.logArtifact(PerQueryResults.ARTIFACT, jsonFile(perQuery));
+        tracker.logArtifact(CommandArgs.ARTIFACT, jsonFile(CommandArgs.of(spec)));
         if (modelOut != null) {
-            tracked.tracker().logModel("model", modelOut, null);
+            tracker.logModel("model", modelOut, null);
         }
-        if (config != null) {
-            tracked.tracker().logArtifact("config/" + config.getFileName(), config);
+        if (trainerOptions.config != null) {
+            tracker.logArtifact(CommandArgs.CONFIG_FOLDER + trainerOptions.config.getFileName(),
+                    trainerOptions.config);
         }
-        TrackingOutcome outcome = tracked.tracker().finish();
+        TrackingOutcome outcome = tracker.finish();
         err.println(outcome.message());
         tracked.runUrl().ifPresent(url -> err.println("MLflow run: " + url));
         err.flush();
     }
 
-    private static void writeJson(Path file, Map<String, Double> metrics) {
-        try {
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), metrics);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private MetricLearningTrainer fromOptions(DatasetOptions.Splits splits) {
-        NetworkSpec spec;
-        try {
-            spec = NetworkSpecs.parse(network);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage(), e);
-        }
-        int classes = LabelIndex.of(splits.train()).size();
-        MetricLearningTrainer trainer = new MetricLearningTrainer(spec,
-                Components.loss(loss, margin, classes, spec.embeddingSize()));
-        if (batchSize % mPerClass != 0) {
-            throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
-        }
-        return trainer.withParts(Components.miner(miner, margin, seed), new MPerClassSampler(mPerClass),
-                        Components.optimizer(optimizer))
-                .withTraining(epochs, batchSize, learningRate, seed)
-                .withValidation(validationFraction, patience, checkpointDir == null ? null : checkpointDir.toString(),
-                        1);
-    }
-
-    private MetricLearningTrainer fromConfig() {
-        if (!Files.isRegularFile(config)) {
-            throw new UserError("Configuration file not found: " + config);
-        }
-        ConfigurationManager cm = new ConfigurationManager(config.toString());
-        Object trainer = cm.lookup(configName);
-        if (!(trainer instanceof MetricLearningTrainer metricTrainer)) {
-            throw new UserError(config + " has no MetricLearningTrainer named '" + configName + "' (found "
-                    + (trainer == null ? "nothing" : trainer.getClass().getName()) + "); set --config-name.");
-        }
-        return metricTrainer;
+    /** A temporary JSON file for an artifact (the tracker copies it before {@code finish()} returns). */
+    private static Path jsonFile(Object value) throws IOException {
+        Path file = Files.createTempFile("dml4j-artifact", ".json");
+        file.toFile().deleteOnExit();
+        JsonFiles.write(file, value);
+        return file;
     }
 
     /** Collects epoch wall times. */

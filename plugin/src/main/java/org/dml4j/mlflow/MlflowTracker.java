@@ -154,8 +154,8 @@ public final class MlflowTracker implements TrainingListener {
 
     @Override
     public synchronized void onRunFailure(Throwable error) {
-        finalStatus = error instanceof InterruptedException
-                || error instanceof TrainingInterruptedException ? "KILLED" : "FAILED";
+        finalStatus = error instanceof InterruptedException || error instanceof TrainingInterruptedException
+                ? "KILLED" : "FAILED";
         if (worker != null) {
             String text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
             offerBatches(List.of(), Map.of(), sanitizer.tags(Map.of(MlflowKeys.ERROR_TAG, text)));

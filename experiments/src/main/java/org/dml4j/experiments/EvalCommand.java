@@ -1,0 +1,46 @@
+package org.dml4j.experiments;
+
+import org.dml4j.eval.RetrievalEvaluation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dml4j eval}: evaluates a saved model by retrieval on a dataset (each example queries all the others) and
+ * prints the metrics; optionally writes them, and the per-query values, as JSON.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a saved model by retrieval on a dataset: each example queries all the others.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Mixin
+    private ModelData input;
+
+    @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the metrics as JSON.")
+    private Path metricsOut;
+
+    @Option(names = "--per-query-out", paramLabel = "FILE",
+            description = "Write every query's values as JSON (query_indices and, per metric, one value a query).")
+    private Path perQueryOut;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ModelData.Loaded loaded = input.load();
+        RetrievalEvaluation evaluation = Evaluation.retrieval(loaded.model(), loaded.examples());
+        Evaluation.printTable(spec.commandLine().getOut(), evaluation.summary());
+        if (metricsOut != null) {
+            JsonFiles.write(metricsOut, evaluation.summary());
+        }
+        if (perQueryOut != null) {
+            JsonFiles.write(perQueryOut, PerQueryResults.of(evaluation));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,179 @@
+package org.dml4j.experiments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A sweep file (JSON): the base {@code train} options, the search space, the search, the trial budget, the parallel
+ * trials, the metric to maximize on the validation split, and early stopping. For example:
+ * <pre>{@code
+ * {"base": {"dataset": "csv:data.csv", "label-column": "species", "network": "mlp:32,8", "epochs": 4},
+ *  "space": {"lr": {"min": 1e-4, "max": 1e-2, "log": true}, "loss": ["triplet", "contrastive"]},
+ *  "search": "random", "seed": 7, "trials": 8, "parallel": 1, "metric": "map_at_r",
+ *  "early_stopping": {"rule": "median", "grace_epochs": 1, "min_trials": 2}}
+ * }</pre>
+ *
+ * @param base       train options every trial shares (name without dashes to value)
+ * @param space      the searched options
+ * @param random     random search (else the grid)
+ * @param seed       the random search's seed
+ * @param budget     the most trials
+ * @param parallel   trials run at once (bounded by the cores)
+ * @param metric     the validation metric to maximize
+ * @param stopping   the median rule's settings, or null for no early stopping
+ */
+record SweepFile(Map<String, String> base, SearchSpace space, boolean random, long seed, int budget, int parallel,
+                 String metric, MedianStoppingRule.Settings stopping) {
+
+    private static final Set<String> KEYS = Set.of("base", "space", "search", "seed", "trials", "parallel", "metric",
+            "early_stopping");
+    /** The validation fraction of the training data when the base does not set one. */
+    static final String DEFAULT_VALIDATION_FRACTION = "0.2";
+
+    /**
+     * Reads and checks a sweep file.
+     *
+     * @param file the file
+     * @return the sweep
+     * @throws UserError naming the mistake and the fix
+     */
+    static SweepFile read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("Sweep file not found: " + file + ". Give the path of a JSON sweep file (see dml4j "
+                    + "sweep --help).");
+        }
+        String name = file.getFileName().toString();
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            throw new UserError(file + " is YAML; this build reads JSON sweep files only. Write the same keys as "
+                    + "JSON (see dml4j sweep --help).");
+        }
+        JsonNode root;
+        try {
+            root = JsonFiles.MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new UserError("Cannot parse the sweep file " + file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ". Fix the JSON "
+                    + "syntax.", e);
+        } catch (IOException e) {
+            throw new UserError("Cannot read the sweep file " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new UserError("The sweep file " + file + " must hold a JSON object with at least \"space\".");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new UserError("Unknown key '" + key + "' in the sweep file " + file + ". The keys are "
+                        + KEYS + ".");
+            }
+        }
+        Map<String, String> base = scalars(root.path("base"), "base");
+        base.putIfAbsent("validation-fraction", DEFAULT_VALIDATION_FRACTION);
+        SearchSpace space = space(root.path("space"));
+        String search = root.path("search").asText("grid");
+        if (!search.equals("grid") && !search.equals("random")) {
+            throw new UserError("Unknown search '" + search + "'. Use \"search\": \"grid\" or \"search\": "
+                    + "\"random\".");
+        }
+        boolean random = search.equals("random");
+        if (random && !root.has("trials")) {
+            throw new UserError("A random search needs a trial budget: add \"trials\": N to the sweep file.");
+        }
+        int budget = positive(root, "trials", Integer.MAX_VALUE);
+        int parallel = positive(root, "parallel", 1);
+        return new SweepFile(base, space, random, root.path("seed").asLong(0), budget, parallel,
+                root.path("metric").asText("map_at_r"), stopping(root.path("early_stopping")));
+    }
+
+    /**
+     * The trials' option values, in order.
+     *
+     * @return one map per trial
+     */
+    List<Map<String, String>> proposals() {
+        return random ? space.random(budget, seed) : space.grid(budget);
+    }
+
+    private static int positive(JsonNode root, String key, int absent) {
+        if (!root.has(key)) {
+            return absent;
+        }
+        if (!root.get(key).canConvertToInt() || root.get(key).asInt() < 1) {
+            throw new UserError("\"" + key + "\" must be a positive integer, found " + root.get(key) + ".");
+        }
+        return root.get(key).asInt();
+    }
+
+    private static Map<String, String> scalars(JsonNode node, String where) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node.isMissingNode()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new UserError("\"" + where + "\" must be an object of train options, e.g. {\"epochs\": 5}.");
+        }
+        node.fields().forEachRemaining(e -> {
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new UserError("\"" + where + "\".\"" + e.getKey() + "\" must be a string or a number, found "
+                        + e.getValue() + ".");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        });
+        return out;
+    }
+
+    private static SearchSpace space(JsonNode node) {
+        if (!node.isObject() || node.isEmpty()) {
+            throw new UserError("The sweep file needs a \"space\": an object of train options to search, e.g. "
+                    + "{\"lr\": [0.001, 0.01], \"loss\": [\"triplet\", \"contrastive\"]}.");
+        }
+        Map<String, Hyperparameter> parameters = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> parameters.put(e.getKey(), hyperparameter(e.getKey(), e.getValue())));
+        return new SearchSpace(parameters);
+    }
+
+    private static Hyperparameter hyperparameter(String name, JsonNode value) {
+        if (value.isArray() && !value.isEmpty()) {
+            List<String> values = new ArrayList<>();
+            value.forEach(v -> values.add(v.asText()));
+            return new Hyperparameter.Choice(values);
+        }
+        if (value.isObject() && value.path("min").isNumber() && value.path("max").isNumber()) {
+            double min = value.get("min").asDouble();
+            double max = value.get("max").asDouble();
+            boolean log = value.path("log").asBoolean(false);
+            if (min > max || (log && min <= 0)) {
+                throw new UserError("The range of '" + name + "' is empty or, on a log scale, not positive: min "
+                        + min + ", max " + max + ".");
+            }
+            return new Hyperparameter.Range(min, max, log, value.path("integer").asBoolean(false));
+        }
+        throw new UserError("'" + name + "' in \"space\" must be a non-empty list of values or a range "
+                + "{\"min\": A, \"max\": B, \"log\": true|false, \"integer\": true|false}, found " + value + ".");
+    }
+
+    private static MedianStoppingRule.Settings stopping(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        String rule = node.path("rule").asText("median");
+        if (rule.equals("none")) {
+            return null;
+        }
+        if (!rule.equals("median")) {
+            throw new UserError("Unknown early-stopping rule '" + rule + "'. Use \"rule\": \"median\" or "
+                    + "\"none\".");
+        }
+        return new MedianStoppingRule.Settings(node.path("grace_epochs").asInt(1), node.path("min_trials").asInt(2));
+    }
+}

@@ -1,0 +1,116 @@
+package org.dml4j.experiments;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import org.dml4j.data.LabelIndex;
+import org.dml4j.nn.NetworkSpec;
+import org.dml4j.nn.NetworkSpecs;
+import org.dml4j.sampling.MPerClassSampler;
+import org.dml4j.train.MetricLearningTrainer;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The trainer a command builds: from flags (loss, miner, network, optimizer and the training numbers) or from an
+ * OLCUT configuration file. Shared by {@code train} and the trials of {@code sweep}.
+ */
+final class TrainerOptions {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "An OLCUT configuration file with the trainer "
+            + "(then --loss, --miner, --network, --optimizer and the training numbers come from it).")
+    Path config;
+
+    @Option(names = "--config-name", defaultValue = "trainer", paramLabel = "NAME",
+            description = "The trainer's component name in --config. Default: ${DEFAULT-VALUE}.")
+    String configName;
+
+    @Option(names = "--loss", defaultValue = "triplet", description = "The loss. Default: ${DEFAULT-VALUE}.")
+    String loss;
+
+    @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
+            + "the negative margin of the contrastive loss (default: PML's).")
+    Double margin;
+
+    @Option(names = "--miner", defaultValue = "none", description = "The miner. Default: ${DEFAULT-VALUE}.")
+    String miner;
+
+    @Option(names = "--network", defaultValue = "mlp:512,128", description = "Default: ${DEFAULT-VALUE}.")
+    String network;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd or rmsprop. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--m-per-class", defaultValue = "32",
+            description = "Examples per class in a batch. Default: ${DEFAULT-VALUE}.")
+    int mPerClass;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--validation-fraction", defaultValue = "0",
+            description = "Hold out this fraction of each training class for validation. Default: ${DEFAULT-VALUE}.")
+    double validationFraction;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after this many validations without improvement (0: never).")
+    int patience;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every epoch.")
+    Path checkpointDir;
+
+    /**
+     * Builds the trainer for this training data (proxy and softmax losses need its number of classes).
+     *
+     * @param train the training data
+     * @return a new trainer
+     */
+    MetricLearningTrainer build(Dataset<Label> train) {
+        return config != null ? fromConfig() : fromOptions(train);
+    }
+
+    private MetricLearningTrainer fromOptions(Dataset<Label> train) {
+        NetworkSpec spec;
+        try {
+            spec = NetworkSpecs.parse(network);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        int classes = LabelIndex.of(train).size();
+        MetricLearningTrainer trainer = new MetricLearningTrainer(spec,
+                Components.loss(loss, margin, classes, spec.embeddingSize()));
+        if (batchSize % mPerClass != 0) {
+            throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
+        }
+        return trainer.withParts(Components.miner(miner, margin, seed), new MPerClassSampler(mPerClass),
+                        Components.optimizer(optimizer))
+                .withTraining(epochs, batchSize, learningRate, seed)
+                .withValidation(validationFraction, patience, checkpointDir == null ? null : checkpointDir.toString(),
+                        1);
+    }
+
+    private MetricLearningTrainer fromConfig() {
+        if (!Files.isRegularFile(config)) {
+            throw new UserError("Configuration file not found: " + config);
+        }
+        ConfigurationManager cm = new ConfigurationManager(config.toString());
+        Object trainer = cm.lookup(configName);
+        if (!(trainer instanceof MetricLearningTrainer metricTrainer)) {
+            throw new UserError(config + " has no MetricLearningTrainer named '" + configName + "' (found "
+                    + (trainer == null ? "nothing" : trainer.getClass().getName()) + "); set --config-name.");
+        }
+        return metricTrainer;
+    }
+}

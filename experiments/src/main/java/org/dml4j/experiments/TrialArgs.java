@@ -1,0 +1,56 @@
+package org.dml4j.experiments;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A sweep trial's {@code train} options (the sweep file's base, then the trial's values), parsed as train does. */
+@Command(name = "trial")
+final class TrialArgs {
+
+    /** The dataset options: set in the base, never searched (every trial trains on the same data). */
+    static final Set<String> DATASET_KEYS = Set.of("dataset", "data-dir", "label-column", "train-classes",
+            "eval-classes", "train-limit");
+
+    @Mixin
+    DatasetOptions data;
+
+    @Mixin
+    TrainerOptions trainer;
+
+    /**
+     * Parses the options of a trial.
+     *
+     * @param base   the base options (name without dashes to value)
+     * @param values the trial's values, which override the base
+     * @return the parsed options
+     * @throws UserError when a name is not a train option or a value does not parse
+     */
+    static TrialArgs parse(Map<String, String> base, Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (DATASET_KEYS.contains(key)) {
+                throw new UserError("'" + key + "' cannot be searched: every trial trains on the same data. Move it "
+                        + "from \"space\" to \"base\".");
+            }
+        }
+        Map<String, String> merged = new LinkedHashMap<>(base);
+        merged.putAll(values);
+        List<String> args = new ArrayList<>();
+        merged.forEach((key, value) -> args.addAll(List.of("--" + key, value)));
+        TrialArgs parsed = new TrialArgs();
+        try {
+            new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new UserError("The sweep file's options do not fit dml4j train: " + e.getMessage() + ". Use "
+                    + "train's option names without the dashes (see dml4j train --help); output and tracking "
+                    + "options belong on the sweep command line.", e);
+        }
+        return parsed;
+    }
+}

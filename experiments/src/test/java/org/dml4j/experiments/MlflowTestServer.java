@@ -1,0 +1,92 @@
+package org.dml4j.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dml4j.mlflow.LocalMlflowServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A real MLflow server for the command tests (the plugin's launcher), and MLflow's REST API to read runs back. */
+final class MlflowTestServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final LocalMlflowServer server;
+
+    private MlflowTestServer(LocalMlflowServer server) {
+        this.server = server;
+    }
+
+    static MlflowTestServer start() throws IOException {
+        LocalMlflowServer server = new LocalMlflowServer(Path.of("..", "scripts", "mlflow-server.sh"),
+                Files.createTempDirectory("dml4j-mlflow-cli"), LocalMlflowServer.freePort(0), null,
+                Map.of("MLFLOW_FLASK_SERVER_SECRET_KEY", "dml4j-test-secret-key"));
+        server.start(false);
+        return new MlflowTestServer(server);
+    }
+
+    String uri() {
+        return server.uri();
+    }
+
+    /** Every run of an experiment. */
+    List<JsonNode> runs(String experiment) throws IOException, InterruptedException {
+        String id = get("experiments/get-by-name?experiment_name=" + experiment).at("/experiment/experiment_id")
+                .asText();
+        JsonNode found = post("runs/search", "{\"experiment_ids\": [\"" + id + "\"], \"max_results\": 1000}");
+        List<JsonNode> runs = new ArrayList<>();
+        found.path("runs").forEach(runs::add);
+        return runs;
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(uri() + "/api/2.0/mlflow/" + path)).GET().build());
+    }
+
+    JsonNode post(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(uri() + "/api/2.0/mlflow/" + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    static Map<String, String> tags(JsonNode run) {
+        return keyValues(run.at("/data/tags"));
+    }
+
+    static Map<String, String> params(JsonNode run) {
+        return keyValues(run.at("/data/params"));
+    }
+
+    static Map<String, Double> metrics(JsonNode run) {
+        Map<String, Double> out = new HashMap<>();
+        run.at("/data/metrics").forEach(m -> out.put(m.get("key").asText(), m.get("value").asDouble()));
+        return out;
+    }
+
+    private static Map<String, String> keyValues(JsonNode array) {
+        Map<String, String> out = new HashMap<>();
+        array.forEach(kv -> out.put(kv.get("key").asText(), kv.get("value").asText()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

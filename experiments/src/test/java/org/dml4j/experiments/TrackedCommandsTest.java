@@ -1,0 +1,175 @@
+package org.dml4j.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The commands that track in or read from MLflow, against a real local MLflow server. */
+class TrackedCommandsTest {
+
+    @TempDir
+    static Path dir;
+    private static Path csv;
+    private static MlflowTestServer mlflow;
+
+    @BeforeAll
+    static void start() throws IOException {
+        csv = ClusterCsv.write(dir);
+        mlflow = MlflowTestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (mlflow != null) {
+            mlflow.close();
+        }
+    }
+
+    @Test
+    void aSweepOfFourTrialsGivesNestedRunsAndTagsTheBest() throws IOException, InterruptedException {
+        Path sweep = dir.resolve("sweep.json");
+        Files.writeString(sweep, """
+                {"base": {"dataset": "csv:%s", "label-column": "species", "network": "mlp:16,4", "epochs": 3,
+                          "batch-size": 32, "m-per-class": 8, "validation-fraction": 0.25, "seed": 2},
+                 "space": {"lr": [0.003, 0.03], "loss": ["triplet", "contrastive"]},
+                 "search": "grid", "parallel": 2, "metric": "map_at_r",
+                 "early_stopping": {"rule": "median", "grace_epochs": 1, "min_trials": 2}}
+                """.formatted(csv));
+        Path summary = dir.resolve("summary.json");
+        CliRun run = CliRun.of("sweep", sweep.toString(), "--tracking-uri", mlflow.uri(), "--experiment", "sweeps",
+                "--summary-out", summary.toString());
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.lines().stream().anyMatch(l -> l.startsWith("best: trial")), run.all());
+        assertEquals(4, run.lines().stream().filter(l -> l.matches("[ *] +\\d+ .*")).count(), run.all());
+
+        List<JsonNode> runs = mlflow.runs("sweeps");
+        assertEquals(5, runs.size());
+        List<JsonNode> parents = runs.stream().filter(r -> !MlflowTestServer.tags(r).containsKey("mlflow.parentRunId"))
+                .toList();
+        assertEquals(1, parents.size());
+        JsonNode parent = parents.get(0);
+        String parentId = parent.at("/info/run_id").asText();
+        assertEquals("FINISHED", parent.at("/info/status").asText());
+        assertEquals("grid", MlflowTestServer.params(parent).get("sweep.search"));
+
+        Set<String> combinations = new HashSet<>();
+        String best = null;
+        double bestObjective = Double.NEGATIVE_INFINITY;
+        double completedMax = Double.NEGATIVE_INFINITY;
+        for (JsonNode child : runs) {
+            if (child == parent) {
+                continue;
+            }
+            Map<String, String> tags = MlflowTestServer.tags(child);
+            Map<String, String> params = MlflowTestServer.params(child);
+            Map<String, Double> metrics = MlflowTestServer.metrics(child);
+            assertEquals(parentId, tags.get("mlflow.parentRunId"));
+            combinations.add(params.get("trial.lr") + "/" + params.get("trial.loss"));
+            assertEquals(params.get("trial.lr"), params.get("trainer.learningRate"));
+            assertTrue(metrics.containsKey("val/map_at_r") && metrics.containsKey("sweep/objective")
+                    && metrics.containsKey("train/loss"), metrics.toString());
+            String state = tags.get(SweepTracking.STATE_TAG);
+            assertEquals(state.equals("pruned") ? "KILLED" : "FINISHED", child.at("/info/status").asText(), state);
+            if (state.equals("completed")) {
+                completedMax = Math.max(completedMax, metrics.get("sweep/objective"));
+                int epochs = mlflow.get("metrics/get-history?run_id=" + child.at("/info/run_id").asText()
+                        + "&metric_key=val/map_at_r").path("metrics").size();
+                assertEquals(3, epochs);
+            }
+            if ("true".equals(tags.get(SweepTracking.BEST_TAG))) {
+                assertEquals(null, best, "one best trial");
+                best = child.at("/info/run_id").asText();
+                bestObjective = metrics.get("sweep/objective");
+            }
+        }
+        assertEquals(Set.of("0.003/triplet", "0.003/contrastive", "0.03/triplet", "0.03/contrastive"),
+                combinations);
+        assertEquals(completedMax, bestObjective);
+        assertEquals(best, MlflowTestServer.params(parent).get("sweep.best_run_id"));
+        assertEquals(bestObjective, MlflowTestServer.metrics(parent).get("best/map_at_r"));
+        JsonNode json = JsonFiles.MAPPER.readTree(summary.toFile());
+        assertEquals(4, json.get("trials").size());
+    }
+
+    private static String train(String experiment, String runName, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "csv:" + csv, "--label-column",
+                "species", "--batch-size", "32", "--m-per-class", "8", "--quiet", "--tracking-uri", mlflow.uri(),
+                "--experiment", experiment, "--run-name", runName));
+        args.addAll(List.of(options));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.all());
+        java.util.regex.Matcher url = java.util.regex.Pattern.compile("MLflow run: .*/runs/(\\w+)").matcher(run.err());
+        assertTrue(url.find(), run.err());
+        return url.group(1);
+    }
+
+    @Test
+    void compareReportsParamsMetricDeltasAndPairedTestsOfTwoRuns() throws IOException, InterruptedException {
+        String a = train("compare", "weak", "--network", "mlp:4,2", "--epochs", "1", "--lr", "0.0001", "--seed", "5");
+        String b = train("compare", "strong", "--network", "mlp:32,8", "--epochs", "4", "--lr", "0.01", "--seed",
+                "5");
+        JsonNode runA = mlflow.get("runs/get?run_id=" + a).get("run");
+        JsonNode runB = mlflow.get("runs/get?run_id=" + b).get("run");
+        int runsBefore = mlflow.runs("compare").size();
+
+        CliRun run = CliRun.of("compare", a, b, "--tracking-uri", mlflow.uri(), "--metric", "map_at_r",
+                "--bootstrap", "2000", "--seed", "3");
+        assertEquals(0, run.exitCode(), run.all());
+        String text = String.join("\n", run.lines());
+        assertTrue(text.matches("(?s).*trainer\\.learningRate +1\\.0E-4 +\\| +0\\.01.*"), text);
+        assertTrue(text.matches("(?s).*trainer\\.epochs +1 +\\| +4.*"), text);
+        assertTrue(!text.contains("trainer.seed"), "equal params are not listed: " + text);
+        double mapA = MlflowTestServer.metrics(runA).get("map_at_r");
+        double mapB = MlflowTestServer.metrics(runB).get("map_at_r");
+        String metricLine = run.lines().stream().filter(l -> l.startsWith("  map_at_r ")).findFirst().orElseThrow();
+        assertTrue(metricLine.contains(String.format("(%+.4f)", mapB - mapA)), metricLine);
+        String test = run.lines().stream().filter(l -> l.startsWith("  B    map_at_r")).findFirst().orElseThrow();
+        String[] cells = test.trim().split(" +");
+        assertEquals(48, Integer.parseInt(cells[2]));
+        assertEquals(mapA, Double.parseDouble(cells[3]), 1e-4);
+        assertEquals(mapB, Double.parseDouble(cells[4]), 1e-4);
+        assertTrue(mapB - mapA > 0.05, "the strong run is better: " + test);
+        assertTrue(Double.parseDouble(cells[8]) < 0.01, "and significantly so: " + test);
+        assertEquals(runsBefore, mlflow.runs("compare").size(), "compare logs nothing unless asked");
+
+        CliRun logged = CliRun.of("compare", a, b, "--tracking-uri", mlflow.uri(), "--metric", "map_at_r",
+                "--log", "--experiment", "compare");
+        assertEquals(0, logged.exitCode(), logged.all());
+        assertEquals(runsBefore + 1, mlflow.runs("compare").size());
+
+        CliRun unknown = CliRun.of("compare", a, "nosuchrun", "--tracking-uri", mlflow.uri());
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("MLflow has no run 'nosuchrun'"), unknown.err());
+        CliRun down = CliRun.of("compare", a, b, "--tracking-uri", "http://127.0.0.1:9");
+        assertEquals(2, down.exitCode());
+        assertTrue(down.err().contains("does not answer"), down.err());
+    }
+
+    @Test
+    void reproduceGivesIdenticalMetricsOnCpuAlsoFromAConfigFile() throws IOException, InterruptedException {
+        String flags = train("reproduce", "flags", "--network", "mlp:16,4", "--epochs", "2", "--lr", "0.003",
+                "--loss", "contrastive", "--miner", "pair-margin", "--seed", "9", "--validation-fraction", "0.2");
+        String config = train("reproduce", "config", "--config", "configs/triplet.xml", "--train-limit", "64");
+        for (String original : List.of(flags, config)) {
+            CliRun run = CliRun.of("reproduce", original, "--tracking-uri", mlflow.uri(), "--experiment",
+                    "reproduce");
+            assertEquals(0, run.exitCode(), run.all());
+            assertTrue(run.lines().contains("all metrics match"), run.all());
+            assertTrue(run.lines().stream().anyMatch(l -> l.matches("map_at_r +[0-9.]+ +[0-9.]+  yes")), run.all());
+        }
+        assertEquals(4, mlflow.runs("reproduce").size());
+    }
+}
