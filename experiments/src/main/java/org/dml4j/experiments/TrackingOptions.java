@@ -4,6 +4,7 @@ import org.dml4j.mlflow.MlflowConnection;
 import org.dml4j.mlflow.MlflowKeys;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.MlflowTracker;
+import org.dml4j.mlflow.ModelRegistration;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
 import picocli.CommandLine.Option;
@@ -24,6 +25,41 @@ final class TrackingOptions {
 
     @Option(names = "--run-name", paramLabel = "NAME", description = "The MLflow run name.")
     String runName;
+
+    @Option(names = "--register-model", paramLabel = "NAME", description = "Register the trained model (with "
+            + "--model-out) as a new version of this model in the MLflow Model Registry.")
+    String registeredModel;
+
+    @Option(names = "--model-alias", paramLabel = "ALIAS", description = "An alias for the registered version "
+            + "(e.g. champion).")
+    String modelAlias;
+
+    /** @return the registration the options ask for, or null */
+    ModelRegistration registration() {
+        if (registeredModel == null) {
+            if (modelAlias != null) {
+                throw new UserError("--model-alias needs --register-model NAME.");
+            }
+            return null;
+        }
+        return new ModelRegistration(registeredModel, modelAlias);
+    }
+
+    /** The commit of the project's git checkout, or null outside one (recorded as mlflow.source.git.commit). */
+    private static String gitCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "-C", QuickstartCommand.home().toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).trim();
+            return git.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && git.exitValue() == 0
+                    && out.matches("[0-9a-f]{40}") ? out : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
 
     /** @return the tracking URI from the option or the environment, or null for no tracking */
     String resolvedUri() {
@@ -47,7 +83,7 @@ final class TrackingOptions {
         }
         MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(System.getenv(), uri));
         TrackerOptions options = TrackerOptions.forExperiment(experiment).withDescription(description)
-                .withSource(null, "dml4j");
+                .withSource(gitCommit(), "dml4j");
         if (runName != null) {
             options = options.withRunName(runName);
         }

@@ -57,6 +57,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (tracking.registration() != null && modelOut == null) {
+            throw new UserError("--register-model needs --model-out FILE: the registered version is that file.");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DatasetOptions.Splits splits = data.load(trainerOptions.seed);
@@ -100,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
         tracker.logArtifact(PerQueryResults.ARTIFACT, jsonFile(perQuery));
         tracker.logArtifact(CommandArgs.ARTIFACT, jsonFile(CommandArgs.of(spec)));
         if (modelOut != null) {
-            tracker.logModel("model", modelOut, null);
+            tracker.logModel("model", modelOut, tracking.registration());
         }
         if (trainerOptions.config != null) {
             tracker.logArtifact(CommandArgs.CONFIG_FOLDER + trainerOptions.config.getFileName(),

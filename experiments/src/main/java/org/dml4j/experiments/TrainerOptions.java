@@ -6,6 +6,7 @@ import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.TupleSupervision;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 import picocli.CommandLine.Option;
@@ -71,6 +72,18 @@ final class TrainerOptions {
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every epoch.")
     Path checkpointDir;
 
+    @Option(names = "--memory-size", defaultValue = "0", paramLabel = "N", description = "Cross-batch memory: mine "
+            + "against the embeddings of the last N examples too (XBM; 0: off). Default: ${DEFAULT-VALUE}.")
+    int memorySize;
+
+    @Option(names = "--tuples", paramLabel = "FILE", description = "Train from annotated tuples instead of class "
+            + "labels (Siamese/triplet/quadruplet networks): a CSV of example row indices, see --tuple-kind.")
+    Path tuples;
+
+    @Option(names = "--tuple-kind", defaultValue = "TRIPLETS", paramLabel = "KIND", description = "PAIRS (id_a,id_b,"
+            + "similar), TRIPLETS (anchor,positive,negative) or QUADRUPLETS. Default: ${DEFAULT-VALUE}.")
+    TupleSupervision.Kind tupleKind;
+
     /**
      * Builds the trainer for this training data (proxy and softmax losses need its number of classes).
      *
@@ -94,11 +107,15 @@ final class TrainerOptions {
         if (batchSize % mPerClass != 0) {
             throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
         }
-        return trainer.withParts(Components.miner(miner, margin, seed), new MPerClassSampler(mPerClass),
+        trainer.withParts(Components.miner(miner, margin, seed), new MPerClassSampler(mPerClass),
                         Components.optimizer(optimizer))
                 .withTraining(epochs, batchSize, learningRate, seed)
                 .withValidation(validationFraction, patience, checkpointDir == null ? null : checkpointDir.toString(),
                         1);
+        if (tuples != null) {
+            trainer.withTupleSupervision(new TupleSupervision(tuples, tupleKind));
+        }
+        return memorySize > 0 ? trainer.withCrossBatchMemory(memorySize) : trainer;
     }
 
     private MetricLearningTrainer fromConfig() {

@@ -117,6 +117,27 @@ class TrackedCommandsTest {
     }
 
     @Test
+    void trainRegistersItsModelWithAnAliasAndRecordsTheCommit() throws IOException, InterruptedException {
+        String run = train("registry", "registered", "--epochs", "1", "--network", "mlp:16,8", "--model-out",
+                dir.resolve("registered.dml4j").toString(), "--register-model", "clusters-embedder",
+                "--model-alias", "champion");
+        JsonNode version = mlflow.get("registered-models/alias?name=clusters-embedder&alias=champion")
+                .get("model_version");
+        assertEquals(run, version.get("run_id").asText());
+        JsonNode tags = mlflow.get("runs/get?run_id=" + run).at("/run/data/tags");
+        boolean commit = false;
+        for (JsonNode tag : tags) {
+            commit |= tag.get("key").asText().equals("mlflow.source.git.commit")
+                    && tag.get("value").asText().matches("[0-9a-f]{40}");
+        }
+        assertTrue(commit, "the run records the project's git commit: " + tags);
+        CliRun missingFile = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species",
+                "--register-model", "x");
+        assertEquals(2, missingFile.exitCode());
+        assertTrue(missingFile.err().contains("--register-model needs --model-out"), missingFile.err());
+    }
+
+    @Test
     void compareReportsParamsMetricDeltasAndPairedTestsOfTwoRuns() throws IOException, InterruptedException {
         String a = train("compare", "weak", "--network", "mlp:4,2", "--epochs", "1", "--lr", "0.0001", "--seed", "5");
         String b = train("compare", "strong", "--network", "mlp:32,8", "--epochs", "4", "--lr", "0.01", "--seed",

@@ -46,6 +46,33 @@ class TrainCommandTest {
     }
 
     @Test
+    void trainsWithCrossBatchMemoryAndFromAnnotatedTriplets() throws IOException {
+        CliRun memory = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--loss",
+                "contrastive", "--network", "mlp:32,8", "--epochs", "2", "--batch-size", "32", "--m-per-class", "8",
+                "--memory-size", "64", "--quiet");
+        assertEquals(0, memory.exitCode(), memory.all());
+        // Triplets of training-row indices (the library's TupleSupervisionTest checks what they teach).
+        StringBuilder triplets = new StringBuilder("anchor,positive,negative\n");
+        for (int i = 0; i + 2 < 150; i += 2) {
+            // Even rows form one group; each odd row is unlike it.
+            triplets.append(i).append(',').append(i + 2).append(',').append(i + 1).append('\n');
+        }
+        Path file = dir.resolve("triplets.csv");
+        Files.writeString(file, triplets.toString());
+        CliRun tuples = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--loss",
+                "triplet", "--margin", "0.2", "--network", "mlp:32,8", "--epochs", "1", "--batch-size", "32",
+                "--m-per-class", "8", "--tuples", file.toString(), "--tuple-kind", "TRIPLETS");
+        assertEquals(0, tuples.exitCode(), tuples.all());
+        assertTrue(tuples.err().contains("epoch 1/1"), tuples.all());
+        Files.writeString(file, "anchor,positive,negative\n0,1,2\n3,4,100000\n");
+        CliRun bad = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--loss", "triplet",
+                "--network", "mlp:32,8", "--epochs", "1", "--batch-size", "32", "--m-per-class", "8", "--tuples",
+                file.toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("line 3"), bad.err());
+    }
+
+    @Test
     void everyShippedConfigurationTrains() throws IOException {
         try (Stream<Path> configs = Files.list(Path.of("configs"))) {
             for (Path config : configs.sorted().toList()) {
