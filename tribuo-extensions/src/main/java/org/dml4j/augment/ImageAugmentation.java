@@ -16,12 +16,15 @@ import java.util.SplittableRandom;
  */
 public abstract class ImageAugmentation implements Augmentation {
 
+    /** Image height in pixels. */
     @Config(mandatory = true, description = "Image height in pixels (28 for MNIST).")
     protected int height;
 
+    /** Image width in pixels. */
     @Config(mandatory = true, description = "Image width in pixels (28 for MNIST).")
     protected int width;
 
+    /** Channels per pixel, stored last. */
     @Config(description = "Channels per pixel, stored last (1 for grey, 3 for RGB).")
     protected int channels = 1;
 

@@ -45,6 +45,21 @@ public record Checkpoint(int epoch, long step, String networkSpec, Map<String, I
     /**
      * Checks that the memory's embeddings and labels agree.
      *
+     * @param epoch see the record's description of {@code epoch}
+     * @param step see the record's description of {@code step}
+     * @param networkSpec see the record's description of {@code networkSpec}
+     * @param parameters see the record's description of {@code parameters}
+     * @param buffers see the record's description of {@code buffers}
+     * @param lossParameters see the record's description of {@code lossParameters}
+     * @param optimizer see the record's description of {@code optimizer}
+     * @param bestMetric see the record's description of {@code bestMetric}
+     * @param bestEpoch see the record's description of {@code bestEpoch}
+     * @param bestParameters see the record's description of {@code bestParameters}
+     * @param bestBuffers see the record's description of {@code bestBuffers}
+     * @param runSeed see the record's description of {@code runSeed}
+     * @param staleValidations see the record's description of {@code staleValidations}
+     * @param memoryEmbeddings see the record's description of {@code memoryEmbeddings}
+     * @param memoryLabels see the record's description of {@code memoryLabels}
      * @throws IllegalArgumentException if they do not
      */
     public Checkpoint {
