@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the final metrics as JSON.")
     private Path metricsOut;
 
-    @Option(names = "--quiet", description = "Print only the final metrics.")
+    @Option(names = "--quiet", description = "Print only the final metrics: no progress lines or bar.")
     private boolean quiet;
 
     @Mixin
@@ -65,7 +65,8 @@ public final class TrainCommand implements Callable<Integer> {
         DatasetOptions.Splits splits = data.load(trainerOptions.seed);
         MetricLearningTrainer trainer = trainerOptions.build(splits.train());
         if (!quiet) {
-            trainer.addListener(new ProgressListener(err, trainerOptions.epochs));
+            trainer.addListener(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
+                    System::nanoTime));
         }
         EpochTimes times = new EpochTimes();
         trainer.addListener(times);
