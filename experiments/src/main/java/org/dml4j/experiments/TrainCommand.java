@@ -49,6 +49,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final metrics: no progress lines or bar.")
     private boolean quiet;
 
+    @Option(names = "--json", description = "Print the final metrics as one JSON object on standard output instead "
+            + "of a table (for scripts; progress and tracking messages go to standard error).")
+    private boolean json;
+
     @Mixin
     private TrackingOptions tracking;
 
@@ -78,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval());
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         metrics.put("epoch_seconds_mean", times.mean());
-        Evaluation.printTable(out, metrics);
+        Evaluation.print(out, metrics, json);
         if (modelOut != null) {
             try {
                 model.serializeToFile(modelOut);
