@@ -76,7 +76,7 @@ final class ImageDatasets {
             };
             return List.of(dataset(splits.train(), kind + " " + dir + " train"),
                     dataset(splits.test(), kind + " " + dir + " test"));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw layoutError(kind, e);
         }
     }

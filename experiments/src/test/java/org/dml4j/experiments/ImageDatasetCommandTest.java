@@ -69,6 +69,11 @@ class ImageDatasetCommandTest {
         assertEquals(0, run.exitCode(), run.all());
         // Classes 3 and 4 (16 images) are the evaluation half.
         assertTrue(run.lines().stream().anyMatch(l -> l.matches("num_evaluated_queries +16\\.0000")), run.all());
+        png(dir.resolve("cars/only/1.png"), 0, 1);
+        CliRun oneClass = CliRun.of("train", "--dataset", "cars196:" + dir.resolve("cars"));
+        assertEquals(2, oneClass.exitCode());
+        assertTrue(oneClass.err().contains("needs at least two classes, found [only]. Give --dataset cars196:DIR"),
+                oneClass.err());
         CliRun channels = CliRun.of("train", "--dataset", "cub:" + dir.resolve("cub"), "--image-channels", "2");
         assertEquals(2, channels.exitCode());
         assertTrue(channels.err().contains("--image-channels 1 (grey) or 3 (RGB)"), channels.err());
