@@ -15,19 +15,34 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Where the data comes from and how it is split: Fashion-MNIST (train split to train, test split to evaluate) or a
- * CSV file (a stratified 80/20 split), optionally restricted to some classes for training and others for evaluation
+ * Where the data comes from and how it is split: Fashion-MNIST (train split to train, test split to evaluate), a
+ * CSV file or an image folder (a stratified 80/20 split), or the CUB-200-2011, Cars196 and Stanford Online Products
+ * layouts (their open-set protocols' splits), optionally restricted to some classes for training and others for evaluation
  * (the open-set protocol).
  */
 final class DatasetOptions {
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", paramLabel = "NAME",
-            description = "fashion-mnist (IDX files: --data-dir, else Debian's dataset-fashion-mnist), or "
-                    + "csv:PATH (one row per example, numeric features, a label column). Default: ${DEFAULT-VALUE}.")
+            description = "fashion-mnist (IDX files: --data-dir, else Debian's dataset-fashion-mnist), "
+                    + "csv:PATH (one row per example, numeric features, a label column), image-folder:DIR (one "
+                    + "sub-folder per class), cub:DIR (CUB-200-2011: classes 1-100 train, 101-200 test), "
+                    + "cars196:DIR (class folders, DIR/train+DIR/test or DIR: first half of the classes train), or "
+                    + "sop:DIR (Stanford Online Products: Ebay_train.txt, Ebay_test.txt). Default: ${DEFAULT-VALUE}.")
     String dataset;
+
+    @Option(names = "--image-size", defaultValue = "28", paramLabel = "N",
+            description = "Image datasets: scale the shorter side to N pixels and center-crop to NxN. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int imageSize;
+
+    @Option(names = "--image-channels", defaultValue = "1", paramLabel = "C",
+            description = "Image datasets: 1 (grey) or 3 (RGB), laid out channels first as the CNN takes them "
+                    + "(cnn:...:image=CxNxN). Default: ${DEFAULT-VALUE}.")
+    int imageChannels;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "The folder with the Fashion-MNIST IDX files.")
     Path dataDir;
@@ -55,18 +70,25 @@ final class DatasetOptions {
     Splits load(long seed) {
         Dataset<Label> train;
         Dataset<Label> eval;
+        int colon = dataset.indexOf(':');
+        String kind = colon < 0 ? dataset : dataset.substring(0, colon);
         if (dataset.equals("fashion-mnist")) {
             MnistFiles files = locate();
             train = mnist(files, MnistFiles.Split.TRAIN);
             eval = mnist(files, MnistFiles.Split.TEST);
-        } else if (dataset.startsWith("csv:")) {
-            Dataset<Label> all = csv(Path.of(dataset.substring(4)));
+        } else if (colon > 0 && (kind.equals("csv") || kind.equals("image-folder"))) {
+            Path path = Path.of(dataset.substring(colon + 1));
+            Dataset<Label> all = kind.equals("csv") ? csv(path) : images().folder(path);
             StratifiedSplit split = StratifiedSplit.of(all, 0.2, seed);
             train = split.train();
             eval = split.validation();
+        } else if (colon > 0 && ImageDatasets.SPLIT_KINDS.contains(kind)) {
+            List<Dataset<Label>> split = images().split(kind, Path.of(dataset.substring(colon + 1)));
+            train = split.get(0);
+            eval = split.get(1);
         } else {
-            throw new UserError("Unknown dataset '" + dataset + "'. Use --dataset fashion-mnist or --dataset "
-                    + "csv:PATH.");
+            throw new UserError("Unknown dataset '" + dataset + "'. Use --dataset fashion-mnist, csv:PATH, "
+                    + "image-folder:DIR, cub:DIR, cars196:DIR or sop:DIR.");
         }
         if (trainLimit != null) {
             train = limit(train, trainLimit);
@@ -80,6 +102,10 @@ final class DatasetOptions {
         String description = dataset + (trainClasses != null ? " train-classes=" + trainClasses : "")
                 + (evalClasses != null ? " eval-classes=" + evalClasses : "");
         return new Splits(train, eval, description);
+    }
+
+    private ImageDatasets images() {
+        return new ImageDatasets(imageSize, imageChannels);
     }
 
     private MnistFiles locate() {

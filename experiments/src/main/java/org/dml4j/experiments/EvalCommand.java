@@ -27,6 +27,10 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Write every query's values as JSON (query_indices and, per metric, one value a query).")
     private Path perQueryOut;
 
+    @Option(names = "--json", description = "Print the metrics as one JSON object on standard output instead of "
+            + "a table (for scripts).")
+    private boolean json;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -34,7 +38,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         ModelData.Loaded loaded = input.load();
         RetrievalEvaluation evaluation = Evaluation.retrieval(loaded.model(), loaded.examples());
-        Evaluation.printTable(spec.commandLine().getOut(), evaluation.summary());
+        Evaluation.print(spec.commandLine().getOut(), evaluation.summary(), json);
         if (metricsOut != null) {
             JsonFiles.write(metricsOut, evaluation.summary());
         }

@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
@@ -9,6 +10,7 @@ import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Evaluates a model by retrieval on a dataset against itself (each query leaves itself out), and prints it. */
@@ -27,7 +29,30 @@ final class Evaluation {
                 model.getProvenance(), data.getProvenance());
     }
 
-    static void printTable(PrintWriter out, Map<String, Double> metrics) {
+    /**
+     * Prints metrics for a person (a table) or for a script ({@code json}: one JSON object on one line, with
+     * {@code null} for a value that is not finite, as JSON has no NaN).
+     *
+     * @param out     where to print
+     * @param metrics the metrics by name
+     * @param json    whether to print JSON
+     */
+    static void print(PrintWriter out, Map<String, Double> metrics, boolean json) {
+        if (json) {
+            Map<String, Double> finite = new LinkedHashMap<>();
+            metrics.forEach((name, value) -> finite.put(name, Double.isFinite(value) ? value : null));
+            try {
+                out.println(JsonFiles.MAPPER.writeValueAsString(finite));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a map of numbers is always JSON", e);
+            }
+            out.flush();
+        } else {
+            printTable(out, metrics);
+        }
+    }
+
+    private static void printTable(PrintWriter out, Map<String, Double> metrics) {
         out.println("metric                     value");
         for (Map.Entry<String, Double> e : metrics.entrySet()) {
             out.printf("%-24s %8.4f%n", e.getKey(), e.getValue());

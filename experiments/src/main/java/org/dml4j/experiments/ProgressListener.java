@@ -1,34 +1,110 @@
 package org.dml4j.experiments;
 
+import org.dml4j.train.BatchEnd;
 import org.dml4j.train.EpochEnd;
 import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
 
 import java.io.PrintWriter;
+import java.util.function.LongSupplier;
 
-/** Prints one line per epoch (loss, learning rate, validation MAP@R, time) for a person watching a run. */
+/**
+ * Shows a run's progress to a person: one line per epoch (loss, learning rate, validation MAP@R, time, and the time
+ * left in the run). On a terminal a progress bar over the batches of the current epoch, with the time left in the
+ * epoch and in the run, is also redrawn in place ({@code \r}) at most every {@value #REDRAW_MILLIS} ms; elsewhere
+ * (a file, a pipe) only the epoch lines are printed.
+ */
 final class ProgressListener implements TrainingListener {
+
+    private static final long REDRAW_MILLIS = 200;
+    private static final int BAR_WIDTH = 20;
 
     private final PrintWriter out;
     private final int epochs;
+    private final boolean terminal;
+    private final LongSupplier clock;
+    private Eta eta;
+    private long lastDraw;
+    private int drawnLength;
 
-    ProgressListener(PrintWriter out, int epochs) {
+    /**
+     * A listener for a run of some epochs.
+     *
+     * @param out      where to print
+     * @param epochs   the number of epochs
+     * @param terminal whether {@code out} is a terminal that can redraw a line
+     * @param clock    a nanosecond clock ({@code System::nanoTime})
+     */
+    ProgressListener(PrintWriter out, int epochs, boolean terminal, LongSupplier clock) {
         this.out = out;
         this.epochs = epochs;
+        this.terminal = terminal;
+        this.clock = clock;
+        restart();
+    }
+
+    private void restart() {
+        long now = clock.getAsLong();
+        eta = new Eta(epochs, now);
+        lastDraw = now - REDRAW_MILLIS * 1_000_000;
     }
 
     @Override
     public void onRunStart(RunStart start) {
+        restart();
         out.printf("training %s on %s examples%n", start.runName(), start.datasetInfo().get("dataset.size"));
         out.flush();
     }
 
     @Override
+    public void onBatchEnd(BatchEnd batch) {
+        long now = clock.getAsLong();
+        eta.batch(batch.epoch(), batch.batch(), now);
+        if (terminal && (now - lastDraw) / 1_000_000 >= REDRAW_MILLIS) {
+            lastDraw = now;
+            redraw(bar(batch.loss()));
+        }
+    }
+
+    @Override
     public void onEpochEnd(EpochEnd epoch) {
+        eta.epochEnd(epoch.seconds(), clock.getAsLong());
         Double mapAtR = epoch.validationMetrics().get("map_at_r");
-        out.printf("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%n", epoch.epoch(), epochs, epoch.meanLoss(),
-                epoch.learningRate(), mapAtR == null ? "" : String.format("  val map_at_r %.4f", mapAtR),
-                epoch.seconds());
+        String line = String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
+                epoch.meanLoss(), epoch.learningRate(),
+                mapAtR == null ? "" : String.format("  val map_at_r %.4f", mapAtR), epoch.seconds(),
+                epoch.epoch() < epochs ? "  eta " + Eta.format(eta.runRemaining().orElse(0)) : "");
+        if (terminal) {
+            redraw(line);
+            out.println();
+            drawnLength = 0;
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    private String bar(double loss) {
+        int total = eta.batchesPerEpoch();
+        int done = eta.batchesDone();
+        StringBuilder line = new StringBuilder(String.format("epoch %d/%d ", eta.epoch(), epochs));
+        if (total > 0) {
+            int filled = Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
+            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ")
+                    .append(done).append('/').append(total);
+        } else {
+            line.append("batch ").append(done);
+        }
+        line.append(String.format("  loss %.5f", loss));
+        eta.epochRemaining().ifPresent(s -> line.append("  epoch eta ").append(Eta.format(s)));
+        eta.runRemaining().ifPresent(s -> line.append("  run eta ").append(Eta.format(s)));
+        return line.toString();
+    }
+
+    /** Overwrites the current line, padding over what a longer earlier text left. */
+    private void redraw(String text) {
+        out.print('\r' + text + " ".repeat(Math.max(0, drawnLength - text.length())));
+        drawnLength = text.length();
         out.flush();
     }
 }

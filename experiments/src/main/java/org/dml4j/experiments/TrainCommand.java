@@ -4,9 +4,7 @@ import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
-import org.dml4j.train.EpochEnd;
 import org.dml4j.train.MetricLearningTrainer;
-import org.dml4j.train.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dml4j train}: trains an embedding model, evaluates it by retrieval on the evaluation split, prints the
- * metrics, and optionally writes the model, the metrics as JSON, and tracks the run in MLflow.
+ * metrics, and optionally writes the model, the metrics as JSON, and tracks the run in MLflow. With a model file or
+ * tracking, it also draws the loss curve, Recall@K by K and a PCA map of the test embeddings as PNG files.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an embedding model and evaluate it by retrieval (each evaluation example queries "
@@ -46,8 +45,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the final metrics as JSON.")
     private Path metricsOut;
 
-    @Option(names = "--quiet", description = "Print only the final metrics.")
+    @Option(names = "--quiet", description = "Print only the final metrics: no progress lines or bar.")
     private boolean quiet;
+
+    @Option(names = "--json", description = "Print the final metrics as one JSON object on standard output instead "
+            + "of a table (for scripts; progress and tracking messages go to standard error).")
+    private boolean json;
 
     @Mixin
     private TrackingOptions tracking;
@@ -65,10 +68,11 @@ public final class TrainCommand implements Callable<Integer> {
         DatasetOptions.Splits splits = data.load(trainerOptions.seed);
         MetricLearningTrainer trainer = trainerOptions.build(splits.train());
         if (!quiet) {
-            trainer.addListener(new ProgressListener(err, trainerOptions.epochs));
+            trainer.addListener(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
+                    System::nanoTime));
         }
-        EpochTimes times = new EpochTimes();
-        trainer.addListener(times);
+        EpochHistory history = new EpochHistory();
+        trainer.addListener(history);
         TrackingOptions.Tracking tracked = tracking.open("dml4j train: " + splits.description() + ", " + trainer);
         if (tracked != null) {
             trainer.addListener(tracked.tracker());
@@ -76,8 +80,8 @@ public final class TrainCommand implements Callable<Integer> {
         EmbeddingModel model = trainer.train(splits.train());
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval());
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
-        metrics.put("epoch_seconds_mean", times.mean());
-        Evaluation.printTable(out, metrics);
+        metrics.put("epoch_seconds_mean", history.meanSeconds());
+        Evaluation.print(out, metrics, json);
         if (modelOut != null) {
             try {
                 model.serializeToFile(modelOut);
@@ -89,15 +93,42 @@ public final class TrainCommand implements Callable<Integer> {
         if (metricsOut != null) {
             JsonFiles.write(metricsOut, metrics);
         }
+        Map<String, Path> plots = tracked != null || modelOut != null
+                ? plots(history, metrics, model, splits) : Map.of();
         if (tracked != null) {
-            finishTracking(tracked, metrics, PerQueryResults.of(evaluation), err);
+            finishTracking(tracked, metrics, PerQueryResults.of(evaluation), plots, err);
         }
         return 0;
     }
 
+    /** The run's plots: next to the model file ({@code NAME-loss.png} ...) when there is one, else temporary. */
+    private Map<String, Path> plots(EpochHistory history, Map<String, Double> metrics, EmbeddingModel model,
+                                    DatasetOptions.Splits splits) throws IOException {
+        Path dir;
+        String prefix;
+        if (modelOut != null) {
+            dir = modelOut.toAbsolutePath().getParent();
+            String name = modelOut.getFileName().toString();
+            prefix = (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + "-";
+        } else {
+            dir = Files.createTempDirectory("dml4j-plots");
+            dir.toFile().deleteOnExit();
+            prefix = "";
+        }
+        Map<String, Path> files = RunPlots.write(dir, prefix, history.losses(), metrics, model, splits.eval());
+        if (modelOut == null) {
+            files.values().forEach(f -> f.toFile().deleteOnExit());
+        }
+        return files;
+    }
+
     private void finishTracking(TrackingOptions.Tracking tracked, Map<String, Double> metrics,
-                                PerQueryResults perQuery, PrintWriter err) throws IOException {
+                                PerQueryResults perQuery, Map<String, Path> plots, PrintWriter err)
+            throws IOException {
         MlflowTracker tracker = tracked.tracker();
+        for (Map.Entry<String, Path> plot : plots.entrySet()) {
+            tracker.logArtifact(plot.getKey(), plot.getValue());
+        }
         tracker.logMetrics(metrics, trainerOptions.epochs);
         tracker.logArtifact("metrics.json", jsonFile(metrics));
         tracker.logArtifact(PerQueryResults.ARTIFACT, jsonFile(perQuery));
@@ -121,21 +152,5 @@ public final class TrainCommand implements Callable<Integer> {
         file.toFile().deleteOnExit();
         JsonFiles.write(file, value);
         return file;
-    }
-
-    /** Collects epoch wall times. */
-    private static final class EpochTimes implements TrainingListener {
-        private double total;
-        private int count;
-
-        @Override
-        public void onEpochEnd(EpochEnd epoch) {
-            total += epoch.seconds();
-            count++;
-        }
-
-        double mean() {
-            return count == 0 ? 0 : total / count;
-        }
     }
 }

@@ -49,6 +49,22 @@ class EvalEmbedCommandTest {
     }
 
     @Test
+    void trainAndEvalPrintOneJsonObjectForScripts() throws IOException {
+        CliRun eval = CliRun.of(withData("eval", "--json"));
+        assertEquals(0, eval.exitCode(), eval.all());
+        assertEquals(1, eval.lines().size(), eval.all());
+        JsonNode metrics = new ObjectMapper().readTree(eval.lines().get(0));
+        assertEquals(trainMetrics.get("map_at_r").asDouble(), metrics.get("map_at_r").asDouble(), 1e-12);
+        CliRun train = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--network",
+                "mlp:16,4", "--epochs", "1", "--batch-size", "32", "--m-per-class", "8", "--json");
+        assertEquals(0, train.exitCode(), train.all());
+        assertEquals(1, train.lines().size(), train.all());
+        JsonNode trained = new ObjectMapper().readTree(train.lines().get(0));
+        assertTrue(trained.has("map_at_r") && trained.has("epoch_seconds_mean"), trained.toString());
+        assertTrue(train.err().contains("epoch 1/1"), train.err());
+    }
+
+    @Test
     void evalGivesTrainsMetricsOnTheSameSplitAndThePerQueryValues() throws IOException {
         Path metrics = dir.resolve("eval-metrics.json");
         Path perQuery = dir.resolve("per-query.json");

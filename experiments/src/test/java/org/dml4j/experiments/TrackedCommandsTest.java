@@ -131,6 +131,11 @@ class TrackedCommandsTest {
                     && tag.get("value").asText().matches("[0-9a-f]{40}");
         }
         assertTrue(commit, "the run records the project's git commit: " + tags);
+        List<String> plots = new java.util.ArrayList<>();
+        mlflow.get("artifacts/list?run_id=" + run + "&path=plots").path("files")
+                .forEach(f -> plots.add(f.get("path").asText()));
+        assertEquals(List.of("plots/embeddings_pca.png", "plots/loss.png", "plots/recall_at_k.png"),
+                plots.stream().sorted().toList());
         CliRun missingFile = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species",
                 "--register-model", "x");
         assertEquals(2, missingFile.exitCode());

@@ -114,13 +114,23 @@ public final class MnistDataSource implements DataSource<Label> {
         return names;
     }
 
-    /** @return a feature map holding every pixel, feature id = row-major pixel index */
-    public ImmutableFeatureMap featureMap() {
+    /**
+     * A feature map of {@link #featureNames(int)}, feature id = index.
+     *
+     * @param count the number of features
+     * @return the map
+     */
+    static ImmutableFeatureMap indexedFeatureMap(int count) {
         MutableFeatureMap map = new MutableFeatureMap();
-        for (String name : featureNames(height * width)) {
+        for (String name : featureNames(count)) {
             map.add(name, 0);
         }
         return new ImmutableFeatureMap(map);
+    }
+
+    /** @return a feature map holding every pixel, feature id = row-major pixel index */
+    public ImmutableFeatureMap featureMap() {
+        return indexedFeatureMap(height * width);
     }
 
     /** @return the image height */
