@@ -10,8 +10,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * An augmentation of images stored as flat rows in {@code height × width × channels} order: the value of channel
- * {@code c} at column {@code x}, row {@code y} is at {@code (y * width + x) * channels + c}. Subclasses transform
+ * An augmentation of images stored as flat rows in {@code channels × height × width} order (PyTorch's layout, the
+ * one {@link org.dml4j.nn.CnnSpec} and the image data sources use): the value of channel {@code c} at column
+ * {@code x}, row {@code y} is at {@link #index index(x, y, c)} {@code = (c * height + y) * width + x}. Subclasses transform
  * one image at a time.
  */
 public abstract class ImageAugmentation implements Augmentation {
@@ -97,7 +98,7 @@ public abstract class ImageAugmentation implements Augmentation {
         if (x < 0 || y < 0 || x >= width || y >= height) {
             return 0f;
         }
-        return src[offset + (y * width + x) * channels + c];
+        return src[offset + index(x, y, c)];
     }
 
     /**
@@ -128,10 +129,22 @@ public abstract class ImageAugmentation implements Augmentation {
                     double top = (1 - fx) * pixel(src, offset, x0, y0, ch) + fx * pixel(src, offset, x0 + 1, y0, ch);
                     double bottom = (1 - fx) * pixel(src, offset, x0, y0 + 1, ch)
                             + fx * pixel(src, offset, x0 + 1, y0 + 1, ch);
-                    dst[offset + (y * width + x) * channels + ch] = (float) ((1 - fy) * top + fy * bottom);
+                    dst[offset + index(x, y, ch)] = (float) ((1 - fy) * top + fy * bottom);
                 }
             }
         }
+    }
+
+    /**
+     * The position of a value within one image's row.
+     *
+     * @param x the column
+     * @param y the row
+     * @param c the channel
+     * @return {@code (c * height + y) * width + x}
+     */
+    protected int index(int x, int y, int c) {
+        return (c * height + y) * width + x;
     }
 
     /** @return the shape as {@code height=.., width=.., channels=..}, for {@code toString} */

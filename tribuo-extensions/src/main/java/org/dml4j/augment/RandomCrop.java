@@ -48,7 +48,7 @@ public final class RandomCrop extends ImageAugmentation {
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 for (int c = 0; c < channels; c++) {
-                    dst[offset + (y * width + x) * channels + c] = pixel(src, offset, x + dx, y + dy, c);
+                    dst[offset + index(x, y, c)] = pixel(src, offset, x + dx, y + dy, c);
                 }
             }
         }

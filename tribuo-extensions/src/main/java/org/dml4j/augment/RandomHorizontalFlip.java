@@ -44,7 +44,7 @@ public final class RandomHorizontalFlip extends ImageAugmentation {
             for (int x = 0; x < width; x++) {
                 int from = flip ? width - 1 - x : x;
                 for (int c = 0; c < channels; c++) {
-                    dst[offset + (y * width + x) * channels + c] = pixel(src, offset, from, y, c);
+                    dst[offset + index(x, y, c)] = pixel(src, offset, from, y, c);
                 }
             }
         }

@@ -1,6 +1,6 @@
 /**
  * Seeded data augmentation applied to a batch of rows before the forward pass: for images stored as flat
- * {@code height × width × channels} rows, {@link org.dml4j.augment.RandomRotation}, {@link
+ * {@code channels × height × width} rows (as the CNN and the image data sources), {@link org.dml4j.augment.RandomRotation}, {@link
  * org.dml4j.augment.RandomScaling}, {@link org.dml4j.augment.RandomCrop} and {@link
  * org.dml4j.augment.RandomHorizontalFlip}; for any vector, {@link org.dml4j.augment.GaussianNoise}. {@link
  * org.dml4j.augment.Compose} chains them. All randomness comes from the generator passed to {@link

@@ -85,10 +85,10 @@ class ImageAugmentationTest {
 
     @Test
     void flipMirrorsColumnsAndKeepsChannelsTogether() {
-        // One 1×3 image with 2 channels: pixels (1,10) (2,20) (3,30).
-        INDArray image = Nd4j.create(new float[][]{{1, 10, 2, 20, 3, 30}});
+        // One 1×3 image with 2 channels, stored channel by channel (C×H×W): pixels (1,10) (2,20) (3,30).
+        INDArray image = Nd4j.create(new float[][]{{1, 2, 3, 10, 20, 30}});
         INDArray flipped = new RandomHorizontalFlip(1, 3, 2, 1).apply(image, new SplittableRandom(0));
-        assertArrayEquals(new float[]{3, 30, 2, 20, 1, 10}, flipped.toFloatVector());
+        assertArrayEquals(new float[]{3, 2, 1, 30, 20, 10}, flipped.toFloatVector());
     }
 
     @Test
