@@ -1,7 +1,5 @@
 package org.dml4j.loss;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
-import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
@@ -17,14 +15,12 @@ import org.dml4j.reduce.Reducer;
  * {@code -log(e^{S_ap/t} / (e^{S_ap/t} + Σ_{(a,n)} e^{S_an/t}))} over the negative pairs of the same anchor; mean
  * over positive pairs.
  */
-public final class NTXentLoss extends TupleLoss {
+public final class NTXentLoss extends TemperatureScaledLoss {
 
-    @Config(description = "The temperature t (PML default 0.07).")
-    private double temperature = 0.07;
 
     /** Creates the loss with PML's defaults (temperature 0.07, cosine similarity). */
     public NTXentLoss() {
-        super(new CosineSimilarity(), new MeanReducer());
+        super(0.07, new CosineSimilarity(), new MeanReducer());
     }
 
     /**
@@ -35,27 +31,19 @@ public final class NTXentLoss extends TupleLoss {
      * @param reducer     the reducer over positive pairs
      */
     public NTXentLoss(double temperature, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        this.temperature = temperature;
+        super(temperature, distance, reducer);
         postConfig();
     }
 
-    @Override
-    public void postConfig() {
-        if (!(temperature > 0)) {
-            throw new PropertyException("", "temperature", "temperature must be > 0, found " + temperature);
-        }
-    }
 
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
         PairTuples pairs = PairTuples.from(tuples, labels);
-        if (pairs.isDegenerate() || pairs.numPositive() == 0 || pairs.numNegative() == 0) {
+        if (nothingToContrast(pairs)) {
             return 0;
         }
         int size = labels.length;
-        // Logits are S/t for a similarity and -D/t for a distance.
-        double scale = -distance.marginSign() / temperature;
+        double scale = logitScale();
         int[][] negativesByAnchor = PairGroups.byAnchor(pairs.negAnchors(), size);
         int count = pairs.numPositive();
         double[] terms = new double[count];

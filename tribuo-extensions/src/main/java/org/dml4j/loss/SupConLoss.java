@@ -1,7 +1,5 @@
 package org.dml4j.loss;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
-import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
@@ -16,14 +14,12 @@ import org.dml4j.reduce.Reducer;
  * positives {@code P_i}, {@code -(1/|P_i|) Σ_{j∈P_i} (S_ij/t - log Σ_{k∈P_i∪N_i} e^{S_ik/t})}; the average of the
  * non-zero anchor terms.
  */
-public final class SupConLoss extends TupleLoss {
+public final class SupConLoss extends TemperatureScaledLoss {
 
-    @Config(description = "The temperature t (PML default 0.1).")
-    private double temperature = 0.1;
 
     /** Creates the loss with PML's defaults (temperature 0.1, cosine similarity). */
     public SupConLoss() {
-        super(new CosineSimilarity(), new AvgNonZeroReducer());
+        super(0.1, new CosineSimilarity(), new AvgNonZeroReducer());
     }
 
     /**
@@ -34,26 +30,19 @@ public final class SupConLoss extends TupleLoss {
      * @param reducer     the reducer over anchors
      */
     public SupConLoss(double temperature, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        this.temperature = temperature;
+        super(temperature, distance, reducer);
         postConfig();
     }
 
-    @Override
-    public void postConfig() {
-        if (!(temperature > 0)) {
-            throw new PropertyException("", "temperature", "temperature must be > 0, found " + temperature);
-        }
-    }
 
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
         PairTuples pairs = PairTuples.from(tuples, labels);
-        if (pairs.isDegenerate() || pairs.numPositive() == 0 || pairs.numNegative() == 0) {
+        if (nothingToContrast(pairs)) {
             return 0;
         }
         int size = labels.length;
-        double scale = -distance.marginSign() / temperature;
+        double scale = logitScale();
         boolean[] posMask = pairs.positiveMask(size);
         boolean[] negMask = pairs.negativeMask(size);
         double[] terms = new double[size];
