@@ -37,9 +37,10 @@ import java.util.regex.Pattern;
  * times the same workloads on the same input files). A benchmark, not a test. Output: one line per workload,
  * {@code RESULT <workload> <median_ms> <min_ms> <max_ms> <repetitions> [key=value ...]}, as the peer prints.
  * <ul>
- *   <li>{@code losses DIR WARMUP REPS}: loss forward + gradient (with the miner where there is one) on the batch in
+ *   <li>{@code losses DIR WARMUP REPS [WORKLOAD]}: loss forward + gradient (with the miner where there is one) on the batch in
  *   {@code DIR/emb.f32} (raw little-endian float32, B × d) and {@code DIR/labels.i32} (int32), with PML's default
- *   configurations as in the reference protocol; plus the semihard miner alone.</li>
+ *   configurations as in the reference protocol; plus the semihard miner alone. {@code WORKLOAD} (e.g.
+ *   {@code proxy_nca}) runs only that one, for a profile.</li>
  *   <li>{@code knn DIR}: {@link RetrievalEvaluator} in self-retrieval mode (all rank metrics, Euclidean, clustering
  *   off) on {@code DIR/emb.f32} and {@code DIR/labels.i32}, once; prints the process's peak RSS (VmHWM).</li>
  * </ul>
@@ -52,12 +53,12 @@ public final class PeerBench {
     /**
      * Runs one benchmark.
      *
-     * @param args {@code losses DIR WARMUP REPS} or {@code knn DIR}
+     * @param args {@code losses DIR WARMUP REPS [WORKLOAD]} or {@code knn DIR}
      * @throws IOException if the input files cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: PeerBench losses DIR WARMUP REPS | knn DIR  (input files come from "
+            System.err.println("usage: PeerBench losses DIR WARMUP REPS [WORKLOAD] | knn DIR  (input files come from "
                     + "experiments/bench/peer_bench.py; see experiments/bench/run-bench.sh)");
             System.exit(2);
         }
@@ -67,7 +68,8 @@ public final class PeerBench {
         int dim = values.length / labels.length;
         INDArray embeddings = Nd4j.create(values, new long[]{labels.length, dim}, 'c');
         switch (args[0]) {
-            case "losses" -> losses(embeddings, labels, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "losses" -> losses(embeddings, labels, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? args[4] : "");
             case "knn" -> knn(embeddings, labels);
             default -> {
                 System.err.println("unknown benchmark " + args[0] + ": losses or knn");
@@ -79,7 +81,7 @@ public final class PeerBench {
     private record Workload(String name, MetricLoss loss, Miner miner, boolean minerOnly) {
     }
 
-    private static void losses(INDArray embeddings, int[] labels, int warmup, int reps) {
+    private static void losses(INDArray embeddings, int[] labels, int warmup, int reps, String only) {
         int numClasses = Arrays.stream(labels).max().orElse(0) + 1;
         int dim = (int) embeddings.columns();
         TripletMarginMiner semihard = new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, new LpDistance());
@@ -91,6 +93,9 @@ public final class PeerBench {
                 new Workload("triplet+semihard", new TripletMarginLoss(0.2), semihard, false),
                 new Workload("semihard_miner_only", null, semihard, true));
         for (Workload w : workloads) {
+            if (!only.isEmpty() && !w.name.equals(only)) {
+                continue;
+            }
             double[] ms = new double[reps];
             long tuples = 0;
             double value = 0;
