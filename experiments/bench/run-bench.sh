@@ -44,6 +44,11 @@ while (($#)); do
   esac
 done
 
+for part in ${parts//,/ }; do
+  [[ "$part" =~ ^(losses|knn|epoch)$ ]] || { echo "run-bench: unknown part '$part' (losses, knn, epoch)" >&2; exit 2; }
+done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --rounds needs a positive integer, found '$rounds'" >&2; exit 2; }
+
 py="${BENCH_VENV:-$root/.bench-venv}/bin/python"
 if ! "$py" -c "import torch, faiss, pytorch_metric_learning" 2>/dev/null; then
   echo "run-bench: the peer environment is missing or broken: run experiments/bench/setup-peer.sh first" >&2
