@@ -37,7 +37,7 @@ if ((${#missing[@]})); then
     [[ -n "$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)')" ]] || \
       fail "apt has no candidate for $p (run apt-get update; it is in Debian bookworm main)"
   done
-  echo "setup-peer: apt-get install ${missing[*]} (large: torch pulls ~1 GB of libraries)" >&2
+  echo "setup-peer: apt-get install ${missing[*]} (torch pulls many libraries: about 150 MB to download, 650 MB installed)" >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2 || \
     fail "apt-get install ${missing[*]} failed (see above)"
 fi
@@ -52,4 +52,5 @@ if ! "$venv/bin/python" -c "import pytorch_metric_learning" 2>/dev/null; then
     fail "pip install pytorch-metric-learning==$pml_version failed (no network, or no access to PyPI?)"
 fi
 "$venv/bin/python" -c "import torch, faiss, pytorch_metric_learning as p; print('setup-peer: ok: torch', torch.__version__, 'faiss', faiss.__version__, 'pytorch-metric-learning', p.__version__)" || \
-  fail "the venv cannot import torch, faiss and pytorch_metric_learning (see above)"
+  fail "the venv cannot import torch, faiss and pytorch_metric_learning (see above). If a numpy 2 from PyPI got into
+$venv (Debian's faiss and torch need numpy 1.x), delete $venv and run this script again."
