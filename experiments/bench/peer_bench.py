@@ -1,0 +1,230 @@
+"""The peer side (PyTorch + pytorch-metric-learning, faiss) of the DML4J side-by-side benchmarks, and the generator
+of the input files both sides read. Run by experiments/bench/run-bench.sh inside .bench-venv (setup-peer.sh).
+
+  peer_bench.py gen-batch DIR [--classes 8 --per-class 32 --dim 128 --seed 1]
+        a random batch: DIR/emb.f32 (raw little-endian float32, B x d, N(0,1)) and DIR/labels.i32 (int32,
+        class c for rows c*per_class .. (c+1)*per_class-1, as the M-per-class batches of the reference protocol)
+  peer_bench.py gen-clustered DIR N [--dim 128 --per-class 100 --noise 2 --seed 1]
+        N random clustered rows (class centres N(0,1), rows centre + N(0, noise^2); N/per-class classes, labels
+        drawn uniformly), the data of DML4J's KnnBenchmark, written as above
+  peer_bench.py losses DIR WARMUP REPS     loss forward+backward (and miner) per batch, PML defaults
+  peer_bench.py knn DIR                    PML AccuracyCalculator (faiss IndexFlatL2) on the self-retrieval task
+  peer_bench.py epoch LOSS                 one training epoch of the reference protocol (FMNIST_DIR, default
+                                           /usr/share/datasets/fashion-mnist); LOSS: contrastive, proxy_nca,
+                                           multi_similarity, triplet_semihard
+
+Output lines: RESULT <workload> <median_ms> <min_ms> <max_ms> <repetitions> [key=value ...], as PeerBench prints.
+Threads: --threads (default 2) for torch and faiss; set OMP_NUM_THREADS and OMP_WAIT_POLICY=PASSIVE in the
+environment (run-bench.sh does).
+"""
+import argparse
+import os
+import re
+import sys
+import time
+
+import numpy as np
+
+
+def write(dirname, emb, labels):
+    os.makedirs(dirname, exist_ok=True)
+    emb.astype("<f4").tofile(os.path.join(dirname, "emb.f32"))
+    labels.astype("<i4").tofile(os.path.join(dirname, "labels.i32"))
+
+
+def read(dirname):
+    labels = np.fromfile(os.path.join(dirname, "labels.i32"), dtype="<i4")
+    emb = np.fromfile(os.path.join(dirname, "emb.f32"), dtype="<f4").reshape(len(labels), -1)
+    return emb, labels
+
+
+def vm_hwm_mib():
+    with open("/proc/self/status") as f:
+        m = re.search(r"VmHWM:\s+(\d+) kB", f.read())
+    return int(m.group(1)) >> 10 if m else -1
+
+
+def result(name, ms, extra=""):
+    ms = np.asarray(ms, dtype=float)
+    print("RESULT %s %.3f %.3f %.3f %d %s" % (name, float(np.median(ms)), ms.min(), ms.max(), len(ms), extra),
+          flush=True)
+
+
+def gen_batch(a):
+    rng = np.random.default_rng(a.seed)
+    emb = rng.standard_normal((a.classes * a.per_class, a.dim), dtype=np.float32)
+    write(a.dir, emb, np.repeat(np.arange(a.classes), a.per_class))
+
+
+def gen_clustered(a):
+    rng = np.random.default_rng(a.seed)
+    nc = max(1, a.n // a.per_class)
+    centres = rng.standard_normal((nc, a.dim), dtype=np.float32)
+    labels = rng.integers(0, nc, a.n)
+    emb = np.empty((a.n, a.dim), np.float32)
+    for s in range(0, a.n, 65536):
+        e = min(a.n, s + 65536)
+        emb[s:e] = centres[labels[s:e]] + a.noise * rng.standard_normal((e - s, a.dim), dtype=np.float32)
+    write(a.dir, emb, labels)
+
+
+def losses(a):
+    import torch
+    from pytorch_metric_learning import losses as L, miners as M
+    torch.set_num_threads(a.threads)
+    emb_np, lab_np = read(a.dir)
+    labels = torch.from_numpy(lab_np.astype(np.int64))
+    nc, dim = int(lab_np.max()) + 1, emb_np.shape[1]
+    torch.manual_seed(0)
+    semihard = M.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")
+    workloads = [
+        ("contrastive", L.ContrastiveLoss(pos_margin=0, neg_margin=1), None),
+        ("proxy_nca", L.ProxyNCALoss(num_classes=nc, embedding_size=dim, softmax_scale=1), None),
+        ("multi_similarity+miner", L.MultiSimilarityLoss(alpha=2, beta=50, base=0.5),
+         M.MultiSimilarityMiner(epsilon=0.1)),
+        ("triplet+semihard", L.TripletMarginLoss(margin=0.2), semihard),
+        ("semihard_miner_only", None, semihard),
+    ]
+    for name, loss_fn, miner in workloads:
+        ms, value, tuples = [], 0.0, 0
+        for i in range(-a.warmup, a.reps):
+            emb = torch.from_numpy(emb_np.copy()).requires_grad_(loss_fn is not None)
+            if loss_fn is not None:
+                loss_fn.zero_grad(set_to_none=True)
+            t0 = time.perf_counter()
+            ind = miner(emb, labels) if miner is not None else None
+            if loss_fn is not None:
+                loss = loss_fn(emb, labels, ind)
+                loss.backward()
+                value = loss.item()
+            t1 = time.perf_counter()
+            if i >= 0:
+                ms.append((t1 - t0) * 1e3)
+            if ind is not None:
+                tuples = len(ind[0]) if len(ind) == 3 else len(ind[0]) + len(ind[2])
+        result(name, ms, "loss=%.6f tuples=%d" % (value, tuples))
+
+
+def knn(a):
+    import torch
+    import faiss
+    from pytorch_metric_learning.utils.accuracy_calculator import AccuracyCalculator
+    torch.set_num_threads(a.threads)
+    faiss.omp_set_num_threads(a.threads)
+    emb_np, lab_np = read(a.dir)
+    hwm_before = vm_hwm_mib()
+    t0 = time.perf_counter()
+    emb = torch.from_numpy(emb_np)
+    lab = torch.from_numpy(lab_np.astype(np.int64))
+    # PML's metrics with its faiss IndexFlatL2 kNN (k = the largest class, as the reference protocol); NMI/AMI (its
+    # k-means) left out as on the DML4J side.
+    ac = AccuracyCalculator(exclude=("NMI", "AMI"), k="max_bin_count", device=torch.device("cpu"))
+    res = ac.get_accuracy(emb, lab)
+    ms = (time.perf_counter() - t0) * 1e3
+    result("knn_eval_n%d" % len(lab_np), [ms], "precision_at_1=%.4f map_at_r=%.4f r_precision=%.4f peak_rss_mib=%d "
+           "rss_before_mib=%d metrics=%s" % (res["precision_at_1"], res["mean_average_precision_at_r"],
+                                              res["r_precision"], vm_hwm_mib(), hwm_before, ",".join(sorted(res))))
+
+
+def read_idx(path, images):
+    import gzip
+    import struct
+    with gzip.open(path, "rb") as f:
+        if images:
+            magic, n, rows, cols = struct.unpack(">IIII", f.read(16))
+            assert magic == 2051, path
+            return np.frombuffer(f.read(), dtype=np.uint8).reshape(n, rows * cols)
+        magic, n = struct.unpack(">II", f.read(8))
+        assert magic == 2049, path
+        return np.frombuffer(f.read(), dtype=np.uint8).astype(np.int64)
+
+
+def epoch(a):
+    """One epoch of the reference protocol (the logic of ../shared/reference/train_reference.py, standard split):
+    MLP 784-512-ReLU-128 + L2 normalisation, PML MPerClassSampler(m=32) cut into batches of 256, Adam(1e-3) over the
+    model and the loss's parameters, seed 0; timed as the reference times an epoch (sampler iteration, batch slicing,
+    forward, mining, loss, backward, Adam step; no data loading, no evaluation)."""
+    import random
+    import torch
+    import torch.nn.functional as F
+    from pytorch_metric_learning import losses as L, miners as M, samplers
+    torch.set_num_threads(a.threads)
+    data = os.environ.get("FMNIST_DIR", "/usr/share/datasets/fashion-mnist")
+    X = read_idx(os.path.join(data, "train-images-idx3-ubyte.gz"), True).astype(np.float32) / 255.0
+    y = read_idx(os.path.join(data, "train-labels-idx1-ubyte.gz"), False)
+
+    class MLP(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = torch.nn.Linear(784, 512)
+            self.fc2 = torch.nn.Linear(512, 128)
+
+        def forward(self, x):
+            return F.normalize(self.fc2(F.relu(self.fc1(x))), p=2, dim=1)
+
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    model = MLP()
+    loss_fn, miner = {
+        "triplet_semihard": lambda: (L.TripletMarginLoss(margin=0.2),
+                                     M.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")),
+        "contrastive": lambda: (L.ContrastiveLoss(pos_margin=0, neg_margin=1), None),
+        "proxy_nca": lambda: (L.ProxyNCALoss(num_classes=10, embedding_size=128, softmax_scale=1), None),
+        "multi_similarity": lambda: (L.MultiSimilarityLoss(alpha=2, beta=50, base=0.5),
+                                     M.MultiSimilarityMiner(epsilon=0.1)),
+    }[a.loss]()
+    opt = torch.optim.Adam(list(model.parameters()) + list(loss_fn.parameters()), lr=1e-3)
+    sampler = samplers.MPerClassSampler(y, m=32, batch_size=None, length_before_new_iter=len(y))
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    idx = np.fromiter(iter(sampler), dtype=np.int64)
+    nb = len(idx) // 256
+    total = 0.0
+    for b in range(nb):
+        bi = torch.from_numpy(idx[b * 256:(b + 1) * 256])
+        xb, yb = Xt[bi], yt[bi]
+        emb = model(xb)
+        ind = miner(emb, yb) if miner is not None else None
+        loss = loss_fn(emb, yb, ind)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        total += loss.item()
+    wall = (time.perf_counter() - t0) * 1e3
+    result("epoch_" + a.loss, [wall], "cpu_s=%.1f mean_loss=%.5f batches=%d" % (time.process_time() - c0,
+                                                                              total / nb, nb))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--threads", type=int, default=2)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("gen-batch")
+    g.add_argument("dir")
+    g.add_argument("--classes", type=int, default=8)
+    g.add_argument("--per-class", type=int, default=32)
+    g.add_argument("--dim", type=int, default=128)
+    g.add_argument("--seed", type=int, default=1)
+    g = sub.add_parser("gen-clustered")
+    g.add_argument("dir")
+    g.add_argument("n", type=int)
+    g.add_argument("--dim", type=int, default=128)
+    g.add_argument("--per-class", type=int, default=100)
+    g.add_argument("--noise", type=float, default=2.0)
+    g.add_argument("--seed", type=int, default=1)
+    g = sub.add_parser("losses")
+    g.add_argument("dir")
+    g.add_argument("warmup", type=int)
+    g.add_argument("reps", type=int)
+    g = sub.add_parser("knn")
+    g.add_argument("dir")
+    g = sub.add_parser("epoch")
+    g.add_argument("loss", choices=["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"])
+    a = ap.parse_args()
+    {"gen-batch": gen_batch, "gen-clustered": gen_clustered, "losses": losses, "knn": knn, "epoch": epoch}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

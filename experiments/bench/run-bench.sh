@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks: DML4J against PyTorch + pytorch-metric-learning (PML) and faiss, on the same CPU, in one
+# run, alternating the two sides (the side that goes first swaps every round) so that the load of a shared machine
+# falls on both. Prints, per workload, the median over rounds of each side's figure, the spread (min-max over
+# rounds), and the ratio DML4J / peer (below 1: DML4J is faster). Benchmarks, not tests.
+#
+#   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
+#                                  [--warmup 50] [--reps 50] [--epoch-losses contrastive,proxy_nca,...] [--out DIR]
+#
+# Parts:
+#   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
+#           where the reference protocol has one, for contrastive, ProxyNCA, multi-similarity + miner, triplet +
+#           semihard miner; and the semihard miner alone. Per round and side: WARMUP untimed then REPS timed
+#           repetitions in one process; the side's figure is their median.
+#   knn     exact kNN evaluation in self-retrieval (leave-one-out) on random clustered N x 128 embeddings (~100
+#           rows per class): DML4J RetrievalEvaluator (all its rank metrics, clustering off) against PML's
+#           AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One evaluation per round
+#           and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
+#   epoch   one training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
+#           batches of 8 classes x 32, Adam 1e-3, seed 0): `./dml4j train ... --epochs 1` (its epoch_seconds_mean)
+#           against the same loop in PyTorch + PML (peer_bench.py epoch).
+# Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
+# omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
+# Needs: the peer environment (experiments/bench/setup-peer.sh), Java 17 and Maven (the build). Raw per-round
+# figures go to OUT/results.tsv (default bench-results/<date>), with the 1-minute load average before each run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/experiments/bench"
+rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=50 reps=50
+epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard
+out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
+while (($#)); do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --parts) parts="$2"; shift 2 ;;
+    --knn-sizes) knn_sizes="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --reps) reps="$2"; shift 2 ;;
+    --epoch-losses) epoch_losses="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+for part in ${parts//,/ }; do
+  [[ "$part" =~ ^(losses|knn|epoch)$ ]] || { echo "run-bench: unknown part '$part' (losses, knn, epoch)" >&2; exit 2; }
+done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --rounds needs a positive integer, found '$rounds'" >&2; exit 2; }
+
+py="${BENCH_VENV:-$root/.bench-venv}/bin/python"
+if ! "$py" -c "import torch, faiss, pytorch_metric_learning" 2>/dev/null; then
+  echo "run-bench: the peer environment is missing or broken: run experiments/bench/setup-peer.sh first" >&2
+  exit 2
+fi
+"$root/dml4j" --version >/dev/null || { echo "run-bench: ./dml4j does not build or start (see above)" >&2; exit 2; }
+classpath="$root/experiments/target/dml4j-experiments-0.1.0-SNAPSHOT.jar:$(cat "$root/experiments/target/classpath.txt")"
+export OMP_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE
+mkdir -p "$out"
+tsv="$out/results.tsv"
+: >"$tsv"
+java_bench() {
+  java -Xmx"${DML4J_HEAP:-4g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${DML4J_OFFHEAP:-8G}" \
+    -Dorg.nd4j.log.initialization=false -cp "$classpath" org.dml4j.experiments.bench.PeerBench "$@"
+}
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# Runs one side's command, appending its RESULT lines to the TSV as: side round load1 name median min max reps extra.
+record() {
+  local side="$1" round="$2"; shift 2
+  local load; load="$(load1)"
+  local lines
+  if ! lines="$("$@" 2>"$out/last-stderr.txt")"; then
+    echo "run-bench: $side failed: $*" >&2; tail -20 "$out/last-stderr.txt" >&2; exit 1
+  fi
+  grep '^RESULT ' <<<"$lines" | while read -r _ name median min max n extra; do
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$round" "$load" "$name" "$median" "$min" "$max" "$n" "$extra"
+    printf '  round %s %-6s load %-5s %-26s %10.2f ms  %s\n' "$round" "$side" "$load" "$name" "$median" "$extra" >&2
+  done >>"$tsv"
+}
+
+dml4j_epoch() {
+  local loss="$1" flags
+  case "$loss" in
+    contrastive) flags="--loss contrastive" ;;
+    proxy_nca) flags="--loss proxy-nca" ;;
+    multi_similarity) flags="--loss multi-similarity --miner multi-similarity" ;;
+    triplet_semihard) flags="--loss triplet --margin 0.2 --miner semihard" ;;
+  esac
+  # shellcheck disable=SC2086
+  "$root/dml4j" train $flags --network mlp:512,128 --optimizer adam --lr 0.001 --epochs 1 --batch-size 256 \
+    --m-per-class 32 --seed 0 --quiet --metrics-out "$out/dml4j-epoch-$loss.json" >/dev/null
+  "$py" -c "import json,sys; s=json.load(open(sys.argv[1]))['epoch_seconds_mean']*1e3; \
+print('RESULT epoch_%s %.3f %.3f %.3f 1' % (sys.argv[2], s, s, s))" "$out/dml4j-epoch-$loss.json" "$loss"
+}
+
+# Alternates the two sides: DML4J first in odd rounds, the peer first in even ones.
+both() {
+  local round="$1" dml4j_cmd="$2" peer_cmd="$3"
+  if ((round % 2)); then
+    record dml4j "$round" bash -c "$dml4j_cmd"; record peer "$round" bash -c "$peer_cmd"
+  else
+    record peer "$round" bash -c "$peer_cmd"; record dml4j "$round" bash -c "$dml4j_cmd"
+  fi
+}
+export -f java_bench dml4j_epoch
+export classpath py root out
+
+{
+  echo "date: $(date -u +%FT%TZ)  commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores visible, $(free -g | awk '/Mem:/{print $2}') GiB RAM"
+  echo "java: $(java -version 2>&1 | head -1); threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE"
+  echo "peer: $("$py" -c "import torch, faiss, numpy, pytorch_metric_learning as p; print('torch', torch.__version__, '/ faiss', faiss.__version__, '/ numpy', numpy.__version__, '/ PML', p.__version__)")"
+  echo "rounds: $rounds  parts: $parts  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/environment.txt" >&2
+
+data="$out/data"
+if [[ ",$parts," == *,losses,* ]]; then
+  "$py" "$here/peer_bench.py" gen-batch "$data/batch"
+  for ((r = 1; r <= rounds; r++)); do
+    both "$r" "java_bench losses '$data/batch' $warmup $reps" \
+      "'$py' '$here/peer_bench.py' --threads $threads losses '$data/batch' $warmup $reps"
+  done
+fi
+if [[ ",$parts," == *,knn,* ]]; then
+  for n in ${knn_sizes//,/ }; do
+    "$py" "$here/peer_bench.py" gen-clustered "$data/knn$n" "$n"
+    for ((r = 1; r <= rounds; r++)); do
+      both "$r" "java_bench knn '$data/knn$n'" "'$py' '$here/peer_bench.py' --threads $threads knn '$data/knn$n'"
+    done
+    rm -rf "${data:?}/knn$n"
+  done
+fi
+if [[ ",$parts," == *,epoch,* ]]; then
+  for loss in ${epoch_losses//,/ }; do
+    for ((r = 1; r <= rounds; r++)); do
+      both "$r" "dml4j_epoch $loss" "'$py' '$here/peer_bench.py' --threads $threads epoch $loss"
+    done
+  done
+fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/environment.txt" >&2
+
+"$py" - "$tsv" <<'PY' | tee "$out/summary.txt"
+import sys, collections, statistics
+rows = collections.defaultdict(lambda: collections.defaultdict(list))
+loads = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    side, rnd, load, name, median, lo, hi, n, extra = line.rstrip("\n").split("\t")
+    rows[name][side].append(float(median))
+    loads[name].append(float(load))
+print("| workload | DML4J median ms (spread) | peer median ms (spread) | DML4J / peer | rounds | load avg (1 min) |")
+print("|---|---:|---:|---:|---:|---|")
+for name, sides in rows.items():
+    d, p = sides.get("dml4j", []), sides.get("peer", [])
+    fmt = lambda v: "%.2f (%.2f-%.2f)" % (statistics.median(v), min(v), max(v)) if v else "-"
+    ratio = "%.2f" % (statistics.median(d) / statistics.median(p)) if d and p else "-"
+    print("| %s | %s | %s | %s | %d | %.1f-%.1f |" % (name, fmt(d), fmt(p), ratio, min(len(d), len(p)),
+                                                      min(loads[name]), max(loads[name])))
+PY
+echo "run-bench: raw figures in $tsv" >&2
