@@ -9,7 +9,9 @@ import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /** MLflow tracking options: where the tracking server is, the experiment and the run name. */
 final class TrackingOptions {
@@ -51,9 +53,9 @@ final class TrackingOptions {
             Process git = new ProcessBuilder("git", "-C", QuickstartCommand.home().toString(), "rev-parse", "HEAD")
                     .redirectErrorStream(true).start();
             String out = new String(git.getInputStream().readAllBytes()).trim();
-            return git.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && git.exitValue() == 0
+            return git.waitFor(5, TimeUnit.SECONDS) && git.exitValue() == 0
                     && out.matches("[0-9a-f]{40}") ? out : null;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

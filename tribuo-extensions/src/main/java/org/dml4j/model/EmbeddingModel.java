@@ -12,6 +12,7 @@ import org.dml4j.nn.NetworkSpecs;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
@@ -146,8 +147,8 @@ public final class EmbeddingModel extends Model<Label> {
             int end = Math.min(examples.size(), start + EMBED_BLOCK);
             FeatureMatrix block = FeatureMatrix.of(examples.subList(start, end), featureIDMap);
             synchronized (network) {
-                out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(network.embed(block.rows()));
+                out.get(NDArrayIndex.interval(start, end),
+                        NDArrayIndex.all()).assign(network.embed(block.rows()));
             }
             System.arraycopy(block.knownFeatures(), 0, known, start, end - start);
         }

@@ -1,6 +1,8 @@
 package org.dml4j.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,6 +43,27 @@ public final class EmbeddingNetwork {
      */
     public INDArray embed(INDArray input) {
         return forward(input, false);
+    }
+
+    /**
+     * Runs the layers in inference mode over many rows, {@code blockSize} at a time, so the activations stay small.
+     *
+     * @param rows      {@code [n, features]}
+     * @param blockSize the rows per forward pass
+     * @return the embeddings, {@code [n, embedding]}
+     */
+    public INDArray embedInBlocks(INDArray rows, int blockSize) {
+        long n = rows.rows();
+        INDArray out = null;
+        for (long start = 0; start < n; start += blockSize) {
+            long end = Math.min(n, start + blockSize);
+            INDArray block = embed(rows.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
+            if (out == null) {
+                out = Nd4j.create(block.dataType(), n, block.columns());
+            }
+            out.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(block);
+        }
+        return out;
     }
 
     /**

@@ -3,11 +3,13 @@ package org.dml4j.train;
 import org.dml4j.data.DenseData;
 import org.dml4j.model.ReferenceSet;
 import org.dml4j.nn.EmbeddingNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.classification.Label;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /** Builds a trained model's reference set from the training data. */
@@ -18,7 +20,7 @@ final class References {
 
     static ReferenceSet build(EmbeddingNetwork network, DenseData train, ImmutableOutputInfo<Label> outputInfo,
                               ReferenceSet.Kind kind) {
-        INDArray embeddings = TrainingRun.embed(network, train.features());
+        INDArray embeddings = network.embedInBlocks(train.features(), TrainingRun.EMBED_BLOCK);
         int[] outputIds = new int[train.size()];
         for (int i = 0; i < outputIds.length; i++) {
             String name = train.labelIndex().name(train.labels()[i]);
@@ -30,7 +32,7 @@ final class References {
         int classes = train.labelIndex().size();
         double[][] sums = new double[classes][(int) embeddings.columns()];
         int[] counts = new int[classes];
-        double[][] rows = embeddings.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+        double[][] rows = embeddings.castTo(DataType.DOUBLE).toDoubleMatrix();
         for (int i = 0; i < rows.length; i++) {
             int c = train.labels()[i];
             counts[c]++;
@@ -53,7 +55,7 @@ final class References {
             centroidIds[next++] = outputInfo.getID(new Label(train.labelIndex().name(c)));
         }
         int[] noRows = new int[present];
-        java.util.Arrays.fill(noRows, -1);
+        Arrays.fill(noRows, -1);
         return new ReferenceSet(Nd4j.create(centroids).castTo(embeddings.dataType()), centroidIds, noRows, kind);
     }
 }

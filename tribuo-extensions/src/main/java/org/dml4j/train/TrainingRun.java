@@ -13,8 +13,6 @@ import org.dml4j.nn.optim.ParameterGroup;
 import org.dml4j.nn.optim.Updater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +34,8 @@ import java.util.SplittableRandom;
 final class TrainingRun {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-    private static final int EMBED_BLOCK = 1024;
+    /** Rows per forward pass when embedding a whole split. */
+    static final int EMBED_BLOCK = 1024;
     private static final String LOSS_PREFIX = "loss.";
 
     private final MetricLearningTrainer config;
@@ -198,7 +197,7 @@ final class TrainingRun {
     }
 
     private Map<String, Double> validate() {
-        INDArray embeddings = embed(network, validation.features());
+        INDArray embeddings = network.embedInBlocks(validation.features(), EMBED_BLOCK);
         lastMetrics = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16}, KnnDistance.SQUARED_EUCLIDEAN,
                 RetrievalEvaluator.DEFAULT_BLOCK_SIZE, false, RetrievalEvaluator.DEFAULT_SEED)
                 .evaluate(embeddings, validation.labels(), null, null, RetrievalMode.SELF).summary();
@@ -239,27 +238,6 @@ final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Embeds rows in blocks with a network in inference mode.
-     *
-     * @param net  the network
-     * @param rows the input rows
-     * @return the embeddings
-     */
-    static INDArray embed(EmbeddingNetwork net, INDArray rows) {
-        long n = rows.rows();
-        INDArray out = null;
-        for (long start = 0; start < n; start += EMBED_BLOCK) {
-            long end = Math.min(n, start + EMBED_BLOCK);
-            INDArray block = net.embed(rows.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
-            if (out == null) {
-                out = Nd4j.create(block.dataType(), n, block.columns());
-            }
-            out.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(block);
-        }
-        return out;
     }
 
     EmbeddingNetwork network() {
