@@ -2,9 +2,8 @@ package org.dml4j.augment;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -41,11 +40,11 @@ public final class GaussianNoise implements Augmentation {
         if (batch.rank() != 2) {
             throw new IllegalArgumentException("expected a B × F batch, found shape " + Arrays.toString(batch.shape()));
         }
-        double[] values = batch.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] values = HostArrays.doubles(batch);
         for (int i = 0; i < values.length; i++) {
             values[i] += std * rng.nextGaussian();
         }
-        return Nd4j.create(values, batch.shape(), 'c').castTo(batch.dataType());
+        return HostArrays.float64(values, batch.shape()).castTo(batch.dataType());
     }
 
     @Override

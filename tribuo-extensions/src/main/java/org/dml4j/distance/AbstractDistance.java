@@ -3,9 +3,9 @@ package org.dml4j.distance;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The shared forward and backward structure of the distances: optional L2 normalization, a matrix computed from
@@ -50,7 +50,7 @@ abstract class AbstractDistance implements Distance {
         Inputs inputs = new Inputs(u, v, self);
         double[] values = matrix(inputs);
         return new PairwiseMatrix(values, (int) u.rows(), (int) v.rows(), isInverted(), self, gradient -> {
-            INDArray g = Nd4j.create(gradient, new long[]{u.rows(), v.rows()}, DataType.DOUBLE);
+            INDArray g = HostArrays.float64(gradient, u.rows(), v.rows());
             INDArray[] grads = gradient(inputs, values, g);
             INDArray dQueries = (queryNorm == null ? grads[0] : queryNorm.backward(grads[0]))
                     .castTo(rawQueries.dataType());

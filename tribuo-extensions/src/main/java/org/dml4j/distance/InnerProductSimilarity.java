@@ -1,10 +1,12 @@
 package org.dml4j.distance;
 
+import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The inner product {@code <u_i, v_j>} of the (optionally normalized) rows, computed with one matrix product; its
- * gradients are {@code dU = G v} and {@code dV = Gᵀ u}.
+ * gradients are {@code dU = G v} and {@code dV = Gᵀ u}, and for a self matrix ({@code v = u}) their sum
+ * {@code (G + Gᵀ) u}, one product instead of two.
  */
 abstract class InnerProductSimilarity extends AbstractDistance {
 
@@ -15,16 +17,14 @@ abstract class InnerProductSimilarity extends AbstractDistance {
 
     @Override
     protected double[] matrix(Inputs in) {
-        return in.queries().mmul(in.references().transpose()).dup('c').data().asDouble();
+        return HostArrays.doubles(in.queries().mmul(in.references().transpose()));
     }
 
     @Override
     protected INDArray[] gradient(Inputs in, double[] values, INDArray gradient) {
-        INDArray dU = gradient.mmul(in.references());
-        INDArray dV = gradient.transpose().mmul(in.queries());
         if (in.self()) {
-            return new INDArray[]{dU.addi(dV), null};
+            return new INDArray[]{gradient.add(gradient.transpose()).mmul(in.queries()), null};
         }
-        return new INDArray[]{dU, dV};
+        return new INDArray[]{gradient.mmul(in.references()), gradient.transpose().mmul(in.queries())};
     }
 }

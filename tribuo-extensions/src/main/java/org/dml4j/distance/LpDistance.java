@@ -2,9 +2,8 @@ package org.dml4j.distance;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Euclidean distance {@code ||u_i - v_j||}, or its square with {@code power = 2}, on L2-normalized embeddings by
@@ -60,9 +59,9 @@ public final class LpDistance extends AbstractDistance {
         int rows = (int) u.rows();
         int cols = (int) v.rows();
         int dim = (int) u.columns();
-        double[] dots = u.mmul(v.transpose()).dup('c').data().asDouble();
-        double[] uRows = u.dup('c').data().asDouble();
-        double[] vRows = in.self() ? uRows : v.dup('c').data().asDouble();
+        double[] dots = HostArrays.doubles(u.mmul(v.transpose()));
+        double[] uRows = HostArrays.doubles(u);
+        double[] vRows = in.self() ? uRows : HostArrays.doubles(v);
         double[] uSq = squaredNorms(uRows, rows, dim);
         double[] vSq = in.self() ? uSq : squaredNorms(vRows, cols, dim);
         // Below this fraction of ||u||²+||v||² the product form loses digits: recompute those entries exactly.
@@ -105,28 +104,31 @@ public final class LpDistance extends AbstractDistance {
 
     /**
      * With {@code W_ij = 2 dL/dM_ij dM_ij/d(||u_i - v_j||²)} the gradients are
-     * {@code dU = diag(rowsum W) u - W v} and {@code dV = diag(colsum W) v - Wᵀ u}.
+     * {@code dU = diag(rowsum W) u - W v} and {@code dV = diag(colsum W) v - Wᵀ u}; for a self matrix their sum is
+     * {@code diag(rowsum S) u - S u} with {@code S = W + Wᵀ}.
      */
     @Override
     protected INDArray[] gradient(Inputs in, double[] values, INDArray gradient) {
         INDArray w;
         if (power == 1) {
             // d||d||/d(d) = d/||d||, and 0 at a zero distance.
-            double[] g = gradient.dup('c').data().asDouble();
+            double[] g = HostArrays.doubles(gradient);
             for (int k = 0; k < g.length; k++) {
                 g[k] = values[k] == 0 ? 0 : g[k] / values[k];
             }
-            w = Nd4j.create(g, gradient.shape(), DataType.DOUBLE);
+            w = HostArrays.float64(g, gradient.shape());
         } else {
             w = gradient.mul(2);
         }
         INDArray u = in.queries();
         INDArray v = in.references();
+        if (in.self()) {
+            // dU + dV with v = u: diag(rowsum S) u - S u for the symmetric S = W + Wᵀ, one product instead of two.
+            INDArray symmetric = w.add(w.transpose());
+            return new INDArray[]{u.mulColumnVector(symmetric.sum(true, 1)).subi(symmetric.mmul(u)), null};
+        }
         INDArray dU = u.mulColumnVector(w.sum(true, 1)).subi(w.mmul(v));
         INDArray dV = v.mulColumnVector(w.sum(true, 0).transpose()).subi(w.transpose().mmul(u));
-        if (in.self()) {
-            return new INDArray[]{dU.addi(dV), null};
-        }
         return new INDArray[]{dU, dV};
     }
 }

@@ -1,8 +1,7 @@
 package org.dml4j.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.SplittableRandom;
 
@@ -51,7 +50,7 @@ public final class Dropout implements Layer {
         for (int i = 0; i < m.length; i++) {
             m[i] = rng.nextDouble() < probability ? 0.0 : keep;
         }
-        mask = Nd4j.create(m, input.shape(), DataType.DOUBLE).castTo(input.dataType());
+        mask = HostArrays.float64(m, input.shape()).castTo(input.dataType());
         return input.mul(mask);
     }
 

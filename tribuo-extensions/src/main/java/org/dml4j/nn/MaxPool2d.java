@@ -1,8 +1,7 @@
 package org.dml4j.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Max pooling over square windows of an NCHW batch, without padding (PyTorch's {@code nn.MaxPool2d(k, stride)}).
@@ -42,7 +41,7 @@ public final class MaxPool2d implements Layer {
         int w = (int) inputShape[3];
         int oh = (int) Conv2d.outputSize(h, kernel, stride, 0);
         int ow = (int) Conv2d.outputSize(w, kernel, stride, 0);
-        double[] x = input.dup('c').data().asDouble();
+        double[] x = HostArrays.doubles(input);
         double[] out = new double[planes * oh * ow];
         argMax = new int[out.length];
         for (int p = 0; p < planes; p++) {
@@ -63,19 +62,19 @@ public final class MaxPool2d implements Layer {
                 }
             }
         }
-        return Nd4j.create(out, new long[]{inputShape[0], inputShape[1], oh, ow}, DataType.DOUBLE)
+        return HostArrays.float64(out, inputShape[0], inputShape[1], oh, ow)
                 .castTo(input.dataType());
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
         int[] from = ForwardCache.require(argMax, "MaxPool2d");
-        double[] g = gradOutput.dup('c').data().asDouble();
+        double[] g = HostArrays.doubles(gradOutput);
         double[] dx = new double[Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3])];
         for (int o = 0; o < g.length; o++) {
             dx[from[o]] += g[o];
         }
-        return Nd4j.create(dx, inputShape, DataType.DOUBLE).castTo(gradOutput.dataType());
+        return HostArrays.float64(dx, inputShape).castTo(gradOutput.dataType());
     }
 
     @Override
