@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
  * Inverted dropout (PyTorch's {@code nn.Dropout}): while training each input is zeroed with probability {@code p}
  * and the others are scaled by {@code 1/(1-p)}; at inference the layer is the identity.
  * <p>
- * The masks are reproducible: the n-th training forward pass draws from a generator seeded by {@code (seed, n)}, so
- * two layers with the same seed drop the same units, and a {@link #copy()} continues the sequence where the
- * original stands.
+ * The masks are reproducible: the n-th training forward pass of training step s (see {@link #beginStep}; s = 0 when
+ * no step is given) draws from a generator seeded by {@code (seed, s, n)}, so two layers with the same seed drop the
+ * same units, a run resumed at step s draws the masks an uninterrupted run draws, and a {@link #copy()} continues the
+ * sequence where the original stands.
  */
 public final class Dropout implements Layer {
 
@@ -19,6 +20,7 @@ public final class Dropout implements Layer {
 
     private final double probability;
     private final long seed;
+    private long step;
     private long passes;
     private INDArray mask;
     private boolean maskApplied;
@@ -44,7 +46,8 @@ public final class Dropout implements Layer {
             mask = null;
             return input;
         }
-        SplittableRandom rng = new SplittableRandom(seed + GOLDEN_GAMMA * passes++);
+        long stepSeed = new SplittableRandom(seed + GOLDEN_GAMMA * step).nextLong();
+        SplittableRandom rng = new SplittableRandom(stepSeed + GOLDEN_GAMMA * passes++);
         double keep = 1.0 / (1.0 - probability);
         double[] m = new double[Math.toIntExact(input.length())];
         for (int i = 0; i < m.length; i++) {
@@ -55,6 +58,12 @@ public final class Dropout implements Layer {
     }
 
     @Override
+    public void beginStep(long step) {
+        this.step = step;
+        passes = 0;
+    }
+
+    @Override
     public INDArray backward(INDArray gradOutput) {
         return maskApplied ? gradOutput.mul(ForwardCache.require(mask, "Dropout")) : gradOutput;
     }
@@ -62,6 +71,7 @@ public final class Dropout implements Layer {
     @Override
     public Layer copy() {
         Dropout d = new Dropout(probability, seed);
+        d.step = step;
         d.passes = passes;
         return d;
     }

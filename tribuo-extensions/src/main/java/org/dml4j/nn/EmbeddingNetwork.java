@@ -67,6 +67,18 @@ public final class EmbeddingNetwork {
     }
 
     /**
+     * Starts training step {@code step} in every layer (see {@link Layer#beginStep}); a trainer calls it before each
+     * step's forward passes.
+     *
+     * @param step the number of optimizer steps taken before this one
+     */
+    public void beginStep(long step) {
+        for (Layer layer : layers) {
+            layer.beginStep(step);
+        }
+    }
+
+    /**
      * Runs the layers, keeping what {@link #backward} needs.
      *
      * @param input    {@code [batch, features]}

@@ -79,4 +79,14 @@ public interface Layer {
      * @return the copy
      */
     Layer copy();
+
+    /**
+     * Tells the layer that the training step {@code step} starts, so layers with random state (dropout) can draw it
+     * from the step rather than from how many passes they have run: a run resumed from a checkpoint then draws the
+     * same masks as an uninterrupted one. The default does nothing.
+     *
+     * @param step the number of optimizer steps taken before this one
+     */
+    default void beginStep(long step) {
+    }
 }

@@ -28,8 +28,8 @@ import java.util.SplittableRandom;
  * {@link BatchSource}), augment, embed, mine, compute the loss (against a cross-batch memory when configured, see
  * {@link CrossBatchLoss}), back-propagate, step the optimizer (network and loss parameters, the latter with their own
  * learning-rate multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
- * {@code (runSeed, e)}, so a run resumed from a checkpoint continues exactly as an uninterrupted one (for networks
- * without dropout, whose masks follow the number of forward passes).
+ * {@code (runSeed, e)} and every dropout mask from the step (see {@link EmbeddingNetwork#beginStep}), so a run resumed
+ * from a checkpoint continues exactly as an uninterrupted one.
  */
 final class TrainingRun {
 
@@ -151,6 +151,7 @@ final class TrainingRun {
             if (config.augmentation() != null) {
                 x = config.augmentation().apply(x, augmentRng);
             }
+            network.beginStep(step);
             INDArray embeddings = network.forward(x, true);
             LossResult result;
             IndexTuples tuples;

@@ -40,6 +40,26 @@ class DropoutTest {
     }
 
     @Test
+    void masksFollowTheStepNotThePassesBeforeIt() {
+        Dropout running = new Dropout(0.5, 42);
+        for (long step = 0; step < 5; step++) {
+            running.beginStep(step);
+            running.forward(ONES, true);
+            running.forward(ONES, true);
+        }
+        running.beginStep(5);
+        INDArray first = running.forward(ONES, true);
+        INDArray second = running.forward(ONES, true);
+        Dropout resumed = new Dropout(0.5, 42);
+        resumed.beginStep(5);
+        assertEquals(first, resumed.forward(ONES, true));
+        assertEquals(second, resumed.forward(ONES, true));
+        assertNotEquals(first, second);
+        resumed.beginStep(6);
+        assertNotEquals(first, resumed.forward(ONES, true));
+    }
+
+    @Test
     void copyContinuesTheSequence() {
         Dropout a = new Dropout(0.5, 7);
         a.forward(ONES, true);

@@ -16,6 +16,8 @@ import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.testutil.Clusters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
@@ -78,14 +80,15 @@ class MetricLearningTrainerTest {
         assertNotEquals(a, other.train(DATA).network().parameters().get("0.weight"));
     }
 
-    @Test
-    void resumingFromACheckpointGivesTheUninterruptedResult(@TempDir Path dir) {
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp:32,8", "mlp:32,8:dropout=0.3"})
+    void resumingFromACheckpointGivesTheUninterruptedResult(String network, @TempDir Path dir) {
         ProxyAnchorLoss loss = new ProxyAnchorLoss(4, 8);
-        MetricLearningTrainer full = new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"), loss)
+        MetricLearningTrainer full = new MetricLearningTrainer(NetworkSpecs.parse(network), loss)
                 .withTraining(4, 32, 3e-3, 7).withValidation(0.2, 0, dir.resolve("full").toString(), 2);
         EmbeddingModel uninterrupted = full.train(DATA);
         assertTrue(Files.exists(dir.resolve("full").resolve(Checkpoint.fileName(2))));
-        MetricLearningTrainer again = new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"), loss)
+        MetricLearningTrainer again = new MetricLearningTrainer(NetworkSpecs.parse(network), loss)
                 .withTraining(4, 32, 3e-3, 7).withValidation(0.2, 0, dir.resolve("again").toString(), 2);
         EmbeddingModel resumed = again.resume(DATA, dir.resolve("full").resolve(Checkpoint.fileName(2)));
         assertEquals(uninterrupted.network().parameters(), resumed.network().parameters());
