@@ -2,6 +2,7 @@ package org.dml4j.distance;
 
 import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The inner product {@code <u_i, v_j>} of the (optionally normalized) rows, computed with one matrix product; its
@@ -17,7 +18,7 @@ abstract class InnerProductSimilarity extends AbstractDistance {
 
     @Override
     protected double[] matrix(Inputs in) {
-        return HostArrays.doubles(in.queries().mmul(in.references().transpose()));
+        return HostArrays.doubles(Nd4j.gemm(in.queries(), in.references(), false, true));
     }
 
     @Override
@@ -25,6 +26,6 @@ abstract class InnerProductSimilarity extends AbstractDistance {
         if (in.self()) {
             return new INDArray[]{gradient.add(gradient.transpose()).mmul(in.queries()), null};
         }
-        return new INDArray[]{gradient.mmul(in.references()), gradient.transpose().mmul(in.queries())};
+        return new INDArray[]{gradient.mmul(in.references()), Nd4j.gemm(gradient, in.queries(), true, false)};
     }
 }

@@ -4,6 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Euclidean distance {@code ||u_i - v_j||}, or its square with {@code power = 2}, on L2-normalized embeddings by
@@ -59,7 +60,7 @@ public final class LpDistance extends AbstractDistance {
         int rows = (int) u.rows();
         int cols = (int) v.rows();
         int dim = (int) u.columns();
-        double[] dots = HostArrays.doubles(u.mmul(v.transpose()));
+        double[] dots = HostArrays.doubles(Nd4j.gemm(u, v, false, true));
         double[] uRows = HostArrays.doubles(u);
         double[] vRows = in.self() ? uRows : HostArrays.doubles(v);
         double[] uSq = squaredNorms(uRows, rows, dim);
@@ -128,7 +129,7 @@ public final class LpDistance extends AbstractDistance {
             return new INDArray[]{u.mulColumnVector(symmetric.sum(true, 1)).subi(symmetric.mmul(u)), null};
         }
         INDArray dU = u.mulColumnVector(w.sum(true, 1)).subi(w.mmul(v));
-        INDArray dV = v.mulColumnVector(w.sum(true, 0).transpose()).subi(w.transpose().mmul(u));
+        INDArray dV = v.mulColumnVector(w.sum(true, 0).transpose()).subi(Nd4j.gemm(w, u, true, false));
         return new INDArray[]{dU, dV};
     }
 }

@@ -94,7 +94,7 @@ public final class Conv2d extends WeightedLayer {
         Convolution.im2col(input, kernel, kernel, stride, stride, padding, padding, false, cols);
         // [N, C, k, k, oh, ow] -> [N·oh·ow, C·k·k]
         columns = cols.permute(0, 4, 5, 1, 2, 3).dup('c').reshape(n * oh * ow, weight.length() / weight.size(0));
-        INDArray rows = columns.mmul(weightMatrix().transpose()).addiRowVector(bias());
+        INDArray rows = Nd4j.gemm(columns, weightMatrix(), false, true).addiRowVector(bias());
         return Nchw.fromRows(rows, n, oh, ow);
     }
 
@@ -103,7 +103,7 @@ public final class Conv2d extends WeightedLayer {
         INDArray cols = ForwardCache.require(columns, "Conv2d");
         long[] s = inputShape;
         INDArray g = Nchw.toRows(gradOutput);
-        setGradients(g.transpose().mmul(cols).reshape('c', weight().shape()), g.sum(0));
+        setGradients(Nd4j.gemm(g, cols, true, false).reshape('c', weight().shape()), g.sum(0));
         long oh = gradOutput.size(2);
         long ow = gradOutput.size(3);
         INDArray dCols = g.mmul(weightMatrix())

@@ -2,6 +2,7 @@ package org.dml4j.nn;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -47,7 +48,8 @@ public final class Dense extends WeightedLayer {
                     + Arrays.toString(input.shape()));
         }
         this.input = input;
-        return input.mmul(weight.transpose()).addiRowVector(bias());
+        // gemm with a transpose flag: mmul of a transposed view copies the weight to row-major first.
+        return Nd4j.gemm(input, weight, false, true).addiRowVector(bias());
     }
 
     @Override
@@ -58,7 +60,7 @@ public final class Dense extends WeightedLayer {
     @Override
     public INDArray backward(INDArray gradOutput, boolean inputGradient) {
         INDArray x = ForwardCache.require(input, "Dense");
-        setGradients(gradOutput.transpose().mmul(x), gradOutput.sum(0));
+        setGradients(Nd4j.gemm(gradOutput, x, true, false), gradOutput.sum(0));
         return inputGradient ? gradOutput.mmul(weight()) : null;
     }
 
