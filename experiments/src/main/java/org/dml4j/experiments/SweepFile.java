@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,9 +66,7 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
         try {
             root = (yaml ? YAML : JsonFiles.MAPPER).readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new UserError("Cannot parse the sweep file " + file + ": " + e.getOriginalMessage().strip()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ". Fix the "
-                    + (yaml ? "YAML" : "JSON") + " syntax.", e);
+            throw syntaxError(file, yaml, e);
         } catch (IOException e) {
             throw new UserError("Cannot read the sweep file " + file + ": " + e.getMessage(), e);
         }
@@ -104,6 +103,20 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
         return new SweepFile(base, space, random, root.path("seed").asLong(0), budget, parallel,
                 isolation.equals("process"), root.path("metric").asText("map_at_r"),
                 stopping(root.path("early_stopping")));
+    }
+
+    /** The parser's complaint in one paragraph, with the line of the problem (YAML's, not the enclosing block's). */
+    private static UserError syntaxError(Path file, boolean yaml, JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                problem = marked.getProblem();
+                line = marked.getProblemMark().getLine() + 1;
+            }
+        }
+        return new UserError("Cannot parse the sweep file " + file + ": " + problem.strip().replaceAll("\\s+", " ")
+                + (line > 0 ? " at line " + line : "") + ". Fix the " + (yaml ? "YAML" : "JSON") + " syntax.", e);
     }
 
     /**
