@@ -133,6 +133,10 @@ class SweepPartsTest {
         assertEquals(List.of(6, 2, 5L), List.of(sweep.budget(), sweep.parallel(), sweep.seed()));
         assertEquals(new SuccessiveHalving.Settings(2, 4), sweep.stopping());
         assertEquals(6, sweep.proposals().size());
+        SweepFile example = SweepFile.read(Path.of("configs", "sweep.yaml"));
+        assertEquals(new SuccessiveHalving.Settings(1, 3), example.stopping());
+        assertTrue(example.processes() && example.random() && example.budget() == 12, example.toString());
+        example.proposals().forEach(values -> TrialArgs.parse(example.base(), values));
 
         Files.writeString(file, "space:\n  lr: [0.1, 0.2]\n    loss: [triplet]\nsearch: grid\n");
         String message = assertThrows(UserError.class, () -> SweepFile.read(file)).getMessage();
