@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.train.RunStart;
 import picocli.CommandLine;
@@ -9,11 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
@@ -45,6 +44,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "The bootstrap's seed. Default: ${DEFAULT-VALUE}.")
     private long seed;
 
+    @Option(names = "--json", description = "Print the comparison as one JSON object on standard output (params "
+            + "that differ, metric values and deltas, the paired tests) instead of tables, for scripts.")
+    private boolean json;
+
     @Option(names = "--log", description = "Log the comparison as a new MLflow run (in --experiment).")
     private boolean log;
 
@@ -55,59 +58,45 @@ public final class CompareCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws JsonProcessingException {
         if (resamples < 100 || !(confidence > 0 && confidence < 1)) {
             throw new UserError("--bootstrap must be at least 100 and --confidence in (0, 1), found " + resamples
                     + " and " + confidence + ".");
         }
         MlflowRestClient client = TrackedRun.connect(tracking.resolvedUri());
         List<TrackedRun> runs = runIds.stream().map(id -> TrackedRun.fetch(client, id)).toList();
+        Comparison comparison = Comparison.of(runs, metrics, resamples, confidence, seed);
         PrintWriter out = spec.commandLine().getOut();
-        for (int i = 0; i < runs.size(); i++) {
-            out.printf("%s = %s (%s)%n", label(i), runs.get(i).id(), runs.get(i).name());
+        if (json) {
+            out.println(JsonFiles.MAPPER.writeValueAsString(comparison.json()));
+        } else {
+            print(out, comparison);
         }
-        printParams(out, runs);
-        printMetrics(out, runs);
-        Map<String, PairedComparison> tests = printTests(out, runs);
         out.flush();
         if (log) {
-            logComparison(runs, tests);
+            logComparison(runs, comparison.tests());
         }
         return 0;
     }
 
-    private static String label(int i) {
-        return String.valueOf((char) ('A' + i));
-    }
-
-    private static void printParams(PrintWriter out, List<TrackedRun> runs) {
-        TreeSet<String> keys = new TreeSet<>();
-        runs.forEach(r -> keys.addAll(r.params().keySet()));
+    private void print(PrintWriter out, Comparison comparison) {
+        List<TrackedRun> runs = comparison.runs();
+        for (int i = 0; i < runs.size(); i++) {
+            out.printf("%s = %s (%s)%n", Comparison.label(i), runs.get(i).id(), runs.get(i).name());
+        }
         out.println();
         out.println("params that differ:");
-        int shown = 0;
-        for (String key : keys) {
-            List<String> values = runs.stream().map(r -> r.params().getOrDefault(key, "-")).toList();
-            if (values.stream().distinct().count() > 1) {
-                out.printf("  %-48s %s%n", key, String.join("  |  ", values));
-                shown++;
-            }
-        }
-        if (shown == 0) {
+        comparison.params().forEach((key, values) -> out.printf("  %-48s %s%n", key, String.join("  |  ", values)));
+        if (comparison.params().isEmpty()) {
             out.println("  (none)");
         }
-    }
-
-    private static void printMetrics(PrintWriter out, List<TrackedRun> runs) {
-        TreeSet<String> keys = new TreeSet<>();
-        runs.forEach(r -> keys.addAll(r.metrics().keySet()));
         out.println();
         out.println("metrics (latest values; deltas against A):");
-        for (String key : keys) {
+        comparison.values().forEach((key, values) -> {
             StringBuilder line = new StringBuilder(String.format("  %-32s", key));
-            Double base = runs.get(0).metrics().get(key);
-            for (int i = 0; i < runs.size(); i++) {
-                Double value = runs.get(i).metrics().get(key);
+            Double base = values.get(0);
+            for (int i = 0; i < values.size(); i++) {
+                Double value = values.get(i);
                 line.append(value == null ? String.format(" %10s", "-") : String.format(" %10.4f", value));
                 if (i > 0) {
                     line.append(value == null || base == null ? String.format(" %10s", "")
@@ -115,35 +104,16 @@ public final class CompareCommand implements Callable<Integer> {
                 }
             }
             out.println(line);
-        }
-    }
-
-    private Map<String, PairedComparison> printTests(PrintWriter out, List<TrackedRun> runs) {
-        PerQueryResults base = runs.get(0).perQuery();
-        Map<String, PairedComparison> tests = new LinkedHashMap<>();
+        });
         out.println();
         out.printf("paired per-query tests against A (%.0f%% bootstrap interval of the mean difference, %d "
                 + "resamples, seed %d; Wilcoxon signed-rank, two-sided):%n", 100 * confidence, resamples, seed);
         out.printf("  %-4s %-16s %7s %10s %10s %10s  %-23s %10s  %s%n", "run", "metric", "queries", "mean A",
                 "mean", "diff", "interval", "p", "test");
-        for (int i = 1; i < runs.size(); i++) {
-            PerQueryResults other = runs.get(i).perQuery();
-            if (!Arrays.equals(base.queryIndices(), other.queryIndices())) {
-                throw new UserError("Runs " + runs.get(0).id() + " and " + runs.get(i).id() + " were evaluated on "
-                        + "different queries (" + base.queryIndices().length + " and " + other.queryIndices().length
-                        + "), so their per-query results do not pair. Compare runs evaluated on the same data "
-                        + "(same dataset, split seed and evaluation classes).");
-            }
-            for (String metric : metrics) {
-                PairedComparison c = PairedComparison.of(base.values(metric), other.values(metric), resamples,
-                        confidence, seed);
-                out.printf("  %-4s %-16s %7d %10.4f %10.4f %+10.4f  [%+.4f, %+.4f]  %10.3g  %s, %d non-zero%n",
-                        label(i), metric, c.n(), c.meanA(), c.meanB(), c.meanDifference(), c.low(), c.high(),
-                        c.pValue(), c.method(), c.nonZero());
-                tests.put(label(i) + "/" + metric, c);
-            }
-        }
-        return tests;
+        comparison.tests().forEach((key, c) -> out.printf("  %-4s %-16s %7d %10.4f %10.4f %+10.4f  [%+.4f, %+.4f]  "
+                        + "%10.3g  %s, %d non-zero%n", key.substring(0, key.indexOf('/')),
+                key.substring(key.indexOf('/') + 1), c.n(), c.meanA(), c.meanB(), c.meanDifference(), c.low(),
+                c.high(), c.pValue(), c.method(), c.nonZero()));
     }
 
     private void logComparison(List<TrackedRun> runs, Map<String, PairedComparison> tests) {
@@ -151,7 +121,7 @@ public final class CompareCommand implements Callable<Integer> {
         tracked.tracker().onRunStart(new RunStart("compare", null, null, Map.of()));
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
-            params.put("compare.run_" + label(i), runs.get(i).id());
+            params.put("compare.run_" + Comparison.label(i), runs.get(i).id());
         }
         tracked.tracker().logParams(params);
         Map<String, Double> differences = new LinkedHashMap<>();

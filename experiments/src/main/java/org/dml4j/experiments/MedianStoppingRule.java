@@ -11,7 +11,7 @@ import java.util.Map;
  * the other trials had reached by the same epoch, provided enough other trials got that far. Thread-safe: parallel
  * trials report to one rule.
  */
-final class MedianStoppingRule {
+final class MedianStoppingRule implements StoppingRule {
 
     /**
      * The rule's settings.
@@ -19,12 +19,17 @@ final class MedianStoppingRule {
      * @param graceEpochs epochs every trial trains before it can be stopped
      * @param minTrials   other trials that must have reached the epoch before the rule applies
      */
-    record Settings(int graceEpochs, int minTrials) {
+    record Settings(int graceEpochs, int minTrials) implements StoppingRule.Settings {
         Settings {
             if (graceEpochs < 0 || minTrials < 1) {
                 throw new UserError("early_stopping needs grace_epochs >= 0 and min_trials >= 1, found "
                         + graceEpochs + " and " + minTrials + ".");
             }
+        }
+
+        @Override
+        public StoppingRule newRule() {
+            return new MedianStoppingRule(this);
         }
     }
 
@@ -36,15 +41,13 @@ final class MedianStoppingRule {
         this.settings = settings;
     }
 
-    /**
-     * Records a trial's validation value at an epoch and says whether the trial should stop.
-     *
-     * @param trial the trial number
-     * @param epoch the epoch, from 1, reported in order
-     * @param value the validation metric (higher is better)
-     * @return true when the trial should stop
-     */
-    synchronized boolean report(int trial, int epoch, double value) {
+    @Override
+    public String name() {
+        return "median";
+    }
+
+    @Override
+    public synchronized boolean report(int trial, int epoch, double value) {
         List<Double> curve = bestByEpoch.computeIfAbsent(trial, t -> new ArrayList<>());
         double previous = curve.isEmpty() ? Double.NEGATIVE_INFINITY : curve.get(curve.size() - 1);
         double best = Math.max(previous, value);

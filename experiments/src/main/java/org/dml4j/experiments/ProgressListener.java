@@ -17,7 +17,6 @@ import java.util.function.LongSupplier;
 final class ProgressListener implements TrainingListener {
 
     private static final long REDRAW_MILLIS = 200;
-    private static final int BAR_WIDTH = 20;
 
     private final PrintWriter out;
     private final int epochs;
@@ -25,7 +24,7 @@ final class ProgressListener implements TrainingListener {
     private final LongSupplier clock;
     private Eta eta;
     private long lastDraw;
-    private int drawnLength;
+    private final RedrawnLine line;
 
     /**
      * A listener for a run of some epochs.
@@ -40,6 +39,7 @@ final class ProgressListener implements TrainingListener {
         this.epochs = epochs;
         this.terminal = terminal;
         this.clock = clock;
+        this.line = new RedrawnLine(out);
         restart();
     }
 
@@ -62,7 +62,7 @@ final class ProgressListener implements TrainingListener {
         eta.batch(batch.epoch(), batch.batch(), now);
         if (terminal && (now - lastDraw) / 1_000_000 >= REDRAW_MILLIS) {
             lastDraw = now;
-            redraw(bar(batch.loss()));
+            line.redraw(bar(batch.loss()));
         }
     }
 
@@ -70,41 +70,26 @@ final class ProgressListener implements TrainingListener {
     public void onEpochEnd(EpochEnd epoch) {
         eta.epochEnd(epoch.seconds(), clock.getAsLong());
         Double mapAtR = epoch.validationMetrics().get("map_at_r");
-        String line = String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
+        String text = String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
                 epoch.meanLoss(), epoch.learningRate(),
                 mapAtR == null ? "" : String.format("  val map_at_r %.4f", mapAtR), epoch.seconds(),
                 epoch.epoch() < epochs ? "  eta " + Eta.format(eta.runRemaining().orElse(0)) : "");
         if (terminal) {
-            redraw(line);
-            out.println();
-            drawnLength = 0;
+            line.settle(text);
         } else {
-            out.println(line);
+            out.println(text);
+            out.flush();
         }
-        out.flush();
     }
 
     private String bar(double loss) {
         int total = eta.batchesPerEpoch();
         int done = eta.batchesDone();
-        StringBuilder line = new StringBuilder(String.format("epoch %d/%d ", eta.epoch(), epochs));
-        if (total > 0) {
-            int filled = Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
-            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ")
-                    .append(done).append('/').append(total);
-        } else {
-            line.append("batch ").append(done);
-        }
-        line.append(String.format("  loss %.5f", loss));
-        eta.epochRemaining().ifPresent(s -> line.append("  epoch eta ").append(Eta.format(s)));
-        eta.runRemaining().ifPresent(s -> line.append("  run eta ").append(Eta.format(s)));
-        return line.toString();
-    }
-
-    /** Overwrites the current line, padding over what a longer earlier text left. */
-    private void redraw(String text) {
-        out.print('\r' + text + " ".repeat(Math.max(0, drawnLength - text.length())));
-        drawnLength = text.length();
-        out.flush();
+        StringBuilder text = new StringBuilder(String.format("epoch %d/%d ", eta.epoch(), epochs));
+        text.append(total > 0 ? RedrawnLine.bar(done, total) : "batch " + done);
+        text.append(String.format("  loss %.5f", loss));
+        eta.epochRemaining().ifPresent(s -> text.append("  epoch eta ").append(Eta.format(s)));
+        eta.runRemaining().ifPresent(s -> text.append("  run eta ").append(Eta.format(s)));
+        return text.toString();
     }
 }

@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,34 +16,54 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dml4j sweep SWEEP_FILE}: a hyperparameter search over {@code train} options, each trial scored on a
- * validation split of the training data (never the evaluation data), poor trials stopped early by the median rule,
- * tracked as a parent MLflow run with a nested run per trial, and a summary table at the end.
+ * validation split of the training data (never the evaluation data), poor trials stopped early by the median rule
+ * or successive halving, trials in threads or child JVMs, tracked as a parent MLflow run with a nested run per
+ * trial, and a summary table (or JSON object) at the end.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Search train hyperparameters: grid or random trials scored on a validation split of the "
                 + "training data, poor trials stopped early, tracked as nested MLflow runs.",
-                "The sweep file (JSON) has: \"base\" (train options every trial shares, names without dashes, e.g. "
-                        + "{\"dataset\": \"csv:data.csv\", \"epochs\": 5}; \"validation-fraction\" defaults to "
+                "The sweep file (JSON, or YAML when it ends in .yaml/.yml; same keys) has: \"base\" (train options "
+                        + "every trial shares, names without dashes, e.g. {\"dataset\": \"csv:data.csv\", "
+                        + "\"epochs\": 5}; \"validation-fraction\" defaults to "
                         + SweepFile.DEFAULT_VALIDATION_FRACTION + "), \"space\" (option to a list of values, or to a "
                         + "range {\"min\", \"max\", \"log\", \"integer\"}; e.g. lr, loss, miner, margin, epochs, "
                         + "batch-size, m-per-class, network), \"search\" (grid or random), \"seed\", \"trials\" "
-                        + "(the budget), \"parallel\" (trials at once), \"metric\" (a validation metric to maximize, "
-                        + "default map_at_r) and \"early_stopping\" ({\"rule\": \"median\", \"grace_epochs\": 1, "
-                        + "\"min_trials\": 2}).",
-                "Parallel trials share the JVM and its native ND4J library, whose thread count cannot differ per "
-                        + "trial: the sweep caps ND4J at cores / parallel threads while it runs. On 2 cores "
-                        + "sequential trials (\"parallel\": 1) are usually as fast, since one trial's matrix "
-                        + "products already use both cores."})
+                        + "(the budget), \"parallel\" (trials at once), \"isolation\" (thread, the default, or "
+                        + "process), \"metric\" (a validation metric to maximize, default map_at_r) and "
+                        + "\"early_stopping\".",
+                "With a base \"config\" (an OLCUT file), a key \"config:COMPONENT.PROPERTY\" (e.g. "
+                        + "config:trainer.epochs, config:loss.margin) sets a property of one of its components, in "
+                        + "the base or the space (train's --config-override).",
+                "Early stopping: {\"rule\": \"median\", \"grace_epochs\": 1, \"min_trials\": 2} stops a trial whose "
+                        + "best value is below the median of the other trials at the same epoch; {\"rule\": "
+                        + "\"halving\", \"min_epochs\": 1, \"reduction_factor\": 3} (successive halving) checks at "
+                        + "epochs min_epochs * reduction_factor^k, where a trial waits for the lower-numbered "
+                        + "trials to get there and goes on only if among the top 1/reduction_factor of them and itself "
+                        + "(at least the best one), so the stopped trials are the same for a seed however many run at once. Stopped runs are tagged "
+                        + SweepTracking.STOPPED_BY_TAG + " and " + SweepTracking.STOPPED_AT_TAG + ".",
+                "Isolation: threads share the JVM and its native ND4J library, whose thread count cannot differ per "
+                        + "trial (the sweep caps ND4J at cores / parallel threads while it runs); a crash in native "
+                        + "code ends the whole sweep. \"process\" runs each trial as a child JVM (dml4j train with "
+                        + "the trial's options, OMP_NUM_THREADS = cores / parallel): a few seconds of start-up and "
+                        + "its own memory per trial, but a failing trial only fails itself (with its error output "
+                        + "in the summary), and ending the sweep ends the children. On 2 cores sequential trials "
+                        + "(\"parallel\": 1) are usually as fast, since one trial's matrix products already use "
+                        + "both cores."})
 public final class SweepCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (JSON).")
+    @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (JSON or YAML).")
     private Path sweepFile;
 
     @Option(names = "--summary-out", paramLabel = "FILE", description = "Write the summary as JSON.")
     private Path summaryOut;
 
-    @Option(names = "--quiet", description = "Print only the summary table.")
+    @Option(names = "--quiet", description = "No progress: print only the summary.")
     private boolean quiet;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on standard output instead of a "
+            + "table (for scripts; progress and tracking messages go to standard error).")
+    private boolean json;
 
     @Mixin
     private TrackingOptions tracking;
@@ -51,21 +72,29 @@ public final class SweepCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws JsonProcessingException {
         PrintWriter err = spec.commandLine().getErr();
         SweepFile sweep = SweepFile.read(sweepFile);
         List<Trial> trials = new ArrayList<>();
         for (Map<String, String> values : sweep.proposals()) {
-            trials.add(new Trial(trials.size() + 1, values, TrialArgs.parse(sweep.base(), values).trainer));
+            trials.add(new Trial(trials.size() + 1, values, TrialArgs.parse(sweep.base(), values)));
         }
         TrialArgs base = TrialArgs.parse(sweep.base(), Map.of());
         DatasetOptions.Splits data = base.data.load(base.trainer.seed);
-        MedianStoppingRule rule = sweep.stopping() == null ? null : new MedianStoppingRule(sweep.stopping());
-        SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep);
-        List<Trial> done = new SweepRunner(data.train(), sweep.metric(), rule, tracked, quiet ? null : err)
-                .run(trials, sweep.parallel());
+        StoppingRule rule = sweep.stopping() == null ? null : sweep.stopping().newRule();
+        SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep, rule);
+        SweepProgress progress = quiet ? null : new SweepProgress(err, sweep.metric(), trials.size(),
+                System.console() != null, System::nanoTime);
+        List<Trial> done = new SweepRunner(data.train(), sweep.metric(), rule, tracked, progress)
+                .run(trials, sweep.parallel(), sweep.processes());
         SweepSummary summary = new SweepSummary(sweep.metric(), done);
-        summary.print(spec.commandLine().getOut());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(JsonFiles.MAPPER.writeValueAsString(summary.json()));
+            out.flush();
+        } else {
+            summary.print(out);
+        }
         if (summaryOut != null) {
             JsonFiles.write(summaryOut, summary.json());
         }

@@ -2,6 +2,9 @@ package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,14 +17,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A sweep file (JSON): the base {@code train} options, the search space, the search, the trial budget, the parallel
- * trials, the metric to maximize on the validation split, and early stopping. For example:
+ * A sweep file (JSON, or YAML with the same keys when it ends in {@code .yaml}/{@code .yml}): the base {@code train}
+ * options, the search space, the search, the trial budget, the parallel trials and their isolation (threads or
+ * processes), the metric to maximize on the validation split, and early stopping. For example:
  * <pre>{@code
  * {"base": {"dataset": "csv:data.csv", "label-column": "species", "network": "mlp:32,8", "epochs": 4},
  *  "space": {"lr": {"min": 1e-4, "max": 1e-2, "log": true}, "loss": ["triplet", "contrastive"]},
  *  "search": "random", "seed": 7, "trials": 8, "parallel": 1, "metric": "map_at_r",
  *  "early_stopping": {"rule": "median", "grace_epochs": 1, "min_trials": 2}}
  * }</pre>
+ * or {@code "early_stopping": {"rule": "halving", "min_epochs": 1, "reduction_factor": 3}}. A space or base key
+ * {@code config:COMPONENT.PROPERTY} sets a property of the base's {@code config} file.
  *
  * @param base       train options every trial shares (name without dashes to value)
  * @param space      the searched options
@@ -29,14 +35,16 @@ import java.util.Set;
  * @param seed       the random search's seed
  * @param budget     the most trials
  * @param parallel   trials run at once (bounded by the cores)
+ * @param processes  each trial in a child JVM ("isolation": "process") rather than a thread
  * @param metric     the validation metric to maximize
- * @param stopping   the median rule's settings, or null for no early stopping
+ * @param stopping   the stopping rule's settings, or null for no early stopping
  */
 record SweepFile(Map<String, String> base, SearchSpace space, boolean random, long seed, int budget, int parallel,
-                 String metric, MedianStoppingRule.Settings stopping) {
+                 boolean processes, String metric, StoppingRule.Settings stopping) {
 
-    private static final Set<String> KEYS = Set.of("base", "space", "search", "seed", "trials", "parallel", "metric",
-            "early_stopping");
+    private static final Set<String> KEYS = Set.of("base", "space", "search", "seed", "trials", "parallel",
+            "isolation", "metric", "early_stopping");
+    private static final ObjectMapper YAML = new YAMLMapper();
     /** The validation fraction of the training data when the base does not set one. */
     static final String DEFAULT_VALIDATION_FRACTION = "0.2";
 
@@ -49,26 +57,22 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
      */
     static SweepFile read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new UserError("Sweep file not found: " + file + ". Give the path of a JSON sweep file (see dml4j "
-                    + "sweep --help).");
+            throw new UserError("Sweep file not found: " + file + ". Give the path of a JSON or YAML sweep file "
+                    + "(see dml4j sweep --help).");
         }
         String name = file.getFileName().toString();
-        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            throw new UserError(file + " is YAML; this build reads JSON sweep files only. Write the same keys as "
-                    + "JSON (see dml4j sweep --help).");
-        }
+        boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
         JsonNode root;
         try {
-            root = JsonFiles.MAPPER.readTree(file.toFile());
+            root = (yaml ? YAML : JsonFiles.MAPPER).readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new UserError("Cannot parse the sweep file " + file + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ". Fix the JSON "
-                    + "syntax.", e);
+            throw syntaxError(file, yaml, e);
         } catch (IOException e) {
             throw new UserError("Cannot read the sweep file " + file + ": " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new UserError("The sweep file " + file + " must hold a JSON object with at least \"space\".");
+            throw new UserError("The sweep file " + file + " must hold an object (a JSON object or a YAML mapping) "
+                    + "with at least \"space\".");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -91,8 +95,28 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
         }
         int budget = positive(root, "trials", Integer.MAX_VALUE);
         int parallel = positive(root, "parallel", 1);
+        String isolation = root.path("isolation").asText("thread");
+        if (!isolation.equals("thread") && !isolation.equals("process")) {
+            throw new UserError("Unknown isolation '" + isolation + "'. Use \"isolation\": \"thread\" (trials share "
+                    + "this JVM) or \"isolation\": \"process\" (a JVM per trial).");
+        }
         return new SweepFile(base, space, random, root.path("seed").asLong(0), budget, parallel,
-                root.path("metric").asText("map_at_r"), stopping(root.path("early_stopping")));
+                isolation.equals("process"), root.path("metric").asText("map_at_r"),
+                stopping(root.path("early_stopping")));
+    }
+
+    /** The parser's complaint in one paragraph, with the line of the problem (YAML's, not the enclosing block's). */
+    private static UserError syntaxError(Path file, boolean yaml, JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                problem = marked.getProblem();
+                line = marked.getProblemMark().getLine() + 1;
+            }
+        }
+        return new UserError("Cannot parse the sweep file " + file + ": " + problem.strip().replaceAll("\\s+", " ")
+                + (line > 0 ? " at line " + line : "") + ". Fix the " + (yaml ? "YAML" : "JSON") + " syntax.", e);
     }
 
     /**
@@ -148,7 +172,7 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
             value.forEach(v -> values.add(v.asText()));
             return new Hyperparameter.Choice(values);
         }
-        if (value.isObject() && value.path("min").isNumber() && value.path("max").isNumber()) {
+        if (value.isObject() && isNumber(value.path("min")) && isNumber(value.path("max"))) {
             double min = value.get("min").asDouble();
             double max = value.get("max").asDouble();
             boolean log = value.path("log").asBoolean(false);
@@ -162,18 +186,30 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
                 + "{\"min\": A, \"max\": B, \"log\": true|false, \"integer\": true|false}, found " + value + ".");
     }
 
-    private static MedianStoppingRule.Settings stopping(JsonNode node) {
+    /** A number, or a string that is one (YAML 1.1 reads {@code 1e-4}, without a dot, as a string). */
+    private static boolean isNumber(JsonNode node) {
+        if (node.isNumber()) {
+            return true;
+        }
+        try {
+            return node.isTextual() && Double.isFinite(Double.parseDouble(node.asText()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static StoppingRule.Settings stopping(JsonNode node) {
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
-        String rule = node.path("rule").asText("median");
-        if (rule.equals("none")) {
-            return null;
-        }
-        if (!rule.equals("median")) {
-            throw new UserError("Unknown early-stopping rule '" + rule + "'. Use \"rule\": \"median\" or "
-                    + "\"none\".");
-        }
-        return new MedianStoppingRule.Settings(node.path("grace_epochs").asInt(1), node.path("min_trials").asInt(2));
+        return switch (node.path("rule").asText("median")) {
+            case "none" -> null;
+            case "median" -> new MedianStoppingRule.Settings(node.path("grace_epochs").asInt(1),
+                    node.path("min_trials").asInt(2));
+            case "halving" -> new SuccessiveHalving.Settings(node.path("min_epochs").asInt(1),
+                    node.path("reduction_factor").asInt(3));
+            default -> throw new UserError("Unknown early-stopping rule '" + node.path("rule").asText() + "'. Use "
+                    + "\"rule\": \"median\", \"halving\" or \"none\".");
+        };
     }
 }

@@ -1,11 +1,12 @@
 package org.dml4j.experiments;
 
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingInterruptedException;
+import org.dml4j.train.TrainingListener;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,17 +15,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs a sweep's trials on the training data, up to {@code parallel} at once (never more than the cores), each with
- * a {@link TrialPruner} on the shared stopping rule and, when tracked, a nested MLflow run.
+ * Runs a sweep's trials on the training data, up to {@code parallel} at once (never more than the cores), in number
+ * order, each in a thread of this JVM or in a child JVM ({@link TrialProcesses}), with a {@link TrialPruner} on the
+ * shared stopping rule and, when tracked, a nested MLflow run.
  */
 final class SweepRunner {
 
     private final Dataset<Label> train;
     private final String metric;
-    private final MedianStoppingRule rule;
+    private final StoppingRule rule;
     private final SweepTracking tracking;
-    private final PrintWriter progress;
-    private int finished;
+    private final SweepProgress progress;
+
+    /** How a trial ended. */
+    private record Ended(Trial.Status status, String message) {
+    }
 
     /**
      * @param train    the training data (each trial holds out its validation fraction of it)
@@ -33,8 +38,8 @@ final class SweepRunner {
      * @param tracking the MLflow runs, or null
      * @param progress where a line per finished trial goes, or null
      */
-    SweepRunner(Dataset<Label> train, String metric, MedianStoppingRule rule, SweepTracking tracking,
-                PrintWriter progress) {
+    SweepRunner(Dataset<Label> train, String metric, StoppingRule rule, SweepTracking tracking,
+                SweepProgress progress) {
         this.train = train;
         this.metric = metric;
         this.rule = rule;
@@ -45,18 +50,20 @@ final class SweepRunner {
     /**
      * Runs the trials.
      *
-     * @param trials   the trials, in order
-     * @param parallel how many to run at once
+     * @param trials    the trials, in order
+     * @param parallel  how many to run at once
+     * @param processes run each trial in a child JVM
      * @return the finished trials, in order
      */
-    List<Trial> run(List<Trial> trials, int parallel) {
+    List<Trial> run(List<Trial> trials, int parallel, boolean processes) {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, Math.min(Math.min(parallel, cores), trials.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (Nd4jThreads ignored = threads > 1 ? Nd4jThreads.limit(cores / threads) : null) {
+        try (TrialProcesses children = processes ? new TrialProcesses(cores / threads) : null;
+             Nd4jThreads ignored = !processes && threads > 1 ? Nd4jThreads.limit(cores / threads) : null) {
             List<Future<Trial>> futures = new ArrayList<>();
             for (Trial trial : trials) {
-                futures.add(pool.submit(() -> runTrial(trial, trials.size())));
+                futures.add(pool.submit(() -> runTrial(trial, children)));
             }
             List<Trial> done = new ArrayList<>();
             for (Future<Trial> future : futures) {
@@ -76,45 +83,70 @@ final class SweepRunner {
         }
     }
 
-    private Trial runTrial(Trial trial, int total) {
+    private Trial runTrial(Trial trial, TrialProcesses children) {
         long start = System.nanoTime();
-        TrialPruner pruner = new TrialPruner(trial.number(), metric, rule);
-        Trial.Status status;
-        String message = null;
+        TrialPruner pruner;
+        Ended ended;
         try {
-            MetricLearningTrainer trainer = trial.options().build(train);
-            trainer.addListener(pruner);
-            if (tracking != null) {
-                trainer.addListener(tracking.child(trial));
+            if (children == null) {
+                pruner = new TrialPruner(trial.number(), metric, rule, () -> Thread.currentThread().interrupt());
+                ended = inThread(trial, pruner);
+            } else {
+                TrialProcesses.Child child = children.start(trial);
+                pruner = new TrialPruner(trial.number(), metric, rule, child::stop);
+                ended = inProcess(trial, child, pruner);
             }
-            trainer.train(train);
-            status = pruner.pruned() ? Trial.Status.PRUNED : Trial.Status.COMPLETED;
-        } catch (TrainingInterruptedException e) {
-            status = Trial.Status.PRUNED;
-        } catch (RuntimeException e) {
-            status = Trial.Status.FAILED;
-            message = e.getMessage();
         } finally {
-            Thread.interrupted(); // a trial stopped on its last epoch leaves the flag set
+            if (rule != null) {
+                rule.ended(trial.number());
+            }
         }
         pruner.requireKnownMetric();
-        Trial done = trial.finished(status, pruner.best(), pruner.epochs(), (System.nanoTime() - start) / 1e9,
+        String message = ended.status() == Trial.Status.PRUNED && pruner.stoppedAt() > 0
+                ? "stopped by " + rule.name() + " at epoch " + pruner.stoppedAt() : ended.message();
+        Trial done = trial.finished(ended.status(), pruner.best(), pruner.epochs(), (System.nanoTime() - start) / 1e9,
                 message);
         if (tracking != null) {
             tracking.trialEnded(done, pruner.started());
         }
-        report(done, total);
+        if (progress != null) {
+            progress.finished(done);
+        }
         return done;
     }
 
-    private synchronized void report(Trial trial, int total) {
-        finished++;
-        if (progress != null) {
-            progress.printf("trial %d (%d/%d done) %s: %s, %s %.4f after %d epochs, %.1f s%s%n", trial.number(),
-                    finished, total, trial.label(), trial.status().name().toLowerCase(java.util.Locale.ROOT), metric,
-                    trial.objective(), trial.epochs(), trial.seconds(),
-                    trial.message() == null ? "" : " (" + trial.message() + ")");
-            progress.flush();
+    private List<TrainingListener> listeners(Trial trial, TrialPruner pruner) {
+        List<TrainingListener> listeners = new ArrayList<>(List.of(pruner));
+        if (tracking != null) {
+            listeners.add(tracking.child(trial));
         }
+        return listeners;
+    }
+
+    private Ended inThread(Trial trial, TrialPruner pruner) {
+        try {
+            MetricLearningTrainer trainer = trial.args().trainer.build(train);
+            listeners(trial, pruner).forEach(trainer::addListener);
+            trainer.train(train);
+            return new Ended(pruner.pruned() ? Trial.Status.PRUNED : Trial.Status.COMPLETED, null);
+        } catch (TrainingInterruptedException e) {
+            return new Ended(Trial.Status.PRUNED, null);
+        } catch (RuntimeException e) {
+            return new Ended(Trial.Status.FAILED, e.getMessage());
+        } finally {
+            Thread.interrupted(); // a trial stopped on its last epoch leaves the flag set
+        }
+    }
+
+    private Ended inProcess(Trial trial, TrialProcesses.Child child, TrialPruner pruner) {
+        // the child checked the options before it logged its start, so building them here succeeds
+        TrainingEventLog.Replay replay = new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
+                trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data),
+                listeners(trial, pruner));
+        String failure = child.follow(replay);
+        if (child.stopped()) {
+            return new Ended(Trial.Status.PRUNED, null);
+        }
+        return failure == null ? new Ended(Trial.Status.COMPLETED, null) : new Ended(Trial.Status.FAILED, failure);
     }
 }

@@ -53,7 +53,7 @@ record SweepSummary(String metric, List<Trial> trials) {
     /**
      * The summary as JSON-ready maps.
      *
-     * @return {@code metric}, {@code best_trial} and {@code trials}
+     * @return {@code metric}, {@code best_trial}, {@code best_objective} and {@code trials}
      */
     Map<String, Object> json() {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -65,12 +65,14 @@ record SweepSummary(String metric, List<Trial> trials) {
             row.put("epochs", t.epochs());
             row.put("seconds", t.seconds());
             row.put("values", t.values());
-            row.put("error", t.message());
+            row.put("error", t.status() == Trial.Status.FAILED ? t.message() : null);
+            row.put("stopped", t.status() == Trial.Status.PRUNED ? t.message() : null);
             rows.add(row);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("metric", metric);
         out.put("best_trial", best().map(Trial::number).orElse(null));
+        out.put("best_objective", best().map(Trial::objective).orElse(null));
         out.put("trials", rows);
         return out;
     }

@@ -27,12 +27,18 @@ final class SweepTracking {
     static final String STATE_TAG = "dml4j.sweep.state";
     /** The tag with a trial's number. */
     static final String TRIAL_TAG = "dml4j.sweep.trial";
+    /** The tag with the rule that stopped a trial early: median or halving. */
+    static final String STOPPED_BY_TAG = "dml4j.sweep.stopped_by";
+    /** The tag with the epoch a trial was stopped at. */
+    static final String STOPPED_AT_TAG = "dml4j.sweep.stopped_at_epoch";
 
     private final TrackingOptions.Tracking tracking;
+    private final String ruleName;
     private final Map<Integer, MlflowTracker> children = new ConcurrentHashMap<>();
 
-    private SweepTracking(TrackingOptions.Tracking tracking) {
+    private SweepTracking(TrackingOptions.Tracking tracking, String ruleName) {
         this.tracking = tracking;
+        this.ruleName = ruleName;
     }
 
     /**
@@ -41,9 +47,10 @@ final class SweepTracking {
      * @param options the tracking options
      * @param file    the sweep file (logged as an artifact)
      * @param sweep   its content
+     * @param rule    the stopping rule, or null
      * @return the sweep's tracking, or null
      */
-    static SweepTracking start(TrackingOptions options, Path file, SweepFile sweep) {
+    static SweepTracking start(TrackingOptions options, Path file, SweepFile sweep, StoppingRule rule) {
         TrackingOptions.Tracking tracking = options.open("dml4j sweep " + file.getFileName());
         if (tracking == null) {
             return null;
@@ -55,13 +62,14 @@ final class SweepTracking {
         params.put("sweep.seed", String.valueOf(sweep.seed()));
         params.put("sweep.trials", String.valueOf(sweep.budget()));
         params.put("sweep.parallel", String.valueOf(sweep.parallel()));
+        params.put("sweep.isolation", sweep.processes() ? "process" : "thread");
         params.put("sweep.metric", sweep.metric());
         params.put("sweep.early_stopping", String.valueOf(sweep.stopping()));
         params.put("sweep.space", String.join(",", sweep.space().parameters().keySet()));
         sweep.base().forEach((key, value) -> params.put("base." + key, value));
         parent.logParams(params);
         parent.logArtifact("sweep/" + file.getFileName(), file);
-        return new SweepTracking(tracking);
+        return new SweepTracking(tracking, rule == null ? null : rule.name());
     }
 
     /**
@@ -121,6 +129,10 @@ final class SweepTracking {
                 Map<String, String> tags = new LinkedHashMap<>();
                 tags.put(TRIAL_TAG, String.valueOf(trial.number()));
                 tags.put(STATE_TAG, trial.status().name().toLowerCase(java.util.Locale.ROOT));
+                if (trial.status() == Trial.Status.PRUNED && ruleName != null) {
+                    tags.put(STOPPED_BY_TAG, ruleName);
+                    tags.put(STOPPED_AT_TAG, String.valueOf(trial.epochs()));
+                }
                 if (trial == best) {
                     tags.put(BEST_TAG, "true");
                     bestRun = Optional.of(run.get().runId());

@@ -45,6 +45,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the final metrics as JSON.")
     private Path metricsOut;
 
+    @Option(names = "--events-out", paramLabel = "FILE", description = "Write the run's events as JSON lines while "
+            + "it trains (start, each epoch's loss and validation metrics, end), for scripts and process-isolated "
+            + "sweeps to follow.")
+    private Path eventsOut;
+
     @Option(names = "--quiet", description = "Print only the final metrics: no progress lines or bar.")
     private boolean quiet;
 
@@ -70,6 +75,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!quiet) {
             trainer.addListener(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
                     System::nanoTime));
+        }
+        if (eventsOut != null) {
+            trainer.addListener(new TrainingEventLog(eventsOut));
         }
         EpochHistory history = new EpochHistory();
         trainer.addListener(history);

@@ -1,6 +1,8 @@
 package org.dml4j.experiments;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
@@ -13,6 +15,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The trainer a command builds: from flags (loss, miner, network, optimizer and the training numbers) or from an
@@ -27,6 +32,11 @@ final class TrainerOptions {
     @Option(names = "--config-name", defaultValue = "trainer", paramLabel = "NAME",
             description = "The trainer's component name in --config. Default: ${DEFAULT-VALUE}.")
     String configName;
+
+    @Option(names = "--config-override", paramLabel = "COMPONENT.PROPERTY=VALUE", description = "Override a "
+            + "property of a component in --config (OLCUT's property override; repeatable), e.g. trainer.epochs=3 "
+            + "or loss.margin=0.1.")
+    Map<String, String> configOverrides = new LinkedHashMap<>();
 
     @Option(names = "--loss", defaultValue = "triplet", description = "The loss. Default: ${DEFAULT-VALUE}.")
     String loss;
@@ -62,7 +72,8 @@ final class TrainerOptions {
     long seed;
 
     @Option(names = "--validation-fraction", defaultValue = "0",
-            description = "Hold out this fraction of each training class for validation. Default: ${DEFAULT-VALUE}.")
+            description = "Hold out this fraction of each training class for validation (with --config, a value "
+                    + "above 0 overrides the trainer's validationFraction). Default: ${DEFAULT-VALUE}.")
     double validationFraction;
 
     @Option(names = "--patience", defaultValue = "0",
@@ -91,6 +102,10 @@ final class TrainerOptions {
      * @return a new trainer
      */
     MetricLearningTrainer build(Dataset<Label> train) {
+        if (config == null && !configOverrides.isEmpty()) {
+            throw new UserError("--config-override " + configOverrides.keySet().iterator().next() + " needs "
+                    + "--config FILE: it overrides a property of a component in that file.");
+        }
         return config != null ? fromConfig() : fromOptions(train);
     }
 
@@ -123,11 +138,39 @@ final class TrainerOptions {
             throw new UserError("Configuration file not found: " + config);
         }
         ConfigurationManager cm = new ConfigurationManager(config.toString());
-        Object trainer = cm.lookup(configName);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (validationFraction > 0) {
+            overrides.put(configName + ".validationFraction", String.valueOf(validationFraction));
+        }
+        overrides.putAll(configOverrides);
+        overrides.forEach((key, value) -> override(cm, key, value));
+        Object trainer;
+        try {
+            trainer = cm.lookup(configName);
+        } catch (PropertyException e) {
+            throw new UserError("Cannot build '" + configName + "' from " + config + ": " + e.getMessage()
+                    + ". Fix the file or the --config-override values.", e);
+        }
         if (!(trainer instanceof MetricLearningTrainer metricTrainer)) {
             throw new UserError(config + " has no MetricLearningTrainer named '" + configName + "' (found "
                     + (trainer == null ? "nothing" : trainer.getClass().getName()) + "); set --config-name.");
         }
         return metricTrainer;
+    }
+
+    /** Sets a simple property of a component before it is built, as OLCUT's {@code --@name.property} does. */
+    private void override(ConfigurationManager cm, String key, String value) {
+        int dot = key.lastIndexOf('.');
+        if (dot <= 0 || dot == key.length() - 1) {
+            throw new UserError("--config-override " + key + "=" + value + " names no property: write "
+                    + "COMPONENT.PROPERTY=VALUE, e.g. trainer.epochs=3.");
+        }
+        try {
+            cm.overrideConfigurableProperty(key.substring(0, dot), key.substring(dot + 1), new SimpleProperty(value));
+        } catch (PropertyException e) {
+            throw new UserError("Cannot override " + key + " in " + config + ": " + e.getMessage() + ". Name a "
+                    + "component of the file " + new TreeSet<>(cm.getComponentNames()) + " and one of its simple "
+                    + "(non-list) properties.", e);
+        }
     }
 }

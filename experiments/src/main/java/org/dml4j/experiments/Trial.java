@@ -7,14 +7,14 @@ import java.util.Map;
  *
  * @param number    the trial number, from 1
  * @param values    the searched options' values
- * @param options   the trainer options (base and values)
+ * @param args      the train options (base and values)
  * @param status    the outcome, null before it ran
  * @param objective the best validation value of the sweep's metric (NaN when none)
  * @param epochs    the epochs trained
  * @param seconds   the wall time
- * @param message   why it failed, else null
+ * @param message   why it failed or was stopped early, else null
  */
-record Trial(int number, Map<String, String> values, TrainerOptions options, Status status, double objective,
+record Trial(int number, Map<String, String> values, TrialArgs args, Status status, double objective,
              int epochs, double seconds, String message) {
 
     /** How a trial ended. */
@@ -25,10 +25,10 @@ record Trial(int number, Map<String, String> values, TrainerOptions options, Sta
      *
      * @param number  the number
      * @param values  the searched values
-     * @param options the trainer options
+     * @param args    the train options
      */
-    Trial(int number, Map<String, String> values, TrainerOptions options) {
-        this(number, values, options, null, Double.NaN, 0, 0, null);
+    Trial(int number, Map<String, String> values, TrialArgs args) {
+        this(number, values, args, null, Double.NaN, 0, 0, null);
     }
 
     /**
@@ -42,7 +42,7 @@ record Trial(int number, Map<String, String> values, TrainerOptions options, Sta
      * @return the finished trial
      */
     Trial finished(Status outcome, double objective, int epochs, double seconds, String message) {
-        return new Trial(number, values, options, outcome, objective, epochs, seconds, message);
+        return new Trial(number, values, args, outcome, objective, epochs, seconds, message);
     }
 
     /** @return the searched values as {@code name=value, ...} */

@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A sweep trial's {@code train} options (the sweep file's base, then the trial's values), parsed as train does. */
+/**
+ * A sweep trial's {@code train} options (the sweep file's base, then the trial's values), parsed as train does. A key
+ * {@code config:COMPONENT.PROPERTY} sets a property of the {@code --config} file's component (train's
+ * {@code --config-override}).
+ */
 @Command(name = "trial")
 final class TrialArgs {
 
@@ -18,11 +22,17 @@ final class TrialArgs {
     static final Set<String> DATASET_KEYS = Set.of("dataset", "data-dir", "label-column", "train-classes",
             "eval-classes", "train-limit");
 
+    /** The key prefix of a {@code --config} file's component property. */
+    static final String CONFIG_PREFIX = "config:";
+
     @Mixin
     DatasetOptions data;
 
     @Mixin
     TrainerOptions trainer;
+
+    /** The options as {@code train} arguments. */
+    List<String> arguments;
 
     /**
      * Parses the options of a trial.
@@ -42,8 +52,11 @@ final class TrialArgs {
         Map<String, String> merged = new LinkedHashMap<>(base);
         merged.putAll(values);
         List<String> args = new ArrayList<>();
-        merged.forEach((key, value) -> args.addAll(List.of("--" + key, value)));
+        merged.forEach((key, value) -> args.addAll(key.startsWith(CONFIG_PREFIX)
+                ? List.of("--config-override", key.substring(CONFIG_PREFIX.length()) + "=" + value)
+                : List.of("--" + key, value)));
         TrialArgs parsed = new TrialArgs();
+        parsed.arguments = List.copyOf(args);
         try {
             new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

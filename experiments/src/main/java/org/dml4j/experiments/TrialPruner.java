@@ -5,19 +5,22 @@ import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Follows one sweep trial's validation curve: keeps the best value of the sweep's metric and, when the median rule
- * says so, stops the trial by interrupting its thread (the trainer then throws
- * {@link org.dml4j.train.TrainingInterruptedException} at its next batch).
+ * Follows one sweep trial's validation curve: keeps the best value of the sweep's metric and, when the stopping rule
+ * says so, stops the trial with the stop action it was given (a trial in a thread interrupts its thread, so the
+ * trainer throws {@link org.dml4j.train.TrainingInterruptedException} at its next batch; a trial in a child process
+ * ends the process).
  */
 final class TrialPruner implements TrainingListener {
 
     private final int trial;
     private final String metric;
-    private final MedianStoppingRule rule;
+    private final StoppingRule rule;
+    private final Runnable stop;
     private volatile boolean started;
-    private volatile boolean pruned;
+    private volatile int stoppedAt;
     private volatile double best = Double.NaN;
     private volatile int epochs;
     private volatile Set<String> metricsWithoutTheOne;
@@ -26,11 +29,13 @@ final class TrialPruner implements TrainingListener {
      * @param trial  the trial number
      * @param metric the validation metric the sweep maximizes
      * @param rule   the shared stopping rule, or null for none
+     * @param stop   stops the trial (called on the thread that reports the epoch)
      */
-    TrialPruner(int trial, String metric, MedianStoppingRule rule) {
+    TrialPruner(int trial, String metric, StoppingRule rule, Runnable stop) {
         this.trial = trial;
         this.metric = metric;
         this.rule = rule;
+        this.stop = stop;
     }
 
     @Override
@@ -40,6 +45,9 @@ final class TrialPruner implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochEnd epoch) {
+        if (stoppedAt > 0) {
+            return; // a child process may report an epoch more before it ends
+        }
         epochs = epoch.epoch();
         if (epoch.validationMetrics().isEmpty()) {
             return;
@@ -47,13 +55,20 @@ final class TrialPruner implements TrainingListener {
         Double value = epoch.validationMetrics().get(metric);
         if (value == null) {
             metricsWithoutTheOne = Set.copyOf(epoch.validationMetrics().keySet());
-            Thread.currentThread().interrupt();
+            stoppedAt = epoch.epoch();
+            stop.run();
             return;
         }
         best = Double.isNaN(best) ? value : Math.max(best, value);
-        if (rule != null && rule.report(trial, epoch.epoch(), value)) {
-            pruned = true;
-            Thread.currentThread().interrupt();
+        boolean stopHere;
+        try {
+            stopHere = rule != null && rule.report(trial, epoch.epoch(), value);
+        } catch (InterruptedException e) {
+            stopHere = true; // the sweep is ending
+        }
+        if (stopHere) {
+            stoppedAt = epoch.epoch();
+            stop.run();
         }
     }
 
@@ -64,7 +79,12 @@ final class TrialPruner implements TrainingListener {
 
     /** @return whether the rule stopped the trial */
     boolean pruned() {
-        return pruned;
+        return stoppedAt > 0 && metricsWithoutTheOne == null;
+    }
+
+    /** @return the epoch the rule stopped the trial at, 0 when it did not */
+    int stoppedAt() {
+        return pruned() ? stoppedAt : 0;
     }
 
     /** @return the best validation value, NaN before the first validation */
@@ -83,7 +103,7 @@ final class TrialPruner implements TrainingListener {
     void requireKnownMetric() {
         if (metricsWithoutTheOne != null) {
             throw new UserError("The sweep's metric '" + metric + "' is not a validation metric. Set \"metric\" to "
-                    + "one of " + new java.util.TreeSet<>(metricsWithoutTheOne) + ".");
+                    + "one of " + new TreeSet<>(metricsWithoutTheOne) + ".");
         }
     }
 }

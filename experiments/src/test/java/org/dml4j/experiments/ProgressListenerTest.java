@@ -65,4 +65,30 @@ class ProgressListenerTest {
         assertFalse(text.contains("\r"), text);
         assertEquals("epoch 1/3  loss 0.50000  lr 0.0010  4.0 s  eta 8s" + System.lineSeparator(), text);
     }
+
+    /** Three trials: the first finishes after 10 s, the second 20 s later. */
+    private String sweep(boolean terminal) {
+        StringWriter text = new StringWriter();
+        SweepProgress progress = new SweepProgress(new PrintWriter(text), "map_at_r", 3, terminal, () -> now);
+        now += 10 * SECOND;
+        progress.finished(new Trial(1, Map.of("lr", "0.01"), null).finished(Trial.Status.COMPLETED, 0.75, 3, 9.5,
+                null));
+        now += 20 * SECOND;
+        progress.finished(new Trial(2, Map.of("lr", "0.1"), null).finished(Trial.Status.PRUNED, 0.5, 1, 3.0,
+                "stopped by halving at epoch 1"));
+        return text.toString();
+    }
+
+    @Test
+    void aSweepShowsATrialLineWithTheSweepEtaAndOnATerminalABarOverTheTrials() {
+        String plain = sweep(false);
+        assertEquals("trial 1 (1/3 done) lr=0.01: completed, map_at_r 0.7500 after 3 epochs, 9.5 s  sweep eta 20s\n"
+                + "trial 2 (2/3 done) lr=0.1: pruned, map_at_r 0.5000 after 1 epochs, 3.0 s (stopped by halving at "
+                + "epoch 1)  sweep eta 15s\n", plain, "the mean wall time between finished trials, times those left");
+        now = 0;
+        String terminal = sweep(true);
+        assertTrue(terminal.startsWith("\rtrials [....................] 0/3"), terminal);
+        assertTrue(terminal.contains("\rtrial 1 (1/3 done) lr=0.01: completed"), terminal);
+        assertTrue(terminal.endsWith("\rtrials [#############.......] 2/3  eta 15s"), terminal);
+    }
 }

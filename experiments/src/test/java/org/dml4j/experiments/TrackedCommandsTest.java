@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,148 @@ class TrackedCommandsTest {
         assertEquals(4, json.get("trials").size());
     }
 
+    /** A trial run's value of a metric by epoch. */
+    private static List<Double> history(String runId, String metric) throws IOException, InterruptedException {
+        List<JsonNode> points = new java.util.ArrayList<>();
+        mlflow.get("metrics/get-history?run_id=" + runId + "&metric_key=" + metric).path("metrics")
+                .forEach(points::add);
+        points.sort(java.util.Comparator.comparingLong(p -> p.get("step").asLong()));
+        return points.stream().map(p -> p.get("value").asDouble()).toList();
+    }
+
+    private static Map<Integer, JsonNode> trialRuns(List<JsonNode> runs) {
+        Map<Integer, JsonNode> trials = new java.util.TreeMap<>();
+        runs.stream().filter(r -> MlflowTestServer.tags(r).containsKey(SweepTracking.TRIAL_TAG)).forEach(r ->
+                trials.put(Integer.parseInt(MlflowTestServer.tags(r).get(SweepTracking.TRIAL_TAG)), r));
+        return trials;
+    }
+
+    @Test
+    void aYamlSweepWithSuccessiveHalvingStopsTheTrialsTheRuleChoosesAndPrintsJson()
+            throws IOException, InterruptedException {
+        Path sweep = dir.resolve("halving.yaml");
+        Files.writeString(sweep, """
+                base:
+                  dataset: csv:%s
+                  label-column: species
+                  network: mlp:16,4
+                  epochs: 3
+                  batch-size: 32
+                  m-per-class: 8
+                  validation-fraction: 0.25
+                  seed: 2
+                space:
+                  lr: [0.03, 0.00001]
+                  loss: [triplet, contrastive]
+                search: grid
+                parallel: 2
+                early_stopping: {rule: halving, min_epochs: 1, reduction_factor: 2}
+                """.formatted(csv));
+        CliRun run = CliRun.of("sweep", sweep.toString(), "--json", "--tracking-uri", mlflow.uri(), "--experiment",
+                "halving");
+        assertEquals(0, run.exitCode(), run.all());
+        assertEquals(1, run.lines().size(), "one JSON object on standard output: " + run.all());
+        JsonNode summary = JsonFiles.MAPPER.readTree(run.lines().get(0));
+        assertEquals(4, summary.get("trials").size());
+        assertTrue(run.err().contains("sweep eta"), "progress goes to standard error: " + run.err());
+
+        List<JsonNode> runs = mlflow.runs("halving");
+        assertEquals(5, runs.size());
+        Map<Integer, JsonNode> trials = trialRuns(runs);
+        assertEquals(Set.of(1, 2, 3, 4), trials.keySet());
+        // the rule, replayed in trial order on the recorded curves, must stop exactly the trials the sweep stopped
+        SuccessiveHalving rule = new SuccessiveHalving(new SuccessiveHalving.Settings(1, 2));
+        int stopped = 0;
+        for (Map.Entry<Integer, JsonNode> trial : trials.entrySet()) {
+            List<Double> curve = history(trial.getValue().at("/info/run_id").asText(), "val/map_at_r");
+            int stoppedAt = 0;
+            for (int epoch = 1; epoch <= curve.size() && stoppedAt == 0; epoch++) {
+                stoppedAt = rule.report(trial.getKey(), epoch, curve.get(epoch - 1)) ? epoch : 0;
+            }
+            rule.ended(trial.getKey());
+            Map<String, String> tags = MlflowTestServer.tags(trial.getValue());
+            JsonNode row = summary.get("trials").get(trial.getKey() - 1);
+            String state = stoppedAt > 0 ? "pruned" : "completed";
+            assertEquals(state, tags.get(SweepTracking.STATE_TAG), "trial " + trial.getKey() + " " + curve);
+            assertEquals(state, row.get("state").asText());
+            assertEquals(MlflowTestServer.metrics(trial.getValue()).get("sweep/objective"),
+                    row.get("objective").asDouble(), 1e-9);
+            if (stoppedAt > 0) {
+                stopped++;
+                assertEquals(curve.size(), stoppedAt, "nothing is logged after the stop");
+                assertEquals("halving", tags.get(SweepTracking.STOPPED_BY_TAG));
+                assertEquals(String.valueOf(stoppedAt), tags.get(SweepTracking.STOPPED_AT_TAG));
+                assertEquals("stopped by halving at epoch " + stoppedAt, row.get("stopped").asText());
+            } else {
+                assertEquals(3, curve.size());
+            }
+        }
+        assertTrue(stopped >= 1 && stopped <= 3, "halving stopped some trials but not all: " + stopped);
+        JsonNode parent = runs.stream().filter(r -> !MlflowTestServer.tags(r).containsKey("mlflow.parentRunId"))
+                .findFirst().orElseThrow();
+        assertEquals(summary.get("best_objective").asDouble(), MlflowTestServer.metrics(parent).get("best/map_at_r"),
+                1e-9);
+    }
+
+    @Test
+    void aProcessIsolatedSweepKeepsGoingWhenOneTrialFails() throws IOException, InterruptedException {
+        Path sweep = dir.resolve("isolated.json");
+        Files.writeString(sweep, """
+                {"base": {"dataset": "csv:%s", "label-column": "species", "network": "mlp:16,4", "epochs": 2,
+                          "batch-size": 32, "validation-fraction": 0.25, "seed": 3},
+                 "space": {"m-per-class": [8, 7]}, "parallel": 2, "isolation": "process"}
+                """.formatted(csv));
+        Path summaryFile = dir.resolve("isolated-summary.json");
+        CliRun run = CliRun.of("sweep", sweep.toString(), "--quiet", "--tracking-uri", mlflow.uri(), "--experiment",
+                "isolated", "--summary-out", summaryFile.toString());
+        assertEquals(0, run.exitCode(), run.all());
+        JsonNode summary = JsonFiles.MAPPER.readTree(summaryFile.toFile());
+        JsonNode ok = summary.get("trials").get(0);
+        JsonNode failed = summary.get("trials").get(1);
+        assertEquals("completed", ok.get("state").asText());
+        assertTrue(ok.get("objective").asDouble() > 0, ok.toString());
+        assertEquals("failed", failed.get("state").asText());
+        assertTrue(failed.get("error").asText().contains("--batch-size 32 must be a multiple of --m-per-class 7"),
+                failed.toString());
+
+        List<JsonNode> runs = mlflow.runs("isolated");
+        assertEquals(2, runs.size(), "the parent and the trial that started");
+        JsonNode trial = trialRuns(runs).get(1);
+        assertEquals("FINISHED", trial.at("/info/status").asText());
+        Map<String, String> params = MlflowTestServer.params(trial);
+        assertEquals("8", params.get("trial.m-per-class"));
+        assertEquals("32", params.get("trainer.batchSize"), params.toString());
+        assertTrue(params.containsKey("data.dataset.size"), "the child's data facts travel: " + params);
+        List<Double> curve = history(trial.at("/info/run_id").asText(), "val/map_at_r");
+        assertEquals(2, curve.size());
+        assertEquals(Collections.max(curve), ok.get("objective").asDouble(), 1e-9);
+        JsonNode parent = runs.stream().filter(r -> r != trial).findFirst().orElseThrow();
+        assertEquals("process", MlflowTestServer.params(parent).get("sweep.isolation"));
+    }
+
+    @Test
+    void aSweepOverOlcutPropertiesOverridesTheConfigFile() throws IOException, InterruptedException {
+        Path sweep = dir.resolve("olcut.json");
+        Files.writeString(sweep, """
+                {"base": {"dataset": "csv:%s", "label-column": "species", "config": "configs/triplet.xml",
+                          "config:trainer.batchSize": 32, "config:sampler.m": 8, "validation-fraction": 0.25},
+                 "space": {"config:trainer.epochs": [1, 2]}}
+                """.formatted(csv));
+        CliRun run = CliRun.of("sweep", sweep.toString(), "--tracking-uri", mlflow.uri(), "--experiment", "olcut");
+        assertEquals(0, run.exitCode(), run.all());
+        Map<Integer, JsonNode> trials = trialRuns(mlflow.runs("olcut"));
+        assertEquals(Set.of(1, 2), trials.keySet());
+        for (Map.Entry<Integer, JsonNode> trial : trials.entrySet()) {
+            Map<String, String> params = MlflowTestServer.params(trial.getValue());
+            assertEquals(String.valueOf(trial.getKey()), params.get("trial.config:trainer.epochs"), params.toString());
+            assertEquals(String.valueOf(trial.getKey()), params.get("trainer.epochs"));
+            assertEquals("32", params.get("trainer.batchSize"));
+            assertEquals("0.25", params.get("trainer.validationFraction"));
+            assertEquals(trial.getKey(), history(trial.getValue().at("/info/run_id").asText(), "val/map_at_r")
+                    .size());
+        }
+    }
+
     private static String train(String experiment, String runName, String... options) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "csv:" + csv, "--label-column",
                 "species", "--batch-size", "32", "--m-per-class", "8", "--quiet", "--tracking-uri", mlflow.uri(),
@@ -170,6 +313,24 @@ class TrackedCommandsTest {
         assertTrue(mapB - mapA > 0.05, "the strong run is better: " + test);
         assertTrue(Double.parseDouble(cells[8]) < 0.01, "and significantly so: " + test);
         assertEquals(runsBefore, mlflow.runs("compare").size(), "compare logs nothing unless asked");
+
+        CliRun json = CliRun.of("compare", a, b, "--tracking-uri", mlflow.uri(), "--metric", "map_at_r",
+                "--bootstrap", "2000", "--seed", "3", "--json");
+        assertEquals(0, json.exitCode(), json.all());
+        assertEquals(1, json.lines().size(), json.all());
+        JsonNode comparison = JsonFiles.MAPPER.readTree(json.lines().get(0));
+        assertEquals(List.of(a, b), List.of(comparison.at("/runs/0/run_id").asText(),
+                comparison.at("/runs/1/run_id").asText()));
+        assertEquals("1", comparison.at("/params_differ/trainer.epochs/0").asText());
+        assertEquals("4", comparison.at("/params_differ/trainer.epochs/1").asText());
+        assertTrue(comparison.at("/params_differ/trainer.seed").isMissingNode());
+        assertEquals(mapB - mapA, comparison.at("/metrics/map_at_r/deltas/0").asDouble(), 1e-12);
+        JsonNode pairedTest = comparison.at("/tests/0");
+        assertEquals("B", pairedTest.get("run").asText());
+        assertEquals(48, pairedTest.get("queries").asInt());
+        assertEquals(Double.parseDouble(cells[8]), pairedTest.get("p").asDouble(),
+                1e-3 * Double.parseDouble(cells[8]));
+        assertTrue(pairedTest.at("/interval/0").asDouble() > 0, "the interval excludes 0: " + pairedTest);
 
         CliRun logged = CliRun.of("compare", a, b, "--tracking-uri", mlflow.uri(), "--metric", "map_at_r",
                 "--log", "--experiment", "compare");

@@ -75,7 +75,7 @@ class TrainCommandTest {
     @Test
     void everyShippedConfigurationTrains() throws IOException {
         try (Stream<Path> configs = Files.list(Path.of("configs"))) {
-            for (Path config : configs.sorted().toList()) {
+            for (Path config : configs.filter(c -> c.toString().endsWith(".xml")).sorted().toList()) {
                 CliRun run = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--config",
                         config.toString(), "--quiet", "--train-limit", "64");
                 assertEquals(0, run.exitCode(), config + ": " + run.all());
