@@ -89,6 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval());
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         metrics.put("epoch_seconds_mean", history.meanSeconds());
+        metrics.put("epoch_seconds_last", history.lastSeconds());
         Evaluation.print(out, metrics, json);
         if (modelOut != null) {
             try {

@@ -61,6 +61,7 @@ class EvalEmbedCommandTest {
         assertEquals(1, train.lines().size(), train.all());
         JsonNode trained = new ObjectMapper().readTree(train.lines().get(0));
         assertTrue(trained.has("map_at_r") && trained.has("epoch_seconds_mean"), trained.toString());
+        assertTrue(trained.get("epoch_seconds_last").asDouble() > 0, trained.toString());
         assertTrue(train.err().contains("epoch 1/1"), train.err());
     }
 
