@@ -5,7 +5,8 @@
 # rounds), and the ratio DML4J / peer (below 1: DML4J is faster). Benchmarks, not tests.
 #
 #   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
-#                                  [--warmup 50] [--reps 50] [--epoch-losses contrastive,proxy_nca,...] [--out DIR]
+#                                  [--warmup 50] [--reps 50] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
+#                                  [--out DIR]
 #
 # Parts:
 #   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
@@ -16,9 +17,10 @@
 #           rows per class): DML4J RetrievalEvaluator (all its rank metrics, clustering off) against PML's
 #           AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One evaluation per round
 #           and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
-#   epoch   one training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
-#           batches of 8 classes x 32, Adam 1e-3, seed 0): `./dml4j train ... --epochs 1` (its epoch_seconds_mean)
-#           against the same loop in PyTorch + PML (peer_bench.py epoch).
+#   epoch   a training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
+#           batches of 8 classes x 32, Adam 1e-3, seed 0): the last of EPOCHS epochs (default 2, so the JVM's
+#           warm-up stays in the untimed first one) of `./dml4j train ... --epochs EPOCHS` (its epoch_seconds_last)
+#           against the same loop in PyTorch + PML (peer_bench.py epoch --epochs EPOCHS, its last epoch too).
 # Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
 # Needs: the peer environment (experiments/bench/setup-peer.sh), Java 17 and Maven (the build). Raw per-round
@@ -27,7 +29,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/experiments/bench"
 rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=50 reps=50
-epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard
+epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2
 out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
 while (($#)); do
   case "$1" in
@@ -38,6 +40,7 @@ while (($#)); do
     --warmup) warmup="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
     --epoch-losses) epoch_losses="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -48,6 +51,7 @@ for part in ${parts//,/ }; do
   [[ "$part" =~ ^(losses|knn|epoch)$ ]] || { echo "run-bench: unknown part '$part' (losses, knn, epoch)" >&2; exit 2; }
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --rounds needs a positive integer, found '$rounds'" >&2; exit 2; }
+[[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --epochs needs a positive integer, found '$epochs'" >&2; exit 2; }
 
 py="${BENCH_VENV:-$root/.bench-venv}/bin/python"
 if ! "$py" -c "import torch, faiss, pytorch_metric_learning" 2>/dev/null; then
@@ -89,9 +93,9 @@ dml4j_epoch() {
     triplet_semihard) flags="--loss triplet --margin 0.2 --miner semihard" ;;
   esac
   # shellcheck disable=SC2086
-  "$root/dml4j" train $flags --network mlp:512,128 --optimizer adam --lr 0.001 --epochs 1 --batch-size 256 \
+  "$root/dml4j" train $flags --network mlp:512,128 --optimizer adam --lr 0.001 --epochs "$epochs" --batch-size 256 \
     --m-per-class 32 --seed 0 --quiet --metrics-out "$out/dml4j-epoch-$loss.json" >/dev/null
-  "$py" -c "import json,sys; s=json.load(open(sys.argv[1]))['epoch_seconds_mean']*1e3; \
+  "$py" -c "import json,sys; s=json.load(open(sys.argv[1]))['epoch_seconds_last']*1e3; \
 print('RESULT epoch_%s %.3f %.3f %.3f 1' % (sys.argv[2], s, s, s))" "$out/dml4j-epoch-$loss.json" "$loss"
 }
 
@@ -105,7 +109,7 @@ both() {
   fi
 }
 export -f java_bench dml4j_epoch
-export classpath py root out
+export classpath py root out epochs
 
 {
   echo "date: $(date -u +%FT%TZ)  commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
@@ -135,7 +139,7 @@ fi
 if [[ ",$parts," == *,epoch,* ]]; then
   for loss in ${epoch_losses//,/ }; do
     for ((r = 1; r <= rounds; r++)); do
-      both "$r" "dml4j_epoch $loss" "'$py' '$here/peer_bench.py' --threads $threads epoch $loss"
+      both "$r" "dml4j_epoch $loss" "'$py' '$here/peer_bench.py' --threads $threads epoch $loss --epochs $epochs"
     done
   done
 fi
