@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cars196 (Stanford Cars) in either of its layouts. The official release: {@code DIR/cars_annos.mat} (read by
- * {@link CarsAnnotations}) and the images under {@code DIR/car_ims/}, labelled by class id. Or class folders: {@code
- * DIR/train/CLASS/} and {@code DIR/test/CLASS/} (the common "car_data" re-packaging, whose two parts the
- * metric-learning protocol pools) or {@code DIR/CLASS/}. Classes are ordered as {@link LabelIndex} orders them
+ * Cars196 (Stanford Cars) in either of its layouts. The official release: {@code DIR/cars_annos.mat} (a MATLAB
+ * file: the {@code annotations} struct array's {@code relative_im_path} and {@code class}, bounding boxes and the
+ * release's split by image unused) and the images under {@code DIR/car_ims/}, labelled by class id. Or class
+ * folders: {@code DIR/train/CLASS/} and {@code DIR/test/CLASS/} (the common "car_data" re-packaging, whose two parts
+ * the metric-learning protocol pools) or {@code DIR/CLASS/}. Classes are ordered as {@link LabelIndex} orders them
  * (numerically when they are class ids), and the first half of them trains (1-98 of 196), the rest tests.
  */
 public final class Cars196Layout {

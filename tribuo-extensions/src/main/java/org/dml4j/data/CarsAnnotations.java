@@ -54,7 +54,7 @@ final class CarsAnnotations {
                             + layout);
                 }
             }
-            Path dir = file.toAbsolutePath().getParent();
+            Path dir = file.getParent();
             List<LabeledImage> images = new ArrayList<>(annotations.getNumElements());
             for (int i = 0; i < annotations.getNumElements(); i++) {
                 Array path = annotations.get(PATH, i);
