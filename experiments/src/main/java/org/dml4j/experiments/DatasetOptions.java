@@ -30,7 +30,8 @@ final class DatasetOptions {
             description = "fashion-mnist (IDX files: --data-dir, else Debian's dataset-fashion-mnist), "
                     + "csv:PATH (one row per example, numeric features, a label column), image-folder:DIR (one "
                     + "sub-folder per class), cub:DIR (CUB-200-2011: classes 1-100 train, 101-200 test), "
-                    + "cars196:DIR (class folders, DIR/train+DIR/test or DIR: first half of the classes train), or "
+                    + "cars196:DIR (the release's cars_annos.mat and car_ims/, or class folders DIR/train+DIR/test "
+                    + "or DIR: classes 1-98 train, 99-196 test), or "
                     + "sop:DIR (Stanford Online Products: Ebay_train.txt, Ebay_test.txt). Default: ${DEFAULT-VALUE}.")
     String dataset;
 

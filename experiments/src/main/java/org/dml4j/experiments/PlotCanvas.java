@@ -4,16 +4,20 @@ import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Stroke;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A {@value #WIDTH}×{@value #HEIGHT} chart drawn with Java 2D off screen (headless: no display needed): a title,
- * a framed plot area with five labelled ticks per axis, axis titles, and the mapping from data to pixels, written as
- * a PNG file.
+ * a framed plot area with five labelled ticks per axis, axis titles, an optional legend, and the mapping from data
+ * to pixels, written as a PNG file.
  */
 final class PlotCanvas {
 
@@ -24,6 +28,7 @@ final class PlotCanvas {
     private static final int TOP = 55;
     private static final int BOTTOM = 50;
     private static final int TICKS = 5;
+    private static final int LEGEND_LINE = 18;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -104,6 +109,52 @@ final class PlotCanvas {
     /** @return the graphics to draw the data with */
     Graphics2D graphics() {
         return g;
+    }
+
+    /**
+     * Draws a legend, a framed white box with a colored square and the name of each entry, in the corner of the plot
+     * area that covers the fewest data points (top right when several cover none).
+     *
+     * @param names  the entries' names
+     * @param colors their colors, as many
+     * @param x      the x values of the data points
+     * @param y      their y values, as many
+     */
+    void legend(List<String> names, List<Color> colors, double[] x, double[] y) {
+        FontMetrics metrics = g.getFontMetrics();
+        int width = names.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 30;
+        int height = LEGEND_LINE * names.size() + 8;
+        int[] lefts = {WIDTH - RIGHT - width - 8, WIDTH - RIGHT - width - 8, LEFT + 8, LEFT + 8};
+        int[] tops = {TOP + 8, HEIGHT - BOTTOM - height - 8, TOP + 8, HEIGHT - BOTTOM - height - 8};
+        int best = 0;
+        long fewest = Long.MAX_VALUE;
+        for (int c = 0; c < lefts.length; c++) {
+            int left = lefts[c];
+            int top = tops[c];
+            long covered = IntStream.range(0, x.length).filter(i -> x(x[i]) >= left && x(x[i]) <= left + width
+                    && y(y[i]) >= top && y(y[i]) <= top + height).count();
+            if (covered < fewest) {
+                fewest = covered;
+                best = c;
+            }
+        }
+        drawLegend(names, colors, lefts[best], tops[best], width);
+    }
+
+    private void drawLegend(List<String> names, List<Color> colors, int left, int top, int width) {
+        g.setColor(Color.WHITE);
+        g.fillRect(left, top, width, LEGEND_LINE * names.size() + 8);
+        Stroke stroke = g.getStroke();
+        g.setStroke(new BasicStroke(1f));
+        g.setColor(Color.GRAY);
+        g.drawRect(left, top, width, LEGEND_LINE * names.size() + 8);
+        g.setStroke(stroke);
+        for (int i = 0; i < names.size(); i++) {
+            g.setColor(colors.get(i));
+            g.fillRect(left + 6, top + 7 + LEGEND_LINE * i, 10, 10);
+            g.setColor(Color.BLACK);
+            g.drawString(names.get(i), left + 22, top + 16 + LEGEND_LINE * i);
+        }
     }
 
     /**

@@ -5,11 +5,21 @@ import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 
-/** The charts of a run, each written as a PNG: line charts (loss by epoch, Recall@K by K) and a class-colored map. */
+/**
+ * The charts of a run, each written as a PNG: line charts (loss by epoch, Recall@K by K, validation metrics by epoch)
+ * and a class-colored map.
+ */
 final class Plots {
 
     private static final int MAX_LEGEND = 20;
+
+    /** The colors of a line chart's series, in order (matplotlib's first four). */
+    static final List<Color> SERIES_COLORS = List.of(new Color(31, 119, 180), new Color(255, 127, 14),
+            new Color(44, 160, 44), new Color(214, 39, 40));
 
     private Plots() {
     }
@@ -27,14 +37,43 @@ final class Plots {
      */
     static void line(Path file, String title, String xLabel, String yLabel, double[] x, double[] y)
             throws IOException {
-        PlotCanvas canvas = new PlotCanvas(title, xLabel, yLabel, x, y);
+        lines(file, title, xLabel, yLabel, x, Map.of(yLabel, y));
+    }
+
+    /**
+     * Lines through points that share their x values, each with a dot at each point, in the colors of {@link
+     * #SERIES_COLORS}, with a legend when there are several (in the corner with the fewest points).
+     *
+     * @param file   the PNG file
+     * @param title  the title
+     * @param xLabel the x axis title
+     * @param yLabel the y axis title
+     * @param x      the x values
+     * @param series the y values of each line by name, in drawing order, each as many as x, at most as many lines
+     *               as colors
+     * @throws IOException if the file cannot be written
+     */
+    static void lines(Path file, String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series)
+            throws IOException {
+        if (series.size() > SERIES_COLORS.size()) {
+            throw new IllegalArgumentException("at most " + SERIES_COLORS.size() + " lines, got " + series.keySet());
+        }
+        double[] allX = series.values().stream().flatMapToDouble(y -> DoubleStream.of(x)).toArray();
+        double[] allY = series.values().stream().flatMapToDouble(DoubleStream::of).toArray();
+        PlotCanvas canvas = new PlotCanvas(title, xLabel, yLabel, allX, allY);
         Graphics2D g = canvas.graphics();
-        g.setColor(new Color(31, 119, 180));
-        for (int i = 0; i < x.length; i++) {
-            if (i > 0) {
-                g.drawLine(canvas.x(x[i - 1]), canvas.y(y[i - 1]), canvas.x(x[i]), canvas.y(y[i]));
+        int s = 0;
+        for (double[] y : series.values()) {
+            g.setColor(SERIES_COLORS.get(s++));
+            for (int i = 0; i < x.length; i++) {
+                if (i > 0) {
+                    g.drawLine(canvas.x(x[i - 1]), canvas.y(y[i - 1]), canvas.x(x[i]), canvas.y(y[i]));
+                }
+                g.fillOval(canvas.x(x[i]) - 3, canvas.y(y[i]) - 3, 7, 7);
             }
-            g.fillOval(canvas.x(x[i]) - 3, canvas.y(y[i]) - 3, 7, 7);
+        }
+        if (series.size() > 1) {
+            canvas.legend(List.copyOf(series.keySet()), SERIES_COLORS.subList(0, series.size()), allX, allY);
         }
         canvas.write(file);
     }
@@ -63,12 +102,9 @@ final class Plots {
             g.setColor(color(classes[i], names.size()));
             g.fillOval(canvas.x(x[i]) - 2, canvas.y(y[i]) - 2, 5, 5);
         }
-        for (int c = 0; c < Math.min(names.size(), MAX_LEGEND); c++) {
-            g.setColor(color(c, names.size()));
-            g.fillRect(PlotCanvas.WIDTH - 110, 50 + 18 * c, 10, 10);
-            g.setColor(Color.BLACK);
-            g.drawString(names.get(c), PlotCanvas.WIDTH - 95, 60 + 18 * c);
-        }
+        int shown = Math.min(names.size(), MAX_LEGEND);
+        canvas.legend(names.subList(0, shown),
+                IntStream.range(0, shown).mapToObj(c -> color(c, names.size())).toList(), x, y);
         canvas.write(file);
     }
 

@@ -1,6 +1,7 @@
 package org.dml4j.experiments;
 
 import org.dml4j.data.LabelIndex;
+import org.dml4j.eval.MetricNames;
 import org.dml4j.model.EmbeddingModel;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -14,18 +15,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The plots of a trained run, as PNG files: the loss by epoch, Recall@K by K, and a 2-D PCA map of the embeddings
- * of (a seeded sample of at most {@value #MAX_POINTS}) evaluation examples, colored by class.
+ * The plots of a trained run, as PNG files: the loss by epoch, the validation metrics by epoch (with a validation
+ * split), Recall@K by K, and a 2-D PCA map of the embeddings of (a seeded sample of at most {@value #MAX_POINTS})
+ * evaluation examples, colored by class.
  */
 final class RunPlots {
 
     /** The most evaluation examples the embedding map shows. */
     static final int MAX_POINTS = 2000;
+
+    /** The validation metrics the validation curve shows, those of PML's usual report. */
+    static final List<String> VALIDATION_METRICS = List.of(MetricNames.precisionAt(1), MetricNames.R_PRECISION,
+            MetricNames.MAP_AT_R);
 
     private static final Pattern RECALL_AT_K = Pattern.compile("recall_at_(\\d+)");
 
@@ -37,16 +44,17 @@ final class RunPlots {
      *
      * @param dir     the folder
      * @param prefix  the start of each file name (e.g. {@code "model-"})
-     * @param losses  the mean loss of each epoch
+     * @param history the losses and validation metrics of the epochs
      * @param metrics the final metrics ({@code recall_at_K} entries give the Recall@K curve)
      * @param model   the trained model
      * @param eval    the evaluation examples
      * @return the written files by artifact path ({@code plots/loss.png} ...)
      * @throws IOException if a file cannot be written
      */
-    static Map<String, Path> write(Path dir, String prefix, List<Double> losses, Map<String, Double> metrics,
+    static Map<String, Path> write(Path dir, String prefix, EpochHistory history, Map<String, Double> metrics,
                                    EmbeddingModel model, Dataset<Label> eval) throws IOException {
         Map<String, Path> files = new LinkedHashMap<>();
+        List<Double> losses = history.losses();
         if (!losses.isEmpty()) {
             double[] epochs = new double[losses.size()];
             for (int i = 0; i < epochs.length; i++) {
@@ -56,6 +64,19 @@ final class RunPlots {
             Plots.line(file, "Training loss", "epoch", "mean loss", epochs,
                     losses.stream().mapToDouble(Double::doubleValue).toArray());
             files.put("plots/loss.png", file);
+        }
+        SortedMap<Integer, Map<String, Double>> validations = history.validations();
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (String name : VALIDATION_METRICS) {
+            if (!validations.isEmpty() && validations.values().stream().allMatch(m -> m.containsKey(name))) {
+                series.put(name, validations.values().stream().mapToDouble(m -> m.get(name)).toArray());
+            }
+        }
+        if (!series.isEmpty()) {
+            Path file = dir.resolve(prefix + "validation.png");
+            Plots.lines(file, "Validation retrieval metrics", "epoch", "metric value",
+                    validations.keySet().stream().mapToDouble(e -> e).toArray(), series);
+            files.put("plots/validation.png", file);
         }
         TreeMap<Integer, Double> recall = new TreeMap<>();
         metrics.forEach((name, value) -> {

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code dml4j train}: trains an embedding model, evaluates it by retrieval on the evaluation split, prints the
  * metrics, and optionally writes the model, the metrics as JSON, and tracks the run in MLflow. With a model file or
- * tracking, it also draws the loss curve, Recall@K by K and a PCA map of the test embeddings as PNG files.
+ * tracking, it also draws the loss curve, the validation curves (with a validation split), Recall@K by K and a PCA
+ * map of the test embeddings as PNG files.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an embedding model and evaluate it by retrieval (each evaluation example queries "
@@ -124,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
             dir.toFile().deleteOnExit();
             prefix = "";
         }
-        Map<String, Path> files = RunPlots.write(dir, prefix, history.losses(), metrics, model, splits.eval());
+        Map<String, Path> files = RunPlots.write(dir, prefix, history, metrics, model, splits.eval());
         if (modelOut == null) {
             files.values().forEach(f -> f.toFile().deleteOnExit());
         }

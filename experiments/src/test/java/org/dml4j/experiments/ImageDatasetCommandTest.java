@@ -74,6 +74,12 @@ class ImageDatasetCommandTest {
         assertEquals(2, oneClass.exitCode());
         assertTrue(oneClass.err().contains("needs at least two classes, found [only]. Give --dataset cars196:DIR"),
                 oneClass.err());
+        png(dir.resolve("release/car_ims/000001.png"), 0, 1);
+        CliRun noAnnotations = CliRun.of("train", "--dataset", "cars196:" + dir.resolve("release"));
+        assertEquals(2, noAnnotations.exitCode());
+        assertTrue(noAnnotations.err().contains("Cannot read the cars196 dataset: missing "
+                + dir.resolve("release/cars_annos.mat") + ", which holds the classes of the official release's "
+                + "car_ims/; put the release's cars_annos.mat next to car_ims/"), noAnnotations.err());
         CliRun channels = CliRun.of("train", "--dataset", "cub:" + dir.resolve("cub"), "--image-channels", "2");
         assertEquals(2, channels.exitCode());
         assertTrue(channels.err().contains("--image-channels 1 (grey) or 3 (RGB)"), channels.err());

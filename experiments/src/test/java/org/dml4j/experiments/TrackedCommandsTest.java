@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -261,9 +264,9 @@ class TrackedCommandsTest {
 
     @Test
     void trainRegistersItsModelWithAnAliasAndRecordsTheCommit() throws IOException, InterruptedException {
-        String run = train("registry", "registered", "--epochs", "1", "--network", "mlp:16,8", "--model-out",
-                dir.resolve("registered.dml4j").toString(), "--register-model", "clusters-embedder",
-                "--model-alias", "champion");
+        String run = train("registry", "registered", "--epochs", "2", "--validation-fraction", "0.25", "--network",
+                "mlp:16,8", "--model-out", dir.resolve("registered.dml4j").toString(), "--register-model",
+                "clusters-embedder", "--model-alias", "champion");
         JsonNode version = mlflow.get("registered-models/alias?name=clusters-embedder&alias=champion")
                 .get("model_version");
         assertEquals(run, version.get("run_id").asText());
@@ -277,8 +280,12 @@ class TrackedCommandsTest {
         List<String> plots = new java.util.ArrayList<>();
         mlflow.get("artifacts/list?run_id=" + run + "&path=plots").path("files")
                 .forEach(f -> plots.add(f.get("path").asText()));
-        assertEquals(List.of("plots/embeddings_pca.png", "plots/loss.png", "plots/recall_at_k.png"),
-                plots.stream().sorted().toList());
+        assertEquals(List.of("plots/embeddings_pca.png", "plots/loss.png", "plots/recall_at_k.png",
+                "plots/validation.png"), plots.stream().sorted().toList());
+        byte[] validation = TrackedRun.fetch(TrackedRun.connect(mlflow.uri()), run)
+                .artifact("plots/validation.png", "the validation curves");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("registered-validation.png")), validation);
+        assertEquals(PlotCanvas.WIDTH, ImageIO.read(new ByteArrayInputStream(validation)).getWidth());
         CliRun missingFile = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species",
                 "--register-model", "x");
         assertEquals(2, missingFile.exitCode());

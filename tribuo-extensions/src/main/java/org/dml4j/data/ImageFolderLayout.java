@@ -29,8 +29,20 @@ public final class ImageFolderLayout {
      * @throws IOException if the folder is missing or holds no image in a class folder
      */
     public static List<LabeledImage> read(Path dir) throws IOException {
+        return read(dir, LAYOUT);
+    }
+
+    /**
+     * Lists the images of a folder that is part of a dataset layout.
+     *
+     * @param dir    the folder
+     * @param layout the description of the expected layout, for errors
+     * @return the images, by class folder then file name
+     * @throws IOException if the folder is missing or holds no image in a class folder
+     */
+    static List<LabeledImage> read(Path dir, String layout) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("image folder " + dir + " does not exist; expected " + LAYOUT);
+            throw new IOException("image folder " + dir + " does not exist; expected " + layout);
         }
         List<LabeledImage> images = new ArrayList<>();
         for (Path classDir : sorted(dir)) {
@@ -44,7 +56,7 @@ public final class ImageFolderLayout {
             }
         }
         if (images.isEmpty()) {
-            throw new IOException("image folder " + dir + " holds no image; expected " + LAYOUT);
+            throw new IOException("image folder " + dir + " holds no image; expected " + layout);
         }
         return images;
     }

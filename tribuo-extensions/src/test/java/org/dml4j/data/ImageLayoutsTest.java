@@ -107,6 +107,9 @@ class ImageLayoutsTest {
             images.append(id).append(' ').append(path).append('\n');
             labels.append(id).append(' ').append(cls).append('\n');
         }
+        IOException noDir = assertThrows(IOException.class, () -> Cub200Layout.read(dir.resolve("CUB_200_2011")));
+        assertTrue(noDir.getMessage().startsWith("dataset folder " + dir.resolve("CUB_200_2011") + " does not exist; "
+                + "expected the CUB-200-2011 layout"), noDir.getMessage());
         IOException missing = assertThrows(IOException.class, () -> Cub200Layout.read(dir));
         assertTrue(missing.getMessage().contains("missing " + dir.resolve("images.txt")), missing.getMessage());
         assertTrue(missing.getMessage().contains("image_class_labels.txt (image_id class_id)"));
@@ -116,9 +119,23 @@ class ImageLayoutsTest {
         assertEquals(List.of("1", "1", "2", "2"), splits.train().stream().map(LabeledImage::label).toList());
         assertEquals(List.of("3", "3", "4", "4"), splits.test().stream().map(LabeledImage::label).toList());
         assertTrue(Files.isRegularFile(splits.test().get(0).file()));
-        Files.writeString(dir.resolve("image_class_labels.txt"), "1 1\n2\n");
-        IOException malformed = assertThrows(IOException.class, () -> Cub200Layout.read(dir));
-        assertTrue(malformed.getMessage().contains("line 2 has 1 fields"), malformed.getMessage());
+        Files.writeString(dir.resolve("classes.txt"), "1 a\n2 b\n3 c\n4 d\n");
+        assertEquals(splits, Cub200Layout.read(dir));
+        Path labelsFile = dir.resolve("image_class_labels.txt");
+        assertCubError(labelsFile + " line 2: it has 1 fields ('2'), not 2; fix the line", "1 1\n2\n");
+        assertCubError(labelsFile + " line 3: class_id 'x' is not a positive integer", "1 1\n2 1\n3 x\n");
+        assertCubError(labelsFile + " line 8: class_id 5 is not listed in " + dir.resolve("classes.txt"),
+                labels.toString().replace("8 4", "8 5"));
+        assertCubError(dir.resolve("images.txt") + " line 8: image 8 has no class in " + labelsFile,
+                labels.toString().replace("8 4\n", ""));
+    }
+
+    private void assertCubError(String message, String labels) throws IOException {
+        Files.writeString(dir.resolve("image_class_labels.txt"), labels);
+        IOException e = assertThrows(IOException.class, () -> Cub200Layout.read(dir));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertTrue(e.getMessage().endsWith("or restore the dataset's original file, expected " + Cub200Layout.LAYOUT),
+                e.getMessage());
     }
 
     @Test
@@ -148,5 +165,20 @@ class ImageLayoutsTest {
         ImageSplits splits = OnlineProductsLayout.read(dir);
         assertEquals(2, splits.train().size());
         assertEquals(new LabeledImage(dir.resolve("chair_final/3_0.png"), "2"), splits.test().get(0));
+        Path test = dir.resolve("Ebay_test.txt");
+        Files.writeString(test, "3 2 2 chair_final/3_0.png\n");
+        IOException header = assertThrows(IOException.class, () -> OnlineProductsLayout.read(dir));
+        assertTrue(header.getMessage().startsWith(test + " line 1 ('3 2 2 chair_final/3_0.png') is a row, not the "
+                + "header"), header.getMessage());
+        Files.writeString(test, "image_id class_id super_class_id path\n3 2 2 chair_final/3_0.png\n"
+                + "4 1 1 bicycle_final/4_0.png\n");
+        IOException shared = assertThrows(IOException.class, () -> OnlineProductsLayout.read(dir));
+        assertTrue(shared.getMessage().startsWith(test + " line 3: class_id 1 is also a training class ("
+                + dir.resolve("Ebay_train.txt") + " line 2), but the protocol's training and test classes are "
+                + "disjoint; fix the line"), shared.getMessage());
+        Files.writeString(test, "image_id class_id super_class_id path\nthree 2 2 chair_final/3_0.png\n");
+        IOException id = assertThrows(IOException.class, () -> OnlineProductsLayout.read(dir));
+        assertTrue(id.getMessage().startsWith(test + " line 2: image_id 'three' is not a positive integer"),
+                id.getMessage());
     }
 }
