@@ -199,6 +199,9 @@ final class DeliveryWorker {
                         return;
                     }
                 } catch (MlflowException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // finish() stopped the sender mid-call: the last real problem stays the reason
+                    }
                     problem = e.getMessage();
                     if (e.kind() == FailureKind.AUTHENTICATION) {
                         LOG.log(Level.ERROR, problem + ". Records stay in " + spool.directory());

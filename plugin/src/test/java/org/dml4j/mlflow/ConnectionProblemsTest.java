@@ -62,6 +62,27 @@ class ConnectionProblemsTest {
     }
 
     @Test
+    void stoppingTheDeliveryMidCallKeepsTheServersProblemAsTheReason() throws IOException {
+        // A peer that accepts connections and never answers: each call times out after 2 attempts of 1 s; the
+        // finish wait of 3.5 s ends while the second call is in flight, so finish() interrupts it.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String uri = "http://127.0.0.1:" + silent.getLocalPort();
+            MlflowRestClient client = new MlflowRestClient(MlflowConnection.of(uri)
+                    .withLimits(Duration.ofMillis(500), Duration.ofSeconds(1), QUICK));
+            MlflowTracker tracker = new MlflowTracker(client, TrackerOptions.forExperiment("silent-test")
+                    .withSpoolRoot(temp).withWaits(Duration.ofMillis(3500), Duration.ofMillis(200)));
+            tracker.onRunStart(SimulatedTraining.start("silent", Map.of()));
+            SimulatedTraining.epochs(tracker, 1, 1);
+            TrackingOutcome outcome = tracker.finish();
+
+            assertFalse(outcome.delivered());
+            assertTrue(outcome.message().contains("did not answer") && !outcome.message().contains("Interrupted"),
+                    outcome.message());
+            assertTrue(Files.size(outcome.spoolDirectory().resolve(Spool.RECORDS)) > 0);
+        }
+    }
+
+    @Test
     void wrongCredentialsAreReportedAndRightOnesWork() throws IOException {
         try (MlflowServer server = MlflowServer.withBasicAuth()) {
             MlflowConnection connection = MlflowConnection.of(server.uri())
