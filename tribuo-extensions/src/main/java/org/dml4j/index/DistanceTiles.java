@@ -10,11 +10,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
 /**
  * Walks the reference set in blocks for one block of queries and hands each (query block &times; reference
- * block) tile of {@link KnnDistance} values to a visitor.
+ * block) tile of {@link KnnDistance} values to a visitor, one query row at a time.
  * <p>
- * Each tile is one ND4J {@code gemm}; the tile values for a given (query, reference) pair are the same on
+ * Each tile is one ND4J {@code gemm} in the inputs' type (float32 stays float32: the product is read straight
+ * from its native buffer, with no float64 copy of the tile); the distance of a pair is computed in float64 from
+ * the product and the cached row norms. The tile values for a given (query, reference) pair are the same on
  * every walk with the same block sizes, which the two-pass rank computation relies on.
  * <p>
  * Every temporary ND4J array of a tile (and of the row-norm pass) lives in one thread-local workspace that
@@ -30,16 +36,20 @@ final class DistanceTiles {
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
             .policyLearning(LearningPolicy.FIRST_LOOP)
             .build();
+    /** Each thread's row of distances, reused from tile to tile. */
+    private static final ThreadLocal<double[]> ROW = ThreadLocal.withInitial(() -> new double[0]);
 
-    /** Receives one tile of distances in row-major order. */
-    interface TileVisitor {
+    /** Receives the distances of one query of a tile to the tile's references. */
+    interface RowVisitor {
         /**
-         * @param refStart The reference index of the tile's first column.
-         * @param rows The number of queries in the tile.
+         * Called once per (query, reference block), possibly from several threads at once but never twice at
+         * once for the same query.
+         * @param row The query's position in the walked block (0-based).
+         * @param refStart The reference index of {@code distances[0]}.
          * @param cols The number of references in the tile.
-         * @param values {@code rows * cols} distances, row-major.
+         * @param distances {@code cols} distances (the array may be longer; it is reused after the call).
          */
-        void visit(int refStart, int rows, int cols, double[] values);
+        void visit(int row, int refStart, int cols, double[] distances);
     }
 
     private final INDArray queries;
@@ -77,7 +87,7 @@ final class DistanceTiles {
         this.referenceNorms = euclidean ? squaredRowNorms(r) : null;
     }
 
-    private static void checkMatrix(String name, INDArray m) {
+    static void checkMatrix(String name, INDArray m) {
         if (m == null || m.rank() != 2) {
             throw new IllegalArgumentException(name + " must be a rank-2 matrix, found "
                     + (m == null ? "null" : "rank " + m.rank()));
@@ -118,49 +128,85 @@ final class DistanceTiles {
         return references.rows();
     }
 
-    /** Visits every tile of queries {@code [queryStart, queryEnd)} in ascending reference order. */
-    void walk(int queryStart, int queryEnd, TileVisitor visitor) {
+    /**
+     * Visits every tile of queries {@code [queryStart, queryEnd)} in ascending reference order. Each tile is one
+     * matrix product; its rows are turned into distances (read straight from the product's float32 or float64
+     * buffer) and visited in parallel over the common fork-join pool.
+     */
+    void walk(int queryStart, int queryEnd, RowVisitor visitor) {
         INDArray qBlock = queries.get(NDArrayIndex.interval(queryStart, queryEnd), NDArrayIndex.all());
         int rows = queryEnd - queryStart;
         int n = numReferences();
         for (int refStart = 0; refStart < n; refStart += referenceBlockSize) {
             int refEnd = Math.min(n, refStart + referenceBlockSize);
-            double[] values;
+            int cols = refEnd - refStart;
             try (MemoryWorkspace ignored = workspace()) {
                 INDArray rBlock = references.get(NDArrayIndex.interval(refStart, refEnd), NDArrayIndex.all());
                 INDArray products = Nd4j.gemm(qBlock, rBlock, false, true);
-                values = Nd4j.toFlattened('c', products).castTo(DataType.DOUBLE).toDoubleVector();
+                TileRows tile = new TileRows(products, queryStart, refStart, cols);
+                int first = refStart;
+                IntStream.range(0, rows).parallel().forEach(i -> {
+                    double[] row = ROW.get();
+                    if (row.length < cols) {
+                        row = new double[cols];
+                        ROW.set(row);
+                    }
+                    tile.distances(i, row);
+                    visitor.visit(i, first, cols, row);
+                });
             }
-            int cols = refEnd - refStart;
-            toDistances(values, queryStart, refStart, rows, cols);
-            visitor.visit(refStart, rows, cols, values);
         }
     }
 
-    private void toDistances(double[] values, int queryStart, int refStart, int rows, int cols) {
-        switch (distance) {
-            case SQUARED_EUCLIDEAN:
-                for (int i = 0; i < rows; i++) {
+    /** One tile's matrix product (c order, as {@code Nd4j.gemm} returns it), read row by row as distances. */
+    private final class TileRows {
+        private final FloatBuffer floats;
+        private final DoubleBuffer doubles;
+        private final int queryStart;
+        private final int refStart;
+        private final int cols;
+
+        TileRows(INDArray products, int queryStart, int refStart, int cols) {
+            if (products.ordering() != 'c' || products.elementWiseStride() != 1) {
+                throw new IllegalStateException("expected a contiguous c-order product, found order "
+                        + products.ordering() + " and element-wise stride " + products.elementWiseStride());
+            }
+            boolean single = products.dataType() == DataType.FLOAT;
+            this.floats = single ? products.data().asNioFloat() : null;
+            this.doubles = single ? null : products.data().asNioDouble();
+            this.queryStart = queryStart;
+            this.refStart = refStart;
+            this.cols = cols;
+        }
+
+        private double product(int index) {
+            return floats != null ? floats.get(index) : doubles.get(index);
+        }
+
+        /** Writes the distances of query {@code queryStart + i} to the tile's references into {@code out}. */
+        void distances(int i, double[] out) {
+            int base = i * cols;
+            switch (distance) {
+                case SQUARED_EUCLIDEAN:
                     double qn = queryNorms[queryStart + i];
-                    int base = i * cols;
                     for (int j = 0; j < cols; j++) {
-                        double d = qn + referenceNorms[refStart + j] - 2.0 * values[base + j];
-                        values[base + j] = d > 0.0 ? d : 0.0;
+                        double d = qn + referenceNorms[refStart + j] - 2.0 * product(base + j);
+                        out[j] = d > 0.0 ? d : 0.0;
                     }
-                }
-                break;
-            case COSINE:
-                for (int k = 0; k < values.length; k++) {
-                    values[k] = 1.0 - values[k];
-                }
-                break;
-            case DOT:
-                for (int k = 0; k < values.length; k++) {
-                    values[k] = -values[k];
-                }
-                break;
-            default:
-                throw new IllegalStateException("Unknown distance " + distance);
+                    break;
+                case COSINE:
+                    for (int j = 0; j < cols; j++) {
+                        out[j] = 1.0 - product(base + j);
+                    }
+                    break;
+                case DOT:
+                    for (int j = 0; j < cols; j++) {
+                        out[j] = -product(base + j);
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException("Unknown distance " + distance);
+            }
         }
     }
 }

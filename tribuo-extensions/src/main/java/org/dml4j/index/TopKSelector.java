@@ -22,6 +22,14 @@ final class TopKSelector {
         return d1 > d2 || (d1 == d2 && i1 > i2);
     }
 
+    /**
+     * The distance a candidate must be below to enter when it comes after every kept pair in index order:
+     * the k-th smallest distance so far, or +infinity while fewer than k pairs are kept.
+     */
+    double threshold() {
+        return size < dist.length ? Double.POSITIVE_INFINITY : dist[0];
+    }
+
     void offer(double d, int i) {
         if (size < dist.length) {
             int pos = size++;

@@ -55,8 +55,9 @@ class RetrievalEvaluatorTest {
         }
     }
 
+    /** An evaluator with full ranking, so that every metric (mAP included) is checked. */
     private static RetrievalEvaluator evaluator(int blockSize) {
-        return new RetrievalEvaluator(KS, KnnDistance.SQUARED_EUCLIDEAN, blockSize, true, 1234L);
+        return new RetrievalEvaluator(KS, KnnDistance.SQUARED_EUCLIDEAN, blockSize, true, 1234L).withFullRanking(true);
     }
 
     private static RetrievalEvaluation run(RetrievalEvaluator e, Data data, RetrievalMode mode) {
@@ -155,7 +156,7 @@ class RetrievalEvaluatorTest {
         double[][] queries = {{0, 0.2}, {5, 5.2}, {3, 3}};
         int[] queryLabels = {0, 1, 7};
         RetrievalEvaluation eval = new RetrievalEvaluator(KS, KnnDistance.SQUARED_EUCLIDEAN, 2, false, 1L)
-                .evaluate(queries, queryLabels, refs, refLabels, RetrievalMode.SEPARATE);
+                .withFullRanking(true).evaluate(queries, queryLabels, refs, refLabels, RetrievalMode.SEPARATE);
         assertEquals(1, eval.numLoneQueries());
         assertArrayEquals(new int[]{0, 1}, eval.evaluatedQueryIndices());
         assertEquals(1.0, eval.means().get(MetricNames.MAP), 0.0);
