@@ -44,12 +44,12 @@ final class DistanceTiles {
         /**
          * Called once per (query, reference block), possibly from several threads at once but never twice at
          * once for the same query.
-         * @param row The query's position in the walked block (0-based).
+         * @param query The query's row index in the queries.
          * @param refStart The reference index of {@code distances[0]}.
          * @param cols The number of references in the tile.
          * @param distances {@code cols} distances (the array may be longer; it is reused after the call).
          */
-        void visit(int row, int refStart, int cols, double[] distances);
+        void visit(int query, int refStart, int cols, double[] distances);
     }
 
     private final INDArray queries;
@@ -58,6 +58,7 @@ final class DistanceTiles {
     private final int referenceBlockSize;
     private final double[] queryNorms;
     private final double[] referenceNorms;
+    private final boolean self;
 
     /**
      * Prepares the inputs: casts them to a common floating type, normalizes rows for cosine and caches squared
@@ -72,10 +73,13 @@ final class DistanceTiles {
         }
         DataType type = queries.dataType() == DataType.DOUBLE || references.dataType() == DataType.DOUBLE
                 ? DataType.DOUBLE : DataType.FLOAT;
+        this.self = queries == references;
         INDArray q = queries.castTo(type);
-        INDArray r = references.castTo(type);
         if (distance == KnnDistance.COSINE) {
             q = normalizeRows(q);
+        }
+        INDArray r = self ? q : references.castTo(type);
+        if (distance == KnnDistance.COSINE && !self) {
             r = normalizeRows(r);
         }
         this.queries = q;
@@ -84,7 +88,12 @@ final class DistanceTiles {
         this.referenceBlockSize = referenceBlockSize;
         boolean euclidean = distance == KnnDistance.SQUARED_EUCLIDEAN;
         this.queryNorms = euclidean ? squaredRowNorms(q) : null;
-        this.referenceNorms = euclidean ? squaredRowNorms(r) : null;
+        this.referenceNorms = euclidean && !self ? squaredRowNorms(r) : queryNorms;
+    }
+
+    /** Whether the queries are the references (the same matrix object), so that the distances are symmetric. */
+    boolean isSelf() {
+        return self;
     }
 
     static void checkMatrix(String name, INDArray m) {
@@ -134,28 +143,69 @@ final class DistanceTiles {
      * buffer) and visited in parallel over the common fork-join pool.
      */
     void walk(int queryStart, int queryEnd, RowVisitor visitor) {
-        INDArray qBlock = queries.get(NDArrayIndex.interval(queryStart, queryEnd), NDArrayIndex.all());
-        int rows = queryEnd - queryStart;
+        INDArray qBlock = rows(queries, queryStart, queryEnd);
         int n = numReferences();
         for (int refStart = 0; refStart < n; refStart += referenceBlockSize) {
             int refEnd = Math.min(n, refStart + referenceBlockSize);
-            int cols = refEnd - refStart;
             try (MemoryWorkspace ignored = workspace()) {
-                INDArray rBlock = references.get(NDArrayIndex.interval(refStart, refEnd), NDArrayIndex.all());
-                INDArray products = Nd4j.gemm(qBlock, rBlock, false, true);
-                TileRows tile = new TileRows(products, queryStart, refStart, cols);
-                int first = refStart;
-                IntStream.range(0, rows).parallel().forEach(i -> {
-                    double[] row = ROW.get();
-                    if (row.length < cols) {
-                        row = new double[cols];
-                        ROW.set(row);
-                    }
-                    tile.distances(i, row);
-                    visitor.visit(i, first, cols, row);
-                });
+                INDArray products = Nd4j.gemm(qBlock, rows(references, refStart, refEnd), false, true);
+                visitRows(products, queryStart, refStart, visitor);
             }
         }
+    }
+
+    /**
+     * Self mode ({@link #isSelf()}): visits every query against every reference, as {@link #walk} does for all
+     * query blocks, with half the matrix products. Blocks of {@code blockSize} rows; the product of blocks I and
+     * J &ge; I is computed once and serves block I's queries (its rows) and block J's (its transpose, the same
+     * values, so d(i, j) = d(j, i) exactly). Every query sees the reference blocks in ascending order.
+     * @param blockSize Rows per block.
+     * @param visitor Receives the rows; all queries' state must be live at once.
+     * @param afterBlockRow Called after all the tiles of each block I (from the calling thread), or null.
+     */
+    void walkSymmetric(int blockSize, RowVisitor visitor, Runnable afterBlockRow) {
+        if (!self) {
+            throw new IllegalStateException("walkSymmetric needs the queries to be the references");
+        }
+        int n = numReferences();
+        for (int start = 0; start < n; start += blockSize) {
+            int end = Math.min(n, start + blockSize);
+            INDArray block = rows(queries, start, end);
+            for (int other = start; other < n; other += blockSize) {
+                int otherEnd = Math.min(n, other + blockSize);
+                try (MemoryWorkspace ignored = workspace()) {
+                    INDArray products = Nd4j.gemm(block, rows(references, other, otherEnd), false, true);
+                    visitRows(products, start, other, visitor);
+                    if (other != start) {
+                        visitRows(products.transpose().dup('c'), other, start, visitor);
+                    }
+                }
+            }
+            if (afterBlockRow != null) {
+                afterBlockRow.run();
+            }
+        }
+    }
+
+    private static INDArray rows(INDArray m, int start, int end) {
+        return m.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+    }
+
+    /** Visits the rows of one tile's product in parallel, as distances. */
+    private void visitRows(INDArray product, int queryStart, int refStart, RowVisitor visitor) {
+        // gemm returns c order, except for some vector shapes
+        INDArray products = product.ordering() == 'c' && product.elementWiseStride() == 1 ? product : product.dup('c');
+        int cols = products.columns();
+        TileRows tile = new TileRows(products, queryStart, refStart, cols);
+        IntStream.range(0, products.rows()).parallel().forEach(i -> {
+            double[] row = ROW.get();
+            if (row.length < cols) {
+                row = new double[cols];
+                ROW.set(row);
+            }
+            tile.distances(i, row);
+            visitor.visit(queryStart + i, refStart, cols, row);
+        });
     }
 
     /** One tile's matrix product (c order, as {@code Nd4j.gemm} returns it), read row by row as distances. */

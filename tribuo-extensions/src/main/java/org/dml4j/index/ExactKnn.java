@@ -88,20 +88,72 @@ public final class ExactKnn {
         int q = tiles.numQueries();
         int[][] indices = new int[q][];
         double[][] distances = new double[q][];
+        int[] depth = new int[q];
+        Arrays.fill(depth, k);
+        selectNearest(tiles, depth, excludeSameIndex,
+                (query, selector) -> selector.drainSorted(indices, distances, query), null);
+        return new KnnResult(indices, distances);
+    }
+
+    /** Receives one query's filled selector. */
+    private interface SelectionSink {
+        void accept(int query, TopKSelector selector);
+    }
+
+    /**
+     * The streaming top-k pass: keeps the {@code depth[q]} nearest candidates of every query with a positive
+     * depth and hands each query's selector to the sink. When the queries are the references and all the
+     * selectors fit in a quarter of the maximum heap (12 bytes a kept pair), every query block is live at once
+     * and the tiles are walked symmetrically ({@link DistanceTiles#walkSymmetric}: half the matrix products);
+     * otherwise one query block at a time.
+     */
+    private void selectNearest(DistanceTiles tiles, int[] depth, boolean excludeSameIndex, SelectionSink sink,
+                               Runnable afterBlock) {
+        int q = tiles.numQueries();
+        long kept = 0;
+        for (int d : depth) {
+            kept += d;
+        }
+        if (tiles.isSelf() && 12L * kept <= Runtime.getRuntime().maxMemory() / 4) {
+            TopKSelector[] selectors = newSelectors(depth, 0, q);
+            tiles.walkSymmetric(queryBlockSize, offering(selectors, 0, excludeSameIndex), afterBlock);
+            drain(selectors, 0, sink);
+            return;
+        }
         for (int start = 0; start < q; start += queryBlockSize) {
             int end = Math.min(q, start + queryBlockSize);
-            TopKSelector[] selectors = new TopKSelector[end - start];
-            for (int i = 0; i < selectors.length; i++) {
-                selectors[i] = new TopKSelector(k);
-            }
-            final int queryStart = start;
-            tiles.walk(start, end, (row, refStart, cols, values) -> offerBelowThreshold(selectors[row], values,
-                    refStart, cols, excludeSameIndex ? queryStart + row : -1));
-            for (int i = 0; i < selectors.length; i++) {
-                selectors[i].drainSorted(indices, distances, start + i);
+            TopKSelector[] selectors = newSelectors(depth, start, end);
+            tiles.walk(start, end, offering(selectors, start, excludeSameIndex));
+            drain(selectors, start, sink);
+            runIfSet(afterBlock);
+        }
+    }
+
+    private static TopKSelector[] newSelectors(int[] depth, int start, int end) {
+        TopKSelector[] selectors = new TopKSelector[end - start];
+        for (int i = 0; i < selectors.length; i++) {
+            selectors[i] = depth[start + i] > 0 ? new TopKSelector(depth[start + i]) : null;
+        }
+        return selectors;
+    }
+
+    private static void drain(TopKSelector[] selectors, int start, SelectionSink sink) {
+        for (int i = 0; i < selectors.length; i++) {
+            if (selectors[i] != null) {
+                sink.accept(start + i, selectors[i]);
+                selectors[i] = null;
             }
         }
-        return new KnnResult(indices, distances);
+    }
+
+    /** Offers each visited row to the selector of its query ({@code selectors[query - first]}), if any. */
+    private static DistanceTiles.RowVisitor offering(TopKSelector[] selectors, int first, boolean excludeSameIndex) {
+        return (query, refStart, cols, values) -> {
+            TopKSelector selector = selectors[query - first];
+            if (selector != null) {
+                offerBelowThreshold(selector, values, refStart, cols, excludeSameIndex ? query : -1);
+            }
+        };
     }
 
     /**
@@ -130,14 +182,17 @@ public final class ExactKnn {
      * {@code R_q = 0} gets an empty list). Every relevant reference ranked within the list is reported with its
      * exact full-ranking rank; {@link RelevantRanks#depth(int)} is {@code L_q}, and
      * {@link RelevantRanks#isComplete(int)} tells whether all {@code R_q} were found. Memory is
-     * O(queryBlockSize &times; max L_q) for the lists plus the reported ranks.
+     * O(queryBlockSize &times; max L_q) for the lists plus the reported ranks; when the queries are the
+     * references (the same matrix object) the lists of all queries, O(sum of L_q), are kept at once if they fit
+     * in a quarter of the heap, and the walk computes each off-diagonal tile once for both of its blocks.
      * @param queries The query rows (Q&times;d).
      * @param queryLabels The query labels (length Q).
      * @param references The reference rows (N&times;d).
      * @param referenceLabels The reference labels (length N).
      * @param excludeSameIndex If true, query i skips reference i (requires Q &le; N).
      * @param minDepth The least list length, at least 1 (for example the largest cut-off K of a metric).
-     * @param afterBlock Called after each block of queries (from the calling thread), or null.
+     * @param afterBlock Called after each block of queries (from the calling thread; in the symmetric walk after
+     *                   each block's row of tiles), or null.
      * @return The relevant ranks within each query's top list.
      */
     public RelevantRanks relevantTopRanks(INDArray queries, int[] queryLabels, INDArray references,
@@ -152,30 +207,13 @@ public final class ExactKnn {
         int candidates = excludeSameIndex ? tiles.numReferences() - 1 : tiles.numReferences();
         int[] numRelevant = numRelevant(queryLabels, referenceLabels, excludeSameIndex);
         int[] depth = new int[q];
-        int[][] ranks = new int[q][];
-        for (int start = 0; start < q; start += queryBlockSize) {
-            int end = Math.min(q, start + queryBlockSize);
-            TopKSelector[] selectors = new TopKSelector[end - start];
-            for (int i = 0; i < selectors.length; i++) {
-                int r = numRelevant[start + i];
-                depth[start + i] = r == 0 ? 0 : Math.min(candidates, Math.max(r, minDepth));
-                selectors[i] = depth[start + i] == 0 ? null : new TopKSelector(depth[start + i]);
-            }
-            final int queryStart = start;
-            tiles.walk(start, end, (row, refStart, cols, values) -> {
-                if (selectors[row] != null) {
-                    offerBelowThreshold(selectors[row], values, refStart, cols,
-                            excludeSameIndex ? queryStart + row : -1);
-                }
-            });
-            for (int i = 0; i < selectors.length; i++) {
-                ranks[start + i] = selectors[i] == null ? new int[0]
-                        : relevantPositions(selectors[i], referenceLabels, queryLabels[start + i]);
-            }
-            if (afterBlock != null) {
-                afterBlock.run();
-            }
+        for (int i = 0; i < q; i++) {
+            depth[i] = numRelevant[i] == 0 ? 0 : Math.min(candidates, Math.max(numRelevant[i], minDepth));
         }
+        int[][] ranks = new int[q][];
+        Arrays.fill(ranks, new int[0]);
+        selectNearest(tiles, depth, excludeSameIndex, (query, selector) ->
+                ranks[query] = relevantPositions(selector, referenceLabels, queryLabels[query]), afterBlock);
         int[] numCandidates = new int[q];
         Arrays.fill(numCandidates, candidates);
         return new RelevantRanks(ranks, numCandidates, numRelevant, depth);
@@ -277,13 +315,13 @@ public final class ExactKnn {
             }
             final int queryStart = start;
             tiles.walk(start, end, (row, refStart, cols, values) -> {
-                int query = rows[queryStart + row];
+                int query = rows[row];
                 int self = excludeSameIndex ? query : -1;
                 int label = queryLabels[query];
                 for (int j = 0; j < cols; j++) {
                     int ref = refStart + j;
                     if (ref != self && referenceLabels[ref] == label) {
-                        counters[row].addRelevant(values[j], ref);
+                        counters[row - queryStart].addRelevant(values[j], ref);
                     }
                 }
             });
@@ -292,8 +330,8 @@ public final class ExactKnn {
                 counter.seal();
             }
             tiles.walk(start, end, (row, refStart, cols, values) -> {
-                int self = excludeSameIndex ? rows[queryStart + row] : -1;
-                RelevantRankCounter counter = counters[row];
+                int self = excludeSameIndex ? rows[row] : -1;
+                RelevantRankCounter counter = counters[row - queryStart];
                 for (int j = 0; j < cols; j++) {
                     int ref = refStart + j;
                     if (ref != self) {

@@ -70,19 +70,20 @@ final class TopKSelector {
         idx[pos] = i;
     }
 
-    /** Writes the kept pairs, nearest first, into fresh arrays. */
+    /** Writes the kept pairs, nearest first, into fresh arrays, and empties the selector (an in-place heap sort). */
     void drainSorted(int[][] outIdx, double[][] outDist, int row) {
-        Integer[] order = new Integer[size];
-        for (int j = 0; j < size; j++) {
-            order[j] = j;
+        int n = size;
+        while (size > 1) {
+            int last = size - 1;
+            double d = dist[last];
+            int i = idx[last];
+            dist[last] = dist[0];
+            idx[last] = idx[0];
+            size = last;
+            siftDownFromRoot(d, i);
         }
-        Arrays.sort(order, (a, b) -> after(dist[a], idx[a], dist[b], idx[b]) ? 1
-                : (after(dist[b], idx[b], dist[a], idx[a]) ? -1 : 0));
-        outIdx[row] = new int[size];
-        outDist[row] = new double[size];
-        for (int j = 0; j < size; j++) {
-            outIdx[row][j] = idx[order[j]];
-            outDist[row][j] = dist[order[j]];
-        }
+        size = 0;
+        outIdx[row] = Arrays.copyOf(idx, n);
+        outDist[row] = Arrays.copyOf(dist, n);
     }
 }
