@@ -36,8 +36,12 @@ final class DistanceTiles {
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
             .policyLearning(LearningPolicy.FIRST_LOOP)
             .build();
-    /** Each thread's row of distances, reused from tile to tile. */
-    private static final ThreadLocal<double[]> ROW = ThreadLocal.withInitial(() -> new double[0]);
+    /** Queries whose transposed tile rows are read together. */
+    private static final int COLUMN_GROUP = 16;
+    /** Each thread's rows of distances, reused from tile to tile. */
+    private static final ThreadLocal<double[][]> ROWS = ThreadLocal.withInitial(() -> new double[0][]);
+    /** Each thread's float32 products, copied from the native buffer in bulk. */
+    private static final ThreadLocal<float[]> RAW = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Receives the distances of one query of a tile to the tile's references. */
     interface RowVisitor {
@@ -149,7 +153,7 @@ final class DistanceTiles {
             int refEnd = Math.min(n, refStart + referenceBlockSize);
             try (MemoryWorkspace ignored = workspace()) {
                 INDArray products = Nd4j.gemm(qBlock, rows(references, refStart, refEnd), false, true);
-                visitRows(products, queryStart, refStart, visitor);
+                visitRows(products, false, queryStart, refStart, visitor);
             }
         }
     }
@@ -175,9 +179,9 @@ final class DistanceTiles {
                 int otherEnd = Math.min(n, other + blockSize);
                 try (MemoryWorkspace ignored = workspace()) {
                     INDArray products = Nd4j.gemm(block, rows(references, other, otherEnd), false, true);
-                    visitRows(products, start, other, visitor);
+                    visitRows(products, false, start, other, visitor);
                     if (other != start) {
-                        visitRows(products.transpose().dup('c'), other, start, visitor);
+                        visitRows(products, true, other, start, visitor);
                     }
                 }
             }
@@ -191,72 +195,149 @@ final class DistanceTiles {
         return m.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
     }
 
-    /** Visits the rows of one tile's product in parallel, as distances. */
-    private void visitRows(INDArray product, int queryStart, int refStart, RowVisitor visitor) {
+    /**
+     * Visits the rows (or, {@code transposed}, the columns, read in place) of one tile's product in parallel, as
+     * distances. Columns are read {@value #COLUMN_GROUP} at a time, so that each cache line of the product is
+     * read once.
+     */
+    private void visitRows(INDArray product, boolean transposed, int queryStart, int refStart, RowVisitor visitor) {
         // gemm returns c order, except for some vector shapes
         INDArray products = product.ordering() == 'c' && product.elementWiseStride() == 1 ? product : product.dup('c');
-        int cols = products.columns();
-        TileRows tile = new TileRows(products, queryStart, refStart, cols);
-        IntStream.range(0, products.rows()).parallel().forEach(i -> {
-            double[] row = ROW.get();
-            if (row.length < cols) {
-                row = new double[cols];
-                ROW.set(row);
+        TileRows tile = new TileRows(products, transposed, queryStart, refStart);
+        int cols = tile.cols;
+        if (!transposed) {
+            IntStream.range(0, tile.rows).parallel().forEach(i -> {
+                double[] row = rowBuffers(1, cols)[0];
+                tile.distances(i, row);
+                visitor.visit(queryStart + i, refStart, cols, row);
+            });
+            return;
+        }
+        int groups = (tile.rows + COLUMN_GROUP - 1) / COLUMN_GROUP;
+        IntStream.range(0, groups).parallel().forEach(g -> {
+            int first = g * COLUMN_GROUP;
+            int count = Math.min(COLUMN_GROUP, tile.rows - first);
+            double[][] out = rowBuffers(COLUMN_GROUP, cols);
+            tile.columnDistances(first, count, out);
+            for (int k = 0; k < count; k++) {
+                visitor.visit(queryStart + first + k, refStart, cols, out[k]);
             }
-            tile.distances(i, row);
-            visitor.visit(queryStart + i, refStart, cols, row);
         });
     }
 
-    /** One tile's matrix product (c order, as {@code Nd4j.gemm} returns it), read row by row as distances. */
+    /** This thread's reusable row buffers, at least {@code count} of at least {@code cols} values. */
+    private static double[][] rowBuffers(int count, int cols) {
+        double[][] rows = ROWS.get();
+        if (rows.length < count || rows[0].length < cols) {
+            rows = new double[Math.max(count, rows.length)][Math.max(cols, rows.length == 0 ? 0 : rows[0].length)];
+            ROWS.set(rows);
+        }
+        return rows;
+    }
+
+    /**
+     * One tile's matrix product (contiguous c order), read as distances one query row at a time: the product's
+     * rows, or its columns when the tile serves the other block of a symmetric pair.
+     */
     private final class TileRows {
         private final FloatBuffer floats;
         private final DoubleBuffer doubles;
         private final int queryStart;
         private final int refStart;
-        private final int cols;
+        final int rows;
+        final int cols;
+        /** Buffer steps between consecutive queries and between consecutive references. */
+        private final int rowStep;
+        private final int colStep;
 
-        TileRows(INDArray products, int queryStart, int refStart, int cols) {
-            if (products.ordering() != 'c' || products.elementWiseStride() != 1) {
-                throw new IllegalStateException("expected a contiguous c-order product, found order "
-                        + products.ordering() + " and element-wise stride " + products.elementWiseStride());
-            }
+        TileRows(INDArray products, boolean transposed, int queryStart, int refStart) {
             boolean single = products.dataType() == DataType.FLOAT;
             this.floats = single ? products.data().asNioFloat() : null;
             this.doubles = single ? null : products.data().asNioDouble();
             this.queryStart = queryStart;
             this.refStart = refStart;
-            this.cols = cols;
-        }
-
-        private double product(int index) {
-            return floats != null ? floats.get(index) : doubles.get(index);
+            int physicalCols = products.columns();
+            this.rows = transposed ? physicalCols : products.rows();
+            this.cols = transposed ? products.rows() : physicalCols;
+            this.rowStep = transposed ? 1 : physicalCols;
+            this.colStep = transposed ? physicalCols : 1;
         }
 
         /** Writes the distances of query {@code queryStart + i} to the tile's references into {@code out}. */
         void distances(int i, double[] out) {
-            int base = i * cols;
+            int base = i * rowStep;
+            if (floats != null) {
+                float[] raw = floatBuffer(cols);
+                floats.get(base, raw, 0, cols);
+                for (int j = 0; j < cols; j++) {
+                    out[j] = raw[j];
+                }
+            } else {
+                doubles.get(base, out, 0, cols);
+            }
+            toDistances(queryStart + i, out);
+        }
+
+        /**
+         * Writes the distances of queries {@code queryStart + first ...} ({@code count} of them) into {@code out[k]},
+         * reading the product row by row ({@code count} consecutive values each): for a transposed tile, whose
+         * queries are the product's columns.
+         */
+        void columnDistances(int first, int count, double[][] out) {
+            float[] raw = floatBuffer(count);
+            double[] rawDoubles = new double[floats != null ? 0 : count];
+            for (int j = 0; j < cols; j++) {
+                int base = first * rowStep + j * colStep;
+                if (floats != null) {
+                    floats.get(base, raw, 0, count);
+                    for (int k = 0; k < count; k++) {
+                        out[k][j] = raw[k];
+                    }
+                } else {
+                    doubles.get(base, rawDoubles, 0, count);
+                    for (int k = 0; k < count; k++) {
+                        out[k][j] = rawDoubles[k];
+                    }
+                }
+            }
+            for (int k = 0; k < count; k++) {
+                toDistances(queryStart + first + k, out[k]);
+            }
+        }
+
+        /** Turns one query's products with the tile's references, in place, into distances. */
+        private void toDistances(int query, double[] row) {
             switch (distance) {
                 case SQUARED_EUCLIDEAN:
-                    double qn = queryNorms[queryStart + i];
+                    double qn = queryNorms[query];
                     for (int j = 0; j < cols; j++) {
-                        double d = qn + referenceNorms[refStart + j] - 2.0 * product(base + j);
-                        out[j] = d > 0.0 ? d : 0.0;
+                        double d = qn + referenceNorms[refStart + j] - 2.0 * row[j];
+                        row[j] = d > 0.0 ? d : 0.0;
                     }
                     break;
                 case COSINE:
                     for (int j = 0; j < cols; j++) {
-                        out[j] = 1.0 - product(base + j);
+                        row[j] = 1.0 - row[j];
                     }
                     break;
                 case DOT:
                     for (int j = 0; j < cols; j++) {
-                        out[j] = -product(base + j);
+                        row[j] = -row[j];
                     }
                     break;
                 default:
                     throw new IllegalStateException("Unknown distance " + distance);
             }
         }
+    }
+
+    /** This thread's reusable float32 buffer of at least {@code length} values. */
+    private static float[] floatBuffer(int length) {
+        float[] raw = RAW.get();
+        if (raw.length < length) {
+            raw = new float[length];
+            RAW.set(raw);
+        }
+        return raw;
     }
 }
