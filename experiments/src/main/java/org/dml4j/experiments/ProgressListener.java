@@ -21,11 +21,10 @@ final class ProgressListener implements TrainingListener {
 
     private final PrintWriter out;
     private final int epochs;
-    private final boolean terminal;
+    private final StatusLine line;
     private final LongSupplier clock;
     private Eta eta;
     private long lastDraw;
-    private int drawnLength;
 
     /**
      * A listener for a run of some epochs.
@@ -38,7 +37,7 @@ final class ProgressListener implements TrainingListener {
     ProgressListener(PrintWriter out, int epochs, boolean terminal, LongSupplier clock) {
         this.out = out;
         this.epochs = epochs;
-        this.terminal = terminal;
+        this.line = new StatusLine(out, terminal);
         this.clock = clock;
         restart();
     }
@@ -60,9 +59,9 @@ final class ProgressListener implements TrainingListener {
     public void onBatchEnd(BatchEnd batch) {
         long now = clock.getAsLong();
         eta.batch(batch.epoch(), batch.batch(), now);
-        if (terminal && (now - lastDraw) / 1_000_000 >= REDRAW_MILLIS) {
+        if (line.terminal() && (now - lastDraw) / 1_000_000 >= REDRAW_MILLIS) {
             lastDraw = now;
-            redraw(bar(batch.loss()));
+            line.redraw(bar(batch.loss()));
         }
     }
 
@@ -70,41 +69,24 @@ final class ProgressListener implements TrainingListener {
     public void onEpochEnd(EpochEnd epoch) {
         eta.epochEnd(epoch.seconds(), clock.getAsLong());
         Double mapAtR = epoch.validationMetrics().get("map_at_r");
-        String line = String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
+        line.println(String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
                 epoch.meanLoss(), epoch.learningRate(),
                 mapAtR == null ? "" : String.format("  val map_at_r %.4f", mapAtR), epoch.seconds(),
-                epoch.epoch() < epochs ? "  eta " + Eta.format(eta.runRemaining().orElse(0)) : "");
-        if (terminal) {
-            redraw(line);
-            out.println();
-            drawnLength = 0;
-        } else {
-            out.println(line);
-        }
-        out.flush();
+                epoch.epoch() < epochs ? "  eta " + Eta.format(eta.runRemaining().orElse(0)) : ""));
     }
 
     private String bar(double loss) {
         int total = eta.batchesPerEpoch();
         int done = eta.batchesDone();
-        StringBuilder line = new StringBuilder(String.format("epoch %d/%d ", eta.epoch(), epochs));
+        StringBuilder text = new StringBuilder(String.format("epoch %d/%d ", eta.epoch(), epochs));
         if (total > 0) {
-            int filled = Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
-            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ")
-                    .append(done).append('/').append(total);
+            text.append(StatusLine.bar(done, total, BAR_WIDTH));
         } else {
-            line.append("batch ").append(done);
+            text.append("batch ").append(done);
         }
-        line.append(String.format("  loss %.5f", loss));
-        eta.epochRemaining().ifPresent(s -> line.append("  epoch eta ").append(Eta.format(s)));
-        eta.runRemaining().ifPresent(s -> line.append("  run eta ").append(Eta.format(s)));
-        return line.toString();
-    }
-
-    /** Overwrites the current line, padding over what a longer earlier text left. */
-    private void redraw(String text) {
-        out.print('\r' + text + " ".repeat(Math.max(0, drawnLength - text.length())));
-        drawnLength = text.length();
-        out.flush();
+        text.append(String.format("  loss %.5f", loss));
+        eta.epochRemaining().ifPresent(s -> text.append("  epoch eta ").append(Eta.format(s)));
+        eta.runRemaining().ifPresent(s -> text.append("  run eta ").append(Eta.format(s)));
+        return text.toString();
     }
 }
