@@ -103,7 +103,8 @@ public final class ExactKnn {
     /**
      * The streaming top-k pass: keeps the {@code depth[q]} nearest candidates of every query with a positive
      * depth and hands each query's selector to the sink. When the queries are the references and all the
-     * selectors fit in a quarter of the maximum heap (12 bytes a kept pair), every query block is live at once
+     * selectors fit in a quarter of the maximum heap (24 bytes a kept pair: the reservoir holds twice k), every
+     * query block is live at once
      * and the tiles are walked symmetrically ({@link DistanceTiles#walkSymmetric}: half the matrix products);
      * otherwise one query block at a time.
      */
@@ -114,7 +115,7 @@ public final class ExactKnn {
         for (int d : depth) {
             kept += d;
         }
-        if (tiles.isSelf() && 12L * kept <= Runtime.getRuntime().maxMemory() / 4) {
+        if (tiles.isSelf() && 24L * kept <= Runtime.getRuntime().maxMemory() / 4) {
             TopKSelector[] selectors = newSelectors(depth, 0, q);
             tiles.walkSymmetric(queryBlockSize, offering(selectors, 0, excludeSameIndex), afterBlock);
             drain(selectors, 0, sink);
