@@ -11,12 +11,16 @@ import java.util.stream.IntStream;
  * Exact brute-force nearest-neighbour search over (query block &times; reference block) tiles.
  * <p>
  * Queries (Q&times;d) and references (N&times;d) are float32 or float64 INDArrays (mixed inputs are computed
- * in float64). Each tile is one matrix product; Java code turns it into {@link KnnDistance} values and feeds
- * either a bounded top-k heap per query ({@link #search}, and {@link #relevantTopRanks}, which reports the
- * relevant references within each query's top list) or an exact relevant-rank counter per query
- * ({@link #relevantRanks}, two walks). A heap only takes candidates below its current k-th distance, and the
- * rows of a tile are processed in parallel. Peak memory is O(queryBlockSize &times; referenceBlockSize) for the tile plus
- * O(queryBlockSize &times; k) or O(sum of R_q), never O(Q &times; N).
+ * in float64). Each tile is one matrix product, float32 inputs in float32, read straight from its native buffer;
+ * Java code turns its rows into {@link KnnDistance} values (in float64) and feeds either a bounded top-k
+ * selection per query ({@link #search}, and {@link #relevantTopRanks}, which reports the relevant references
+ * within each query's top list, one pass) or an exact relevant-rank counter per query ({@link #relevantRanks},
+ * two walks). A selection only takes candidates below its current k-th distance (a reservoir of 2k compacted by
+ * quickselect, as faiss does for large k), and the rows of a tile are processed in parallel on the common
+ * fork-join pool. When the queries are the references (the same matrix object) the top-k pass computes each
+ * off-diagonal tile once for both of its blocks, half the products. Peak memory is
+ * O(queryBlockSize &times; referenceBlockSize) for the tile plus O(queryBlockSize &times; k) (in the symmetric
+ * walk O(Q &times; k), used only when it fits in a quarter of the heap) or O(sum of R_q), never O(Q &times; N).
  * <p>
  * Rankings are ascending in distance, ties broken by ascending reference index. With
  * {@code excludeSameIndex}, query i never sees reference i (leave-one-out when the queries are the
