@@ -14,9 +14,9 @@
 #           semihard miner; and the semihard miner alone. Per round and side: WARMUP untimed then REPS timed
 #           repetitions in one process; the side's figure is their median.
 #   knn     exact kNN evaluation in self-retrieval (leave-one-out) on random clustered N x 128 embeddings (~100
-#           rows per class): DML4J RetrievalEvaluator (all its rank metrics, clustering off) against PML's
-#           AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One evaluation per round
-#           and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
+#           rows per class): DML4J RetrievalEvaluator (its default metrics: all but full-ranking mAP; clustering
+#           off) against PML's AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One
+#           evaluation per round and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
 #   epoch   a training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
 #           batches of 8 classes x 32, Adam 1e-3, seed 0): the last of EPOCHS epochs (default 2, so the JVM's
 #           warm-up stays in the untimed first one) of `./dml4j train ... --epochs EPOCHS` (its epoch_seconds_last)

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dml4j eval}: evaluates a saved model by retrieval on a dataset (each example queries all the others) and
- * prints the metrics; optionally writes them, and the per-query values, as JSON.
+ * prints the metrics; optionally writes them, and the per-query values, as JSON. Shows the evaluation's progress on
+ * standard error unless {@code --quiet} or {@code --json}.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate a saved model by retrieval on a dataset: each example queries all the others.")
@@ -28,8 +29,16 @@ public final class EvalCommand implements Callable<Integer> {
     private Path perQueryOut;
 
     @Option(names = "--json", description = "Print the metrics as one JSON object on standard output instead of "
-            + "a table (for scripts).")
+            + "a table (for scripts); no progress.")
     private boolean json;
+
+    @Option(names = "--full-ranking", description = "Also report map: average precision over the exact rank of "
+            + "every relevant example in the full ranking. Costs a second pass over all pairs for most queries; "
+            + "the other metrics need one pass.")
+    private boolean fullRanking;
+
+    @Option(names = "--quiet", description = "Print only the metrics: no progress lines or bar.")
+    private boolean quiet;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -37,7 +46,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelData.Loaded loaded = input.load();
-        RetrievalEvaluation evaluation = Evaluation.retrieval(loaded.model(), loaded.examples());
+        EvalProgress progress = quiet || json ? null
+                : new EvalProgress(spec.commandLine().getErr(), System.console() != null, System::nanoTime);
+        RetrievalEvaluation evaluation = Evaluation.retrieval(loaded.model(), loaded.examples(), fullRanking,
+                progress);
+        if (progress != null) {
+            progress.finish();
+        }
         Evaluation.print(spec.commandLine().getOut(), evaluation.summary(), json);
         if (metricsOut != null) {
             JsonFiles.write(metricsOut, evaluation.summary());

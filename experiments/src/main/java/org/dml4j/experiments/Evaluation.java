@@ -2,6 +2,7 @@ package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.data.LabelIndex;
+import org.dml4j.eval.EvaluationProgress;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.eval.RetrievalMode;
@@ -20,12 +21,25 @@ final class Evaluation {
     }
 
     static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data) {
+        return retrieval(model, data, false, null);
+    }
+
+    /**
+     * @param model       the model
+     * @param data        the examples, each a query against all the others
+     * @param fullRanking whether to also compute full-ranking mAP ({@link RetrievalEvaluator#withFullRanking})
+     * @param progress    told of the evaluation's progress, or null
+     * @return the evaluation
+     */
+    static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data, boolean fullRanking,
+                                         EvaluationProgress progress) {
         LabelIndex labels = LabelIndex.of(data);
         int[] ids = new int[data.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = labels.id(data.getExample(i).getOutput().getLabel());
         }
-        return new RetrievalEvaluator().evaluate(model.embed(data), ids, null, null, RetrievalMode.SELF,
+        return new RetrievalEvaluator().withFullRanking(fullRanking).withProgress(progress)
+                .evaluate(model.embed(data), ids, null, null, RetrievalMode.SELF,
                 model.getProvenance(), data.getProvenance());
     }
 

@@ -20,11 +20,10 @@ final class ProgressListener implements TrainingListener {
 
     private final PrintWriter out;
     private final int epochs;
-    private final boolean terminal;
+    private final StatusLine line;
     private final LongSupplier clock;
     private Eta eta;
     private long lastDraw;
-    private final RedrawnLine line;
 
     /**
      * A listener for a run of some epochs.
@@ -37,9 +36,8 @@ final class ProgressListener implements TrainingListener {
     ProgressListener(PrintWriter out, int epochs, boolean terminal, LongSupplier clock) {
         this.out = out;
         this.epochs = epochs;
-        this.terminal = terminal;
+        this.line = new StatusLine(out, terminal);
         this.clock = clock;
-        this.line = new RedrawnLine(out);
         restart();
     }
 
@@ -60,7 +58,7 @@ final class ProgressListener implements TrainingListener {
     public void onBatchEnd(BatchEnd batch) {
         long now = clock.getAsLong();
         eta.batch(batch.epoch(), batch.batch(), now);
-        if (terminal && (now - lastDraw) / 1_000_000 >= REDRAW_MILLIS) {
+        if (line.terminal() && (now - lastDraw) / 1_000_000 >= REDRAW_MILLIS) {
             lastDraw = now;
             line.redraw(bar(batch.loss()));
         }
@@ -70,23 +68,21 @@ final class ProgressListener implements TrainingListener {
     public void onEpochEnd(EpochEnd epoch) {
         eta.epochEnd(epoch.seconds(), clock.getAsLong());
         Double mapAtR = epoch.validationMetrics().get("map_at_r");
-        String text = String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
+        line.println(String.format("epoch %d/%d  loss %.5f  lr %.2g%s  %.1f s%s", epoch.epoch(), epochs,
                 epoch.meanLoss(), epoch.learningRate(),
                 mapAtR == null ? "" : String.format("  val map_at_r %.4f", mapAtR), epoch.seconds(),
-                epoch.epoch() < epochs ? "  eta " + Eta.format(eta.runRemaining().orElse(0)) : "");
-        if (terminal) {
-            line.settle(text);
-        } else {
-            out.println(text);
-            out.flush();
-        }
+                epoch.epoch() < epochs ? "  eta " + Eta.format(eta.runRemaining().orElse(0)) : ""));
     }
 
     private String bar(double loss) {
         int total = eta.batchesPerEpoch();
         int done = eta.batchesDone();
         StringBuilder text = new StringBuilder(String.format("epoch %d/%d ", eta.epoch(), epochs));
-        text.append(total > 0 ? RedrawnLine.bar(done, total) : "batch " + done);
+        if (total > 0) {
+            text.append(StatusLine.bar(done, total));
+        } else {
+            text.append("batch ").append(done);
+        }
         text.append(String.format("  loss %.5f", loss));
         eta.epochRemaining().ifPresent(s -> text.append("  epoch eta ").append(Eta.format(s)));
         eta.runRemaining().ifPresent(s -> text.append("  run eta ").append(Eta.format(s)));

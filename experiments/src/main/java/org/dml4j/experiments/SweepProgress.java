@@ -12,11 +12,10 @@ import java.util.function.LongSupplier;
  */
 final class SweepProgress {
 
-    private final PrintWriter out;
     private final String metric;
     private final int total;
     private final LongSupplier clock;
-    private final RedrawnLine line;
+    private final StatusLine line;
     private final Eta eta;
     private long lastFinish;
     private int finished;
@@ -29,14 +28,13 @@ final class SweepProgress {
      * @param clock    a nanosecond clock ({@code System::nanoTime})
      */
     SweepProgress(PrintWriter out, String metric, int total, boolean terminal, LongSupplier clock) {
-        this.out = out;
         this.metric = metric;
         this.total = total;
         this.clock = clock;
-        this.line = terminal ? new RedrawnLine(out) : null;
+        this.line = new StatusLine(out, terminal);
         this.lastFinish = clock.getAsLong();
         this.eta = new Eta(total, lastFinish);
-        if (line != null) {
+        if (terminal) {
             line.redraw(bar());
         }
     }
@@ -56,19 +54,14 @@ final class SweepProgress {
                 metric, trial.objective(), trial.epochs(), trial.seconds(),
                 trial.message() == null ? "" : " (" + trial.message() + ")", finished < total ? "  sweep eta "
                         + Eta.format(eta.runRemaining().orElse(0)) : "");
-        if (line == null) {
-            out.println(text);
-            out.flush();
-            return;
-        }
-        line.settle(text);
-        if (finished < total) {
+        line.println(text);
+        if (line.terminal() && finished < total) {
             line.redraw(bar());
         }
     }
 
     private String bar() {
-        return "trials " + RedrawnLine.bar(finished, total)
+        return "trials " + StatusLine.bar(finished, total)
                 + eta.runRemaining().stream().mapToObj(s -> "  eta " + Eta.format(s)).findFirst().orElse("");
     }
 }

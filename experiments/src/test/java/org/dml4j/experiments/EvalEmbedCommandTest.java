@@ -18,6 +18,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code eval} and {@code embed} on a model trained by {@code train} on a generated CSV. */
@@ -80,6 +81,22 @@ class EvalEmbedCommandTest {
         assertEquals(48, results.queryIndices().length);
         double mean = java.util.Arrays.stream(results.values("map_at_r")).average().orElseThrow();
         assertEquals(json.get("map_at_r").asDouble(), mean, 1e-9);
+    }
+
+    @Test
+    void evalShowsProgressUnlessQuietAndReportsMapOnlyWithFullRanking() throws IOException {
+        CliRun plain = CliRun.of(withData("eval"));
+        assertEquals(0, plain.exitCode(), plain.all());
+        assertTrue(plain.err().contains("evaluating: 1/1 blocks (100%)"), plain.err());
+        assertFalse(plain.lines().stream().anyMatch(l -> l.startsWith("map ")), plain.all());
+        CliRun quiet = CliRun.of(withData("eval", "--quiet"));
+        assertFalse(quiet.err().contains("evaluating"), quiet.err());
+        CliRun full = CliRun.of(withData("eval", "--full-ranking", "--json"));
+        assertEquals(0, full.exitCode(), full.all());
+        assertFalse(full.err().contains("evaluating"), full.err());
+        JsonNode metrics = new ObjectMapper().readTree(full.lines().get(0));
+        assertTrue(metrics.has("map"), metrics.toString());
+        assertEquals(trainMetrics.get("map_at_r").asDouble(), metrics.get("map_at_r").asDouble(), 1e-12);
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Checks a retrieval case ({@code dml-golden/retrieval/v1}) against {@link RetrievalEvaluator}: the evaluated
+ * Checks a retrieval case ({@code dml-golden/retrieval/v1}) against {@link RetrievalEvaluator} with full ranking
+ * (the golden files hold full-ranking mAP): the evaluated
  * queries and their relevant counts exactly, every {@code own_metrics} mean and per-query value, PML's
  * {@code AccuracyCalculator} results, the top-16 neighbours of every query exactly, and NMI/AMI computed
  * from the recorded faiss cluster ids. In float64 metrics must agree to 1e-9 (PML's float32-averaged
@@ -56,7 +57,7 @@ final class RetrievalCaseCheck {
                 GoldenJson.matrix(in.get("reference_embeddings"), "inputs.reference_embeddings")).castTo(precision);
         int[] referenceLabels = mode == RetrievalMode.SELF ? null
                 : GoldenJson.ints(in.get("reference_labels"), "inputs.reference_labels");
-        RetrievalEvaluation eval = new RetrievalEvaluator().evaluate(queries, queryLabels, references,
+        RetrievalEvaluation eval = new RetrievalEvaluator().withFullRanking(true).evaluate(queries, queryLabels, references,
                 referenceLabels, mode);
 
         JsonNode own = root.path("own_metrics");

@@ -10,7 +10,7 @@ package org.dml4j.eval;
  * {@code r_precision}.
  */
 public final class MetricNames {
-    /** Mean full-ranking average precision. */
+    /** Mean full-ranking average precision (reported with {@link RetrievalEvaluator#withFullRanking}). */
     public static final String MAP = "map";
     /** Mean average precision at R (Musgrave et al. 2020). */
     public static final String MAP_AT_R = "map_at_r";

@@ -2,8 +2,9 @@
  * Retrieval evaluation of embeddings: ranking metrics, clustering agreement and their Tribuo evaluation.
  * <p>
  * {@link org.dml4j.eval.RetrievalEvaluator} ranks a reference set for every query with
- * {@link org.dml4j.index.ExactKnn} in bounded memory and reports precision, recall and NDCG at K, full-ranking
- * mAP, MAP@R, R-precision and MRR ({@link org.dml4j.eval.RankMetrics}), plus NMI and AMI of a k-means
+ * {@link org.dml4j.index.ExactKnn} in bounded memory, in one top-k pass, and reports precision, recall and NDCG at
+ * K, MAP@R, R-precision and MRR, and on request full-ranking mAP ({@link org.dml4j.eval.RankMetrics}), plus NMI
+ * and AMI of a k-means
  * clustering of the queries ({@link org.dml4j.eval.MutualInformation}). Conventions follow
  * pytorch-metric-learning's {@code AccuracyCalculator}: queries without a relevant candidate are left out of
  * every average and counted. The result, {@link org.dml4j.eval.RetrievalEvaluation}, is a Tribuo

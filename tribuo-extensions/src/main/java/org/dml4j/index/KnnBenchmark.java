@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * A benchmark (not a test) of exact kNN at scale on random clustered float32 embeddings: (a) the full
- * {@link RetrievalEvaluator} rank metrics in self-retrieval (leave-one-out) mode for each size of
+ * A benchmark (not a test) of exact kNN at scale on random clustered float32 embeddings: (a) the default
+ * {@link RetrievalEvaluator} rank metrics (one top-k pass; no full-ranking mAP) in self-retrieval (leave-one-out) mode for each size of
  * {@code --eval}, without the k-means NMI/AMI, and (b) a top-k search of {@code --queries} queries against
  * a gallery of each size of {@code --gallery}. Prints wall time and peak memory ({@link PeakMemory}) for
  * every phase.

@@ -38,7 +38,7 @@ class GoldenRetrievalTest {
 
     private static RetrievalEvaluation evaluate(GoldenRetrievalCase c, int blockSize) {
         RetrievalEvaluator evaluator = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16},
-                KnnDistance.SQUARED_EUCLIDEAN, blockSize, true, RetrievalEvaluator.DEFAULT_SEED);
+                KnnDistance.SQUARED_EUCLIDEAN, blockSize, true, RetrievalEvaluator.DEFAULT_SEED).withFullRanking(true);
         return evaluator.evaluate(c.queries, c.queryLabels, c.referencesForEvaluator(),
                 c.referenceLabelsForEvaluator(), c.mode);
     }

@@ -55,8 +55,9 @@ class RetrievalEvaluatorTest {
         }
     }
 
+    /** An evaluator with full ranking, so that every metric (mAP included) is checked. */
     private static RetrievalEvaluator evaluator(int blockSize) {
-        return new RetrievalEvaluator(KS, KnnDistance.SQUARED_EUCLIDEAN, blockSize, true, 1234L);
+        return new RetrievalEvaluator(KS, KnnDistance.SQUARED_EUCLIDEAN, blockSize, true, 1234L).withFullRanking(true);
     }
 
     private static RetrievalEvaluation run(RetrievalEvaluator e, Data data, RetrievalMode mode) {
@@ -155,7 +156,7 @@ class RetrievalEvaluatorTest {
         double[][] queries = {{0, 0.2}, {5, 5.2}, {3, 3}};
         int[] queryLabels = {0, 1, 7};
         RetrievalEvaluation eval = new RetrievalEvaluator(KS, KnnDistance.SQUARED_EUCLIDEAN, 2, false, 1L)
-                .evaluate(queries, queryLabels, refs, refLabels, RetrievalMode.SEPARATE);
+                .withFullRanking(true).evaluate(queries, queryLabels, refs, refLabels, RetrievalMode.SEPARATE);
         assertEquals(1, eval.numLoneQueries());
         assertArrayEquals(new int[]{0, 1}, eval.evaluatedQueryIndices());
         assertEquals(1.0, eval.means().get(MetricNames.MAP), 0.0);
@@ -168,6 +169,132 @@ class RetrievalEvaluatorTest {
         // the lone self-singleton in SELF mode: class 2 has one member
         RetrievalEvaluation self = new RetrievalEvaluator().evaluate(refs, refLabels, null, null, RetrievalMode.SELF);
         assertEquals(1, self.numLoneQueries());
+    }
+
+    /** Integer-grid data (exact ties, duplicates) with skewed class sizes, singletons and absent labels. */
+    private static Data tiedData(long seed, int q, int n) {
+        Data data = new Data(seed, q, n, 3, 4);
+        Random rng = new Random(seed);
+        for (double[][] x : new double[][][]{data.queries, data.references}) {
+            for (double[] row : x) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = rng.nextInt(3);
+                }
+            }
+        }
+        for (int[] labels : new int[][]{data.queryLabels, data.referenceLabels}) {
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = rng.nextInt(2) == 0 ? 0 : (rng.nextInt(4) == 0 ? 100 + i : 1 + rng.nextInt(5));
+            }
+        }
+        return data;
+    }
+
+    /** Per evaluated query, its relevant ranks in a brute-force float64 ranking (ties by reference index). */
+    private static int[][] bruteForceRanks(double[][] q, int[] ql, double[][] r, int[] rl, boolean exclude) {
+        int[][] out = new int[q.length][];
+        for (int i = 0; i < q.length; i++) {
+            final int query = i;
+            double[] d = new double[r.length];
+            for (int j = 0; j < r.length; j++) {
+                for (int c = 0; c < r[j].length; c++) {
+                    d[j] += (q[i][c] - r[j][c]) * (q[i][c] - r[j][c]);
+                }
+            }
+            Integer[] order = java.util.stream.IntStream.range(0, r.length).filter(j -> !exclude || j != query)
+                    .boxed().sorted(java.util.Comparator.<Integer>comparingDouble(j -> d[j]).thenComparingInt(j -> j))
+                    .toArray(Integer[]::new);
+            out[i] = java.util.stream.IntStream.range(0, order.length).filter(p -> rl[order[p]] == ql[query])
+                    .map(p -> p + 1).toArray();
+        }
+        return out;
+    }
+
+    /** The reference value of one metric, by name, from complete ranks. */
+    private static double reference(String name, int[] ranks) {
+        if (name.equals(MetricNames.MAP)) {
+            return RankMetrics.averagePrecision(ranks);
+        } else if (name.equals(MetricNames.MAP_AT_R)) {
+            return RankMetrics.averagePrecisionAtR(ranks);
+        } else if (name.equals(MetricNames.R_PRECISION)) {
+            return RankMetrics.rPrecision(ranks);
+        } else if (name.equals(MetricNames.MRR)) {
+            return RankMetrics.reciprocalRank(ranks);
+        }
+        int k = Integer.parseInt(name.substring(name.lastIndexOf('_') + 1));
+        if (name.startsWith("precision_at_")) {
+            return RankMetrics.precisionAt(ranks, k);
+        } else if (name.startsWith("recall_at_")) {
+            return RankMetrics.recallAt(ranks, k);
+        } else if (name.startsWith("ir_recall_at_")) {
+            return RankMetrics.irRecallAt(ranks, k);
+        }
+        return RankMetrics.ndcgAt(ranks, k);
+    }
+
+    /**
+     * The one-pass default (top lists, full ranking only for MRR beyond them) and the full-ranking evaluator
+     * against a brute-force ranking, per query and metric, under ties, skewed class sizes and lone queries,
+     * with several block sizes (the self layout also takes the symmetric walk).
+     */
+    @ParameterizedTest
+    @EnumSource(RetrievalMode.class)
+    void topListAndFullRankingAgreeWithBruteForce(RetrievalMode mode) {
+        Data data = tiedData(31, 30, 70);
+        double[][] q = mode == RetrievalMode.SELF ? data.references : mode == RetrievalMode.QUERY_PREFIX_OF_REFERENCE
+                ? Arrays.copyOf(data.references, data.queries.length) : data.queries;
+        int[] ql = mode == RetrievalMode.SELF ? data.referenceLabels : mode == RetrievalMode.QUERY_PREFIX_OF_REFERENCE
+                ? Arrays.copyOf(data.referenceLabels, data.queries.length) : data.queryLabels;
+        int[][] expected = bruteForceRanks(q, ql, data.references, data.referenceLabels, mode.excludesSameIndex());
+        for (int block : new int[]{1, 6, 1000}) {
+            for (boolean full : new boolean[]{false, true}) {
+                RetrievalEvaluation eval = run(new RetrievalEvaluator(new int[]{1, 3, 16}, KnnDistance.SQUARED_EUCLIDEAN,
+                        block, false, 1L).withFullRanking(full), data, mode);
+                assertEquals(full, eval.metricNames().contains(MetricNames.MAP), "map reported only with full ranking");
+                int[] evaluated = eval.evaluatedQueryIndices();
+                assertArrayEquals(java.util.stream.IntStream.range(0, q.length).filter(i -> expected[i].length > 0)
+                        .toArray(), evaluated);
+                assertTrue(eval.numLoneQueries() > 0, "the data has lone queries");
+                for (String name : eval.metricNames()) {
+                    double[] got = eval.perQuery(name);
+                    for (int e = 0; e < evaluated.length; e++) {
+                        assertEquals(reference(name, expected[evaluated[e]]), got[e], 1e-12,
+                                mode + " block " + block + " full " + full + " " + name + " of query "
+                                        + evaluated[e]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A query whose top list holds no relevant reference still gets its exact reciprocal rank. */
+    @Test
+    void reciprocalRankBeyondTheTopListIsExact() {
+        double[][] refs = new double[31][1];
+        int[] refLabels = new int[31];
+        for (int i = 0; i < 30; i++) {
+            refs[i][0] = i;
+            refLabels[i] = 1;
+        }
+        refs[30][0] = 100;
+        refLabels[30] = 2;
+        double[][] queries = {{0.1}, {0.2}};
+        int[] queryLabels = {2, 1};
+        List<int[]> progress = new java.util.ArrayList<>();
+        RetrievalEvaluation eval = new RetrievalEvaluator(new int[]{1, 2}, KnnDistance.SQUARED_EUCLIDEAN, 1, false, 1L)
+                .withProgress((done, total) -> progress.add(new int[]{done, total}))
+                .evaluate(queries, queryLabels, refs, refLabels, RetrievalMode.SEPARATE);
+        // query 0: its only relevant reference ranks 31st, beyond its top list of max(R = 1, K = 2, 10) = 10
+        assertEquals(1.0 / 31, eval.perQuery(MetricNames.MRR)[0], 0.0);
+        assertEquals(0.0, eval.perQuery(MetricNames.precisionAt(1))[0], 0.0);
+        assertEquals(1.0, eval.perQuery(MetricNames.MRR)[1], 0.0);
+        // one walk per query block (2), then two walks for the one block of query 0's full ranking
+        assertEquals(4, progress.size());
+        for (int i = 0; i < progress.size(); i++) {
+            assertEquals(i + 1, progress.get(i)[0]);
+        }
+        assertEquals(2, progress.get(0)[1]);
+        assertEquals(4, progress.get(3)[1]);
     }
 
     @Test

@@ -154,6 +154,101 @@ class ExactKnnTest {
         }
     }
 
+    /** Integer-grid rows (many exact ties and duplicates) with skewed class sizes, singletons included. */
+    private static double[][] grid(Random rng, int n, int d) {
+        double[][] x = new double[n][d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                row[j] = rng.nextInt(3);
+            }
+        }
+        return x;
+    }
+
+    private static int[] skewedLabels(Random rng, int n) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            // class 0 about half the rows, then smaller classes, and some labels seen once
+            labels[i] = rng.nextInt(2) == 0 ? 0 : (rng.nextInt(4) == 0 ? 100 + i : 1 + rng.nextInt(5));
+        }
+        return labels;
+    }
+
+    private static int[] bruteForceRelevantRanks(double[][] q, int[] ql, double[][] r, int[] rl, int query,
+                                                 boolean exclude) {
+        Integer[] order = bruteForceOrder(q, r, query, KnnDistance.SQUARED_EUCLIDEAN, exclude);
+        return IntStream.range(0, order.length).filter(p -> rl[order[p]] == ql[query]).map(p -> p + 1).toArray();
+    }
+
+    /** The three query/reference layouts: the same matrix object, a prefix copy (leave-one-out), separate sets. */
+    private enum Layout { SAME_OBJECT, PREFIX, SEPARATE }
+
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void topListRanksAreTheFullRankingsFirstRanks(Layout layout) {
+        Random rng = new Random(21);
+        double[][] x = grid(rng, 60, 3);
+        int[] labels = skewedLabels(rng, 60);
+        double[][] q = layout == Layout.SEPARATE ? grid(rng, 25, 3) : Arrays.copyOf(x, layout == Layout.PREFIX ? 25 : 60);
+        int[] ql = layout == Layout.SEPARATE ? skewedLabels(rng, 25) : Arrays.copyOf(labels, q.length);
+        boolean exclude = layout != Layout.SEPARATE;
+        INDArray refs = Nd4j.create(x);
+        INDArray queries = layout == Layout.SAME_OBJECT ? refs : Nd4j.create(q);
+        int candidates = exclude ? 59 : 60;
+        for (int[] blocks : new int[][]{{1, 1}, {7, 3}, {100, 100}}) {
+            for (int minDepth : new int[]{1, 4, 200}) {
+                RelevantRanks top = new ExactKnn(KnnDistance.SQUARED_EUCLIDEAN, blocks[0], blocks[1])
+                        .relevantTopRanks(queries, ql, refs, labels, exclude, minDepth, null);
+                for (int i = 0; i < q.length; i++) {
+                    String where = layout + " blocks " + Arrays.toString(blocks) + " minDepth " + minDepth
+                            + " query " + i;
+                    int[] all = bruteForceRelevantRanks(q, ql, x, labels, i, exclude);
+                    int depth = all.length == 0 ? 0 : Math.min(candidates, Math.max(all.length, minDepth));
+                    assertEquals(all.length, top.numRelevant(i), where);
+                    assertEquals(depth, top.depth(i), where);
+                    assertArrayEquals(Arrays.stream(all).filter(r -> r <= depth).toArray(), top.ranks(i), where);
+                    assertEquals(all.length == 0 || all[all.length - 1] <= depth, top.isComplete(i), where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void selectedQueryRowsRankAsInTheWholeTable() {
+        Random rng = new Random(22);
+        double[][] x = grid(rng, 40, 3);
+        int[] labels = skewedLabels(rng, 40);
+        INDArray m = Nd4j.create(x);
+        ExactKnn knn = new ExactKnn(KnnDistance.SQUARED_EUCLIDEAN, 3, 5);
+        RelevantRanks all = knn.relevantRanks(m, labels, m, labels, true);
+        int[] rows = {33, 2, 17, 0, 39};
+        int[] walks = new int[1];
+        RelevantRanks some = knn.relevantRanks(m, labels, m, labels, true, rows, () -> walks[0]++);
+        assertEquals(rows.length, some.numQueries());
+        for (int s = 0; s < rows.length; s++) {
+            assertArrayEquals(all.ranks(rows[s]), some.ranks(s), "row " + rows[s]);
+            assertArrayEquals(bruteForceRelevantRanks(x, labels, x, labels, rows[s], true), some.ranks(s));
+        }
+        assertEquals(2 * 2, walks[0], "two walks for each of the two blocks of 3 selected rows");
+        assertThrows(IllegalArgumentException.class,
+                () -> knn.relevantRanks(m, labels, m, labels, true, new int[]{40}, null));
+    }
+
+    @Test
+    void symmetricSelfSearchMatchesBruteForceUnderTies() {
+        Random rng = new Random(23);
+        double[][] x = grid(rng, 45, 3);
+        INDArray m = Nd4j.create(x);
+        for (int block : new int[]{1, 4, 7, 64}) {
+            KnnResult result = new ExactKnn(KnnDistance.SQUARED_EUCLIDEAN, block, block).search(m, m, 9, true);
+            for (int i = 0; i < x.length; i++) {
+                int[] expected = Arrays.stream(bruteForceOrder(x, x, i, KnnDistance.SQUARED_EUCLIDEAN, true))
+                        .limit(9).mapToInt(Integer::intValue).toArray();
+                assertArrayEquals(expected, result.indices()[i], "block " + block + " query " + i);
+            }
+        }
+    }
+
     @Test
     void float32AndMixedInputsWork() {
         Random rng = new Random(5);

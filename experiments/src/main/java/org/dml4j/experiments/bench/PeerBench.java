@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  *   {@code DIR/emb.f32} (raw little-endian float32, B × d) and {@code DIR/labels.i32} (int32), with PML's default
  *   configurations as in the reference protocol; plus the semihard miner alone. {@code WORKLOAD} (e.g.
  *   {@code proxy_nca}) runs only that one, for a profile.</li>
- *   <li>{@code knn DIR}: {@link RetrievalEvaluator} in self-retrieval mode (all rank metrics, Euclidean, clustering
- *   off) on {@code DIR/emb.f32} and {@code DIR/labels.i32}, once; prints the process's peak RSS (VmHWM).</li>
+ *   <li>{@code knn DIR}: {@link RetrievalEvaluator} in self-retrieval mode (its default rank metrics: all but
+ *   full-ranking mAP, MRR exact; Euclidean, clustering off) on {@code DIR/emb.f32} and {@code DIR/labels.i32}, once; prints the process's peak RSS (VmHWM).</li>
  * </ul>
  */
 public final class PeerBench {
