@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.Setup;
 import java.util.Arrays;
 
 /**
- * Exact top-16 search ({@link ExactKnn#search}, squared Euclidean, default tiles) of 1,024 queries in a gallery of
+ * Exact top-16 search ({@link ExactKnn#search}, squared Euclidean, default tiles) of 256 queries (a batch) in a gallery of
  * 10,000 × 128 float32 N(0, 1) rows: the tile products plus the bounded heap of each query. Baselines: the plain
  * ND4J product {@code queries·galleryᵀ} alone (the floor), and that product followed by a full sort of each row's
  * 10,000 values (what a selection by sorting would cost, without even carrying the indices).
@@ -18,7 +18,7 @@ import java.util.Arrays;
 public class TopKBench extends JmhDefaults {
 
     private static final int GALLERY = 10_000;
-    private static final int QUERIES = 1_024;
+    private static final int QUERIES = 256;
     private static final int K = 16;
 
     private INDArray gallery;
