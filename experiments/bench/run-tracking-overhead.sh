@@ -14,9 +14,10 @@
 # competing with it for the cores); `jvm_cpu` the JVM's CPU time during it; `tracker_cpu` the CPU time of the
 # tracker's spooler and sender threads and `server_cpu` that of the MLflow server's processes during it; `finish` how
 # long finish() then waited until everything was delivered. On a loaded machine wall times drift; the CPU figures say
-# what tracking costs whatever the load: (tracker_cpu + server_cpu) / jvm_cpu of the untracked run.
+# what tracking costs whatever the load: (tracker_cpu + the server_cpu beyond the untracked run's, i.e. beyond the
+# idle server's) / jvm_cpu of the untracked run.
 # Raw figures go to OUT/results.tsv (default bench-results/tracking-<date>), with the 1-minute load average before
-# each run.
+# each run; OUT/output.txt adds, per run, the JVM threads that used the most CPU (THREADS lines).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rounds=5 epochs=2 threads=2
@@ -75,7 +76,8 @@ curl -fs "$uri/health" >/dev/null || { echo "run-tracking-overhead: no answer fr
 echo "RUN side round load1 train_s jvm_cpu_s tracker_cpu_s server_cpu_s finish_s" >&2
 java -Xmx"${DML4J_HEAP:-4g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${DML4J_OFFHEAP:-8G}" \
   -Dorg.nd4j.log.initialization=false -cp "$classpath" org.dml4j.experiments.bench.TrackingOverhead \
-  "$uri" "$server" "$rounds" "$epochs" "$out/spool" 2>"$out/stderr.txt" | grep '^RUN ' | tee "$out/results.tsv" >&2 \
+  "$uri" "$server" "$rounds" "$epochs" "$out/spool" 2>"$out/stderr.txt" | tee "$out/output.txt" \
+  | grep --line-buffered '^RUN ' | tee "$out/results.tsv" >&2 \
   || { echo "run-tracking-overhead: the benchmark failed:" >&2; tail -20 "$out/stderr.txt" >&2; exit 1; }
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/environment.txt" >&2
 
@@ -103,12 +105,15 @@ row("train() wall time", [r["untracked"]["train"] for r in rounds], [r["tracked"
 row("JVM CPU during train()", [r["untracked"]["jvm"] for r in rounds], [r["tracked"]["jvm"] for r in rounds])
 row("JVM + MLflow server CPU during train()", [r["untracked"]["jvm"] + r["untracked"]["server"] for r in rounds],
     [r["tracked"]["jvm"] + r["tracked"]["server"] for r in rounds])
-cost = [(r["tracked"]["tracker"] + r["tracked"]["server"]) / r["untracked"]["jvm"] for r in rounds]
+# Tracking's own CPU: the tracker's threads plus what the server used beyond its idle use in the untracked run.
+cost = [(r["tracked"]["tracker"] + r["tracked"]["server"] - r["untracked"]["server"]) / r["untracked"]["jvm"]
+        for r in rounds]
 print()
 print("tracker threads CPU during train(): %s s" % spread([r["tracked"]["tracker"] for r in rounds]))
 print("MLflow server CPU during train(): tracked %s s, untracked %s s" % (
     spread([r["tracked"]["server"] for r in rounds]), spread([r["untracked"]["server"] for r in rounds])))
-print("tracking's own CPU (tracker threads + server) / untracked JVM CPU: %s %%" % spread([100 * c for c in cost]))
+print("tracking's own CPU (tracker threads + server beyond idle) / untracked JVM CPU: %s %%"
+      % spread([100 * c for c in cost]))
 print("finish() wait after train(): %s s" % spread([r["tracked"]["finish"] for r in rounds]))
 print("rounds: %d, load average (1 min) before the runs: %.1f-%.1f" % (len(rounds), min(loads), max(loads)))
 PY

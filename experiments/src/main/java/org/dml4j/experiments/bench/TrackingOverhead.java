@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What MLflow tracking adds to training ({@code experiments/bench/run-tracking-overhead.sh} runs it against a real
@@ -34,8 +36,10 @@ import java.util.Map;
  * alternately without and with an {@link MlflowTracker} (untracked first in odd rounds), and prints one line per run:
  * {@code RUN <side> <round> <load1> <train_s> <jvm_cpu_s> <tracker_cpu_s> <server_cpu_s> <finish_s>}: the wall time of
  * {@code train()}, the JVM's CPU time during it, the CPU time of the tracker's threads and of the MLflow server's
- * processes during it, and (tracked) how long {@link MlflowTracker#finish()} then waited for the delivery.
- * A benchmark, not a test.
+ * processes during it, and (tracked) how long {@link MlflowTracker#finish()} then waited for the delivery; then
+ * {@code THREADS <side> <round> name=seconds ...}: the JVM's threads (Java and native: ND4J's OpenMP threads, GC,
+ * JIT, HTTP client) that used the most CPU during {@code train()}, from {@code /proc/self/task}, digits in names
+ * replaced by {@code #} and summed. A benchmark, not a test.
  */
 public final class TrackingOverhead {
 
@@ -99,6 +103,7 @@ public final class TrackingOverhead {
             trainer.addListener(tracker);
         }
         String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        Map<String, Long> threadsBefore = threadTicks();
         double serverBefore = serverCpuSeconds();
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
@@ -107,6 +112,7 @@ public final class TrackingOverhead {
         double jvmCpu = (processCpuNanos() - cpuBefore) / 1e9;
         double trackerCpu = trackerThreadsCpuNanos() / 1e9;
         double serverCpu = serverCpuSeconds() - serverBefore;
+        Map<String, Long> threadsAfter = threadTicks();
         double finishSeconds = 0;
         if (tracker != null) {
             long finishStart = System.nanoTime();
@@ -118,6 +124,13 @@ public final class TrackingOverhead {
         }
         System.out.printf(Locale.ROOT, "RUN %s %d %s %.3f %.3f %.3f %.3f %.3f%n", side, round, load, trainSeconds,
                 jvmCpu, trackerCpu, serverCpu, finishSeconds);
+        System.out.println("THREADS " + side + " " + round + " " + threadsAfter.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> String.format(Locale.ROOT, "%s=%.2f", e.getKey(), e.getValue() / 100.0))
+                .collect(Collectors.joining(" ")));
         System.out.flush();
     }
 
@@ -134,6 +147,31 @@ public final class TrackingOverhead {
                 .sum();
     }
 
+    /** CPU ticks (user + system, 100 per second) so far of this JVM's live threads, by name with digits as '#'. */
+    private static Map<String, Long> threadTicks() throws IOException {
+        Map<String, Long> ticks = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String text;
+                try {
+                    text = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')')).replaceAll("[0-9]+", "#")
+                        .replace(' ', '_');
+                ticks.merge(name, cpuTicks(text), Long::sum);
+            }
+        }
+        return ticks;
+    }
+
+    /** Fields 14 and 15 (utime, stime) of a {@code /proc/.../stat} line. */
+    private static long cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     /** The CPU time (user + system) so far of the server's processes: its process group, from /proc (100 ticks/s). */
     private double serverCpuSeconds() throws IOException {
         long ticks = 0;
@@ -146,10 +184,9 @@ public final class TrackingOverhead {
                 } catch (IOException gone) {
                     continue;
                 }
-                // After "pid (name) ": state ppid pgrp ... utime (12th) stime (13th).
-                String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-                if (Long.parseLong(fields[2]) == serverPid) {
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                // After "pid (name) ": state ppid pgrp ...
+                if (Long.parseLong(text.substring(text.lastIndexOf(')') + 2).split(" ")[2]) == serverPid) {
+                    ticks += cpuTicks(text);
                 }
             }
         }
