@@ -214,6 +214,9 @@ final class DeliveryWorker {
                         return;
                     }
                 } catch (MlflowException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // finish() gave up during a call: the reason stays the failure before it
+                    }
                     problem = e.getMessage();
                     if (e.kind() == FailureKind.AUTHENTICATION) {
                         LOG.log(Level.ERROR, problem + ". Records stay in " + spool.directory());
