@@ -40,8 +40,8 @@ final class RunDelivery {
     }
 
     /**
-     * Delivers every complete record spooled so far; records appended while it runs wait for the next call (but
-     * still go in its last {@code log-batch} call when they arrived before that call was made up).
+     * Delivers every complete record spooled before the call; records appended while it runs go along only when
+     * they are read with those, else with the next call.
      *
      * @return the state afterwards
      * @throws IOException     when the spool cannot be read or its state written
