@@ -18,11 +18,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * appends them to the run's {@link Spool} (local disk, never the network), and a sender thread delivers the spool
  * with {@link RunDelivery}, backing off while the server is unreachable and replaying everything in order when it
  * answers again.
+ * <p>
+ * While the run goes on, the sender delivers at most once per {@link #DELIVERY_INTERVAL}, so that whatever was
+ * spooled in between goes in one {@code log-batch} call: each call costs the server (on a local server, the training
+ * machine) far more CPU than the records in it, and a fast training loop logging every few batches would otherwise
+ * make one call per record. {@link #finish} delivers at once.
  */
 final class DeliveryWorker {
 
     private static final System.Logger LOG = System.getLogger(DeliveryWorker.class.getName());
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    /** The shortest time between two deliveries while the run goes on. */
+    static final Duration DELIVERY_INTERVAL = Duration.ofSeconds(2);
 
     private final Spool spool;
     private final RunDelivery delivery;
@@ -31,6 +38,7 @@ final class DeliveryWorker {
     private final BlockingQueue<Outgoing> queue;
     private final Semaphore spooled = new Semaphore(0);
     private final CountDownLatch senderDone = new CountDownLatch(1);
+    private final CountDownLatch finishing = new CountDownLatch(1);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread spooler;
     private final Thread sender;
@@ -88,6 +96,7 @@ final class DeliveryWorker {
      */
     TrackingOutcome finish(TrackingRecord.SetStatus status, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        finishing.countDown();
         boolean queued;
         try {
             queued = queue.offer(new Outgoing(status, false), timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -182,10 +191,16 @@ final class DeliveryWorker {
     private void sendLoop() {
         Duration backoff = FIRST_BACKOFF;
         boolean offline = false;
+        long lastDelivery = System.nanoTime() - DELIVERY_INTERVAL.toNanos();
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 spooled.tryAcquire(200, TimeUnit.MILLISECONDS);
+                long wait = lastDelivery + DELIVERY_INTERVAL.toNanos() - System.nanoTime();
+                if (wait > 0) {
+                    finishing.await(wait, TimeUnit.NANOSECONDS);
+                }
                 spooled.drainPermits();
+                lastDelivery = System.nanoTime();
                 try {
                     lastState = delivery.deliverPending();
                     if (offline) {

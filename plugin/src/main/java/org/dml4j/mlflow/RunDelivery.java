@@ -40,7 +40,8 @@ final class RunDelivery {
     }
 
     /**
-     * Delivers every complete record spooled so far.
+     * Delivers every complete record spooled before the call; records appended while it runs go along only when
+     * they are read with those, else with the next call.
      *
      * @return the state afterwards
      * @throws IOException     when the spool cannot be read or its state written
@@ -48,6 +49,7 @@ final class RunDelivery {
      *                         failed record stays pending
      */
     SpoolState deliverPending() throws IOException {
+        long end = spool.recordsEnd();
         List<Spool.Pending> pending = spool.pending(state.deliveredBytes(), READ_AHEAD);
         while (!pending.isEmpty()) {
             int next = 0;
@@ -62,7 +64,7 @@ final class RunDelivery {
                 }
                 spool.saveState(state);
             }
-            pending = spool.pending(state.deliveredBytes(), READ_AHEAD);
+            pending = state.deliveredBytes() < end ? spool.pending(state.deliveredBytes(), READ_AHEAD) : List.of();
         }
         return state;
     }

@@ -108,6 +108,16 @@ final class Spool {
     }
 
     /**
+     * The size of the records file: the offset after the last record appended so far.
+     *
+     * @return the size in bytes
+     * @throws IOException when it cannot be read
+     */
+    long recordsEnd() throws IOException {
+        return Files.size(directory.resolve(RECORDS));
+    }
+
+    /**
      * Records read from the delivered prefix on, each with the file offset after it.
      *
      * @param fromByte the offset to read from

@@ -36,8 +36,9 @@
  * <h2>Nothing lost, training never blocked</h2>
  * Listener methods only enqueue into a bounded queue. A spooler thread appends every record to
  * {@code <spool root>/<client run id>/records.jsonl} (JSON lines, with copies of artifact files); a sender thread
- * delivers the spool in order, merging metrics into {@code log-batch} calls within MLflow's limits (1000 metrics,
- * 100 params, 100 tags, 1 MB). While the server is unreachable (connection errors, 5xx, 429) records accumulate and
+ * delivers the spool in order, at most every 2 seconds while the run goes on (so that a fast training loop makes few
+ * calls, each cheap for the training thread but not for the server's CPU), merging metrics into {@code log-batch}
+ * calls within MLflow's limits (1000 metrics, 100 params, 100 tags, 1 MB). While the server is unreachable (connection errors, 5xx, 429) records accumulate and
  * the sender retries with back-off; the final status is sent last, so a run is FINISHED only once everything
  * arrived. {@link org.dml4j.mlflow.MlflowTracker#finish()} waits a bounded time and otherwise says where the spool
  * is. Run creation is idempotent: the run carries a client-generated id and is searched for before it is created
