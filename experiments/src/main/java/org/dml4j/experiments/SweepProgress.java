@@ -34,7 +34,7 @@ final class SweepProgress {
         this.line = new StatusLine(out, terminal);
         this.lastFinish = clock.getAsLong();
         this.eta = new Eta(total, lastFinish);
-        if (terminal) {
+        if (line.terminal()) {
             line.redraw(bar());
         }
     }

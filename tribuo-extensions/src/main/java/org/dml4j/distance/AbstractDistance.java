@@ -50,8 +50,7 @@ abstract class AbstractDistance implements Distance {
         Inputs inputs = new Inputs(u, v, self);
         double[] values = matrix(inputs);
         return new PairwiseMatrix(values, (int) u.rows(), (int) v.rows(), isInverted(), self, gradient -> {
-            INDArray g = HostArrays.float64(gradient, u.rows(), v.rows());
-            INDArray[] grads = gradient(inputs, values, g);
+            INDArray[] grads = gradient(inputs, values, gradient);
             INDArray dQueries = (queryNorm == null ? grads[0] : queryNorm.backward(grads[0]))
                     .castTo(rawQueries.dataType());
             if (self) {
@@ -88,10 +87,19 @@ abstract class AbstractDistance implements Distance {
      *
      * @param inputs   the inputs
      * @param values   the values {@link #matrix} returned
-     * @param gradient dL/dM (float64)
+     * @param gradient dL/dM, row-major (queries × references); read only
      * @return {dL/dqueries, dL/dreferences}
      */
-    protected abstract INDArray[] gradient(Inputs inputs, double[] values, INDArray gradient);
+    protected abstract INDArray[] gradient(Inputs inputs, double[] values, double[] gradient);
+
+    /**
+     * @param inputs the inputs
+     * @param values row-major values (queries × references), e.g. dL/dM
+     * @return them as a float64 matrix
+     */
+    protected static INDArray matrixOf(Inputs inputs, double[] values) {
+        return HostArrays.float64(values, inputs.queries().rows(), inputs.references().rows());
+    }
 
     @Override
     public ConfiguredObjectProvenance getProvenance() {

@@ -22,7 +22,8 @@ abstract class InnerProductSimilarity extends AbstractDistance {
     }
 
     @Override
-    protected INDArray[] gradient(Inputs in, double[] values, INDArray gradient) {
+    protected INDArray[] gradient(Inputs in, double[] values, double[] gradientValues) {
+        INDArray gradient = matrixOf(in, gradientValues);
         if (in.self()) {
             return new INDArray[]{gradient.add(gradient.transpose()).mmul(in.queries()), null};
         }

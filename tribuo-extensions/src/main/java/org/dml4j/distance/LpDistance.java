@@ -109,17 +109,17 @@ public final class LpDistance extends AbstractDistance {
      * {@code diag(rowsum S) u - S u} with {@code S = W + Wᵀ}.
      */
     @Override
-    protected INDArray[] gradient(Inputs in, double[] values, INDArray gradient) {
+    protected INDArray[] gradient(Inputs in, double[] values, double[] gradient) {
         INDArray w;
         if (power == 1) {
             // d||d||/d(d) = d/||d||, and 0 at a zero distance.
-            double[] g = HostArrays.doubles(gradient);
+            double[] g = new double[gradient.length];
             for (int k = 0; k < g.length; k++) {
-                g[k] = values[k] == 0 ? 0 : g[k] / values[k];
+                g[k] = values[k] == 0 ? 0 : gradient[k] / values[k];
             }
-            w = HostArrays.float64(g, gradient.shape());
+            w = matrixOf(in, g);
         } else {
-            w = gradient.mul(2);
+            w = matrixOf(in, gradient).muli(2);
         }
         INDArray u = in.queries();
         INDArray v = in.references();
