@@ -1,10 +1,8 @@
 package org.dml4j.index;
 
+import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -31,11 +29,6 @@ final class DistanceTiles {
     /** Rows per block when computing the squared row norms. */
     private static final int NORM_BLOCK = 65536;
     private static final String WORKSPACE_ID = "DML4J_KNN_TILE";
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .build();
     /** Queries whose transposed tile rows are read together. */
     private static final int COLUMN_GROUP = 16;
     /** Each thread's rows of distances, reused from tile to tile. */
@@ -130,7 +123,7 @@ final class DistanceTiles {
     }
 
     private static MemoryWorkspace workspace() {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID);
+        return Workspaces.pass(WORKSPACE_ID);
     }
 
     int numQueries() {

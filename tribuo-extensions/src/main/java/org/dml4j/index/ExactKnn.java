@@ -1,5 +1,6 @@
 package org.dml4j.index;
 
+import org.dml4j.nd.Rows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -306,7 +307,7 @@ public final class ExactKnn {
                 throw new IllegalArgumentException("query row " + row + " is outside 0.." + (queries.rows() - 1));
             }
         }
-        INDArray selected = queryRows == null ? queries : queries.getRows(rows);
+        INDArray selected = queryRows == null ? queries : Rows.gather(queries, rows);
         DistanceTiles tiles = new DistanceTiles(selected, references, distance, referenceBlockSize);
         int q = rows.length;
         int n = tiles.numReferences();

@@ -1,5 +1,6 @@
 package org.dml4j.index;
 
+import org.dml4j.nd.Rows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -45,8 +46,8 @@ public final class PairDistances {
         double[] out = new double[first.length];
         for (int from = 0; from < first.length; from += BLOCK) {
             int to = Math.min(first.length, from + BLOCK);
-            INDArray a = rows.getRows(Arrays.copyOfRange(first, from, to));
-            INDArray b = rows.getRows(Arrays.copyOfRange(second, from, to));
+            INDArray a = Rows.gather(rows, Arrays.copyOfRange(first, from, to));
+            INDArray b = Rows.gather(rows, Arrays.copyOfRange(second, from, to));
             INDArray values = distance == KnnDistance.SQUARED_EUCLIDEAN
                     ? a.subi(b).muli(a).sum(1) : a.muli(b).sum(1);
             double[] block = values.castTo(DataType.DOUBLE).toDoubleVector();

@@ -7,6 +7,7 @@ import org.dml4j.index.ExactKnn;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.index.KnnResult;
 import org.dml4j.model.protos.EmbeddingModelProto;
+import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.EmbeddingNetwork;
 import org.dml4j.nn.NetworkSpecs;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -143,14 +144,18 @@ public final class EmbeddingModel extends Model<Label> {
         }
         INDArray out = Nd4j.create(DataType.FLOAT, examples.size(), embeddingSize());
         int[] known = new int[examples.size()];
-        for (int start = 0; start < examples.size(); start += EMBED_BLOCK) {
-            int end = Math.min(examples.size(), start + EMBED_BLOCK);
-            FeatureMatrix block = FeatureMatrix.of(examples.subList(start, end), featureIDMap);
-            synchronized (network) {
-                out.get(NDArrayIndex.interval(start, end),
-                        NDArrayIndex.all()).assign(network.embed(block.rows()));
+        // A forward pass alternates BLAS products and element-wise ops: one OpenMP thread keeps the two thread
+        // pools from competing for the cores (see NativeOpThreads), as in training.
+        try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
+            for (int start = 0; start < examples.size(); start += EMBED_BLOCK) {
+                int end = Math.min(examples.size(), start + EMBED_BLOCK);
+                FeatureMatrix block = FeatureMatrix.of(examples.subList(start, end), featureIDMap);
+                synchronized (network) {
+                    out.get(NDArrayIndex.interval(start, end),
+                            NDArrayIndex.all()).assign(network.embed(block.rows()));
+                }
+                System.arraycopy(block.knownFeatures(), 0, known, start, end - start);
             }
-            System.arraycopy(block.knownFeatures(), 0, known, start, end - start);
         }
         return new Embedded(out, known);
     }

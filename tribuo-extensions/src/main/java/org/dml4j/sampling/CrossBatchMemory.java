@@ -6,6 +6,8 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import org.dml4j.nd.Rows;
+import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -81,7 +83,7 @@ public final class CrossBatchMemory implements Configurable, Provenancable<Confi
     public void enqueue(INDArray batch, int[] batchLabels) {
         check(batch, batchLabels);
         if (rows == null) {
-            rows = Nd4j.create(batch.dataType(), memorySize, batch.columns());
+            rows = Workspaces.persistent(() -> Nd4j.create(batch.dataType(), memorySize, batch.columns()));
             labels = new int[memorySize];
         }
         int first = Math.max(0, batchLabels.length - memorySize);
@@ -100,7 +102,7 @@ public final class CrossBatchMemory implements Configurable, Provenancable<Confi
 
     /** @return a copy of the remembered embeddings, oldest first ({@code size() × d}); null when empty */
     public INDArray embeddings() {
-        return size == 0 ? null : rows.getRows(order());
+        return size == 0 ? null : Rows.gather(rows, order());
     }
 
     /** @return the labels of the remembered embeddings, oldest first */

@@ -13,6 +13,7 @@ import org.dml4j.loss.TupleLoss;
 import org.dml4j.mining.Miner;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.model.ReferenceSet;
+import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.optim.Adam;
 import org.dml4j.nn.optim.ConstantSchedule;
@@ -354,7 +355,7 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         long start = System.nanoTime();
         listeners.each(l -> l.onRunStart(new RunStart(loss.getClass().getSimpleName() + "-" + network,
                 trainerProvenance, examples.getProvenance(), datasetInfo(examples, labelIndex))));
-        try {
+        try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
             TrainingRun run = new TrainingRun(this, trainData, validationData, batches, runSeed, listeners,
                     resume);
             int epochsTrained = run.run();

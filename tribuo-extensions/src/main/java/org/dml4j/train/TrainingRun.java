@@ -8,10 +8,13 @@ import org.dml4j.loss.LossResult;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.model.Tensors;
+import org.dml4j.nd.Rows;
+import org.dml4j.nd.Workspaces;
 import org.dml4j.nn.EmbeddingNetwork;
 import org.dml4j.nn.optim.ParameterGroup;
 import org.dml4j.nn.optim.Updater;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -37,6 +40,8 @@ final class TrainingRun {
     /** Rows per forward pass when embedding a whole split. */
     static final int EMBED_BLOCK = 1024;
     private static final String LOSS_PREFIX = "loss.";
+    /** The workspace each training step's temporaries live in (see {@link Workspaces}). */
+    private static final String STEP_WORKSPACE = "DML4J_TRAINING_STEP";
 
     private final MetricLearningTrainer config;
     private final DenseData train;
@@ -146,39 +151,53 @@ final class TrainingRun {
             if (Thread.currentThread().isInterrupted()) {
                 throw new TrainingInterruptedException("training interrupted in epoch " + epoch);
             }
-            TrainingBatch batch = plan.get(b);
-            INDArray x = train.features().getRows(batch.rows());
-            if (config.augmentation() != null) {
-                x = config.augmentation().apply(x, augmentRng);
-            }
-            network.beginStep(step);
-            INDArray embeddings = network.forward(x, true);
-            LossResult result;
-            IndexTuples tuples;
-            if (crossBatchLoss != null) {
-                CrossBatchLoss.Step memoryStep = crossBatchLoss.compute(embeddings, batch.labels());
-                result = memoryStep.result();
-                tuples = memoryStep.tuples();
-            } else {
-                tuples = batch.tuples() != null || config.miner() == null ? batch.tuples()
-                        : config.miner().mine(embeddings, batch.labels());
-                result = loss.compute(embeddings, batch.labels(), tuples);
-            }
-            if (!Double.isFinite(result.value())) {
-                throw new IllegalStateException("the loss became " + result.value() + " in epoch " + epoch
-                        + ", batch " + b + ": lower the learning rate (now " + learningRate() + ") or check the data");
-            }
-            network.backwardParameters(result.embeddingGradient());
             double lr = learningRate();
-            updater.step(parameterGroups(result), lr);
+            StepResult result;
+            try (MemoryWorkspace ignored = Workspaces.pass(STEP_WORKSPACE)) {
+                result = trainStep(plan.get(b), augmentRng, lr, epoch, b);
+            }
             step++;
-            sum += result.value();
-            int batchIndex = b;
-            long batchStep = step;
-            int mined = tuples == null ? -1 : tuples.size();
-            listeners.each(l -> l.onBatchEnd(new BatchEnd(epoch, batchIndex, batchStep, result.value(), lr, mined)));
+            sum += result.loss();
+            BatchEnd end = new BatchEnd(epoch, b, step, result.loss(), lr, result.mined());
+            listeners.each(l -> l.onBatchEnd(end));
         }
         return plan.isEmpty() ? Double.NaN : sum / plan.size();
+    }
+
+    /** A step's loss and number of mined tuples (-1 without a miner). */
+    private record StepResult(double loss, int mined) {
+    }
+
+    /**
+     * One optimization step on one batch. Every ND4J array it creates lives in the step's workspace pass and is
+     * invalid afterwards; what outlives the step (parameters, optimizer moments, the cross-batch memory) is updated in
+     * place or created outside it (see {@link Workspaces#persistent}).
+     */
+    private StepResult trainStep(TrainingBatch batch, SplittableRandom augmentRng, double lr, int epoch, int b) {
+        INDArray x = Rows.gather(train.features(), batch.rows());
+        if (config.augmentation() != null) {
+            x = config.augmentation().apply(x, augmentRng);
+        }
+        network.beginStep(step);
+        INDArray embeddings = network.forward(x, true);
+        LossResult result;
+        IndexTuples tuples;
+        if (crossBatchLoss != null) {
+            CrossBatchLoss.Step memoryStep = crossBatchLoss.compute(embeddings, batch.labels());
+            result = memoryStep.result();
+            tuples = memoryStep.tuples();
+        } else {
+            tuples = batch.tuples() != null || config.miner() == null ? batch.tuples()
+                    : config.miner().mine(embeddings, batch.labels());
+            result = loss.compute(embeddings, batch.labels(), tuples);
+        }
+        if (!Double.isFinite(result.value())) {
+            throw new IllegalStateException("the loss became " + result.value() + " in epoch " + epoch
+                    + ", batch " + b + ": lower the learning rate (now " + lr + ") or check the data");
+        }
+        network.backwardParameters(result.embeddingGradient());
+        updater.step(parameterGroups(result), lr);
+        return new StepResult(result.value(), tuples == null ? -1 : tuples.size());
     }
 
     private List<ParameterGroup> parameterGroups(LossResult result) {

@@ -86,7 +86,8 @@ class EmbeddingModelSerializationTest {
         assertEquals(model.neighbours(), nearest.size());
         assertTrue(nearest.get(0).getA().startsWith("row=0 "), "an example's nearest reference is itself: "
                 + nearest.get(0));
-        assertEquals(0.0, nearest.get(0).getB(), 1e-9);
+        // |a|² + |b|² - 2 a·b with a float32 product: zero up to float32 rounding of unit-norm embeddings.
+        assertEquals(0.0, nearest.get(0).getB(), 1e-6);
     }
 
     @Test

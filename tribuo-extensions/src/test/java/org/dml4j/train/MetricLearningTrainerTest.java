@@ -10,6 +10,7 @@ import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.mining.TripletMarginMiner;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.model.EmbeddingModel;
+import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.nn.optim.Adam;
 import org.dml4j.sampling.MPerClassSampler;
@@ -126,6 +127,23 @@ class MetricLearningTrainerTest {
         assertTrue(events.contains("epoch 1 true") && events.contains("epoch 2 true"), events.toString());
         assertEquals("end 2", events.get(events.size() - 1));
         assertTrue(events.stream().filter("batch"::equals).count() >= 2);
+    }
+
+    @Test
+    void trainsWithOneNativeOpThreadAndRestoresTheCallersSetting() {
+        List<Integer> seen = new ArrayList<>();
+        MetricLearningTrainer trainer = tripletTrainer(1);
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onBatchEnd(BatchEnd batch) {
+                seen.add(NativeOpThreads.current());
+            }
+        });
+        try (NativeOpThreads caller = NativeOpThreads.limit(3)) {
+            trainer.train(DATA);
+            assertEquals(3, NativeOpThreads.current());
+        }
+        assertTrue(!seen.isEmpty() && seen.stream().allMatch(t -> t == 1), seen.toString());
     }
 
     @Test

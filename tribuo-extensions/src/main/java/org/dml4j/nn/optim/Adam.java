@@ -27,7 +27,6 @@ public final class Adam extends AbstractAdam {
 
     @Override
     public void update(INDArray parameter, INDArray gradient, double learningRate, ParameterState state) {
-        applyMoments(parameter, WeightDecay.apply(gradient, parameter, weightDecay), weightDecay != 0, learningRate,
-                state);
+        applyMoments(parameter, gradient, learningRate, state, weightDecay, 1.0);
     }
 }

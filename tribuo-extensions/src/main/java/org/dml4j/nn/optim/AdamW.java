@@ -28,9 +28,6 @@ public final class AdamW extends AbstractAdam {
 
     @Override
     public void update(INDArray parameter, INDArray gradient, double learningRate, ParameterState state) {
-        if (weightDecay != 0) {
-            parameter.muli(1 - learningRate * weightDecay);
-        }
-        applyMoments(parameter, gradient, false, learningRate, state);
+        applyMoments(parameter, gradient, learningRate, state, 0.0, 1 - learningRate * weightDecay);
     }
 }

@@ -1,5 +1,6 @@
 package org.dml4j.nn.optim;
 
+import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class ParameterState {
      * @return the live slot array
      */
     public INDArray slot(String name, INDArray like) {
-        return slots.computeIfAbsent(name, n -> like.ulike().assign(0));
+        return slots.computeIfAbsent(name, n -> Workspaces.persistent(() -> like.ulike().assign(0)));
     }
 
     /**

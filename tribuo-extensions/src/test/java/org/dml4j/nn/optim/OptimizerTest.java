@@ -2,6 +2,8 @@ package org.dml4j.nn.optim;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,6 +62,29 @@ class OptimizerTest {
     @Test
     void adamInFloat32() {
         assertSteps(adam(0.9, 0.999, 1e-8, 0.0, false), run(new Adam(), DataType.FLOAT), 1e-6);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"DOUBLE, 1e-14", "FLOAT, 1e-6"})
+    void adamStepsEveryElementOfALargeParameterFromAStridedGradient(DataType type, double tolerance) {
+        int n = 10_007;
+        INDArray p = Nd4j.create(type, n);
+        for (int i = 0; i < n; i++) {
+            p.putScalar(i, P0[i % 3]);
+        }
+        Updater updater = new Adam(0.8, 0.99, 1e-3, 0.05).newUpdater();
+        double[][] expected = adam(0.8, 0.99, 1e-3, 0.05, false);
+        for (int t = 0; t < G.length; t++) {
+            INDArray table = Nd4j.create(type, n, 2);
+            for (int i = 0; i < n; i++) {
+                table.putScalar(i, 1, G[t][i % 3]);
+            }
+            updater.step(Map.of("p", p), Map.of("p", table.getColumn(1)), LR);
+            double[] after = p.toDoubleVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[t][i % 3], after[i], tolerance, "step " + (t + 1) + ", element " + i);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,175 @@
+package org.dml4j.nd;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * Reads and writes a dense float32 or float64 array's values in place, a chunk at a time, as float32 or float64: for
+ * element-wise updates computed in Java over arrays too large to copy whole (an optimizer step over millions of
+ * weights).
+ * <p>
+ * The values go through the array's NIO view in bulk copies; values are widened or rounded to nearest when the
+ * chunk's type differs from the array's.
+ */
+public final class HostChunks {
+
+    private final FloatBuffer floats;
+    private final DoubleBuffer doubles;
+    private final int length;
+    private float[] narrow = new float[0];
+
+    private HostChunks(INDArray array) {
+        if (array.isView() || array.ordering() != 'c' || array.data().length() != array.length()) {
+            throw new IllegalArgumentException("HostChunks needs a dense row-major array that is not a view, found "
+                    + Arrays.toString(array.shape()) + " (order " + array.ordering() + ", view " + array.isView()
+                    + "): dup('c') it first");
+        }
+        if (outdated(array)) {
+            throw new IllegalStateException("HostChunks was given an array of a workspace pass that has ended (or a"
+                    + " closed array): create arrays that outlive a pass with Workspaces.persistent");
+        }
+        this.length = Math.toIntExact(array.length());
+        if (array.dataType() == DataType.FLOAT) {
+            this.floats = array.data().asNioFloat();
+            this.doubles = null;
+        } else if (array.dataType() == DataType.DOUBLE) {
+            this.floats = null;
+            this.doubles = array.data().asNioDouble();
+        } else {
+            throw new IllegalArgumentException("HostChunks reads float32 or float64 arrays, found "
+                    + array.dataType());
+        }
+    }
+
+    /**
+     * Whether an array's memory may have been reused: it was closed, or it belongs to a workspace pass that has ended
+     * (ND4J checks this before its own ops run on an array; access through the buffer has to ask).
+     */
+    private static boolean outdated(INDArray array) {
+        if (array.wasClosed()) {
+            return true;
+        }
+        if (!array.isAttached()) {
+            return false;
+        }
+        MemoryWorkspace workspace = array.data().getParentWorkspace();
+        return !workspace.isScopeActive() || workspace.getGenerationId() != array.data().getGenerationId();
+    }
+
+    /**
+     * Opens an array for chunked reading and writing.
+     *
+     * @param array a dense, row-major float32 or float64 array that is not a view
+     * @return its chunked view
+     */
+    public static HostChunks of(INDArray array) {
+        return new HostChunks(array);
+    }
+
+    /**
+     * Opens an array for chunked reading: the array itself when it is dense, otherwise a dense copy (writes to the
+     * copy do not reach {@code array}).
+     *
+     * @param array a float32 or float64 array
+     * @return a chunked view of it or of its copy
+     */
+    public static HostChunks forReading(INDArray array) {
+        boolean dense = !array.isView() && array.ordering() == 'c' && array.data().length() == array.length();
+        return new HostChunks(dense ? array : array.dup('c'));
+    }
+
+    /** @return the number of values */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Copies {@code count} values from {@code offset} (row-major) into {@code target[0..count)}.
+     *
+     * @param offset the first value's index
+     * @param target where the values go, as float64
+     * @param count  how many
+     */
+    public void read(int offset, double[] target, int count) {
+        if (doubles != null) {
+            doubles.get(offset, target, 0, count);
+            return;
+        }
+        float[] chunk = narrow(count);
+        floats.get(offset, chunk, 0, count);
+        for (int i = 0; i < count; i++) {
+            target[i] = chunk[i];
+        }
+    }
+
+    /**
+     * Overwrites {@code count} values from {@code offset} (row-major) with {@code source[0..count)}.
+     *
+     * @param offset the first value's index
+     * @param source the new values, rounded to float32 for a float32 array
+     * @param count  how many
+     */
+    public void write(int offset, double[] source, int count) {
+        if (doubles != null) {
+            doubles.put(offset, source, 0, count);
+            return;
+        }
+        float[] chunk = narrow(count);
+        for (int i = 0; i < count; i++) {
+            chunk[i] = (float) source[i];
+        }
+        floats.put(offset, chunk, 0, count);
+    }
+
+    /**
+     * Copies {@code count} values from {@code offset} (row-major) into {@code target[0..count)} as float32 (float64
+     * values are rounded to nearest).
+     *
+     * @param offset the first value's index
+     * @param target where the values go
+     * @param count  how many
+     */
+    public void read(int offset, float[] target, int count) {
+        if (floats != null) {
+            floats.get(offset, target, 0, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            target[i] = (float) doubles.get(offset + i);
+        }
+    }
+
+    /**
+     * Overwrites {@code count} values from {@code offset} (row-major) with the float32 {@code source[0..count)}.
+     *
+     * @param offset the first value's index
+     * @param source the new values
+     * @param count  how many
+     */
+    public void write(int offset, float[] source, int count) {
+        if (floats != null) {
+            floats.put(offset, source, 0, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            doubles.put(offset + i, source[i]);
+        }
+    }
+
+    /** @return whether the array holds float32 values (otherwise float64) */
+    public boolean isFloat32() {
+        return floats != null;
+    }
+
+    private float[] narrow(int count) {
+        if (narrow.length < count) {
+            narrow = new float[count];
+        }
+        return narrow;
+    }
+}
