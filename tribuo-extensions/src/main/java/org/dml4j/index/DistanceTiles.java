@@ -2,6 +2,7 @@ package org.dml4j.index;
 
 import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -245,6 +246,7 @@ final class DistanceTiles {
 
         TileRows(INDArray products, boolean transposed, int queryStart, int refStart) {
             boolean single = products.dataType() == DataType.FLOAT;
+            Nd4j.getAffinityManager().ensureLocation(products, AffinityManager.Location.HOST);
             this.floats = single ? products.data().asNioFloat() : null;
             this.doubles = single ? null : products.data().asNioDouble();
             this.queryStart = queryStart;

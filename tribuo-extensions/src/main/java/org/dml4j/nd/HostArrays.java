@@ -1,6 +1,7 @@
 package org.dml4j.nd;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -9,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>
  * ND4J 1.0.0-M2.1's {@code Nd4j.create(double[], shape, type)} and {@code DataBuffer.asDouble()} copy element by
  * element through a bounds-checked indexer, which costs milliseconds per 256 × 256 matrix in a training step; these
- * go through the buffer's NIO view in one bulk copy. The values are the same, bit for bit.
+ * go through the buffer's NIO view in one bulk copy. The values are the same, bit for bit. On a device backend the
+ * host copy is synchronised before reading and marked newest after writing (no-ops on the CPU backend).
  */
 public final class HostArrays {
 
@@ -35,6 +37,7 @@ public final class HostArrays {
         INDArray out = Nd4j.create(DataType.DOUBLE, shape, 'c');
         if (values.length > 0) {
             out.data().asNioDouble().put(values);
+            Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
         }
         return out;
     }
@@ -52,6 +55,7 @@ public final class HostArrays {
         }
         double[] out = new double[Math.toIntExact(dense.length())];
         if (out.length > 0) {
+            Nd4j.getAffinityManager().ensureLocation(dense, AffinityManager.Location.HOST);
             dense.data().asNioDouble().get(out);
         }
         return out;

@@ -1,8 +1,10 @@
 package org.dml4j.nd;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -14,13 +16,15 @@ import java.util.Arrays;
  * weights).
  * <p>
  * The values go through the array's NIO view in bulk copies; values are widened or rounded to nearest when the
- * chunk's type differs from the array's.
+ * chunk's type differs from the array's. On a device backend the host copy is synchronised when the array is opened
+ * and marked newest after each write (no-ops on the CPU backend; not yet run on CUDA).
  */
 public final class HostChunks {
 
     private final FloatBuffer floats;
     private final DoubleBuffer doubles;
     private final int length;
+    private final INDArray array;
     private float[] narrow = new float[0];
 
     private HostChunks(INDArray array) {
@@ -34,6 +38,9 @@ public final class HostChunks {
                     + " closed array): create arrays that outlive a pass with Workspaces.persistent");
         }
         this.length = Math.toIntExact(array.length());
+        this.array = array;
+        // On a device backend the host copy is brought up to date first (a no-op on the CPU backend).
+        Nd4j.getAffinityManager().ensureLocation(array, AffinityManager.Location.HOST);
         if (array.dataType() == DataType.FLOAT) {
             this.floats = array.data().asNioFloat();
             this.doubles = null;
@@ -117,13 +124,14 @@ public final class HostChunks {
     public void write(int offset, double[] source, int count) {
         if (doubles != null) {
             doubles.put(offset, source, 0, count);
-            return;
+        } else {
+            float[] chunk = narrow(count);
+            for (int i = 0; i < count; i++) {
+                chunk[i] = (float) source[i];
+            }
+            floats.put(offset, chunk, 0, count);
         }
-        float[] chunk = narrow(count);
-        for (int i = 0; i < count; i++) {
-            chunk[i] = (float) source[i];
-        }
-        floats.put(offset, chunk, 0, count);
+        hostWritten();
     }
 
     /**
@@ -154,11 +162,17 @@ public final class HostChunks {
     public void write(int offset, float[] source, int count) {
         if (floats != null) {
             floats.put(offset, source, 0, count);
-            return;
+        } else {
+            for (int i = 0; i < count; i++) {
+                doubles.put(offset + i, source[i]);
+            }
         }
-        for (int i = 0; i < count; i++) {
-            doubles.put(offset + i, source[i]);
-        }
+        hostWritten();
+    }
+
+    /** Marks the host copy as the newest, so a device backend copies it over before its next op. */
+    private void hostWritten() {
+        Nd4j.getAffinityManager().tagLocation(array, AffinityManager.Location.HOST);
     }
 
     /** @return whether the array holds float32 values (otherwise float64) */
