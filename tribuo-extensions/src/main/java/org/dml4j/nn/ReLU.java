@@ -1,6 +1,8 @@
 package org.dml4j.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -8,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class ReLU implements Layer {
 
-    private INDArray mask;
+    private INDArray input;
 
     /** Creates the layer. */
     public ReLU() {
@@ -16,13 +18,16 @@ public final class ReLU implements Layer {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        mask = input.gt(0).castTo(input.dataType());
+        this.input = input;
         return Transforms.relu(input, true);
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        return gradOutput.mul(ForwardCache.require(mask, "ReLU"));
+        // One relu_bp op (the gradient where the input is positive, else 0) instead of a mask, a cast and a product.
+        INDArray gradInput = gradOutput.ulike();
+        Nd4j.exec(new ThresholdReluBp(ForwardCache.require(input, "ReLU"), gradOutput, gradInput, 0.0));
+        return gradInput;
     }
 
     @Override

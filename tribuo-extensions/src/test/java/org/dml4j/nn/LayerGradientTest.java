@@ -3,6 +3,7 @@ package org.dml4j.nn;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,6 +24,15 @@ class LayerGradientTest {
     @Test
     void relu() {
         check(new ReLU(), normal(3, 4, 6), true);
+    }
+
+    @Test
+    void reluPassesTheGradientWhereTheInputIsPositiveAndNotAtZero() {
+        ReLU relu = new ReLU();
+        INDArray out = relu.forward(Nd4j.create(new float[][]{{-1f, 0f, 2f, 0.5f}}), true);
+        assertEquals(Nd4j.create(new float[][]{{0f, 0f, 2f, 0.5f}}), out);
+        assertEquals(Nd4j.create(new float[][]{{0f, 0f, 7f, 8f}}),
+                relu.backward(Nd4j.create(new float[][]{{5f, 6f, 7f, 8f}})));
     }
 
     @Test
