@@ -13,11 +13,16 @@ import org.dml4j.model.EmbeddingModel;
 import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.nn.optim.Adam;
+import org.dml4j.nn.optim.AdamW;
+import org.dml4j.nn.optim.Optimizer;
+import org.dml4j.nn.optim.RmsProp;
+import org.dml4j.nn.optim.Sgd;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.testutil.Clusters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tribuo.MutableDataset;
@@ -127,6 +132,30 @@ class MetricLearningTrainerTest {
         assertTrue(events.contains("epoch 1 true") && events.contains("epoch 2 true"), events.toString());
         assertEquals("end 2", events.get(events.size() - 1));
         assertTrue(events.stream().filter("batch"::equals).count() >= 2);
+    }
+
+    static List<Optimizer> optimizersWithState() {
+        return List.of(new Sgd(0.9, true, 1e-4), new RmsProp(0.99, 1e-8, 0.5, true, 0.01), new AdamW());
+    }
+
+    /** Optimizer state outlives the step's workspace pass: a second step must find it intact. */
+    @ParameterizedTest
+    @MethodSource("optimizersWithState")
+    void everyOptimizerKeepsItsStateAcrossSteps(Optimizer optimizer) {
+        List<Double> losses = new ArrayList<>();
+        MetricLearningTrainer trainer = new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"),
+                new TripletMarginLoss(0.2)).withParts(null, new MPerClassSampler(8), optimizer)
+                .withTraining(3, 32, 1e-2, 42);
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochEnd epoch) {
+                losses.add(epoch.meanLoss());
+            }
+        });
+        EmbeddingModel model = trainer.train(DATA);
+        assertEquals(3, losses.size());
+        assertTrue(losses.get(2) < losses.get(0), optimizer + " did not lower the loss: " + losses);
+        assertTrue(mapAtR(model, DATA) > 0.5, optimizer.toString());
     }
 
     @Test

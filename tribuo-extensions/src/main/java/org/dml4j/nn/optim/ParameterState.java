@@ -57,13 +57,16 @@ public final class ParameterState {
     }
 
     /**
-     * Sets a slot.
+     * Sets a slot to a copy of {@code value}, made outside any workspace so that it outlives the training step.
      *
      * @param name  the slot's name
-     * @param value the array it holds from now on (not copied)
+     * @param value the values it holds from now on
+     * @return the slot's array (the copy)
      */
-    public void put(String name, INDArray value) {
-        slots.put(name, value);
+    public INDArray put(String name, INDArray value) {
+        INDArray copy = Workspaces.persistent(value::dup);
+        slots.put(name, copy);
+        return copy;
     }
 
     /** @return the slots; live arrays */

@@ -57,8 +57,7 @@ public final class Sgd implements Optimizer {
             if (state.has("momentum_buffer")) {
                 buffer = state.slot("momentum_buffer", g).muli(momentum).addi(g);
             } else {
-                buffer = g.dup();
-                state.put("momentum_buffer", buffer);
+                buffer = state.put("momentum_buffer", g);
             }
             g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
         }
