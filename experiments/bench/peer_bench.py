@@ -9,6 +9,8 @@ of the input files both sides read. Run by experiments/bench/run-bench.sh inside
         drawn uniformly), the data of DML4J's KnnBenchmark, written as above
   peer_bench.py losses DIR WARMUP REPS     loss forward+backward (and miner) per batch, PML defaults
   peer_bench.py knn DIR                    PML AccuracyCalculator (faiss IndexFlatL2) on the self-retrieval task
+  peer_bench.py step DIR WARMUP REPS       the phases of a training step of the reference protocol (DIR from
+                                           gen-batch --dim 784: the input batch), per loss
   peer_bench.py epoch LOSS                 one training epoch of the reference protocol (FMNIST_DIR, default
                                            /usr/share/datasets/fashion-mnist); LOSS: contrastive, proxy_nca,
                                            multi_similarity, triplet_semihard
@@ -146,34 +148,17 @@ def epoch(a):
     (sampler iteration, batch slicing, forward, mining, loss, backward, Adam step; no data loading, no evaluation)."""
     import random
     import torch
-    import torch.nn.functional as F
-    from pytorch_metric_learning import losses as L, miners as M, samplers
+    from pytorch_metric_learning import samplers
     torch.set_num_threads(a.threads)
     data = os.environ.get("FMNIST_DIR", "/usr/share/datasets/fashion-mnist")
     X = read_idx(os.path.join(data, "train-images-idx3-ubyte.gz"), True).astype(np.float32) / 255.0
     y = read_idx(os.path.join(data, "train-labels-idx1-ubyte.gz"), False)
 
-    class MLP(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.fc1 = torch.nn.Linear(784, 512)
-            self.fc2 = torch.nn.Linear(512, 128)
-
-        def forward(self, x):
-            return F.normalize(self.fc2(F.relu(self.fc1(x))), p=2, dim=1)
-
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)
-    model = MLP()
-    loss_fn, miner = {
-        "triplet_semihard": lambda: (L.TripletMarginLoss(margin=0.2),
-                                     M.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")),
-        "contrastive": lambda: (L.ContrastiveLoss(pos_margin=0, neg_margin=1), None),
-        "proxy_nca": lambda: (L.ProxyNCALoss(num_classes=10, embedding_size=128, softmax_scale=1), None),
-        "multi_similarity": lambda: (L.MultiSimilarityLoss(alpha=2, beta=50, base=0.5),
-                                     M.MultiSimilarityMiner(epsilon=0.1)),
-    }[a.loss]()
+    model = reference_mlp()
+    loss_fn, miner = reference_loss(a.loss, 10)
     opt = torch.optim.Adam(list(model.parameters()) + list(loss_fn.parameters()), lr=1e-3)
     sampler = samplers.MPerClassSampler(y, m=32, batch_size=None, length_before_new_iter=len(y))
     Xt, yt = torch.tensor(X), torch.tensor(y)
@@ -196,6 +181,75 @@ def epoch(a):
         wall = (time.perf_counter() - t0) * 1e3
     result("epoch_" + a.loss, [wall], "cpu_s=%.1f mean_loss=%.5f batches=%d" % (time.process_time() - c0,
                                                                               total / nb, nb))
+
+
+def reference_mlp():
+    """The reference protocol's model: MLP 784-512-ReLU-128 + L2 normalisation, PyTorch's default init."""
+    import torch
+    import torch.nn.functional as F
+
+    class MLP(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = torch.nn.Linear(784, 512)
+            self.fc2 = torch.nn.Linear(512, 128)
+
+        def forward(self, x):
+            return F.normalize(self.fc2(F.relu(self.fc1(x))), p=2, dim=1)
+
+    return MLP()
+
+
+def reference_loss(name, classes):
+    """The reference protocol's loss and miner (PML defaults) for LOSS."""
+    from pytorch_metric_learning import losses as L, miners as M
+    return {
+        "triplet_semihard": lambda: (L.TripletMarginLoss(margin=0.2),
+                                     M.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")),
+        "contrastive": lambda: (L.ContrastiveLoss(pos_margin=0, neg_margin=1), None),
+        "proxy_nca": lambda: (L.ProxyNCALoss(num_classes=classes, embedding_size=128, softmax_scale=1), None),
+        "multi_similarity": lambda: (L.MultiSimilarityLoss(alpha=2, beta=50, base=0.5),
+                                     M.MultiSimilarityMiner(epsilon=0.1)),
+    }[name]()
+
+
+STEP_LOSSES = ["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"]
+
+
+def step(a):
+    """The phases of one training step of the reference protocol on a fixed random batch (DIR/emb.f32 as the
+    B x 784 input, DIR/labels.i32): forward, miner, loss (its forward only: PyTorch computes every gradient in
+    backward), backward, Adam step, and their total; WARMUP untimed then REPS timed steps per loss."""
+    import torch
+    torch.set_num_threads(a.threads)
+    x_np, lab_np = read(a.dir)
+    x, labels = torch.from_numpy(x_np), torch.from_numpy(lab_np.astype(np.int64))
+    names = ["forward", "miner", "loss", "backward", "optimizer"]
+    for name in STEP_LOSSES:
+        torch.manual_seed(0)
+        model = reference_mlp()
+        loss_fn, miner = reference_loss(name, int(lab_np.max()) + 1)
+        opt = torch.optim.Adam(list(model.parameters()) + list(loss_fn.parameters()), lr=1e-3)
+        ms = [[] for _ in range(len(names) + 1)]
+        for i in range(-a.warmup, a.reps):
+            t = [time.perf_counter()]
+            emb = model(x)
+            t.append(time.perf_counter())
+            ind = miner(emb, labels) if miner is not None else None
+            t.append(time.perf_counter())
+            loss = loss_fn(emb, labels, ind)
+            t.append(time.perf_counter())
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            t.append(time.perf_counter())
+            opt.step()
+            t.append(time.perf_counter())
+            if i >= 0:
+                for k in range(len(names)):
+                    ms[k].append((t[k + 1] - t[k]) * 1e3)
+                ms[-1].append((t[-1] - t[0]) * 1e3)
+        for k, phase in enumerate(names + ["total"]):
+            result("step_%s_%s" % (name, phase), ms[k])
 
 
 def main():
@@ -221,11 +275,16 @@ def main():
     g.add_argument("reps", type=int)
     g = sub.add_parser("knn")
     g.add_argument("dir")
+    g = sub.add_parser("step")
+    g.add_argument("dir")
+    g.add_argument("warmup", type=int)
+    g.add_argument("reps", type=int)
     g = sub.add_parser("epoch")
     g.add_argument("loss", choices=["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"])
     g.add_argument("--epochs", type=int, default=2, help="epochs to train; the last one is timed")
     a = ap.parse_args()
-    {"gen-batch": gen_batch, "gen-clustered": gen_clustered, "losses": losses, "knn": knn, "epoch": epoch}[a.cmd](a)
+    {"gen-batch": gen_batch, "gen-clustered": gen_clustered, "losses": losses, "knn": knn, "step": step,
+     "epoch": epoch}[a.cmd](a)
 
 
 if __name__ == "__main__":

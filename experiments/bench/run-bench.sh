@@ -6,7 +6,7 @@
 #
 #   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
 #                                  [--warmup 50] [--reps 50] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
-#                                  [--out DIR]
+#                                  [--step-warmup 200] [--step-reps 100] [--out DIR]
 #
 # Parts:
 #   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
@@ -17,6 +17,11 @@
 #           rows per class): DML4J RetrievalEvaluator (its default metrics: all but full-ranking mAP; clustering
 #           off) against PML's AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One
 #           evaluation per round and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
+#   step    the phases of one training step of the reference protocol (MLP 784-512-128, Adam 1e-3, a fixed random
+#           256 x 784 batch of 8 classes x 32) for its four losses: forward, miner, loss, backward, optimizer and total
+#           per step (DML4J's loss phase includes the loss's gradient, which PyTorch computes in backward: compare the
+#           totals). Per round and side: STEP_WARMUP untimed then STEP_REPS timed steps per loss in one process
+#           (PeerBench step / peer_bench.py step); the figure is their median. Not part of the default --parts.
 #   epoch   a training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
 #           batches of 8 classes x 32, Adam 1e-3, seed 0): the last of EPOCHS epochs (default 2, so the JVM's
 #           warm-up stays in the untimed first one) of `./dml4j train ... --epochs EPOCHS` (its epoch_seconds_last)
@@ -29,7 +34,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/experiments/bench"
 rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=50 reps=50
-epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2
+epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2 step_warmup=200 step_reps=100
 out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
 while (($#)); do
   case "$1" in
@@ -41,6 +46,8 @@ while (($#)); do
     --reps) reps="$2"; shift 2 ;;
     --epoch-losses) epoch_losses="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
+    --step-warmup) step_warmup="$2"; shift 2 ;;
+    --step-reps) step_reps="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -48,10 +55,13 @@ while (($#)); do
 done
 
 for part in ${parts//,/ }; do
-  [[ "$part" =~ ^(losses|knn|epoch)$ ]] || { echo "run-bench: unknown part '$part' (losses, knn, epoch)" >&2; exit 2; }
+  [[ "$part" =~ ^(losses|knn|step|epoch)$ ]] || {
+    echo "run-bench: unknown part '$part' (losses, knn, step, epoch)" >&2; exit 2; }
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --rounds needs a positive integer, found '$rounds'" >&2; exit 2; }
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --epochs needs a positive integer, found '$epochs'" >&2; exit 2; }
+[[ "$step_warmup" =~ ^[0-9]+$ ]] || { echo "run-bench: --step-warmup needs a non-negative integer, found '$step_warmup'" >&2; exit 2; }
+[[ "$step_reps" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --step-reps needs a positive integer, found '$step_reps'" >&2; exit 2; }
 
 py="${BENCH_VENV:-$root/.bench-venv}/bin/python"
 if ! "$py" -c "import torch, faiss, pytorch_metric_learning" 2>/dev/null; then
@@ -134,6 +144,13 @@ if [[ ",$parts," == *,knn,* ]]; then
       both "$r" "java_bench knn '$data/knn$n'" "'$py' '$here/peer_bench.py' --threads $threads knn '$data/knn$n'"
     done
     rm -rf "${data:?}/knn$n"
+  done
+fi
+if [[ ",$parts," == *,step,* ]]; then
+  "$py" "$here/peer_bench.py" gen-batch "$data/step" --dim 784
+  for ((r = 1; r <= rounds; r++)); do
+    both "$r" "java_bench step '$data/step' $step_warmup $step_reps" \
+      "'$py' '$here/peer_bench.py' --threads $threads step '$data/step' $step_warmup $step_reps"
   done
 fi
 if [[ ",$parts," == *,epoch,* ]]; then

@@ -16,6 +16,15 @@ import org.dml4j.mining.IndexTuples;
 import org.dml4j.mining.Miner;
 import org.dml4j.mining.MultiSimilarityMiner;
 import org.dml4j.mining.TripletMarginMiner;
+import org.dml4j.nd.NativeOpThreads;
+import org.dml4j.nd.Workspaces;
+import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.NetworkSpecs;
+import org.dml4j.nn.optim.Adam;
+import org.dml4j.nn.optim.ParameterGroup;
+import org.dml4j.nn.optim.Updater;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -43,6 +52,9 @@ import java.util.regex.Pattern;
  *   {@code proxy_nca}) runs only that one, for a profile.</li>
  *   <li>{@code knn DIR}: {@link RetrievalEvaluator} in self-retrieval mode (its default rank metrics: all but
  *   full-ranking mAP, MRR exact; Euclidean, clustering off) on {@code DIR/emb.f32} and {@code DIR/labels.i32}, once; prints the process's peak RSS (VmHWM).</li>
+ *   <li>{@code step DIR WARMUP REPS}: the phases of a training step of the reference protocol (MLP 784-512-128,
+ *   Adam 1e-3) for each of its four losses, as the trainer runs a step, with {@code DIR/emb.f32} (B × 784) as the
+ *   input batch: {@code step_LOSS_PHASE} for forward, miner, loss, backward, optimizer and total.</li>
  * </ul>
  */
 public final class PeerBench {
@@ -53,13 +65,13 @@ public final class PeerBench {
     /**
      * Runs one benchmark.
      *
-     * @param args {@code losses DIR WARMUP REPS [WORKLOAD]} or {@code knn DIR}
+     * @param args {@code losses DIR WARMUP REPS [WORKLOAD]}, {@code knn DIR} or {@code step DIR WARMUP REPS}
      * @throws IOException if the input files cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: PeerBench losses DIR WARMUP REPS [WORKLOAD] | knn DIR  (input files come from "
-                    + "experiments/bench/peer_bench.py; see experiments/bench/run-bench.sh)");
+            System.err.println("usage: PeerBench losses DIR WARMUP REPS [WORKLOAD] | knn DIR | step DIR WARMUP REPS"
+                    + "  (input files come from experiments/bench/peer_bench.py; see experiments/bench/run-bench.sh)");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
@@ -71,8 +83,9 @@ public final class PeerBench {
             case "losses" -> losses(embeddings, labels, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     args.length > 4 ? args[4] : "");
             case "knn" -> knn(embeddings, labels);
+            case "step" -> step(embeddings, labels, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> {
-                System.err.println("unknown benchmark " + args[0] + ": losses or knn");
+                System.err.println("unknown benchmark " + args[0] + ": losses, knn or step");
                 System.exit(2);
             }
         }
@@ -113,6 +126,67 @@ public final class PeerBench {
                 tuples = mined == null ? 0 : mined.size();
             }
             print(w.name, ms, String.format(Locale.ROOT, "loss=%.6f tuples=%d", value, tuples));
+        }
+    }
+
+    /** The losses of the reference protocol, with their miners, under the names peer_bench.py uses. */
+    private static List<Workload> referenceLosses(int numClasses, int dim) {
+        return List.of(
+                new Workload("contrastive", new ContrastiveLoss(), null, false),
+                new Workload("proxy_nca", new ProxyNCALoss(numClasses, dim), null, false),
+                new Workload("multi_similarity", new MultiSimilarityLoss(),
+                        new MultiSimilarityMiner(0.1, new CosineSimilarity()), false),
+                new Workload("triplet_semihard", new TripletMarginLoss(0.2),
+                        new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, new LpDistance()), false));
+    }
+
+    private static final String[] STEP_PHASES = {"forward", "miner", "loss", "backward", "optimizer", "total"};
+
+    /**
+     * The phases of one training step as the trainer runs it (one OpenMP thread, the step in a reused workspace) on
+     * the reference protocol's MLP 784-512-128 with Adam 1e-3, on a fixed input batch: forward, miner, loss (its
+     * value and its gradient with respect to the embeddings), backward through the network, optimizer step, total.
+     */
+    private static void step(INDArray input, int[] labels, int warmup, int reps) {
+        int numClasses = Arrays.stream(labels).max().orElse(0) + 1;
+        for (Workload w : referenceLosses(numClasses, 128)) {
+            EmbeddingNetwork network = NetworkSpecs.parse("mlp:512,128").build((int) input.columns(), 0,
+                    DataType.FLOAT);
+            MetricLoss loss = w.loss.forTraining(0);
+            Updater updater = new Adam().newUpdater();
+            double[][] ms = new double[STEP_PHASES.length][reps];
+            try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
+                for (int i = -warmup; i < reps; i++) {
+                    long[] t = new long[STEP_PHASES.length];
+                    try (MemoryWorkspace ignored = Workspaces.pass("DML4J_BENCH_STEP")) {
+                        t[0] = System.nanoTime();
+                        INDArray embeddings = network.forward(input, true);
+                        t[1] = System.nanoTime();
+                        IndexTuples mined = w.miner == null ? null : w.miner.mine(embeddings, labels);
+                        t[2] = System.nanoTime();
+                        LossResult result = loss.compute(embeddings, labels, mined);
+                        t[3] = System.nanoTime();
+                        network.backwardParameters(result.embeddingGradient());
+                        t[4] = System.nanoTime();
+                        List<ParameterGroup> groups = new ArrayList<>();
+                        groups.add(new ParameterGroup(network.parameters(), network.gradients(), 1.0));
+                        if (!loss.parameters().isEmpty()) {
+                            groups.add(new ParameterGroup(loss.parameters(), result.parameterGradients(), 1.0));
+                        }
+                        updater.step(groups, 1e-3);
+                        t[5] = System.nanoTime();
+                    }
+                    if (i >= 0) {
+                        for (int k = 0; k < STEP_PHASES.length - 1; k++) {
+                            ms[k][i] = (t[k + 1] - t[k]) / 1e6;
+                        }
+                        ms[STEP_PHASES.length - 1][i] = (t[STEP_PHASES.length - 1] - t[0]) / 1e6;
+                    }
+                }
+            }
+            for (int k = 0; k < STEP_PHASES.length; k++) {
+                print("step_" + w.name + "_" + STEP_PHASES[k], ms[k], "");
+            }
         }
     }
 
