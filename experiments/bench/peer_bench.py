@@ -249,7 +249,8 @@ def step(a):
                     ms[k].append((t[k + 1] - t[k]) * 1e3)
                 ms[-1].append((t[-1] - t[0]) * 1e3)
         for k, phase in enumerate(names + ["total"]):
-            result("step_%s_%s" % (name, phase), ms[k])
+            if miner is not None or phase != "miner":
+                result("step_%s_%s" % (name, phase), ms[k])
 
 
 def main():

@@ -18,8 +18,8 @@
 #           off) against PML's AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One
 #           evaluation per round and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
 #   step    the phases of one training step of the reference protocol (MLP 784-512-128, Adam 1e-3, a fixed random
-#           256 x 784 batch of 8 classes x 32) for its four losses: forward, miner, loss, backward, optimizer and total
-#           per step (DML4J's loss phase includes the loss's gradient, which PyTorch computes in backward: compare the
+#           256 x 784 batch of 8 classes x 32) for its four losses: forward, miner (where there is one), loss,
+#           backward, optimizer and total per step (DML4J's loss phase includes the loss's gradient, which PyTorch computes in backward: compare the
 #           totals). Per round and side: STEP_WARMUP untimed then STEP_REPS timed steps per loss in one process
 #           (PeerBench step / peer_bench.py step); the figure is their median. Not part of the default --parts.
 #   epoch   a training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
@@ -175,7 +175,7 @@ print("|---|---:|---:|---:|---:|---|")
 for name, sides in rows.items():
     d, p = sides.get("dml4j", []), sides.get("peer", [])
     fmt = lambda v: "%.2f (%.2f-%.2f)" % (statistics.median(v), min(v), max(v)) if v else "-"
-    ratio = "%.2f" % (statistics.median(d) / statistics.median(p)) if d and p else "-"
+    ratio = "%.2f" % (statistics.median(d) / statistics.median(p)) if d and p and statistics.median(p) > 0 else "-"
     print("| %s | %s | %s | %s | %d | %.1f-%.1f |" % (name, fmt(d), fmt(p), ratio, min(len(d), len(p)),
                                                       min(loads[name]), max(loads[name])))
 PY

@@ -54,7 +54,8 @@ import java.util.regex.Pattern;
  *   full-ranking mAP, MRR exact; Euclidean, clustering off) on {@code DIR/emb.f32} and {@code DIR/labels.i32}, once; prints the process's peak RSS (VmHWM).</li>
  *   <li>{@code step DIR WARMUP REPS}: the phases of a training step of the reference protocol (MLP 784-512-128,
  *   Adam 1e-3) for each of its four losses, as the trainer runs a step, with {@code DIR/emb.f32} (B × 784) as the
- *   input batch: {@code step_LOSS_PHASE} for forward, miner, loss, backward, optimizer and total.</li>
+ *   input batch: {@code step_LOSS_PHASE} for forward, miner (where there is one), loss, backward, optimizer and
+ *   total.</li>
  * </ul>
  */
 public final class PeerBench {
@@ -185,7 +186,9 @@ public final class PeerBench {
                 }
             }
             for (int k = 0; k < STEP_PHASES.length; k++) {
-                print("step_" + w.name + "_" + STEP_PHASES[k], ms[k], "");
+                if (w.miner != null || !STEP_PHASES[k].equals("miner")) {
+                    print("step_" + w.name + "_" + STEP_PHASES[k], ms[k], "");
+                }
             }
         }
     }
