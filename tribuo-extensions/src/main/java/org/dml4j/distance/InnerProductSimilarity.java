@@ -25,8 +25,9 @@ abstract class InnerProductSimilarity extends AbstractDistance {
     protected INDArray[] gradient(Inputs in, double[] values, double[] gradientValues) {
         INDArray gradient = matrixOf(in, gradientValues);
         if (in.self()) {
-            return new INDArray[]{gradient.add(gradient.transpose()).mmul(in.queries()), null};
+            return new INDArray[]{Nd4j.gemm(gradient.add(gradient.transpose()), in.queries(), false, false), null};
         }
-        return new INDArray[]{gradient.mmul(in.references()), Nd4j.gemm(gradient, in.queries(), true, false)};
+        return new INDArray[]{Nd4j.gemm(gradient, in.references(), false, false),
+                Nd4j.gemm(gradient, in.queries(), true, false)};
     }
 }

@@ -126,9 +126,10 @@ public final class LpDistance extends AbstractDistance {
         if (in.self()) {
             // dU + dV with v = u: diag(rowsum S) u - S u for the symmetric S = W + Wᵀ, one product instead of two.
             INDArray symmetric = w.add(w.transpose());
-            return new INDArray[]{u.mulColumnVector(symmetric.sum(true, 1)).subi(symmetric.mmul(u)), null};
+            return new INDArray[]{u.mulColumnVector(symmetric.sum(true, 1)).subi(Nd4j.gemm(symmetric, u, false, false)),
+                    null};
         }
-        INDArray dU = u.mulColumnVector(w.sum(true, 1)).subi(w.mmul(v));
+        INDArray dU = u.mulColumnVector(w.sum(true, 1)).subi(Nd4j.gemm(w, v, false, false));
         INDArray dV = v.mulColumnVector(w.sum(true, 0).transpose()).subi(Nd4j.gemm(w, u, true, false));
         return new INDArray[]{dU, dV};
     }
