@@ -50,7 +50,7 @@ public final class HostArrays {
      */
     public static double[] doubles(INDArray array) {
         INDArray dense = array.dataType() == DataType.DOUBLE ? array : array.castTo(DataType.DOUBLE);
-        if (dense.isView() || dense.ordering() != 'c' || dense.data().length() != dense.length()) {
+        if (!isDenseRowMajor(dense)) {
             dense = dense.dup('c');
         }
         double[] out = new double[Math.toIntExact(dense.length())];
@@ -59,5 +59,16 @@ public final class HostArrays {
             dense.data().asNioDouble().get(out);
         }
         return out;
+    }
+
+    /**
+     * Whether an array's buffer holds exactly its values in row-major order (not a view, 'c' order, no extra
+     * elements), so that the buffer can be read or written as the array.
+     *
+     * @param array any array
+     * @return whether its buffer is its values, row-major
+     */
+    static boolean isDenseRowMajor(INDArray array) {
+        return !array.isView() && array.ordering() == 'c' && array.data().length() == array.length();
     }
 }

@@ -28,7 +28,7 @@ public final class HostChunks {
     private float[] narrow = new float[0];
 
     private HostChunks(INDArray array) {
-        if (array.isView() || array.ordering() != 'c' || array.data().length() != array.length()) {
+        if (!HostArrays.isDenseRowMajor(array)) {
             throw new IllegalArgumentException("HostChunks needs a dense row-major array that is not a view, found "
                     + Arrays.toString(array.shape()) + " (order " + array.ordering() + ", view " + array.isView()
                     + "): dup('c') it first");
@@ -86,8 +86,7 @@ public final class HostChunks {
      * @return a chunked view of it or of its copy
      */
     public static HostChunks forReading(INDArray array) {
-        boolean dense = !array.isView() && array.ordering() == 'c' && array.data().length() == array.length();
-        return new HostChunks(dense ? array : array.dup('c'));
+        return new HostChunks(HostArrays.isDenseRowMajor(array) ? array : array.dup('c'));
     }
 
     /** @return the number of values */
