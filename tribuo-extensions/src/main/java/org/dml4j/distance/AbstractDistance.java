@@ -4,8 +4,8 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.dml4j.nd.HostArrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The shared forward and backward structure of the distances: optional L2 normalization, a matrix computed from
@@ -14,14 +14,50 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The pairwise work runs in float64 whatever the embeddings' type, and the gradients come back in that type: it is
  * O(B²d) against the network's O(B·d·width), so it costs little, and it keeps the kinks of the losses (zero distances,
  * a cosine of exactly 1 between duplicates, relu at 0) and very large embeddings exact in float32 training too.
+ * The O(B²d) products run in BLAS; everything else (normalization, row sums, the element-wise parts of the
+ * gradients) in Java loops over row-major arrays, which for a batch cost less than the fixed cost of an ND4J op.
  */
 abstract class AbstractDistance implements Distance {
 
     @Config(description = "Whether embeddings are L2-normalized before the matrix is computed.")
     protected boolean normalizeEmbeddings = true;
 
-    /** Two inputs after the optional normalization. */
-    protected record Inputs(INDArray queries, INDArray references, boolean self) {
+    /**
+     * Two inputs after the optional normalization, as row-major float64 Java arrays and as ND4J matrices for the
+     * products.
+     *
+     * @param queries        the query rows, {@code rows × dim}
+     * @param references     the reference rows, {@code cols × dim} (the same array for a self matrix)
+     * @param queryArray     {@code queries} as an ND4J matrix
+     * @param referenceArray {@code references} as an ND4J matrix
+     * @param rows           the number of queries
+     * @param cols           the number of references
+     * @param dim            the embedding dimension
+     * @param self           whether queries and references are the same rows
+     */
+    protected record Inputs(double[] queries, double[] references, INDArray queryArray, INDArray referenceArray,
+                            int rows, int cols, int dim, boolean self) {
+
+        /** @return the {@code rows × cols} inner products {@code u_i · v_j}, row-major */
+        double[] dots() {
+            return HostArrays.doubles(Nd4j.gemm(queryArray, referenceArray, false, true));
+        }
+
+        /**
+         * @param weights a row-major {@code rows × cols} matrix W
+         * @return {@code W v}, row-major {@code rows × dim}
+         */
+        double[] timesReferences(double[] weights) {
+            return HostArrays.doubles(Nd4j.gemm(HostArrays.float64(weights, rows, cols), referenceArray, false, false));
+        }
+
+        /**
+         * @param weights a row-major {@code rows × cols} matrix W
+         * @return {@code Wᵀ u}, row-major {@code cols × dim}
+         */
+        double[] transposeTimesQueries(double[] weights) {
+            return HostArrays.doubles(Nd4j.gemm(HostArrays.float64(weights, rows, cols), queryArray, true, false));
+        }
     }
 
     @Override
@@ -41,24 +77,29 @@ abstract class AbstractDistance implements Distance {
 
     private PairwiseMatrix compute(INDArray rawQueries, INDArray rawReferences, boolean self) {
         checkShapes(rawQueries, rawReferences);
-        INDArray queries = rawQueries.castTo(DataType.DOUBLE);
-        INDArray references = self ? queries : rawReferences.castTo(DataType.DOUBLE);
-        L2Normalization queryNorm = normalizeEmbeddings ? L2Normalization.of(queries) : null;
-        L2Normalization refNorm = self ? queryNorm : (normalizeEmbeddings ? L2Normalization.of(references) : null);
-        INDArray u = queryNorm == null ? queries : queryNorm.normalized();
-        INDArray v = refNorm == null ? references : refNorm.normalized();
-        Inputs inputs = new Inputs(u, v, self);
+        int rows = (int) rawQueries.rows();
+        int cols = (int) rawReferences.rows();
+        int dim = (int) rawQueries.columns();
+        double[] queries = HostArrays.doubles(rawQueries);
+        double[] references = self ? queries : HostArrays.doubles(rawReferences);
+        L2Normalization queryNorm = normalizeEmbeddings ? L2Normalization.of(queries, rows, dim) : null;
+        L2Normalization refNorm = self ? queryNorm
+                : (normalizeEmbeddings ? L2Normalization.of(references, cols, dim) : null);
+        double[] u = queryNorm == null ? queries : queryNorm.normalized();
+        double[] v = refNorm == null ? references : refNorm.normalized();
+        INDArray uArray = HostArrays.float64(u, rows, dim);
+        INDArray vArray = self ? uArray : HostArrays.float64(v, cols, dim);
+        Inputs inputs = new Inputs(u, v, uArray, vArray, rows, cols, dim, self);
         double[] values = matrix(inputs);
-        return new PairwiseMatrix(values, (int) u.rows(), (int) v.rows(), isInverted(), self, gradient -> {
-            INDArray[] grads = gradient(inputs, values, gradient);
-            INDArray dQueries = (queryNorm == null ? grads[0] : queryNorm.backward(grads[0]))
-                    .castTo(rawQueries.dataType());
+        return new PairwiseMatrix(values, rows, cols, isInverted(), self, gradient -> {
+            double[][] grads = gradient(inputs, values, gradient);
+            double[] dQueries = queryNorm == null ? grads[0] : queryNorm.backward(grads[0]);
+            INDArray queryGradient = HostArrays.create(dQueries, rawQueries.dataType(), rows, dim);
             if (self) {
-                return new EmbeddingGradients(dQueries, dQueries);
+                return new EmbeddingGradients(queryGradient, queryGradient);
             }
-            INDArray dRefs = (refNorm == null ? grads[1] : refNorm.backward(grads[1]))
-                    .castTo(rawReferences.dataType());
-            return new EmbeddingGradients(dQueries, dRefs);
+            double[] dRefs = refNorm == null ? grads[1] : refNorm.backward(grads[1]);
+            return new EmbeddingGradients(queryGradient, HostArrays.create(dRefs, rawReferences.dataType(), cols, dim));
         });
     }
 
@@ -88,17 +129,26 @@ abstract class AbstractDistance implements Distance {
      * @param inputs   the inputs
      * @param values   the values {@link #matrix} returned
      * @param gradient dL/dM, row-major (queries × references); read only
-     * @return {dL/dqueries, dL/dreferences}
+     * @return {dL/dqueries, dL/dreferences}, row-major
      */
-    protected abstract INDArray[] gradient(Inputs inputs, double[] values, double[] gradient);
+    protected abstract double[][] gradient(Inputs inputs, double[] values, double[] gradient);
 
     /**
-     * @param inputs the inputs
-     * @param values row-major values (queries × references), e.g. dL/dM
-     * @return them as a float64 matrix
+     * The symmetric part {@code W + Wᵀ} of a square row-major matrix: for a self matrix, the gradient of
+     * {@code f(u_i, u_j)} reaches row {@code i} both as a query and as a reference.
+     *
+     * @param weights a row-major {@code n × n} matrix
+     * @param n       its size
+     * @return {@code W + Wᵀ}, row-major
      */
-    protected static INDArray matrixOf(Inputs inputs, double[] values) {
-        return HostArrays.float64(values, inputs.queries().rows(), inputs.references().rows());
+    protected static double[] symmetricSum(double[] weights, int n) {
+        double[] out = new double[weights.length];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i * n + j] = weights[i * n + j] + weights[j * n + i];
+            }
+        }
+        return out;
     }
 
     @Override

@@ -1,45 +1,66 @@
 package org.dml4j.distance;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
-
 /**
  * Row-wise L2 normalization {@code u = x / max(||x||, 1e-12)} and its backward pass, exactly as PyTorch's
  * {@code F.normalize} (below the floor the norm is a constant, so the gradient is {@code g / 1e-12}). The distances
  * and the networks' output layer ({@code org.dml4j.nn.L2Normalize}) share it.
+ * <p>
+ * It works on row-major float64 Java arrays: for a batch of embeddings that is a few Java loops, where the same
+ * through ND4J took a norm, a clamp, a broadcast division and four more ops in the backward pass, each with its
+ * fixed cost.
  */
 public final class L2Normalization {
 
     /** The floor under the norm, as PyTorch's default {@code eps}. */
     public static final double EPSILON = 1e-12;
 
-    private final INDArray normalized;
-    private final INDArray clampedNorms;
+    private final int rows;
+    private final int cols;
+    private final double[] normalized;
+    private final double[] clampedNorms;
     private final boolean[] belowFloor;
 
-    private L2Normalization(INDArray x) {
-        INDArray norms = x.norm2(1).reshape(x.rows(), 1);
-        this.belowFloor = new boolean[x.rows()];
-        double[] n = norms.toDoubleVector();
-        for (int i = 0; i < n.length; i++) {
-            belowFloor[i] = n[i] <= EPSILON;
+    private L2Normalization(double[] x, int rows, int cols) {
+        if (x.length != (long) rows * cols) {
+            throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix has " + (long) rows * cols
+                    + " values, found " + x.length);
         }
-        this.clampedNorms = Transforms.max(norms, EPSILON, true);
-        this.normalized = x.divColumnVector(clampedNorms);
+        this.rows = rows;
+        this.cols = cols;
+        this.normalized = new double[x.length];
+        this.clampedNorms = new double[rows];
+        this.belowFloor = new boolean[rows];
+        for (int i = 0; i < rows; i++) {
+            int offset = i * cols;
+            double squares = 0;
+            for (int k = 0; k < cols; k++) {
+                double value = x[offset + k];
+                squares += value * value;
+            }
+            double norm = Math.sqrt(squares);
+            belowFloor[i] = norm <= EPSILON;
+            double clamped = Math.max(norm, EPSILON);
+            clampedNorms[i] = clamped;
+            for (int k = 0; k < cols; k++) {
+                normalized[offset + k] = x[offset + k] / clamped;
+            }
+        }
     }
 
     /**
-     * Normalizes the rows of {@code x}.
+     * Normalizes the rows of a row-major matrix.
      *
-     * @param x a matrix, one embedding per row
+     * @param x    the values, row-major, one embedding per row; not modified
+     * @param rows the number of rows
+     * @param cols the number of columns
      * @return the normalization, holding what its backward pass needs
      */
-    public static L2Normalization of(INDArray x) {
-        return new L2Normalization(x);
+    public static L2Normalization of(double[] x, int rows, int cols) {
+        return new L2Normalization(x, rows, cols);
     }
 
-    /** @return the normalized rows */
-    public INDArray normalized() {
+    /** @return the normalized rows, row-major (the live array: do not modify it) */
+    public double[] normalized() {
         return normalized;
     }
 
@@ -47,16 +68,28 @@ public final class L2Normalization {
      * Maps a gradient with respect to the normalized rows to a gradient with respect to the raw rows:
      * {@code (g - u (u·g)) / ||x||}, or {@code g / 1e-12} for rows whose norm is below the floor.
      *
-     * @param gradient dL/du
-     * @return dL/dx
+     * @param gradient dL/du, row-major; not modified
+     * @return dL/dx, row-major
      */
-    public INDArray backward(INDArray gradient) {
-        INDArray projection = normalized.mul(gradient).sum(true, 1);
-        for (int i = 0; i < belowFloor.length; i++) {
-            if (belowFloor[i]) {
-                projection.putScalar(i, 0, 0.0);
+    public double[] backward(double[] gradient) {
+        if (gradient.length != normalized.length) {
+            throw new IllegalArgumentException("the gradient has " + gradient.length + " values but the normalized "
+                    + rows + " x " + cols + " matrix has " + normalized.length);
+        }
+        double[] out = new double[gradient.length];
+        for (int i = 0; i < rows; i++) {
+            int offset = i * cols;
+            double projection = 0;
+            if (!belowFloor[i]) {
+                for (int k = 0; k < cols; k++) {
+                    projection += normalized[offset + k] * gradient[offset + k];
+                }
+            }
+            double norm = clampedNorms[i];
+            for (int k = 0; k < cols; k++) {
+                out[offset + k] = (gradient[offset + k] - normalized[offset + k] * projection) / norm;
             }
         }
-        return gradient.sub(normalized.mulColumnVector(projection)).diviColumnVector(clampedNorms);
+        return out;
     }
 }

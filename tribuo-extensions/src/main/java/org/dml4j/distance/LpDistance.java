@@ -2,9 +2,6 @@ package org.dml4j.distance;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import org.dml4j.nd.HostArrays;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Euclidean distance {@code ||u_i - v_j||}, or its square with {@code power = 2}, on L2-normalized embeddings by
@@ -55,14 +52,12 @@ public final class LpDistance extends AbstractDistance {
 
     @Override
     protected double[] matrix(Inputs in) {
-        INDArray u = in.queries();
-        INDArray v = in.references();
-        int rows = (int) u.rows();
-        int cols = (int) v.rows();
-        int dim = (int) u.columns();
-        double[] dots = HostArrays.doubles(Nd4j.gemm(u, v, false, true));
-        double[] uRows = HostArrays.doubles(u);
-        double[] vRows = in.self() ? uRows : HostArrays.doubles(v);
+        int rows = in.rows();
+        int cols = in.cols();
+        int dim = in.dim();
+        double[] dots = in.dots();
+        double[] uRows = in.queries();
+        double[] vRows = in.references();
         double[] uSq = squaredNorms(uRows, rows, dim);
         double[] vSq = in.self() ? uSq : squaredNorms(vRows, cols, dim);
         // Below this fraction of ||u||²+||v||² the product form loses digits: recompute those entries exactly.
@@ -109,28 +104,54 @@ public final class LpDistance extends AbstractDistance {
      * {@code diag(rowsum S) u - S u} with {@code S = W + Wᵀ}.
      */
     @Override
-    protected INDArray[] gradient(Inputs in, double[] values, double[] gradient) {
-        INDArray w;
-        if (power == 1) {
-            // d||d||/d(d) = d/||d||, and 0 at a zero distance.
-            double[] g = new double[gradient.length];
-            for (int k = 0; k < g.length; k++) {
-                g[k] = values[k] == 0 ? 0 : gradient[k] / values[k];
-            }
-            w = matrixOf(in, g);
-        } else {
-            w = matrixOf(in, gradient).muli(2);
+    protected double[][] gradient(Inputs in, double[] values, double[] gradient) {
+        double[] w = new double[gradient.length];
+        for (int k = 0; k < w.length; k++) {
+            // 2 dM/d(d²): 1/||d|| for power 1 (0 at a zero distance, PyTorch's subgradient), 2 for power 2.
+            w[k] = power == 2 ? 2 * gradient[k] : (values[k] == 0 ? 0 : gradient[k] / values[k]);
         }
-        INDArray u = in.queries();
-        INDArray v = in.references();
+        int rows = in.rows();
+        int cols = in.cols();
         if (in.self()) {
-            // dU + dV with v = u: diag(rowsum S) u - S u for the symmetric S = W + Wᵀ, one product instead of two.
-            INDArray symmetric = w.add(w.transpose());
-            return new INDArray[]{u.mulColumnVector(symmetric.sum(true, 1)).subi(Nd4j.gemm(symmetric, u, false, false)),
-                    null};
+            // dU + dV with v = u: one product with the symmetric S instead of two.
+            double[] symmetric = symmetricSum(w, rows);
+            return new double[][]{scaledMinus(in.queries(), rowSums(symmetric, rows, cols), in.timesReferences(symmetric),
+                    in.dim()), null};
         }
-        INDArray dU = u.mulColumnVector(w.sum(true, 1)).subi(Nd4j.gemm(w, v, false, false));
-        INDArray dV = v.mulColumnVector(w.sum(true, 0).transpose()).subi(Nd4j.gemm(w, u, true, false));
-        return new INDArray[]{dU, dV};
+        double[] dU = scaledMinus(in.queries(), rowSums(w, rows, cols), in.timesReferences(w), in.dim());
+        double[] dV = scaledMinus(in.references(), columnSums(w, rows, cols), in.transposeTimesQueries(w), in.dim());
+        return new double[][]{dU, dV};
+    }
+
+    private static double[] rowSums(double[] m, int rows, int cols) {
+        double[] sums = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += m[i * cols + j];
+            }
+            sums[i] = s;
+        }
+        return sums;
+    }
+
+    private static double[] columnSums(double[] m, int rows, int cols) {
+        double[] sums = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                sums[j] += m[i * cols + j];
+            }
+        }
+        return sums;
+    }
+
+    /** {@code diag(scales) x - product}, row-major, reusing {@code product}'s array. */
+    private static double[] scaledMinus(double[] x, double[] scales, double[] product, int dim) {
+        for (int i = 0; i < scales.length; i++) {
+            for (int k = 0; k < dim; k++) {
+                product[i * dim + k] = scales[i] * x[i * dim + k] - product[i * dim + k];
+            }
+        }
+        return product;
     }
 }

@@ -36,7 +36,36 @@ public record PairTuples(int[] posAnchors, int[] positives, int[] negAnchors, in
      * @return all pairs
      */
     public static PairTuples all(int[] labels) {
-        return where(labels, (i, j) -> true, (i, j) -> true);
+        int size = labels.length;
+        long positive = 0;
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                if (i != j && labels[i] == labels[j]) {
+                    positive++;
+                }
+            }
+        }
+        int[] posAnchors = new int[Math.toIntExact(positive)];
+        int[] positives = new int[posAnchors.length];
+        int[] negAnchors = new int[Math.toIntExact((long) size * (size - 1) - positive)];
+        int[] negatives = new int[negAnchors.length];
+        int p = 0;
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                if (i == j) {
+                    continue;
+                }
+                if (labels[i] == labels[j]) {
+                    posAnchors[p] = i;
+                    positives[p++] = j;
+                } else {
+                    negAnchors[n] = i;
+                    negatives[n++] = j;
+                }
+            }
+        }
+        return new PairTuples(posAnchors, positives, negAnchors, negatives);
     }
 
     /** A condition on an ordered pair of batch rows. */

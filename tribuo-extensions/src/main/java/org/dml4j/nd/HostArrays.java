@@ -26,6 +26,19 @@ public final class HostArrays {
      * @return a new float64 array
      */
     public static INDArray float64(double[] values, long... shape) {
+        return create(values, DataType.DOUBLE, shape);
+    }
+
+    /**
+     * Creates an array of a floating-point type in row-major order holding {@code values}, each rounded to nearest
+     * once when the type is narrower than float64.
+     *
+     * @param values the values, row-major; not kept
+     * @param type   the array's type (float32 and float64 are copied in bulk; other types are cast from float64)
+     * @param shape  the shape, whose product must be {@code values.length}
+     * @return a new array
+     */
+    public static INDArray create(double[] values, DataType type, long... shape) {
         long length = 1;
         for (long s : shape) {
             length *= s;
@@ -34,11 +47,23 @@ public final class HostArrays {
             throw new IllegalArgumentException("shape holds " + length + " values but " + values.length
                     + " were given");
         }
-        INDArray out = Nd4j.create(DataType.DOUBLE, shape, 'c');
-        if (values.length > 0) {
-            out.data().asNioDouble().put(values);
-            Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
+        if (type != DataType.DOUBLE && type != DataType.FLOAT) {
+            return create(values, DataType.DOUBLE, shape).castTo(type);
         }
+        INDArray out = Nd4j.create(type, shape, 'c');
+        if (values.length == 0) {
+            return out;
+        }
+        if (type == DataType.DOUBLE) {
+            out.data().asNioDouble().put(values);
+        } else {
+            float[] narrow = new float[values.length];
+            for (int i = 0; i < narrow.length; i++) {
+                narrow[i] = (float) values[i];
+            }
+            out.data().asNioFloat().put(narrow);
+        }
+        Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
         return out;
     }
 
@@ -49,14 +74,24 @@ public final class HostArrays {
      * @return a new Java array of {@code array.length()} values
      */
     public static double[] doubles(INDArray array) {
-        INDArray dense = array.dataType() == DataType.DOUBLE ? array : array.castTo(DataType.DOUBLE);
+        boolean bulk = array.dataType() == DataType.DOUBLE || array.dataType() == DataType.FLOAT;
+        INDArray dense = bulk ? array : array.castTo(DataType.DOUBLE);
         if (!isDenseRowMajor(dense)) {
             dense = dense.dup('c');
         }
         double[] out = new double[Math.toIntExact(dense.length())];
-        if (out.length > 0) {
-            Nd4j.getAffinityManager().ensureLocation(dense, AffinityManager.Location.HOST);
+        if (out.length == 0) {
+            return out;
+        }
+        Nd4j.getAffinityManager().ensureLocation(dense, AffinityManager.Location.HOST);
+        if (dense.dataType() == DataType.DOUBLE) {
             dense.data().asNioDouble().get(out);
+        } else {
+            float[] narrow = new float[out.length];
+            dense.data().asNioFloat().get(narrow);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = narrow[i];
+            }
         }
         return out;
     }

@@ -27,6 +27,13 @@ class TuplesTest {
     }
 
     @Test
+    void allPairsAreEveryOrderedPairInRowMajorOrder() {
+        int[] labels = {3, 1, 3, 3, 0, 1, 1};
+        assertEquals(PairTuples.where(labels, (i, j) -> true, (i, j) -> true), PairTuples.all(labels));
+        assertEquals(0, PairTuples.all(new int[]{4}).size());
+    }
+
+    @Test
     void conversionsFollowPml() {
         TripletTuples t = new TripletTuples(new int[]{0, 2}, new int[]{1, 3}, new int[]{5, 0});
         PairTuples p = PairTuples.from(t, LABELS);

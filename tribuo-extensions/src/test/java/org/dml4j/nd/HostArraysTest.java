@@ -53,6 +53,22 @@ class HostArraysTest {
     }
 
     @Test
+    void createRoundsOnceToFloat32AndCastsOtherTypes() {
+        double[] values = {0.1, 1e-50, -2.5, 1e300};
+        INDArray f = HostArrays.create(values, DataType.FLOAT, 2, 2);
+        assertEquals(DataType.FLOAT, f.dataType());
+        assertArrayEquals(new float[]{0.1f, 0f, -2.5f, Float.POSITIVE_INFINITY}, f.data().asFloat());
+        INDArray d = HostArrays.create(values, DataType.DOUBLE, 4);
+        assertArrayEquals(values, d.data().asDouble());
+        INDArray h = HostArrays.create(new double[]{1.5, -2}, DataType.HALF, 1, 2);
+        assertEquals(DataType.HALF, h.dataType());
+        assertArrayEquals(new double[]{1.5, -2}, h.castTo(DataType.DOUBLE).data().asDouble());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HostArrays.create(values, DataType.FLOAT, 3, 2));
+        assertTrue(e.getMessage().contains("6 values but 4"), e.getMessage());
+    }
+
+    @Test
     void emptyArraysRoundTrip() {
         INDArray empty = HostArrays.float64(new double[0], 0, 4);
         assertEquals(0, empty.length());
