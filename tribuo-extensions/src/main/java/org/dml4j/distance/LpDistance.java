@@ -60,8 +60,9 @@ public final class LpDistance extends AbstractDistance {
         double[] vRows = in.references();
         double[] uSq = squaredNorms(uRows, rows, dim);
         double[] vSq = in.self() ? uSq : squaredNorms(vRows, cols, dim);
-        // Below this fraction of ||u||²+||v||² the product form loses digits: recompute those entries exactly.
-        double cancellation = 1e-4;
+        // Below this fraction of ||u||²+||v||² the product form's rounding error (a few ulps of ||u||²+||v||²) is more
+        // than about 1e-10 of the squared distance: recompute those entries from the difference.
+        double cancellation = 1e-6;
         double[] out = new double[rows * cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
@@ -90,12 +91,29 @@ public final class LpDistance extends AbstractDistance {
     }
 
     private static double exactSquaredDistance(double[] u, int i, double[] v, int j, int dim) {
-        double s = 0;
-        for (int k = 0; k < dim; k++) {
-            double diff = u[i * dim + k] - v[j * dim + k];
-            s += diff * diff;
+        // Four partial sums: independent additions the processor can overlap.
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int a = i * dim;
+        int b = j * dim;
+        int k = 0;
+        for (; k + 3 < dim; k += 4) {
+            double d0 = u[a + k] - v[b + k];
+            double d1 = u[a + k + 1] - v[b + k + 1];
+            double d2 = u[a + k + 2] - v[b + k + 2];
+            double d3 = u[a + k + 3] - v[b + k + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
         }
-        return s;
+        for (; k < dim; k++) {
+            double d = u[a + k] - v[b + k];
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

@@ -64,6 +64,34 @@ class DistanceTest {
     }
 
     @Test
+    void nearDuplicatesKeepTheirRelativePrecision() {
+        // Rows at distances 1e-7 to 1e-1 from each other, around the product form's cancellation threshold: each
+        // distance must be accurate relative to itself, not to the norms.
+        double[][] base = random(1, 128, 9);
+        double[][] direction = random(1, 128, 10);
+        double[] u = normalized(base[0], true);
+        double[] w = normalized(direction[0], true);
+        double[] scales = {1e-7, 1e-5, 1e-3, 2e-3, 5e-3, 1e-2, 1e-1};
+        double[][] rows = new double[scales.length + 1][];
+        rows[0] = u;
+        for (int s = 0; s < scales.length; s++) {
+            rows[s + 1] = u.clone();
+            for (int k = 0; k < u.length; k++) {
+                rows[s + 1][k] += scales[s] * w[k];
+            }
+        }
+        PairwiseMatrix m = new LpDistance(false, 1).pairwise(Nd4j.create(rows));
+        for (int s = 0; s < scales.length; s++) {
+            double exact = 0;
+            for (int k = 0; k < u.length; k++) {
+                exact += (rows[s + 1][k] - u[k]) * (rows[s + 1][k] - u[k]);
+            }
+            exact = Math.sqrt(exact);
+            assertEquals(exact, m.get(0, s + 1), 1e-9 * exact, "distance " + scales[s]);
+        }
+    }
+
+    @Test
     void duplicatesAndTheDiagonalAreExactlyZero() {
         double[][] rows = random(4, 8, 3);
         rows[2] = rows[0].clone();
