@@ -91,7 +91,7 @@ abstract class AbstractDistance implements Distance {
         INDArray vArray = self ? uArray : HostArrays.float64(v, cols, dim);
         Inputs inputs = new Inputs(u, v, uArray, vArray, rows, cols, dim, self);
         double[] values = matrix(inputs);
-        return new PairwiseMatrix(values, rows, cols, isInverted(), self, gradient -> {
+        return new PairwiseMatrix(values, rows, cols, dim, isInverted(), self, gradient -> {
             double[][] grads = gradient(inputs, values, gradient);
             double[] dQueries = queryNorm == null ? grads[0] : queryNorm.backward(grads[0]);
             INDArray queryGradient = HostArrays.create(dQueries, rawQueries.dataType(), rows, dim);
@@ -149,6 +149,36 @@ abstract class AbstractDistance implements Distance {
             }
         }
         return out;
+    }
+
+    /**
+     * Two distances are equal when they compute the same matrix: the same class and configuration.
+     *
+     * @param o another object
+     * @return whether it is the same distance
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (o == null || o.getClass() != getClass()) {
+            return false;
+        }
+        AbstractDistance other = (AbstractDistance) o;
+        return other.normalizeEmbeddings == normalizeEmbeddings && sameSettings(other);
+    }
+
+    /**
+     * Whether a distance of the same class has the same settings besides {@code normalizeEmbeddings}.
+     *
+     * @param other a distance of this class
+     * @return true if its other settings equal this one's (true when there are none)
+     */
+    protected boolean sameSettings(AbstractDistance other) {
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * getClass().hashCode() + Boolean.hashCode(normalizeEmbeddings);
     }
 
     @Override

@@ -46,6 +46,11 @@ public final class LpDistance extends AbstractDistance {
     }
 
     @Override
+    protected boolean sameSettings(AbstractDistance other) {
+        return ((LpDistance) other).power == power;
+    }
+
+    @Override
     public boolean isInverted() {
         return false;
     }
@@ -133,8 +138,8 @@ public final class LpDistance extends AbstractDistance {
         if (in.self()) {
             // dU + dV with v = u: one product with the symmetric S instead of two.
             double[] symmetric = symmetricSum(w, rows);
-            return new double[][]{scaledMinus(in.queries(), rowSums(symmetric, rows, cols), in.timesReferences(symmetric),
-                    in.dim()), null};
+            double[] product = in.timesReferences(symmetric);
+            return new double[][]{scaledMinus(in.queries(), rowSums(symmetric, rows, cols), product, in.dim()), null};
         }
         double[] dU = scaledMinus(in.queries(), rowSums(w, rows, cols), in.timesReferences(w), in.dim());
         double[] dV = scaledMinus(in.references(), columnSums(w, rows, cols), in.transposeTimesQueries(w), in.dim());

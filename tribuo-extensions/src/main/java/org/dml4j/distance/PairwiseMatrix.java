@@ -18,14 +18,17 @@ public final class PairwiseMatrix {
     private final double[] values;
     private final int rows;
     private final int cols;
+    private final int dimension;
     private final boolean inverted;
     private final boolean self;
     private final Backward backward;
 
-    PairwiseMatrix(double[] values, int rows, int cols, boolean inverted, boolean self, Backward backward) {
+    PairwiseMatrix(double[] values, int rows, int cols, int dimension, boolean inverted, boolean self,
+                   Backward backward) {
         this.values = values;
         this.rows = rows;
         this.cols = cols;
+        this.dimension = dimension;
         this.inverted = inverted;
         this.self = self;
         this.backward = backward;
@@ -39,6 +42,11 @@ public final class PairwiseMatrix {
     /** @return the number of reference rows */
     public int cols() {
         return cols;
+    }
+
+    /** @return the dimension of the embeddings compared */
+    public int dimension() {
+        return dimension;
     }
 
     /** @return true if larger values mean more similar */

@@ -65,6 +65,15 @@ abstract class AbstractMetricLoss implements MetricLoss {
             throw new IllegalArgumentException("the batch has " + embeddings.rows() + " embeddings but "
                     + labels.length + " labels");
         }
+        checkLabels(labels);
+    }
+
+    /**
+     * Rejects negative labels.
+     *
+     * @param labels the batch labels
+     */
+    protected static void checkLabels(int[] labels) {
         for (int label : labels) {
             if (label < 0) {
                 throw new IllegalArgumentException("labels must be non-negative, found " + label);

@@ -26,7 +26,25 @@ public abstract class TupleLoss extends AbstractMetricLoss {
     @Override
     public final LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
         checkBatch(embeddings, labels);
-        PairwiseMatrix matrix = distance.pairwise(embeddings);
+        return compute(distance.pairwise(embeddings), labels, tuples);
+    }
+
+    /**
+     * Computes the loss from a batch's matrix that is already computed, e.g. shared with a miner on the same
+     * distance; the gradient is with respect to the embeddings the matrix was computed from.
+     *
+     * @param matrix the batch against itself under {@link #distance()}
+     * @param labels the labels, one per row of the matrix
+     * @param tuples the mined tuples, or null for the default
+     * @return the value and the gradient with respect to the embeddings
+     */
+    public final LossResult compute(PairwiseMatrix matrix, int[] labels, IndexTuples tuples) {
+        if (!matrix.isSelf() || matrix.rows() != labels.length) {
+            throw new IllegalArgumentException("the loss needs the batch's matrix against itself, one row per"
+                    + " label; found " + matrix.rows() + " x " + matrix.cols()
+                    + (matrix.isSelf() ? "" : " between two sets") + " for " + labels.length + " labels");
+        }
+        checkLabels(labels);
         double[] gradient = matrix.newGradient();
         double value = compute(matrix, labels, tuples, gradient);
         return new LossResult(value, matrix.backward(gradient).queries(), Map.of());

@@ -29,7 +29,7 @@ abstract class AbstractMiner implements Miner {
         return distance.pairwise(embeddings);
     }
 
-    /** @return the distance */
+    /** @return the distance the miner compares with */
     public Distance distance() {
         return distance;
     }

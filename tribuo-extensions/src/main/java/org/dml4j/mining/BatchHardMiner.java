@@ -2,14 +2,13 @@ package org.dml4j.mining;
 
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * For every anchor with at least one positive and one negative, the hardest positive (furthest) and the hardest
  * negative (closest), one triplet per anchor (Hermans et al. 2017; PML's {@code BatchHardMiner}). Ties go to the
  * lowest index.
  */
-public final class BatchHardMiner extends AbstractMiner {
+public final class BatchHardMiner extends AbstractMatrixMiner<TripletTuples> {
 
     /** Creates the miner with Euclidean distance on normalized embeddings. */
     public BatchHardMiner() {
@@ -25,8 +24,7 @@ public final class BatchHardMiner extends AbstractMiner {
     }
 
     @Override
-    public TripletTuples mine(INDArray embeddings, int[] labels) {
-        PairwiseMatrix m = matrix(embeddings, labels);
+    protected TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
         IntList a = new IntList();
         IntList p = new IntList();
         IntList n = new IntList();

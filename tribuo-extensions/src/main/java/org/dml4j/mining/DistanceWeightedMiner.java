@@ -3,7 +3,6 @@ package org.dml4j.mining;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.PairwiseMatrix;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.SplittableRandom;
 
@@ -15,7 +14,7 @@ import java.util.SplittableRandom;
  * many triplets as its class has members, each with a uniformly drawn positive and a weighted negative. Needs
  * Euclidean distance on normalized embeddings (the default). Seeded: the same seed and calls give the same tuples.
  */
-public final class DistanceWeightedMiner extends AbstractMiner {
+public final class DistanceWeightedMiner extends AbstractMatrixMiner<TripletTuples> {
 
     @Config(description = "Distances below this are clamped up to it (PML default 0.5).")
     private double cutoff = 0.5;
@@ -100,10 +99,9 @@ public final class DistanceWeightedMiner extends AbstractMiner {
     }
 
     @Override
-    public synchronized TripletTuples mine(INDArray embeddings, int[] labels) {
-        PairwiseMatrix m = matrix(embeddings, labels);
+    protected synchronized TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
         int size = labels.length;
-        double[] probabilities = negativeProbabilities(m, labels, (int) embeddings.columns());
+        double[] probabilities = negativeProbabilities(m, labels, m.dimension());
         IntList a = new IntList();
         IntList p = new IntList();
         IntList n = new IntList();

@@ -5,7 +5,6 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The pair mining of Wang et al. 2019 (PML's {@code MultiSimilarityMiner}), for anchors with at least one positive
@@ -13,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code epsilon}, a negative pair if it is more similar than the anchor's least similar positive minus
  * {@code epsilon} (mirrored for a distance).
  */
-public final class MultiSimilarityMiner extends AbstractMiner {
+public final class MultiSimilarityMiner extends AbstractMatrixMiner<PairTuples> {
 
     @Config(description = "The slack epsilon of the mining rule (PML default 0.1).")
     private double epsilon = 0.1;
@@ -43,8 +42,7 @@ public final class MultiSimilarityMiner extends AbstractMiner {
     }
 
     @Override
-    public PairTuples mine(INDArray embeddings, int[] labels) {
-        PairwiseMatrix m = matrix(embeddings, labels);
+    protected PairTuples fromMatrix(PairwiseMatrix m, int[] labels) {
         boolean inverted = distance.isInverted();
         int size = labels.length;
         // Per anchor, its hardest positive and hardest negative value (NaN when it has none).

@@ -3,14 +3,13 @@ package org.dml4j.mining;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Pairs that violate their margin (PML's {@code PairMarginMiner}): positive pairs further than {@code posMargin}
  * and negative pairs closer than {@code negMargin} (for a similarity: positives below {@code posMargin}, negatives
  * above {@code negMargin}).
  */
-public final class PairMarginMiner extends AbstractMiner {
+public final class PairMarginMiner extends AbstractMatrixMiner<PairTuples> {
 
     @Config(description = "Positive pairs beyond this margin are kept (PML default 0.2).")
     private double posMargin = 0.2;
@@ -36,8 +35,7 @@ public final class PairMarginMiner extends AbstractMiner {
     }
 
     @Override
-    public PairTuples mine(INDArray embeddings, int[] labels) {
-        PairwiseMatrix m = matrix(embeddings, labels);
+    protected PairTuples fromMatrix(PairwiseMatrix m, int[] labels) {
         return PairTuples.where(labels, (a, p) -> distance.margin(m.get(a, p), posMargin) > 0,
                 (a, n) -> distance.margin(negMargin, m.get(a, n)) > 0);
     }

@@ -4,7 +4,6 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Selects triplets {@code (a, p, n)} by how far the negative is beyond the positive, {@code mg = D_an - D_ap}
@@ -17,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  * Triplets are enumerated without materializing a B³ tensor.
  */
-public final class TripletMarginMiner extends AbstractMiner {
+public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples> {
 
     /** Which triplets to keep. */
     public enum Type {
@@ -63,8 +62,7 @@ public final class TripletMarginMiner extends AbstractMiner {
     }
 
     @Override
-    public TripletTuples mine(INDArray embeddings, int[] labels) {
-        PairwiseMatrix m = matrix(embeddings, labels);
+    protected TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
         return TripletTuples.where(labels, (a, p, n) -> keep(distance.margin(m.get(a, n), m.get(a, p))));
     }
 

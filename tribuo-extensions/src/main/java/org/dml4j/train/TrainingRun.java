@@ -52,6 +52,7 @@ final class TrainingRun {
     private final CrossBatchLoss crossBatchLoss;
     private final EmbeddingNetwork network;
     private final MetricLoss loss;
+    private final MinedLoss minedLoss;
     private final Updater updater;
     private long step;
     private int lastEpoch;
@@ -72,6 +73,7 @@ final class TrainingRun {
         this.listeners = listeners;
         this.network = config.network().build((int) train.features().columns(), runSeed, DataType.FLOAT);
         this.loss = config.loss().forTraining(runSeed);
+        this.minedLoss = new MinedLoss(loss, config.miner());
         this.crossBatchLoss = config.memorySize() > 0
                 ? new CrossBatchLoss(loss, config.miner(), config.memorySize()) : null;
         this.updater = config.optimizer().newUpdater();
@@ -187,9 +189,9 @@ final class TrainingRun {
             result = memoryStep.result();
             tuples = memoryStep.tuples();
         } else {
-            tuples = batch.tuples() != null || config.miner() == null ? batch.tuples()
-                    : config.miner().mine(embeddings, batch.labels());
-            result = loss.compute(embeddings, batch.labels(), tuples);
+            MinedLoss.MinedBatch mined = minedLoss.mine(embeddings, batch.labels(), batch.tuples());
+            tuples = mined.tuples();
+            result = mined.loss();
         }
         if (!Double.isFinite(result.value())) {
             throw new IllegalStateException("the loss became " + result.value() + " in epoch " + epoch

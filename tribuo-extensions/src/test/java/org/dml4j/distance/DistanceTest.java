@@ -158,6 +158,17 @@ class DistanceTest {
     }
 
     @Test
+    void distancesAreEqualWhenTheyComputeTheSameMatrix() {
+        assertEquals(new LpDistance(), new LpDistance(true, 1));
+        assertEquals(new LpDistance().hashCode(), new LpDistance(true, 1).hashCode());
+        assertTrue(!new LpDistance().equals(new LpDistance(true, 2)), "power");
+        assertTrue(!new LpDistance().equals(new LpDistance(false, 1)), "normalization");
+        assertEquals(new CosineSimilarity(), new CosineSimilarity());
+        assertTrue(!new CosineSimilarity().equals(new DotProductSimilarity(true)), "another class");
+        assertEquals(new DotProductSimilarity(), new DotProductSimilarity(false));
+    }
+
+    @Test
     void badInputsAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> new LpDistance().pairwise(Nd4j.zeros(3, 4), Nd4j.zeros(3, 5)));

@@ -23,6 +23,7 @@ import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.nn.optim.Adam;
 import org.dml4j.nn.optim.ParameterGroup;
 import org.dml4j.nn.optim.Updater;
+import org.dml4j.train.MinedLoss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -113,12 +114,16 @@ public final class PeerBench {
             double[] ms = new double[reps];
             long tuples = 0;
             double value = 0;
+            MinedLoss minedLoss = w.minerOnly ? null : new MinedLoss(w.loss, w.miner);
             for (int i = -warmup; i < reps; i++) {
                 long start = System.nanoTime();
-                IndexTuples mined = w.miner == null ? null : w.miner.mine(embeddings, labels);
-                if (!w.minerOnly) {
-                    LossResult r = w.loss.compute(embeddings, labels, mined);
-                    value = r.value();
+                IndexTuples mined;
+                if (w.minerOnly) {
+                    mined = w.miner.mine(embeddings, labels);
+                } else {
+                    MinedLoss.MinedBatch batch = minedLoss.mine(embeddings, labels, null);
+                    mined = batch.tuples();
+                    value = batch.loss().value();
                 }
                 long end = System.nanoTime();
                 if (i >= 0) {
@@ -145,8 +150,9 @@ public final class PeerBench {
 
     /**
      * The phases of one training step as the trainer runs it (one OpenMP thread, the step in a reused workspace) on
-     * the reference protocol's MLP 784-512-128 with Adam 1e-3, on a fixed input batch: forward, miner, loss (its
-     * value and its gradient with respect to the embeddings), backward through the network, optimizer step, total.
+     * the reference protocol's MLP 784-512-128 with Adam 1e-3, on a fixed input batch: forward, miner (with the
+     * batch's matrix when the loss shares it, see {@link MinedLoss}), loss (its value and its gradient with respect to
+     * the embeddings), backward through the network, optimizer step, total.
      */
     private static void step(INDArray input, int[] labels, int warmup, int reps) {
         int numClasses = Arrays.stream(labels).max().orElse(0) + 1;
@@ -154,6 +160,7 @@ public final class PeerBench {
             EmbeddingNetwork network = NetworkSpecs.parse("mlp:512,128").build((int) input.columns(), 0,
                     DataType.FLOAT);
             MetricLoss loss = w.loss.forTraining(0);
+            MinedLoss minedLoss = new MinedLoss(loss, w.miner);
             Updater updater = new Adam().newUpdater();
             double[][] ms = new double[STEP_PHASES.length][reps];
             try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
@@ -163,9 +170,9 @@ public final class PeerBench {
                         t[0] = System.nanoTime();
                         INDArray embeddings = network.forward(input, true);
                         t[1] = System.nanoTime();
-                        IndexTuples mined = w.miner == null ? null : w.miner.mine(embeddings, labels);
+                        MinedLoss.MinedBatch mined = minedLoss.mine(embeddings, labels, null);
                         t[2] = System.nanoTime();
-                        LossResult result = loss.compute(embeddings, labels, mined);
+                        LossResult result = mined.loss();
                         t[3] = System.nanoTime();
                         network.backwardParameters(result.embeddingGradient());
                         t[4] = System.nanoTime();
