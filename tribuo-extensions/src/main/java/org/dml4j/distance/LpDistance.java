@@ -68,15 +68,23 @@ public final class LpDistance extends AbstractDistance {
         // Below this fraction of ||u||²+||v||² the product form's rounding error (a few ulps of ||u||²+||v||²) is more
         // than about 1e-10 of the squared distance: recompute those entries from the difference.
         double cancellation = 1e-6;
-        double[] out = new double[rows * cols];
+        // Three passes over each row, the first and last without branches so that the JIT vectorises them.
+        double[] out = dots;
         for (int i = 0; i < rows; i++) {
+            int offset = i * cols;
+            double rowSq = uSq[i];
             for (int j = 0; j < cols; j++) {
-                double scale = uSq[i] + vSq[j];
-                double sq = scale - 2 * dots[i * cols + j];
-                if (sq <= cancellation * scale) {
-                    sq = exactSquaredDistance(uRows, i, vRows, j, dim);
+                out[offset + j] = rowSq + vSq[j] - 2 * dots[offset + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                if (out[offset + j] <= cancellation * (rowSq + vSq[j])) {
+                    out[offset + j] = exactSquaredDistance(uRows, i, vRows, j, dim);
                 }
-                out[i * cols + j] = power == 2 ? sq : Math.sqrt(sq);
+            }
+            if (power == 1) {
+                for (int j = 0; j < cols; j++) {
+                    out[offset + j] = Math.sqrt(out[offset + j]);
+                }
             }
         }
         return out;
@@ -128,10 +136,22 @@ public final class LpDistance extends AbstractDistance {
      */
     @Override
     protected double[][] gradient(Inputs in, double[] values, double[] gradient) {
+        // 2 dM/d(d²): 1/||d|| for power 1 (0 at a zero distance, PyTorch's subgradient), 2 for power 2. Branch-free
+        // passes first, so that the JIT vectorises them, then the zero distances.
         double[] w = new double[gradient.length];
-        for (int k = 0; k < w.length; k++) {
-            // 2 dM/d(d²): 1/||d|| for power 1 (0 at a zero distance, PyTorch's subgradient), 2 for power 2.
-            w[k] = power == 2 ? 2 * gradient[k] : (values[k] == 0 ? 0 : gradient[k] / values[k]);
+        if (power == 2) {
+            for (int k = 0; k < w.length; k++) {
+                w[k] = 2 * gradient[k];
+            }
+        } else {
+            for (int k = 0; k < w.length; k++) {
+                w[k] = gradient[k] / values[k];
+            }
+            for (int k = 0; k < w.length; k++) {
+                if (values[k] == 0) {
+                    w[k] = 0;
+                }
+            }
         }
         int rows = in.rows();
         int cols = in.cols();
