@@ -5,6 +5,8 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
 
+import java.util.Arrays;
+
 /**
  * Selects triplets {@code (a, p, n)} by how far the negative is beyond the positive, {@code mg = D_an - D_ap}
  * (for a similarity {@code S_ap - S_an}), as PML's {@code TripletMarginMiner}:
@@ -61,18 +63,65 @@ public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples>
         }
     }
 
+    /**
+     * Keeps the triplets whose {@code mg} lies in the type's interval {@code (low, high]}, anchor by anchor: the
+     * anchor's negatives and their signed values are gathered once, then scanned for each of its positives, in the
+     * order {@link TripletTuples#where} would give (anchor, positive, negative).
+     */
     @Override
     protected TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
-        return TripletTuples.where(labels, (a, p, n) -> keep(distance.margin(m.get(a, n), m.get(a, p))));
-    }
-
-    private boolean keep(double mg) {
-        return switch (type) {
-            case ALL -> mg <= margin;
-            case HARD -> mg <= margin && mg <= 0;
-            case SEMIHARD -> mg <= margin && mg > 0;
-            case EASY -> mg > margin;
+        double low = switch (type) {
+            case ALL, HARD -> Double.NEGATIVE_INFINITY;
+            case SEMIHARD -> 0;
+            case EASY -> margin;
         };
+        double high = switch (type) {
+            case ALL, SEMIHARD -> margin;
+            case HARD -> 0;
+            case EASY -> Double.POSITIVE_INFINITY;
+        };
+        // mg = sign (v_an - v_ap): D_an - D_ap for a distance, S_ap - S_an for a similarity.
+        double sign = m.marginSign();
+        int size = labels.length;
+        int[] negatives = new int[size];
+        double[] negativeValues = new double[size];
+        int[] kept = new int[Math.max(16, size * size)];
+        int[] anchors = new int[kept.length];
+        int[] positives = new int[kept.length];
+        int count = 0;
+        for (int i = 0; i < size; i++) {
+            int numNegatives = 0;
+            for (int k = 0; k < size; k++) {
+                if (labels[k] != labels[i]) {
+                    negatives[numNegatives] = k;
+                    negativeValues[numNegatives++] = sign * m.get(i, k);
+                }
+            }
+            for (int j = 0; j < size; j++) {
+                if (j == i || labels[j] != labels[i]) {
+                    continue;
+                }
+                if (count + numNegatives > kept.length) {
+                    int capacity = Math.max(kept.length * 2, count + numNegatives);
+                    kept = Arrays.copyOf(kept, capacity);
+                    anchors = Arrays.copyOf(anchors, capacity);
+                    positives = Arrays.copyOf(positives, capacity);
+                }
+                double positive = sign * m.get(i, j);
+                int start = count;
+                // Every candidate is written and the count advances only for those kept: no branch to mispredict
+                // where about half the candidates are kept.
+                for (int t = 0; t < numNegatives; t++) {
+                    double mg = negativeValues[t] - positive;
+                    kept[count] = negatives[t];
+                    count += (mg > low & mg <= high) ? 1 : 0;
+                }
+                Arrays.fill(anchors, start, count, i);
+                Arrays.fill(positives, start, count, j);
+            }
+        }
+        return new TripletTuples(Arrays.copyOf(anchors, count), Arrays.copyOf(positives, count),
+                Arrays.copyOf(kept, count));
     }
 
     @Override

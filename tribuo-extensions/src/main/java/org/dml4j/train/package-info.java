@@ -1,7 +1,8 @@
 /**
  * Training: the metric-learning trainer, its batch sources (class-label batches from a sampler, or annotated tuples
- * for Siamese, triplet and quadruplet networks through {@link org.dml4j.train.TupleSupervision}), the loss against a
- * cross-batch memory, its checkpoints, and the {@link org.dml4j.train.TrainingListener} callbacks
+ * for Siamese, triplet and quadruplet networks through {@link org.dml4j.train.TupleSupervision}), a batch's loss after
+ * its miner with one pairwise matrix for both ({@link org.dml4j.train.MinedLoss}), the loss against a cross-batch
+ * memory, its checkpoints, and the {@link org.dml4j.train.TrainingListener} callbacks
  * through which progress bars, checkpointing and experiment tracking (the MLflow plugin) observe a run without the
  * library depending on them.
  */
