@@ -5,14 +5,15 @@
 # rounds), and the ratio DML4J / peer (below 1: DML4J is faster). Benchmarks, not tests.
 #
 #   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
-#                                  [--warmup 50] [--reps 50] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
+#                                  [--warmup 500] [--reps 100] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
 #                                  [--step-warmup 200] [--step-reps 100] [--out DIR]
 #
 # Parts:
 #   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
 #           where the reference protocol has one, for contrastive, ProxyNCA, multi-similarity + miner, triplet +
 #           semihard miner; and the semihard miner alone. Per round and side: WARMUP untimed then REPS timed
-#           repetitions in one process; the side's figure is their median.
+#           repetitions in one process; the side's figure is their median. DML4J's code needs a few hundred calls
+#           before the JIT has compiled it fully, hence the default of 500.
 #   knn     exact kNN evaluation in self-retrieval (leave-one-out) on random clustered N x 128 embeddings (~100
 #           rows per class): DML4J RetrievalEvaluator (its default metrics: all but full-ranking mAP; clustering
 #           off) against PML's AccuracyCalculator(k="max_bin_count", NMI/AMI excluded) on faiss IndexFlatL2. One
@@ -33,7 +34,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/experiments/bench"
-rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=50 reps=50
+rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=500 reps=100
 epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2 step_warmup=200 step_reps=100
 out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
 while (($#)); do
