@@ -85,7 +85,8 @@ public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples>
         int size = labels.length;
         int[] negatives = new int[size];
         double[] negativeValues = new double[size];
-        int[] kept = new int[Math.max(16, size * size)];
+        // B² entries to start (at most 1M), grown as needed: a random batch of 256 keeps about 865k triplets.
+        int[] kept = new int[(int) Math.max(16, Math.min((long) size * size, 1 << 20))];
         int[] anchors = new int[kept.length];
         int[] positives = new int[kept.length];
         int count = 0;
