@@ -20,7 +20,7 @@ abstract class InnerProductSimilarity extends AbstractDistance {
     @Override
     protected double[][] gradient(Inputs in, double[] values, double[] gradient) {
         if (in.self()) {
-            return new double[][]{in.timesReferences(symmetricSum(gradient, in.rows())), null};
+            return new double[][]{in.timesReferences(symmetrize(gradient.clone(), in.rows())), null};
         }
         return new double[][]{in.timesReferences(gradient), in.transposeTimesQueries(gradient)};
     }

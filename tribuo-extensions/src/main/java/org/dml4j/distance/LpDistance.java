@@ -157,7 +157,7 @@ public final class LpDistance extends AbstractDistance {
         int cols = in.cols();
         if (in.self()) {
             // dU + dV with v = u: one product with the symmetric S instead of two.
-            double[] symmetric = symmetricSum(w, rows);
+            double[] symmetric = symmetrize(w, rows);
             double[] product = in.timesReferences(symmetric);
             return new double[][]{scaledMinus(in.queries(), rowSums(symmetric, rows, cols), product, in.dim()), null};
         }

@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +129,29 @@ class DistanceTest {
                     g.queries()) < 1e-6, d + " query gradient");
             assertTrue(FiniteDifferences.relativeError(v -> weighted(d.pairwise(x, v), crossWeights), y,
                     g.references()) < 1e-6, d + " reference gradient");
+        }
+    }
+
+    @Test
+    void aSelfGradientIsTheSumOfTheQueryAndReferenceGradients() {
+        // 37 rows: the self gradient's W + Wᵀ is taken in 16 × 16 tiles, two full and one partial on each side.
+        int n = 37;
+        INDArray x = Nd4j.create(random(n, 6, 11));
+        Random rng = new Random(12);
+        double[] weights = new double[n * n];
+        for (int k = 0; k < weights.length; k++) {
+            weights[k] = rng.nextGaussian();
+        }
+        double[] given = weights.clone();
+        for (Distance d : List.of(new LpDistance(), new LpDistance(false, 1), new LpDistance(true, 2),
+                new CosineSimilarity(), new DotProductSimilarity())) {
+            INDArray self = d.pairwise(x).backward(weights).queries();
+            assertArrayEquals(given, weights, d + " must not modify dL/dM");
+            EmbeddingGradients cross = d.pairwise(x, x.dup()).backward(weights);
+            INDArray sum = cross.queries().add(cross.references());
+            double scale = sum.norm2Number().doubleValue();
+            assertTrue(self.sub(sum).norm2Number().doubleValue() <= 1e-12 * scale,
+                    d + ": self " + self + " against query + reference " + sum);
         }
     }
 
