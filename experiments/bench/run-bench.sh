@@ -29,6 +29,8 @@
 #           against the same loop in PyTorch + PML (peer_bench.py epoch --epochs EPOCHS, its last epoch too).
 # Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
+# OpenBLAS: both sides' OpenBLAS (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) read OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE from the environment the harness is started in; the header prints them.
 # Needs: the peer environment (experiments/bench/setup-peer.sh), Java 17 and Maven (the build). Raw per-round
 # figures go to OUT/results.tsv (default bench-results/<date>), with the 1-minute load average before each run.
 set -euo pipefail
@@ -126,6 +128,7 @@ export classpath py root out epochs
   echo "date: $(date -u +%FT%TZ)  commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores visible, $(free -g | awk '/Mem:/{print $2}') GiB RAM"
   echo "java: $(java -version 2>&1 | head -1); threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE"
+  echo "OpenBLAS kernels (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)}"
   echo "peer: $("$py" -c "import torch, faiss, numpy, pytorch_metric_learning as p; print('torch', torch.__version__, '/ faiss', faiss.__version__, '/ numpy', numpy.__version__, '/ PML', p.__version__)")"
   echo "rounds: $rounds  parts: $parts  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/environment.txt" >&2
