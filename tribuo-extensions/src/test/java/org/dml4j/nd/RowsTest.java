@@ -25,6 +25,19 @@ class RowsTest {
     }
 
     @Test
+    void theHostCopyOfADenseMatrixEqualsNd4jsPullRowsForEveryType() {
+        int[] rows = {6, 0, 6, 3, 1};
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE, DataType.INT, DataType.HALF,
+                DataType.BYTE}) {
+            INDArray dense = Nd4j.arange(7 * 13).reshape(7, 13).castTo(type);
+            INDArray out = Rows.gather(dense, rows);
+            assertEquals(Nd4j.pullRows(dense, 1, rows, 'c'), out, type.toString());
+            assertEquals(type, out.dataType());
+            assertArrayEquals(new long[]{5, 13}, out.shape());
+        }
+    }
+
+    @Test
     void gathersFromAView() {
         INDArray columns = MATRIX.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3));
         assertEquals(Nd4j.create(new float[][]{{13, 14}, {5, 6}}), Rows.gather(columns, 3, 1));
