@@ -4,6 +4,8 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.dml4j.distance.Distance;
+import org.dml4j.mining.IndexTuples;
+import org.dml4j.mining.PairTuples;
 import org.dml4j.reduce.LossTerms;
 import org.dml4j.reduce.Reducer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,6 +21,8 @@ abstract class AbstractMetricLoss implements MetricLoss {
 
     @Config(description = "The reducer that turns the loss terms into one value.")
     protected Reducer reducer;
+
+    private final AllPairsCache allPairs = new AllPairsCache();
 
     /**
      * @param distance the default distance
@@ -48,6 +52,18 @@ abstract class AbstractMetricLoss implements MetricLoss {
      */
     protected double reduce(LossTerms terms, double[] weights) {
         return reducer.reduce(terms, weights);
+    }
+
+    /**
+     * The pairs of a batch, as {@link PairTuples#from}: all pairs when {@code tuples} is null (kept from the last
+     * batch when its rows shared labels in the same way), otherwise the pairs of the mined tuples.
+     *
+     * @param tuples the mined tuples, or null
+     * @param labels the batch labels
+     * @return the pairs, not to be modified
+     */
+    protected PairTuples pairs(IndexTuples tuples, int[] labels) {
+        return allPairs.pairs(tuples, labels);
     }
 
     /**

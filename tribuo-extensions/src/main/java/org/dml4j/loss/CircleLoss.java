@@ -55,7 +55,7 @@ public final class CircleLoss extends TupleLoss {
 
     @Override
     protected double compute(PairwiseMatrix mat, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = PairTuples.from(tuples, labels);
+        PairTuples pairs = pairs(tuples, labels);
         if (pairs.isDegenerate()) {
             return 0;
         }

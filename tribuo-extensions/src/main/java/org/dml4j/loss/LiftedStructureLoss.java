@@ -44,7 +44,7 @@ public final class LiftedStructureLoss extends TupleLoss {
 
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = PairTuples.from(tuples, labels);
+        PairTuples pairs = pairs(tuples, labels);
         if (pairs.isDegenerate() || pairs.numPositive() == 0 || pairs.numNegative() == 0) {
             return 0;
         }

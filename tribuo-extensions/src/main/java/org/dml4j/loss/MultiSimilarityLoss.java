@@ -59,7 +59,7 @@ public final class MultiSimilarityLoss extends TupleLoss {
 
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = PairTuples.from(tuples, labels);
+        PairTuples pairs = pairs(tuples, labels);
         if (pairs.isDegenerate()) {
             return 0;
         }

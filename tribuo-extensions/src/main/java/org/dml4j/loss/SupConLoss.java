@@ -37,7 +37,7 @@ public final class SupConLoss extends TemperatureScaledLoss {
 
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = PairTuples.from(tuples, labels);
+        PairTuples pairs = pairs(tuples, labels);
         if (nothingToContrast(pairs)) {
             return 0;
         }
