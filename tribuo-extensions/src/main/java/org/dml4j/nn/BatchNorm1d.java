@@ -1,5 +1,6 @@
 package org.dml4j.nn;
 
+import org.dml4j.nd.ColumnSums;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -81,14 +82,14 @@ public final class BatchNorm1d extends WeightedLayer {
     @Override
     public INDArray backward(INDArray gradOutput) {
         INDArray xHat = ForwardCache.require(normalized, "BatchNorm1d");
-        setGradients(gradOutput.mul(xHat).sum(0), gradOutput.sum(0));
+        setGradients(ColumnSums.of(gradOutput.mul(xHat)), ColumnSums.of(gradOutput));
         INDArray gHat = gradOutput.mulRowVector(weight());
         if (!batchStatistics) {
             return gHat.muliRowVector(inverseStd);
         }
         long n = gradOutput.rows();
-        INDArray sumG = gHat.sum(0);
-        INDArray sumGx = gHat.mul(xHat).sum(0);
+        INDArray sumG = ColumnSums.of(gHat);
+        INDArray sumGx = ColumnSums.of(gHat.mul(xHat));
         return gHat.muli(n).subiRowVector(sumG).subi(xHat.mulRowVector(sumGx)).muliRowVector(inverseStd.div(n));
     }
 

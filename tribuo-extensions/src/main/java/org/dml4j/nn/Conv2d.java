@@ -1,5 +1,6 @@
 package org.dml4j.nn;
 
+import org.dml4j.nd.ColumnSums;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.convolution.Convolution;
@@ -103,7 +104,7 @@ public final class Conv2d extends WeightedLayer {
         INDArray cols = ForwardCache.require(columns, "Conv2d");
         long[] s = inputShape;
         INDArray g = Nchw.toRows(gradOutput);
-        setGradients(Nd4j.gemm(g, cols, true, false).reshape('c', weight().shape()), g.sum(0));
+        setGradients(Nd4j.gemm(g, cols, true, false).reshape('c', weight().shape()), ColumnSums.of(g));
         long oh = gradOutput.size(2);
         long ow = gradOutput.size(3);
         INDArray dCols = g.mmul(weightMatrix())

@@ -1,5 +1,6 @@
 package org.dml4j.nn;
 
+import org.dml4j.nd.ColumnSums;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,7 +61,7 @@ public final class Dense extends WeightedLayer {
     @Override
     public INDArray backward(INDArray gradOutput, boolean inputGradient) {
         INDArray x = ForwardCache.require(input, "Dense");
-        setGradients(Nd4j.gemm(gradOutput, x, true, false), gradOutput.sum(0));
+        setGradients(Nd4j.gemm(gradOutput, x, true, false), ColumnSums.of(gradOutput));
         // gemm rather than mmul: mmul took 1.06 ms for 256 x 128 x 512 here, gemm 0.33 ms.
         return inputGradient ? Nd4j.gemm(gradOutput, weight(), false, false) : null;
     }
