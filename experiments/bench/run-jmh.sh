@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of the hot paths (org.dml4j.experiments.bench.jmh): pairwise distances and their gradients,
-# mining, exact top-k search and loss kernels, each group with a baseline in the same run. Prints JMH's table, then
-# each benchmark's score with its baseline and the ratio (below 1: faster than the baseline). Benchmarks, not tests.
+# mining, exact top-k search, loss kernels and two ND4J helpers of the training step (batch gather, bias gradient),
+# each group with a baseline in the same run. Prints JMH's table, then each benchmark's score with its baseline and
+# the ratio (below 1: faster than the baseline). Benchmarks, not tests.
 #
 #   experiments/bench/run-jmh.sh [--threads 2] [--out DIR] [JMH options and benchmark regexps ...]
 #
@@ -59,6 +60,7 @@ baselines = {
     "LossBench.multiSimilarity": "baselineCosineMatrixAndGradient",
     "LossBench.proxyNca": "baselineProxyMatrixAndGradient",
     "TopKBench.exactKnnSearch": "baselineMmul",
+    "StepOpsBench.gatherRows": "baselinePullRows", "StepOpsBench.columnSums": "baselineSum0",
 }
 results = json.load(open(sys.argv[1]))
 def key(r):

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JmhBenchmarksTest {
 
     private static final List<Class<?>> BENCHMARKS =
-            List.of(DistanceBench.class, MiningBench.class, LossBench.class, TopKBench.class);
+            List.of(DistanceBench.class, MiningBench.class, LossBench.class, TopKBench.class, StepOpsBench.class);
 
     @Test
     void everyBenchmarkSetsUpAndRunsOnce() throws RunnerException {
