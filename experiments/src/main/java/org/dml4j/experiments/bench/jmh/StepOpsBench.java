@@ -2,10 +2,13 @@ package org.dml4j.experiments.bench.jmh;
 
 import org.dml4j.nd.ColumnSums;
 import org.dml4j.nd.Rows;
+import org.dml4j.nd.Workspaces;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.SplittableRandom;
 
@@ -14,7 +17,9 @@ import java.util.SplittableRandom;
  * gathering a batch of 256 random rows from a 60,000 × 784 float32 matrix (Fashion-MNIST's training images) with
  * {@link Rows#gather}, against ND4J's {@code pullRows}; and the bias gradient of the first 784-512 layer, the column
  * sums of a 256 × 512 float32 gradient, with {@link ColumnSums#of}, against ND4J's {@code sum(0)}. Each call
- * gathers another of 64 precomputed batches, so the rows are not all in the cache from the call before.
+ * gathers another of 64 precomputed batches, so the rows are not all in the cache from the call before, and runs in
+ * a workspace pass as in the trainer's step (outside one, allocating and freeing each 800 KB output through the
+ * garbage collector dominates and varies more than the copy itself).
  */
 public class StepOpsBench extends JmhDefaults {
 
@@ -23,6 +28,7 @@ public class StepOpsBench extends JmhDefaults {
     private static final int BATCH = 256;
     private static final int HIDDEN = 512;
     private static final int BATCHES = 64;
+    private static final String WORKSPACE = "jmh-step-ops";
 
     private INDArray images;
     private int[][] batches;
@@ -46,27 +52,35 @@ public class StepOpsBench extends JmhDefaults {
         return batches[next];
     }
 
-    /** @return a batch's rows, gathered by {@link Rows#gather} */
+    /** @param sink takes a batch's rows, gathered by {@link Rows#gather} */
     @Benchmark
-    public INDArray gatherRows() {
-        return Rows.gather(images, nextBatch());
+    public void gatherRows(Blackhole sink) {
+        try (MemoryWorkspace ignored = Workspaces.pass(WORKSPACE)) {
+            sink.consume(Rows.gather(images, nextBatch()));
+        }
     }
 
-    /** @return baseline: a batch's rows, gathered by ND4J's {@code pullRows} */
+    /** @param sink takes (baseline) a batch's rows, gathered by ND4J's {@code pullRows} */
     @Benchmark
-    public INDArray baselinePullRows() {
-        return Nd4j.pullRows(images, 1, nextBatch(), 'c');
+    public void baselinePullRows(Blackhole sink) {
+        try (MemoryWorkspace ignored = Workspaces.pass(WORKSPACE)) {
+            sink.consume(Nd4j.pullRows(images, 1, nextBatch(), 'c'));
+        }
     }
 
-    /** @return the column sums of the gradient, by {@link ColumnSums#of} */
+    /** @param sink takes the column sums of the gradient, by {@link ColumnSums#of} */
     @Benchmark
-    public INDArray columnSums() {
-        return ColumnSums.of(gradient);
+    public void columnSums(Blackhole sink) {
+        try (MemoryWorkspace ignored = Workspaces.pass(WORKSPACE)) {
+            sink.consume(ColumnSums.of(gradient));
+        }
     }
 
-    /** @return baseline: the column sums of the gradient, by ND4J's {@code sum(0)} */
+    /** @param sink takes (baseline) the column sums of the gradient, by ND4J's {@code sum(0)} */
     @Benchmark
-    public INDArray baselineSum0() {
-        return gradient.sum(0);
+    public void baselineSum0(Blackhole sink) {
+        try (MemoryWorkspace ignored = Workspaces.pass(WORKSPACE)) {
+            sink.consume(gradient.sum(0));
+        }
     }
 }
