@@ -6,7 +6,7 @@
 #
 #   experiments/bench/run-jmh.sh [--threads 2] [--out DIR] [JMH options and benchmark regexps ...]
 #
-# Defaults (set on the benchmark classes, for a 2-core machine; the whole run takes about 6 minutes): one fork,
+# Defaults (set on the benchmark classes, for a 2-core machine; the whole run takes about 7 minutes): one fork,
 # 3 warm-up and 5 measured iterations of 1 s each, average time per call in ms. Any other argument goes to JMH
 # unchanged, e.g. `LossBench` (only that group), `-f 2 -i 10` (more forks and iterations), `-prof gc`, `-h` (JMH's
 # help). --threads sets OMP_NUM_THREADS (ND4J's threads), with OMP_WAIT_POLICY=PASSIVE as in run-bench.sh.
