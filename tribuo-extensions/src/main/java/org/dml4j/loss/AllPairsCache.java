@@ -47,7 +47,7 @@ final class AllPairsCache {
      * @param labels the batch labels
      * @return the pattern
      */
-    static int[] pattern(int[] labels) {
+    private static int[] pattern(int[] labels) {
         Map<Integer, Integer> firstRow = new HashMap<>();
         int[] pattern = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {

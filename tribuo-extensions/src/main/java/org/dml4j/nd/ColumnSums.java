@@ -19,7 +19,7 @@ public final class ColumnSums {
     /**
      * Sums a matrix over its rows.
      *
-     * @param matrix a {@code rows × columns} matrix
+     * @param matrix a floating-point {@code rows × columns} matrix
      * @return a new vector of {@code columns} sums, in the matrix's type
      * @throws IllegalArgumentException if {@code matrix} is not rank 2
      */

@@ -2,6 +2,7 @@ package org.dml4j.nd;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -105,5 +106,23 @@ public final class HostArrays {
      */
     static boolean isDenseRowMajor(INDArray array) {
         return !array.isView() && array.ordering() == 'c' && array.data().length() == array.length();
+    }
+
+    /**
+     * Whether an array's memory may have been reused: it was closed, or it belongs to a workspace pass that has ended
+     * (ND4J checks the latter before most of its ops run on an array; access through the buffer has to ask).
+     *
+     * @param array any array
+     * @return whether its buffer may no longer hold its values
+     */
+    static boolean isOutdated(INDArray array) {
+        if (array.wasClosed()) {
+            return true;
+        }
+        if (!array.isAttached()) {
+            return false;
+        }
+        MemoryWorkspace workspace = array.data().getParentWorkspace();
+        return !workspace.isScopeActive() || workspace.getGenerationId() != array.data().getGenerationId();
     }
 }

@@ -2,7 +2,6 @@ package org.dml4j.nd;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -33,7 +32,7 @@ public final class HostChunks {
                     + Arrays.toString(array.shape()) + " (order " + array.ordering() + ", view " + array.isView()
                     + "): dup('c') it first");
         }
-        if (outdated(array)) {
+        if (HostArrays.isOutdated(array)) {
             throw new IllegalStateException("HostChunks was given an array of a workspace pass that has ended (or a"
                     + " closed array): create arrays that outlive a pass with Workspaces.persistent");
         }
@@ -51,21 +50,6 @@ public final class HostChunks {
             throw new IllegalArgumentException("HostChunks reads float32 or float64 arrays, found "
                     + array.dataType());
         }
-    }
-
-    /**
-     * Whether an array's memory may have been reused: it was closed, or it belongs to a workspace pass that has ended
-     * (ND4J checks this before its own ops run on an array; access through the buffer has to ask).
-     */
-    private static boolean outdated(INDArray array) {
-        if (array.wasClosed()) {
-            return true;
-        }
-        if (!array.isAttached()) {
-            return false;
-        }
-        MemoryWorkspace workspace = array.data().getParentWorkspace();
-        return !workspace.isScopeActive() || workspace.getGenerationId() != array.data().getGenerationId();
     }
 
     /**

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * ND4J 1.0.0-M2.1's {@code INDArray.getRows(int...)} builds one view per row and concatenates them: 5-6 ms for 256
  * rows of a 60,000 × 784 float32 matrix, about as long as the rest of a training step. Its {@code pullRows} op
  * copies the same rows in one native call, in 0.2-0.6 ms. On the CPU backend, a dense row-major matrix is copied
- * row by row through its host buffer instead (one bulk copy a row): 0.09-0.10 ms for those rows.
+ * row by row through its host buffer instead, one bulk copy a row: 0.09 ms for those rows.
  */
 public final class Rows {
 
@@ -25,8 +25,13 @@ public final class Rows {
      * @param rows   row indices into {@code matrix}
      * @return a new row-major matrix of the matrix's type
      * @throws IllegalArgumentException if {@code matrix} is not rank 2 or an index is out of range
+     * @throws IllegalStateException    if {@code matrix} was closed or its workspace pass has ended
      */
     public static INDArray gather(INDArray matrix, int... rows) {
+        if (HostArrays.isOutdated(matrix)) {
+            throw new IllegalStateException("Rows.gather was given a closed matrix or one of a workspace pass that has"
+                    + " ended; create matrices that outlive a pass with Workspaces.persistent");
+        }
         if (matrix.rank() != 2) {
             throw new IllegalArgumentException("Rows.gather needs a matrix, found rank " + matrix.rank());
         }

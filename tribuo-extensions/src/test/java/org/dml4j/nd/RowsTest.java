@@ -2,6 +2,7 @@ package org.dml4j.nd;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -34,6 +35,28 @@ class RowsTest {
             assertEquals(Nd4j.pullRows(dense, 1, rows, 'c'), out, type.toString());
             assertEquals(type, out.dataType());
             assertArrayEquals(new long[]{5, 13}, out.shape());
+        }
+    }
+
+    @Test
+    void aClosedMatrixOrOneOfAnEndedPassIsRejectedNotRead() {
+        INDArray closed = Nd4j.create(DataType.FLOAT, 3, 4);
+        closed.close();
+        assertTrue(closed.wasClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Rows.gather(closed, 0, 2));
+        assertTrue(e.getMessage().contains("Workspaces.persistent"), e.getMessage());
+        INDArray ended;
+        try (MemoryWorkspace ignored = Workspaces.pass("rows-test")) {
+            ended = Nd4j.create(DataType.FLOAT, 3, 4);
+        }
+        assertThrows(IllegalStateException.class, () -> Rows.gather(ended, 1));
+    }
+
+    @Test
+    void gathersFromAMatrixInAWorkspace() {
+        try (MemoryWorkspace ignored = Workspaces.pass("rows-test")) {
+            INDArray attached = Nd4j.arange(12).castTo(DataType.DOUBLE).reshape(3, 4);
+            assertEquals(Nd4j.create(new double[][]{{8, 9, 10, 11}, {0, 1, 2, 3}}), Rows.gather(attached, 2, 0));
         }
     }
 
