@@ -20,9 +20,10 @@
 #           evaluation per round and side, each in a fresh process; the process's peak RSS (VmHWM) is reported.
 #   step    the phases of one training step of the reference protocol (MLP 784-512-128, Adam 1e-3, a fixed random
 #           256 x 784 batch of 8 classes x 32) for its four losses: forward, miner (where there is one), loss,
-#           backward, optimizer and total per step (DML4J's loss phase includes the loss's gradient, which PyTorch computes in backward: compare the
-#           totals). Per round and side: STEP_WARMUP untimed then STEP_REPS timed steps per loss in one process
-#           (PeerBench step / peer_bench.py step); the figure is their median. Not part of the default --parts.
+#           backward, optimizer and total per step (DML4J's loss phase includes the loss's gradient, which PyTorch
+#           computes in backward: compare the totals). Per round and side: STEP_WARMUP untimed then STEP_REPS
+#           timed steps per loss in one process (PeerBench step / peer_bench.py step); the figure is their median.
+#           Not part of the default --parts.
 #   epoch   a training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
 #           batches of 8 classes x 32, Adam 1e-3, seed 0): the last of EPOCHS epochs (default 2, so the JVM's
 #           warm-up stays in the untimed first one) of `./dml4j train ... --epochs EPOCHS` (its epoch_seconds_last)
