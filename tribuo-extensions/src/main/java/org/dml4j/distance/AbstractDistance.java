@@ -94,12 +94,15 @@ abstract class AbstractDistance implements Distance {
         INDArray vArray = self ? uArray : HostArrays.float64(v, cols, dim);
         Inputs inputs = new Inputs(u, v, uArray, vArray, rows, cols, dim, self);
         double[] values = matrix(inputs);
-        return new PairwiseMatrix(values, rows, cols, dim, isInverted(), self, gradient -> {
-            double[][] grads = gradient(inputs, values, gradient);
+        return new PairwiseMatrix(values, rows, cols, dim, isInverted(), self, (gradient, withReferences) -> {
+            double[][] grads = gradient(inputs, values, gradient, withReferences);
             double[] dQueries = queryNorm == null ? grads[0] : queryNorm.backward(grads[0]);
             INDArray queryGradient = HostArrays.create(dQueries, rawQueries.dataType(), rows, dim);
             if (self) {
                 return new EmbeddingGradients(queryGradient, queryGradient);
+            }
+            if (!withReferences) {
+                return new EmbeddingGradients(queryGradient, null);
             }
             double[] dRefs = refNorm == null ? grads[1] : refNorm.backward(grads[1]);
             return new EmbeddingGradients(queryGradient, HostArrays.create(dRefs, rawReferences.dataType(), cols, dim));
@@ -129,12 +132,13 @@ abstract class AbstractDistance implements Distance {
      * The gradients with respect to the (normalized) inputs, given dL/dM. For a self matrix, element 0 must hold
      * the total gradient of the single input.
      *
-     * @param inputs   the inputs
-     * @param values   the values {@link #matrix} returned
-     * @param gradient dL/dM, row-major (queries × references); read only
+     * @param inputs     the inputs
+     * @param values     the values {@link #matrix} returned
+     * @param gradient   dL/dM, row-major (queries × references); read only
+     * @param references whether dL/dreferences is needed (false: element 1 may be null); ignored for a self matrix
      * @return {dL/dqueries, dL/dreferences}, row-major
      */
-    protected abstract double[][] gradient(Inputs inputs, double[] values, double[] gradient);
+    protected abstract double[][] gradient(Inputs inputs, double[] values, double[] gradient, boolean references);
 
     /**
      * Replaces a square row-major matrix {@code W} by its symmetric part {@code W + Wᵀ}, in place: for a self matrix,

@@ -18,10 +18,10 @@ abstract class InnerProductSimilarity extends AbstractDistance {
     }
 
     @Override
-    protected double[][] gradient(Inputs in, double[] values, double[] gradient) {
+    protected double[][] gradient(Inputs in, double[] values, double[] gradient, boolean references) {
         if (in.self()) {
             return new double[][]{in.timesReferences(symmetrize(gradient.clone(), in.rows())), null};
         }
-        return new double[][]{in.timesReferences(gradient), in.transposeTimesQueries(gradient)};
+        return new double[][]{in.timesReferences(gradient), references ? in.transposeTimesQueries(gradient) : null};
     }
 }

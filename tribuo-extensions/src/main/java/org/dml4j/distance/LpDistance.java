@@ -135,7 +135,7 @@ public final class LpDistance extends AbstractDistance {
      * {@code diag(rowsum S) u - S u} with {@code S = W + Wᵀ}.
      */
     @Override
-    protected double[][] gradient(Inputs in, double[] values, double[] gradient) {
+    protected double[][] gradient(Inputs in, double[] values, double[] gradient, boolean references) {
         // 2 dM/d(d²): 1/||d|| for power 1 (0 at a zero distance, PyTorch's subgradient), 2 for power 2. Branch-free
         // passes first, so that the JIT vectorises them, then the zero distances.
         double[] w = new double[gradient.length];
@@ -162,6 +162,9 @@ public final class LpDistance extends AbstractDistance {
             return new double[][]{scaledMinus(in.queries(), rowSums(symmetric, rows, cols), product, in.dim()), null};
         }
         double[] dU = scaledMinus(in.queries(), rowSums(w, rows, cols), in.timesReferences(w), in.dim());
+        if (!references) {
+            return new double[][]{dU, null};
+        }
         double[] dV = scaledMinus(in.references(), columnSums(w, rows, cols), in.transposeTimesQueries(w), in.dim());
         return new double[][]{dU, dV};
     }

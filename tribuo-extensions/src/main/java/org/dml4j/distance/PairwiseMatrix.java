@@ -12,7 +12,12 @@ public final class PairwiseMatrix {
     /** The backward pass of one pairwise computation. */
     @FunctionalInterface
     interface Backward {
-        EmbeddingGradients apply(double[] gradient);
+        /**
+         * @param gradient   dL/dM
+         * @param references whether to compute dL/d(references) too (always true for a self matrix)
+         * @return the gradients
+         */
+        EmbeddingGradients apply(double[] gradient, boolean references);
     }
 
     private final double[] values;
@@ -101,10 +106,26 @@ public final class PairwiseMatrix {
      * @return dL/d(queries) and dL/d(references); for a self matrix both are the same array, holding the total
      */
     public EmbeddingGradients backward(double[] gradient) {
+        checkGradient(gradient);
+        return backward.apply(gradient, true);
+    }
+
+    /**
+     * Back-propagates a gradient with respect to this matrix to the queries only, for references held constant
+     * (detached, such as a cross-batch memory): the work of their gradient is skipped.
+     *
+     * @param gradient dL/dM, row-major, {@code rows × cols}
+     * @return dL/d(queries); for a self matrix the total gradient of its rows
+     */
+    public INDArray backwardQueries(double[] gradient) {
+        checkGradient(gradient);
+        return backward.apply(gradient, self).queries();
+    }
+
+    private void checkGradient(double[] gradient) {
         if (gradient.length != values.length) {
             throw new IllegalArgumentException("gradient has " + gradient.length + " entries, expected "
                     + rows + " x " + cols + " = " + values.length);
         }
-        return backward.apply(gradient);
     }
 }

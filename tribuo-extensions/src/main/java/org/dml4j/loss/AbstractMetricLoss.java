@@ -4,8 +4,10 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.dml4j.distance.Distance;
+import org.dml4j.distance.PairwiseMatrix;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.mining.PairTuples;
+import org.dml4j.mining.TripletTuples;
 import org.dml4j.reduce.LossTerms;
 import org.dml4j.reduce.Reducer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,15 +57,39 @@ abstract class AbstractMetricLoss implements MetricLoss {
     }
 
     /**
-     * The pairs of a batch, as {@link PairTuples#from}: all pairs when {@code tuples} is null (kept from the last
-     * batch when its rows shared labels in the same way), otherwise the pairs of the mined tuples.
+     * The pairs of a matrix, as {@link PairTuples#from}: all pairs when {@code tuples} is null (for a batch against
+     * itself, kept from the last batch when its rows shared labels in the same way), otherwise the pairs of the mined
+     * tuples.
      *
-     * @param tuples the mined tuples, or null
-     * @param labels the batch labels
+     * @param tuples          the mined tuples, or null
+     * @param matrix          the matrix the pairs index
+     * @param queryLabels     the label of each row
+     * @param referenceLabels the label of each column
      * @return the pairs, not to be modified
      */
-    protected PairTuples pairs(IndexTuples tuples, int[] labels) {
-        return allPairs.pairs(tuples, labels);
+    protected PairTuples pairs(IndexTuples tuples, PairwiseMatrix matrix, int[] queryLabels, int[] referenceLabels) {
+        if (matrix.isSelf()) {
+            return allPairs.pairs(tuples, queryLabels);
+        }
+        return tuples == null ? PairTuples.all(queryLabels, referenceLabels) : PairTuples.from(tuples, queryLabels);
+    }
+
+    /**
+     * The triplets of a matrix, as {@link TripletTuples#from}: all triplets when {@code tuples} is null, otherwise
+     * the triplets of the mined tuples.
+     *
+     * @param tuples          the mined tuples, or null
+     * @param matrix          the matrix the triplets index
+     * @param queryLabels     the label of each row
+     * @param referenceLabels the label of each column
+     * @return the triplets
+     */
+    protected static TripletTuples triplets(IndexTuples tuples, PairwiseMatrix matrix, int[] queryLabels,
+                                            int[] referenceLabels) {
+        if (tuples == null && !matrix.isSelf()) {
+            return TripletTuples.all(queryLabels, referenceLabels);
+        }
+        return TripletTuples.from(tuples, queryLabels);
     }
 
     /**
@@ -73,12 +99,23 @@ abstract class AbstractMetricLoss implements MetricLoss {
      * @param labels     its labels
      */
     protected static void checkBatch(INDArray embeddings, int[] labels) {
+        checkSet("batch", embeddings, labels);
+    }
+
+    /**
+     * Rejects a set of embeddings whose labels do not fit it.
+     *
+     * @param name       what the set is, for the message ("batch", "reference set")
+     * @param embeddings the embeddings
+     * @param labels     their labels
+     */
+    protected static void checkSet(String name, INDArray embeddings, int[] labels) {
         if (embeddings.rank() != 2) {
             throw new IllegalArgumentException("embeddings must be a matrix (one row per example), found rank "
-                    + embeddings.rank());
+                    + embeddings.rank() + " for the " + name);
         }
         if (embeddings.rows() != labels.length) {
-            throw new IllegalArgumentException("the batch has " + embeddings.rows() + " embeddings but "
+            throw new IllegalArgumentException("the " + name + " has " + embeddings.rows() + " embeddings but "
                     + labels.length + " labels");
         }
         checkLabels(labels);

@@ -54,14 +54,16 @@ public final class CircleLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix mat, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = pairs(tuples, labels);
+    protected double compute(PairwiseMatrix mat, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        PairTuples pairs = pairs(tuples, mat, labels, referenceLabels);
         if (pairs.isDegenerate()) {
             return 0;
         }
-        int size = labels.length;
-        boolean[] posMask = pairs.positiveMask(size);
-        boolean[] negMask = pairs.negativeMask(size);
+        int size = mat.rows();
+        int cols = mat.cols();
+        boolean[] posMask = pairs.positiveMask(size, cols);
+        boolean[] negMask = pairs.negativeMask(size, cols);
         double[] terms = new double[size];
         double[] z = new double[size];
         int[][] posCols = new int[size][];
@@ -71,8 +73,8 @@ public final class CircleLoss extends TupleLoss {
         double[][] posSoftmax = new double[size][];
         double[][] negSoftmax = new double[size][];
         for (int i = 0; i < size; i++) {
-            posCols[i] = PairGroups.columns(posMask, i, size);
-            negCols[i] = PairGroups.columns(negMask, i, size);
+            posCols[i] = PairGroups.columns(posMask, i, cols);
+            negCols[i] = PairGroups.columns(negMask, i, cols);
             if (posCols[i].length == 0 || negCols[i].length == 0) {
                 continue;
             }
@@ -104,10 +106,10 @@ public final class CircleLoss extends TupleLoss {
             }
             double dz = weights[i] * LossMath.softplusGrad(z[i]);
             for (int j = 0; j < posCols[i].length; j++) {
-                gradient[i * size + posCols[i][j]] += dz * posSoftmax[i][j] * posSlope[i][j];
+                gradient[i * cols + posCols[i][j]] += dz * posSoftmax[i][j] * posSlope[i][j];
             }
             for (int j = 0; j < negCols[i].length; j++) {
-                gradient[i * size + negCols[i][j]] += dz * negSoftmax[i][j] * negSlope[i][j];
+                gradient[i * cols + negCols[i][j]] += dz * negSoftmax[i][j] * negSlope[i][j];
             }
         }
         return value;

@@ -44,12 +44,14 @@ public final class ContrastiveLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = pairs(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        PairTuples pairs = pairs(tuples, m, labels, referenceLabels);
         if (pairs.isDegenerate()) {
             return 0;
         }
-        int size = labels.length;
+        int size = m.rows();
+        int cols = m.cols();
         double sign = distance.marginSign();
         double[] pos = new double[pairs.numPositive()];
         for (int k = 0; k < pos.length; k++) {
@@ -65,12 +67,12 @@ public final class ContrastiveLoss extends TupleLoss {
                 + reduce(LossTerms.of(neg, pairs.negAnchors(), size), negWeights);
         for (int k = 0; k < pos.length; k++) {
             if (pos[k] > 0) {
-                gradient[pairs.posAnchors()[k] * size + pairs.positives()[k]] += posWeights[k] * sign;
+                gradient[pairs.posAnchors()[k] * cols + pairs.positives()[k]] += posWeights[k] * sign;
             }
         }
         for (int k = 0; k < neg.length; k++) {
             if (neg[k] > 0) {
-                gradient[pairs.negAnchors()[k] * size + pairs.negatives()[k]] -= negWeights[k] * sign;
+                gradient[pairs.negAnchors()[k] * cols + pairs.negatives()[k]] -= negWeights[k] * sign;
             }
         }
         return value;

@@ -43,13 +43,16 @@ public final class LiftedStructureLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = pairs(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        PairTuples pairs = pairs(tuples, m, labels, referenceLabels);
         if (pairs.isDegenerate() || pairs.numPositive() == 0 || pairs.numNegative() == 0) {
             return 0;
         }
-        int size = labels.length;
+        int size = m.rows();
+        int cols = m.cols();
         int[][] negativesByAnchor = PairGroups.byAnchor(pairs.negAnchors(), size);
+        int[] none = new int[0];
         int count = pairs.numPositive();
         double[] z = new double[count];
         double[] terms = new double[count];
@@ -58,7 +61,8 @@ public final class LiftedStructureLoss extends TupleLoss {
         for (int k = 0; k < count; k++) {
             int a = pairs.posAnchors()[k];
             int p = pairs.positives()[k];
-            members[k] = PairGroups.concat(negativesByAnchor[a], negativesByAnchor[p]);
+            // As PML, also with a reference set: the negative pairs whose anchor row has the positive's index.
+            members[k] = PairGroups.concat(negativesByAnchor[a], p < size ? negativesByAnchor[p] : none);
             double[] v = new double[members[k].length];
             for (int j = 0; j < v.length; j++) {
                 int pair = members[k][j];
@@ -76,10 +80,10 @@ public final class LiftedStructureLoss extends TupleLoss {
             if (dz == 0) {
                 continue;
             }
-            gradient[pairs.posAnchors()[k] * size + pairs.positives()[k]] += dz * sign;
+            gradient[pairs.posAnchors()[k] * cols + pairs.positives()[k]] += dz * sign;
             for (int j = 0; j < members[k].length; j++) {
                 int pair = members[k][j];
-                gradient[pairs.negAnchors()[pair] * size + pairs.negatives()[pair]] -= dz * softmaxes[k][j] * sign;
+                gradient[pairs.negAnchors()[pair] * cols + pairs.negatives()[pair]] -= dz * softmaxes[k][j] * sign;
             }
         }
         return value;

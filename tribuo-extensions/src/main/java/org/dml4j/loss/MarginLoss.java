@@ -43,13 +43,15 @@ public final class MarginLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        TripletTuples t = TripletTuples.from(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        TripletTuples t = triplets(tuples, m, labels, referenceLabels);
         int count = t.size();
         if (count == 0) {
             return 0;
         }
-        int size = labels.length;
+        int size = m.rows();
+        int cols = m.cols();
         double[] pos = new double[count];
         double[] neg = new double[count];
         double[] terms = new double[count];
@@ -65,10 +67,10 @@ public final class MarginLoss extends TupleLoss {
         double sign = distance.marginSign();
         for (int k = 0; k < count; k++) {
             if (pos[k] > 0) {
-                gradient[t.anchors()[k] * size + t.positives()[k]] += weights[k] * sign;
+                gradient[t.anchors()[k] * cols + t.positives()[k]] += weights[k] * sign;
             }
             if (neg[k] > 0) {
-                gradient[t.anchors()[k] * size + t.negatives()[k]] -= weights[k] * sign;
+                gradient[t.anchors()[k] * cols + t.negatives()[k]] -= weights[k] * sign;
             }
         }
         return value;

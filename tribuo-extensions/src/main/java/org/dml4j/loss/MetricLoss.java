@@ -33,6 +33,41 @@ public interface MetricLoss extends Configurable, Provenancable<ConfiguredObject
     }
 
     /**
+     * Whether the loss can compare queries with a separate reference set
+     * ({@link #compute(INDArray, int[], IndexTuples, INDArray, int[])}); as in PML, the tuple losses can, the losses
+     * with class parameters (proxies, class weights) cannot.
+     *
+     * @return true if it can
+     */
+    default boolean acceptsReferences() {
+        return false;
+    }
+
+    /**
+     * Computes the loss of queries against a reference set, as PML's
+     * {@code loss(embeddings, labels, indices_tuple, ref_emb, ref_labels)}: every pair or tuple has a query row as
+     * its anchor and reference rows as its other members. No pair is left out as a self comparison, as in PML: a
+     * reference that is a copy of its query is a positive (to drop such pairs, pass tuples without them). With the
+     * batch as its own reference set and tuples without self pairs this is {@link #compute(INDArray, int[],
+     * IndexTuples)}, its gradient split between the two sets.
+     *
+     * @param queries         the raw query embeddings, B × d
+     * @param queryLabels     their B labels (non-negative)
+     * @param tuples          tuples whose anchors index the queries and other members the references (as a
+     *                        miner's {@code mine(queries, queryLabels, references, referenceLabels)} returns them),
+     *                        or null for the loss's default (usually all tuples between the two sets)
+     * @param references      the raw reference embeddings, N × d
+     * @param referenceLabels their N labels (non-negative)
+     * @return the value and the gradients with respect to the queries and the references
+     * @throws UnsupportedOperationException if the loss takes no reference set ({@link #acceptsReferences()})
+     */
+    default ReferenceLossResult compute(INDArray queries, int[] queryLabels, IndexTuples tuples, INDArray references,
+                                        int[] referenceLabels) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take a reference set (as in"
+                + " PML, only losses without class parameters do); use a loss whose acceptsReferences() is true");
+    }
+
+    /**
      * The loss's trainable parameters by name (proxies, class weights); empty for most losses. The arrays are live:
      * an optimizer updates them in place.
      *

@@ -58,24 +58,26 @@ public final class MultiSimilarityLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = pairs(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        PairTuples pairs = pairs(tuples, m, labels, referenceLabels);
         if (pairs.isDegenerate()) {
             return 0;
         }
-        int size = labels.length;
-        boolean[] posMask = pairs.positiveMask(size);
-        boolean[] negMask = pairs.negativeMask(size);
+        int size = m.rows();
+        int cols = m.cols();
+        boolean[] posMask = pairs.positiveMask(size, cols);
+        boolean[] negMask = pairs.negativeMask(size, cols);
         double sign = distance.marginSign();
         double[] terms = new double[size];
-        double[][] posSoftmax = new double[size][size];
-        double[][] negSoftmax = new double[size][size];
+        double[][] posSoftmax = new double[size][cols];
+        double[][] negSoftmax = new double[size][cols];
         int[][] posCols = new int[size][];
         int[][] negCols = new int[size][];
         for (int i = 0; i < size; i++) {
-            posCols[i] = PairGroups.columns(posMask, i, size);
-            negCols[i] = PairGroups.columns(negMask, i, size);
-            double[] v = new double[size];
+            posCols[i] = PairGroups.columns(posMask, i, cols);
+            negCols[i] = PairGroups.columns(negMask, i, cols);
+            double[] v = new double[cols];
             for (int j = 0; j < posCols[i].length; j++) {
                 v[j] = alpha * distance.margin(m.get(i, posCols[i][j]), base);
             }
@@ -90,10 +92,10 @@ public final class MultiSimilarityLoss extends TupleLoss {
         double value = reduce(LossTerms.perElement(terms), weights);
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < posCols[i].length; j++) {
-                gradient[i * size + posCols[i][j]] += weights[i] * posSoftmax[i][j] * sign;
+                gradient[i * cols + posCols[i][j]] += weights[i] * posSoftmax[i][j] * sign;
             }
             for (int j = 0; j < negCols[i].length; j++) {
-                gradient[i * size + negCols[i][j]] -= weights[i] * negSoftmax[i][j] * sign;
+                gradient[i * cols + negCols[i][j]] -= weights[i] * negSoftmax[i][j] * sign;
             }
         }
         return value;

@@ -36,12 +36,13 @@ public final class NCALoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
         if (labels.length <= 1) {
             return 0;
         }
-        return NcaTerms.compute(m, labels, labels, softmaxScale, MinerWeights.of(tuples, labels.length), reducer,
-                gradient);
+        return NcaTerms.compute(m, labels, referenceLabels, softmaxScale,
+                MinerWeights.of(tuples, labels.length, !m.isSelf()), reducer, gradient);
     }
 
     @Override

@@ -37,12 +37,14 @@ public final class NTXentLoss extends TemperatureScaledLoss {
 
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = pairs(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        PairTuples pairs = pairs(tuples, m, labels, referenceLabels);
         if (nothingToContrast(pairs)) {
             return 0;
         }
-        int size = labels.length;
+        int size = m.rows();
+        int cols = m.cols();
         double scale = logitScale();
         int[][] negativesByAnchor = PairGroups.byAnchor(pairs.negAnchors(), size);
         int count = pairs.numPositive();
@@ -81,10 +83,10 @@ public final class NTXentLoss extends TemperatureScaledLoss {
             int a = pairs.posAnchors()[k];
             double q = probability[k];
             double outer = weights[k] * scale * q / (q + Double.MIN_NORMAL);
-            gradient[a * size + pairs.positives()[k]] -= outer * (1 - q);
+            gradient[a * cols + pairs.positives()[k]] -= outer * (1 - q);
             int[] negs = negativesByAnchor[a];
             for (int j = 0; j < negs.length; j++) {
-                gradient[a * size + pairs.negatives()[negs[j]]] += outer * negShares[k][j];
+                gradient[a * cols + pairs.negatives()[negs[j]]] += outer * negShares[k][j];
             }
         }
         return value;

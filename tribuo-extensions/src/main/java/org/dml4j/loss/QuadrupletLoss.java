@@ -53,6 +53,12 @@ public final class QuadrupletLoss extends TupleLoss {
         postConfig();
     }
 
+    /** @return false: the second negative pair needs the references against themselves */
+    @Override
+    public boolean acceptsReferences() {
+        return false;
+    }
+
     @Override
     public void postConfig() {
         if (Double.isNaN(margin) || Double.isNaN(secondMargin)) {
@@ -62,7 +68,8 @@ public final class QuadrupletLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
         QuadrupletTuples q = tuples instanceof QuadrupletTuples given ? given
                 : QuadrupletMiner.complete(TripletTuples.from(tuples, labels), labels, m);
         int count = q.size();

@@ -36,26 +36,28 @@ public final class SupConLoss extends TemperatureScaledLoss {
 
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        PairTuples pairs = pairs(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        PairTuples pairs = pairs(tuples, m, labels, referenceLabels);
         if (nothingToContrast(pairs)) {
             return 0;
         }
-        int size = labels.length;
+        int size = m.rows();
+        int cols = m.cols();
         double scale = logitScale();
-        boolean[] posMask = pairs.positiveMask(size);
-        boolean[] negMask = pairs.negativeMask(size);
+        boolean[] posMask = pairs.positiveMask(size, cols);
+        boolean[] negMask = pairs.negativeMask(size, cols);
         double[] terms = new double[size];
         double[][] softmax = new double[size][];
         int[][] candidates = new int[size][];
         int[] numPositives = new int[size];
         for (int i = 0; i < size; i++) {
-            boolean[] either = new boolean[size];
-            for (int j = 0; j < size; j++) {
-                either[j] = posMask[i * size + j] || negMask[i * size + j];
-                numPositives[i] += posMask[i * size + j] ? 1 : 0;
+            boolean[] either = new boolean[cols];
+            for (int j = 0; j < cols; j++) {
+                either[j] = posMask[i * cols + j] || negMask[i * cols + j];
+                numPositives[i] += posMask[i * cols + j] ? 1 : 0;
             }
-            candidates[i] = PairGroups.columns(either, 0, size);
+            candidates[i] = PairGroups.columns(either, 0, cols);
             double[] logits = new double[candidates[i].length];
             for (int j = 0; j < logits.length; j++) {
                 logits[j] = scale * m.get(i, candidates[i][j]);
@@ -63,8 +65,8 @@ public final class SupConLoss extends TemperatureScaledLoss {
             softmax[i] = new double[logits.length];
             double logNormalizer = LossMath.logSumExp(logits, logits.length, false, softmax[i]);
             double sum = 0;
-            for (int j = 0; j < size; j++) {
-                if (posMask[i * size + j]) {
+            for (int j = 0; j < cols; j++) {
+                if (posMask[i * cols + j]) {
                     sum += scale * m.get(i, j) - logNormalizer;
                 }
             }
@@ -77,13 +79,13 @@ public final class SupConLoss extends TemperatureScaledLoss {
                 continue;
             }
             double outer = weights[i] * scale / (numPositives[i] + Double.MIN_NORMAL);
-            for (int j = 0; j < size; j++) {
-                if (posMask[i * size + j]) {
-                    gradient[i * size + j] -= outer;
+            for (int j = 0; j < cols; j++) {
+                if (posMask[i * cols + j]) {
+                    gradient[i * cols + j] -= outer;
                 }
             }
             for (int j = 0; j < candidates[i].length; j++) {
-                gradient[i * size + candidates[i][j]] += outer * numPositives[i] * softmax[i][j];
+                gradient[i * cols + candidates[i][j]] += outer * numPositives[i] * softmax[i][j];
             }
         }
         return value;

@@ -69,6 +69,12 @@ public final class TripletMarginLoss extends TupleLoss {
         return this;
     }
 
+    /** @return false with {@code swap}: the positive-negative distance needs the references against themselves */
+    @Override
+    public boolean acceptsReferences() {
+        return !swap;
+    }
+
     @Override
     public void postConfig() {
         if (Double.isNaN(margin)) {
@@ -77,13 +83,15 @@ public final class TripletMarginLoss extends TupleLoss {
     }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, IndexTuples tuples, double[] gradient) {
-        TripletTuples t = TripletTuples.from(tuples, labels);
+    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
+                             double[] gradient) {
+        TripletTuples t = triplets(tuples, m, labels, referenceLabels);
         int count = t.size();
         if (count == 0) {
             return 0;
         }
-        int size = labels.length;
+        int size = m.rows();
+        int cols = m.cols();
         double[] violation = new double[count];
         double[] terms = new double[count];
         int[] negativeRows = new int[count];
@@ -110,8 +118,8 @@ public final class TripletMarginLoss extends TupleLoss {
             double local = smoothLoss ? LossMath.softplusGrad(violation[k]) : LossMath.reluGrad(violation[k]);
             double g = weights[k] * local * sign;
             if (g != 0) {
-                gradient[t.anchors()[k] * size + t.positives()[k]] += g;
-                gradient[negativeRows[k] * size + t.negatives()[k]] -= g;
+                gradient[t.anchors()[k] * cols + t.positives()[k]] += g;
+                gradient[negativeRows[k] * cols + t.negatives()[k]] -= g;
             }
         }
         return value;

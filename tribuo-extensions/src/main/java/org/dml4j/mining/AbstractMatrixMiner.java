@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A miner that decides from the batch's pairwise matrix alone: the matrix is computed here, or given by a caller
- * that shares it with a loss on the same distance.
+ * that shares it with a loss on the same distance. The same rule mines a batch against itself or queries against a
+ * reference set.
  *
  * @param <T> the kind of tuples mined
  */
@@ -13,7 +14,19 @@ abstract class AbstractMatrixMiner<T extends IndexTuples> extends AbstractMiner 
 
     @Override
     public final T mine(INDArray embeddings, int[] labels) {
-        return fromMatrix(matrix(embeddings, labels), labels);
+        return fromMatrix(matrix(embeddings, labels), labels, labels);
+    }
+
+    @Override
+    public boolean acceptsReferences() {
+        return true;
+    }
+
+    @Override
+    public final T mine(INDArray queries, int[] queryLabels, INDArray references, int[] referenceLabels) {
+        checkCount("query", queries.rows(), queryLabels.length);
+        checkCount("reference", references.rows(), referenceLabels.length);
+        return fromMatrix(distance.pairwise(queries, references), queryLabels, referenceLabels);
     }
 
     @Override
@@ -22,19 +35,34 @@ abstract class AbstractMatrixMiner<T extends IndexTuples> extends AbstractMiner 
             throw new IllegalArgumentException("a miner needs the batch's matrix against itself, found a "
                     + matrix.rows() + " x " + matrix.cols() + " matrix between two sets");
         }
-        if (matrix.rows() != labels.length) {
-            throw new IllegalArgumentException("the matrix has " + matrix.rows() + " rows but there are "
-                    + labels.length + " labels");
+        checkCount("matrix", matrix.rows(), labels.length);
+        return fromMatrix(matrix, labels, labels);
+    }
+
+    @Override
+    public final T mine(PairwiseMatrix matrix, int[] queryLabels, int[] referenceLabels) {
+        checkCount("matrix", matrix.rows(), queryLabels.length);
+        if (matrix.cols() != referenceLabels.length) {
+            throw new IllegalArgumentException("found " + matrix.cols() + " matrix columns but "
+                    + referenceLabels.length + " reference labels");
         }
-        return fromMatrix(matrix, labels);
+        return fromMatrix(matrix, queryLabels, referenceLabels);
+    }
+
+    private static void checkCount(String what, long rows, int labels) {
+        if (rows != labels) {
+            throw new IllegalArgumentException("found " + rows + " " + what + " rows but " + labels + " labels");
+        }
     }
 
     /**
-     * Mines from the batch's matrix.
+     * Mines from a matrix: the batch against itself ({@link PairwiseMatrix#isSelf()}, where a row is never paired
+     * with itself) or queries against references (where every pair counts).
      *
-     * @param matrix the B × B matrix under {@link #distance()}, checked against the labels
-     * @param labels the B labels
+     * @param matrix          the matrix under {@link #distance()}, checked against the labels
+     * @param queryLabels     the label of each row
+     * @param referenceLabels the label of each column (the same array for a self matrix)
      * @return the mined tuples
      */
-    protected abstract T fromMatrix(PairwiseMatrix matrix, int[] labels);
+    protected abstract T fromMatrix(PairwiseMatrix matrix, int[] queryLabels, int[] referenceLabels);
 }

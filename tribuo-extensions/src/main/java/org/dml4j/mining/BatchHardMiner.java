@@ -6,7 +6,7 @@ import org.dml4j.distance.PairwiseMatrix;
 /**
  * For every anchor with at least one positive and one negative, the hardest positive (furthest) and the hardest
  * negative (closest), one triplet per anchor (Hermans et al. 2017; PML's {@code BatchHardMiner}). Ties go to the
- * lowest index.
+ * lowest index. Against a reference set every reference row is a candidate (a copy of the anchor too), as in PML.
  */
 public final class BatchHardMiner extends AbstractMatrixMiner<TripletTuples> {
 
@@ -24,19 +24,19 @@ public final class BatchHardMiner extends AbstractMatrixMiner<TripletTuples> {
     }
 
     @Override
-    protected TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
+    protected TripletTuples fromMatrix(PairwiseMatrix m, int[] queryLabels, int[] referenceLabels) {
         IntList a = new IntList();
         IntList p = new IntList();
         IntList n = new IntList();
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; i < queryLabels.length; i++) {
             int hardestPositive = -1;
             int hardestNegative = -1;
-            for (int j = 0; j < labels.length; j++) {
-                if (j == i) {
+            for (int j = 0; j < referenceLabels.length; j++) {
+                if (m.isSelf() && j == i) {
                     continue;
                 }
                 double v = m.get(i, j);
-                if (labels[j] == labels[i]) {
+                if (referenceLabels[j] == queryLabels[i]) {
                     if (hardestPositive < 0 || distance.margin(v, m.get(i, hardestPositive)) > 0) {
                         hardestPositive = j;
                     }

@@ -62,33 +62,35 @@ public final class DistanceWeightedMiner extends AbstractMatrixMiner<TripletTupl
     /**
      * The sampling probability of each negative of each anchor.
      *
-     * @param m         the B × B Euclidean distances of normalized embeddings
-     * @param labels    the labels
-     * @param dimension the embedding dimension d
-     * @return row-major B × B probabilities (each row sums to 1, or is all 0 when no negative can be drawn)
+     * @param m               the B × N Euclidean distances of normalized embeddings
+     * @param queryLabels     the labels of the rows
+     * @param referenceLabels the labels of the columns
+     * @param dimension       the embedding dimension d
+     * @return row-major B × N probabilities (each row sums to 1, or is all 0 when no negative can be drawn)
      */
-    double[] negativeProbabilities(PairwiseMatrix m, int[] labels, int dimension) {
-        int size = labels.length;
-        double[] weights = new double[size * size];
+    double[] negativeProbabilities(PairwiseMatrix m, int[] queryLabels, int[] referenceLabels, int dimension) {
+        int size = queryLabels.length;
+        int cols = referenceLabels.length;
+        double[] weights = new double[size * cols];
         for (int i = 0; i < size; i++) {
             double max = Double.NEGATIVE_INFINITY;
-            double[] logWeights = new double[size];
-            for (int j = 0; j < size; j++) {
+            double[] logWeights = new double[cols];
+            for (int j = 0; j < cols; j++) {
                 double d = Math.max(m.get(i, j), cutoff);
                 logWeights[j] = (2.0 - dimension) * Math.log(d) - ((dimension - 3) / 2.0) * Math.log(1 - 0.25 * d * d);
-                if (drawable(m.get(i, j), labels[i], labels[j], logWeights[j])) {
+                if (drawable(m.get(i, j), queryLabels[i], referenceLabels[j], logWeights[j])) {
                     max = Math.max(max, logWeights[j]);
                 }
             }
             double sum = 0;
-            for (int j = 0; j < size; j++) {
-                if (drawable(m.get(i, j), labels[i], labels[j], logWeights[j])) {
-                    weights[i * size + j] = Math.exp(logWeights[j] - max);
-                    sum += weights[i * size + j];
+            for (int j = 0; j < cols; j++) {
+                if (drawable(m.get(i, j), queryLabels[i], referenceLabels[j], logWeights[j])) {
+                    weights[i * cols + j] = Math.exp(logWeights[j] - max);
+                    sum += weights[i * cols + j];
                 }
             }
-            for (int j = 0; j < size && sum > 0; j++) {
-                weights[i * size + j] /= sum;
+            for (int j = 0; j < cols && sum > 0; j++) {
+                weights[i * cols + j] /= sum;
             }
         }
         return weights;
@@ -99,31 +101,33 @@ public final class DistanceWeightedMiner extends AbstractMatrixMiner<TripletTupl
     }
 
     @Override
-    protected synchronized TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
-        int size = labels.length;
-        double[] probabilities = negativeProbabilities(m, labels, m.dimension());
+    protected synchronized TripletTuples fromMatrix(PairwiseMatrix m, int[] queryLabels, int[] referenceLabels) {
+        int cols = referenceLabels.length;
+        double[] probabilities = negativeProbabilities(m, queryLabels, referenceLabels, m.dimension());
         IntList a = new IntList();
         IntList p = new IntList();
         IntList n = new IntList();
-        for (int i = 0; i < size; i++) {
-            int[] positives = positivesOf(i, labels);
-            if (positives.length == 0 || !hasMass(probabilities, i, size)) {
+        for (int i = 0; i < queryLabels.length; i++) {
+            int[] positives = positivesOf(i, queryLabels[i], referenceLabels, m.isSelf());
+            if (positives.length == 0 || !hasMass(probabilities, i, cols)) {
                 continue;
             }
-            // As PML: as many triplets per anchor as its class has members.
-            for (int t = 0; t <= positives.length; t++) {
+            // As PML: as many triplets per anchor as its class has members among the references (the anchor
+            // included in a batch against itself).
+            int count = m.isSelf() ? positives.length + 1 : positives.length;
+            for (int t = 0; t < count; t++) {
                 a.add(i);
                 p.add(positives[rng.nextInt(positives.length)]);
-                n.add(draw(probabilities, i, size));
+                n.add(draw(probabilities, i, cols));
             }
         }
         return new TripletTuples(a.toArray(), p.toArray(), n.toArray());
     }
 
-    private static int[] positivesOf(int anchor, int[] labels) {
+    private static int[] positivesOf(int anchor, int label, int[] referenceLabels, boolean self) {
         IntList out = new IntList();
-        for (int j = 0; j < labels.length; j++) {
-            if (j != anchor && labels[j] == labels[anchor]) {
+        for (int j = 0; j < referenceLabels.length; j++) {
+            if (!(self && j == anchor) && referenceLabels[j] == label) {
                 out.add(j);
             }
         }

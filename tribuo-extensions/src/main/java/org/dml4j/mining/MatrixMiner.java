@@ -18,6 +18,9 @@ public interface MatrixMiner<T extends IndexTuples> extends Miner {
     @Override
     T mine(INDArray embeddings, int[] labels);
 
+    @Override
+    T mine(INDArray queries, int[] queryLabels, INDArray references, int[] referenceLabels);
+
     /**
      * Mines from the batch's matrix under {@link #distance()}, as {@link #mine(INDArray, int[])} would after
      * computing it.
@@ -27,4 +30,16 @@ public interface MatrixMiner<T extends IndexTuples> extends Miner {
      * @return the mined tuples
      */
     T mine(PairwiseMatrix matrix, int[] labels);
+
+    /**
+     * Mines from a matrix of queries against references under {@link #distance()}, as
+     * {@link #mine(INDArray, int[], INDArray, int[])} would after computing it (for a self matrix: as
+     * {@link #mine(PairwiseMatrix, int[])}).
+     *
+     * @param matrix          the queries against the references, computed with {@link #distance()}
+     * @param queryLabels     the label of each row of the matrix
+     * @param referenceLabels the label of each column
+     * @return the mined tuples, anchors indexing the queries and the other members the references
+     */
+    T mine(PairwiseMatrix matrix, int[] queryLabels, int[] referenceLabels);
 }

@@ -42,28 +42,28 @@ public final class MultiSimilarityMiner extends AbstractMatrixMiner<PairTuples> 
     }
 
     @Override
-    protected PairTuples fromMatrix(PairwiseMatrix m, int[] labels) {
+    protected PairTuples fromMatrix(PairwiseMatrix m, int[] queryLabels, int[] referenceLabels) {
         boolean inverted = distance.isInverted();
-        int size = labels.length;
+        int size = queryLabels.length;
         // Per anchor, its hardest positive and hardest negative value (NaN when it has none).
         double[] hardestPos = new double[size];
         double[] hardestNeg = new double[size];
         for (int i = 0; i < size; i++) {
             hardestPos[i] = Double.NaN;
             hardestNeg[i] = Double.NaN;
-            for (int j = 0; j < size; j++) {
-                if (j == i) {
+            for (int j = 0; j < referenceLabels.length; j++) {
+                if (m.isSelf() && j == i) {
                     continue;
                 }
                 double v = m.get(i, j);
-                if (labels[j] == labels[i]) {
+                if (referenceLabels[j] == queryLabels[i]) {
                     hardestPos[i] = harder(hardestPos[i], v, inverted);
                 } else {
                     hardestNeg[i] = harder(hardestNeg[i], v, !inverted);
                 }
             }
         }
-        return PairTuples.where(labels,
+        return PairTuples.where(queryLabels, referenceLabels, m.isSelf(),
                 (a, p) -> !Double.isNaN(hardestNeg[a] + hardestPos[a]) && (inverted
                         ? m.get(a, p) - epsilon < hardestNeg[a] : m.get(a, p) + epsilon > hardestNeg[a]),
                 (a, n) -> !Double.isNaN(hardestNeg[a] + hardestPos[a]) && (inverted

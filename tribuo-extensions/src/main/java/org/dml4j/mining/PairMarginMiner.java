@@ -35,8 +35,8 @@ public final class PairMarginMiner extends AbstractMatrixMiner<PairTuples> {
     }
 
     @Override
-    protected PairTuples fromMatrix(PairwiseMatrix m, int[] labels) {
-        return PairTuples.where(labels, (a, p) -> distance.margin(m.get(a, p), posMargin) > 0,
+    protected PairTuples fromMatrix(PairwiseMatrix m, int[] queryLabels, int[] referenceLabels) {
+        return PairTuples.where(queryLabels, referenceLabels, m.isSelf(), (a, p) -> distance.margin(m.get(a, p), posMargin) > 0,
                 (a, n) -> distance.margin(negMargin, m.get(a, n)) > 0);
     }
 

@@ -36,27 +36,44 @@ public record PairTuples(int[] posAnchors, int[] positives, int[] negAnchors, in
      * @return all pairs
      */
     public static PairTuples all(int[] labels) {
-        int size = labels.length;
+        return all(labels, labels, true);
+    }
+
+    /**
+     * Every pair of a query row {@code i} and a reference row {@code j}: positive when the labels agree, negative
+     * otherwise, in row-major order. No pair is left out, as PML's {@code get_all_pairs_indices(labels, ref_labels)}
+     * with a reference set: a reference that is a copy of its query is a positive pair.
+     *
+     * @param queryLabels     the labels of the query rows (the anchors)
+     * @param referenceLabels the labels of the reference rows
+     * @return all pairs
+     */
+    public static PairTuples all(int[] queryLabels, int[] referenceLabels) {
+        return all(queryLabels, referenceLabels, false);
+    }
+
+    private static PairTuples all(int[] queryLabels, int[] referenceLabels, boolean self) {
         long positive = 0;
-        for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
-                if (i != j && labels[i] == labels[j]) {
+        for (int i = 0; i < queryLabels.length; i++) {
+            for (int j = 0; j < referenceLabels.length; j++) {
+                if (!(self && i == j) && queryLabels[i] == referenceLabels[j]) {
                     positive++;
                 }
             }
         }
+        long pairs = (long) queryLabels.length * referenceLabels.length - (self ? queryLabels.length : 0);
         int[] posAnchors = new int[Math.toIntExact(positive)];
         int[] positives = new int[posAnchors.length];
-        int[] negAnchors = new int[Math.toIntExact((long) size * (size - 1) - positive)];
+        int[] negAnchors = new int[Math.toIntExact(pairs - positive)];
         int[] negatives = new int[negAnchors.length];
         int p = 0;
         int n = 0;
-        for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
-                if (i == j) {
+        for (int i = 0; i < queryLabels.length; i++) {
+            for (int j = 0; j < referenceLabels.length; j++) {
+                if (self && i == j) {
                     continue;
                 }
-                if (labels[i] == labels[j]) {
+                if (queryLabels[i] == referenceLabels[j]) {
                     posAnchors[p] = i;
                     positives[p++] = j;
                 } else {
@@ -89,16 +106,32 @@ public record PairTuples(int[] posAnchors, int[] positives, int[] negAnchors, in
      * @return the pairs kept
      */
     public static PairTuples where(int[] labels, Condition keepPositive, Condition keepNegative) {
+        return where(labels, labels, true, keepPositive, keepNegative);
+    }
+
+    /**
+     * The pairs of a query row {@code i} and a reference row {@code j} that satisfy a condition, in row-major order;
+     * {@code self}: the two sets are the same rows, and {@code i == j} is left out.
+     *
+     * @param queryLabels     the labels of the query rows (the anchors)
+     * @param referenceLabels the labels of the reference rows
+     * @param self            whether queries and references are the same rows
+     * @param keepPositive    which positive pairs (same label) to keep
+     * @param keepNegative    which negative pairs to keep
+     * @return the pairs kept
+     */
+    public static PairTuples where(int[] queryLabels, int[] referenceLabels, boolean self, Condition keepPositive,
+                                   Condition keepNegative) {
         IntList pa = new IntList();
         IntList p = new IntList();
         IntList na = new IntList();
         IntList n = new IntList();
-        for (int i = 0; i < labels.length; i++) {
-            for (int j = 0; j < labels.length; j++) {
-                if (i == j) {
+        for (int i = 0; i < queryLabels.length; i++) {
+            for (int j = 0; j < referenceLabels.length; j++) {
+                if (self && i == j) {
                     continue;
                 }
-                if (labels[i] == labels[j]) {
+                if (queryLabels[i] == referenceLabels[j]) {
                     if (keepPositive.test(i, j)) {
                         pa.add(i);
                         p.add(j);
@@ -156,29 +189,31 @@ public record PairTuples(int[] posAnchors, int[] positives, int[] negAnchors, in
     }
 
     /**
-     * The positive pairs as a B × B 0/1 mask (PML's matrix-based pair losses).
+     * The positive pairs as a 0/1 mask (PML's matrix-based pair losses).
      *
-     * @param batchSize the batch size B
-     * @return the row-major mask
+     * @param rows the number of query rows
+     * @param cols the number of reference rows (the batch size again without a reference set)
+     * @return the row-major {@code rows × cols} mask
      */
-    public boolean[] positiveMask(int batchSize) {
-        return mask(posAnchors, positives, batchSize);
+    public boolean[] positiveMask(int rows, int cols) {
+        return mask(posAnchors, positives, rows, cols);
     }
 
     /**
-     * The negative pairs as a B × B 0/1 mask.
+     * The negative pairs as a 0/1 mask.
      *
-     * @param batchSize the batch size B
-     * @return the row-major mask
+     * @param rows the number of query rows
+     * @param cols the number of reference rows
+     * @return the row-major {@code rows × cols} mask
      */
-    public boolean[] negativeMask(int batchSize) {
-        return mask(negAnchors, negatives, batchSize);
+    public boolean[] negativeMask(int rows, int cols) {
+        return mask(negAnchors, negatives, rows, cols);
     }
 
-    private static boolean[] mask(int[] rows, int[] cols, int size) {
-        boolean[] mask = new boolean[size * size];
-        for (int k = 0; k < rows.length; k++) {
-            mask[rows[k] * size + cols[k]] = true;
+    private static boolean[] mask(int[] anchors, int[] others, int rows, int cols) {
+        boolean[] mask = new boolean[rows * cols];
+        for (int k = 0; k < anchors.length; k++) {
+            mask[anchors[k] * cols + others[k]] = true;
         }
         return mask;
     }

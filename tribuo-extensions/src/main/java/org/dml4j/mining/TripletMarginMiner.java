@@ -69,7 +69,7 @@ public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples>
      * order {@link TripletTuples#where} would give (anchor, positive, negative).
      */
     @Override
-    protected TripletTuples fromMatrix(PairwiseMatrix m, int[] labels) {
+    protected TripletTuples fromMatrix(PairwiseMatrix m, int[] queryLabels, int[] referenceLabels) {
         double low = switch (type) {
             case ALL, HARD -> Double.NEGATIVE_INFINITY;
             case SEMIHARD -> 0;
@@ -82,24 +82,25 @@ public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples>
         };
         // mg = sign (v_an - v_ap): D_an - D_ap for a distance, S_ap - S_an for a similarity.
         double sign = m.marginSign();
-        int size = labels.length;
-        int[] negatives = new int[size];
-        double[] negativeValues = new double[size];
-        // B² entries to start (at most 1M), grown as needed: a random batch of 256 keeps about 865k triplets.
-        int[] kept = new int[(int) Math.max(16, Math.min((long) size * size, 1 << 20))];
+        int size = queryLabels.length;
+        int cols = referenceLabels.length;
+        int[] negatives = new int[cols];
+        double[] negativeValues = new double[cols];
+        // B·N entries to start (at most 1M), grown as needed: a random batch of 256 keeps about 865k triplets.
+        int[] kept = new int[(int) Math.max(16, Math.min((long) size * cols, 1 << 20))];
         int[] anchors = new int[kept.length];
         int[] positives = new int[kept.length];
         int count = 0;
         for (int i = 0; i < size; i++) {
             int numNegatives = 0;
-            for (int k = 0; k < size; k++) {
-                if (labels[k] != labels[i]) {
+            for (int k = 0; k < cols; k++) {
+                if (referenceLabels[k] != queryLabels[i]) {
                     negatives[numNegatives] = k;
                     negativeValues[numNegatives++] = sign * m.get(i, k);
                 }
             }
-            for (int j = 0; j < size; j++) {
-                if (j == i || labels[j] != labels[i]) {
+            for (int j = 0; j < cols; j++) {
+                if (m.isSelf() && j == i || referenceLabels[j] != queryLabels[i]) {
                     continue;
                 }
                 if (count + numNegatives > kept.length) {

@@ -37,6 +37,19 @@ public record TripletTuples(int[] anchors, int[] positives, int[] negatives) imp
         return where(labels, (a, p, n) -> true);
     }
 
+    /**
+     * Every triplet of a query row {@code a} and reference rows {@code p}, {@code n} with {@code y_a == y_p} and
+     * {@code y_n != y_a}, in lexicographic order; as PML's {@code get_all_triplets_indices(labels, ref_labels)}, a
+     * reference that is a copy of its anchor is a positive.
+     *
+     * @param queryLabels     the labels of the query rows (the anchors)
+     * @param referenceLabels the labels of the reference rows
+     * @return all triplets
+     */
+    public static TripletTuples all(int[] queryLabels, int[] referenceLabels) {
+        return where(queryLabels, referenceLabels, false, (a, p, n) -> true);
+    }
+
     /** A condition on a triplet of batch rows. */
     @FunctionalInterface
     public interface Condition {
@@ -58,17 +71,31 @@ public record TripletTuples(int[] anchors, int[] positives, int[] negatives) imp
      * @return the triplets kept
      */
     public static TripletTuples where(int[] labels, Condition condition) {
+        return where(labels, labels, true, condition);
+    }
+
+    /**
+     * The triplets of a query row {@code a} and reference rows {@code p}, {@code n} ({@code y_a == y_p},
+     * {@code y_n != y_a}) that satisfy a condition, in lexicographic order; {@code self}: the two sets are the same
+     * rows, and {@code p == a} is left out.
+     *
+     * @param queryLabels     the labels of the query rows (the anchors)
+     * @param referenceLabels the labels of the reference rows
+     * @param self            whether queries and references are the same rows
+     * @param condition       which triplets to keep
+     * @return the triplets kept
+     */
+    public static TripletTuples where(int[] queryLabels, int[] referenceLabels, boolean self, Condition condition) {
         IntList a = new IntList();
         IntList p = new IntList();
         IntList n = new IntList();
-        int size = labels.length;
-        for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
-                if (j == i || labels[j] != labels[i]) {
+        for (int i = 0; i < queryLabels.length; i++) {
+            for (int j = 0; j < referenceLabels.length; j++) {
+                if (self && j == i || referenceLabels[j] != queryLabels[i]) {
                     continue;
                 }
-                for (int k = 0; k < size; k++) {
-                    if (labels[k] != labels[i] && condition.test(i, j, k)) {
+                for (int k = 0; k < referenceLabels.length; k++) {
+                    if (referenceLabels[k] != queryLabels[i] && condition.test(i, j, k)) {
                         a.add(i);
                         p.add(j);
                         n.add(k);

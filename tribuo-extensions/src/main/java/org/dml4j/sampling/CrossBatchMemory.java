@@ -19,9 +19,8 @@ import java.util.Arrays;
  * for Embedding Learning"; PML's {@code CrossBatchMemory}). Once full, each new row replaces the oldest one. The
  * memory keeps detached copies: nothing stored here carries a gradient.
  * <p>
- * Typical use in a training step: {@link #concat} the batch with the memory, mine and compute the loss with the
- * batch rows as anchors, then {@link #enqueue} the batch. PML enqueues first and drops each row's comparison with
- * itself; the trainer ({@code memorySize}) does the same. Not thread-safe.
+ * {@code org.dml4j.loss.CrossBatchMemoryLoss} enqueues each batch, then computes a loss of the batch against the
+ * memory, as PML's {@code CrossBatchMemory} loss wrapper (the trainer's {@code memorySize}). Not thread-safe.
  */
 public final class CrossBatchMemory implements Configurable, Provenancable<ConfiguredObjectProvenance> {
 
@@ -113,24 +112,6 @@ public final class CrossBatchMemory implements Configurable, Provenancable<Confi
             out[i] = labels[order[i]];
         }
         return out;
-    }
-
-    /**
-     * The batch followed by the memory, without changing the memory.
-     *
-     * @param batch       the {@code B × d} embeddings
-     * @param batchLabels their {@code B} labels
-     * @return the concatenation; the memory part is a copy
-     * @throws IllegalArgumentException if the sizes disagree or {@code d} differs from the remembered embeddings
-     */
-    public MemoryBatch concat(INDArray batch, int[] batchLabels) {
-        check(batch, batchLabels);
-        int[] memoryLabels = labels();
-        int[] all = new int[batchLabels.length + memoryLabels.length];
-        System.arraycopy(batchLabels, 0, all, 0, batchLabels.length);
-        System.arraycopy(memoryLabels, 0, all, batchLabels.length, memoryLabels.length);
-        INDArray embeddings = size == 0 ? batch.dup() : Nd4j.concat(0, batch, embeddings().castTo(batch.dataType()));
-        return new MemoryBatch(embeddings, all, batchLabels.length);
     }
 
     private int[] order() {

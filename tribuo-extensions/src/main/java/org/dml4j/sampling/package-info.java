@@ -3,7 +3,7 @@
  * random number generator: {@link org.dml4j.sampling.MPerClassSampler} (M examples of each of several classes per
  * batch, covering every example each epoch), {@link org.dml4j.sampling.ClassBalancedSampler} (classes drawn
  * uniformly) and {@link org.dml4j.sampling.ShuffleSampler} (plain shuffling). {@link
- * org.dml4j.sampling.CrossBatchMemory} keeps the embeddings of recent batches so miners can search beyond the current
- * batch (Wang et al. 2020, XBM).
+ * org.dml4j.sampling.CrossBatchMemory} keeps the embeddings of recent batches so that a loss can compare a batch with
+ * more than itself (Wang et al. 2020, XBM; see {@code org.dml4j.loss.CrossBatchMemoryLoss}).
  */
 package org.dml4j.sampling;

@@ -4,6 +4,7 @@ import org.dml4j.data.DenseData;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.eval.RetrievalMode;
 import org.dml4j.index.KnnDistance;
+import org.dml4j.loss.CrossBatchMemoryLoss;
 import org.dml4j.loss.LossResult;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.mining.IndexTuples;
@@ -29,8 +30,8 @@ import java.util.SplittableRandom;
 /**
  * One training run's mutable state and its epoch loop: plan batches (from class labels or annotated tuples, see
  * {@link BatchSource}), augment, embed, mine, compute the loss (against a cross-batch memory when configured, see
- * {@link CrossBatchLoss}), back-propagate, step the optimizer (network and loss parameters, the latter with their own
- * learning-rate multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
+ * {@link CrossBatchMemoryLoss}), back-propagate, step the optimizer (network and loss parameters, the latter with
+ * their own learning-rate multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
  * {@code (runSeed, e)} and every dropout mask from the step (see {@link EmbeddingNetwork#beginStep}), so a run resumed
  * from a checkpoint continues exactly as an uninterrupted one.
  */
@@ -49,7 +50,7 @@ final class TrainingRun {
     private final long runSeed;
     private final ListenerGroup listeners;
     private final BatchSource batches;
-    private final CrossBatchLoss crossBatchLoss;
+    private final CrossBatchMemoryLoss crossBatchLoss;
     private final EmbeddingNetwork network;
     private final MetricLoss loss;
     private final MinedLoss minedLoss;
@@ -75,7 +76,7 @@ final class TrainingRun {
         this.loss = config.loss().forTraining(runSeed);
         this.minedLoss = new MinedLoss(loss, config.miner());
         this.crossBatchLoss = config.memorySize() > 0
-                ? new CrossBatchLoss(loss, config.miner(), config.memorySize()) : null;
+                ? new CrossBatchMemoryLoss(loss, config.miner(), config.memorySize()) : null;
         this.updater = config.optimizer().newUpdater();
         if (resume != null) {
             restore(resume);
@@ -185,7 +186,7 @@ final class TrainingRun {
         LossResult result;
         IndexTuples tuples;
         if (crossBatchLoss != null) {
-            CrossBatchLoss.Step memoryStep = crossBatchLoss.compute(embeddings, batch.labels());
+            CrossBatchMemoryLoss.Step memoryStep = crossBatchLoss.step(embeddings, batch.labels());
             result = memoryStep.result();
             tuples = memoryStep.tuples();
         } else {

@@ -40,7 +40,7 @@ class LossGradientTest {
     private static final int[] LABELS = {0, 1, 2, 0, 1, 2, 0, 1, 3, 3, 2, 0};
     private static final int DIM = 6;
 
-    private static Map<String, MetricLoss> losses() {
+    static Map<String, MetricLoss> losses() {
         Map<String, MetricLoss> losses = new LinkedHashMap<>();
         losses.put("contrastive", new ContrastiveLoss());
         losses.put("contrastive-per-anchor-dot", new ContrastiveLoss(0.5, 0.2, new DotProductSimilarity(),

@@ -52,7 +52,7 @@ class TuplesTest {
     void degenerateRuleAndMasks() {
         assertTrue(new PairTuples(new int[]{0}, new int[]{1}, new int[]{}, new int[]{}).isDegenerate());
         PairTuples all = PairTuples.all(LABELS);
-        boolean[] pos = all.positiveMask(LABELS.length);
+        boolean[] pos = all.positiveMask(LABELS.length, LABELS.length);
         assertTrue(pos[1] && pos[6] && !pos[2] && !pos[0]);
         assertThrows(IllegalArgumentException.class, () -> new TripletTuples(new int[1], new int[2], new int[1]));
     }

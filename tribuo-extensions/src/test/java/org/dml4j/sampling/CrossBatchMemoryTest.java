@@ -49,26 +49,6 @@ class CrossBatchMemoryTest {
     }
 
     @Test
-    void concatPutsTheBatchFirstAndLeavesTheMemoryUnchanged() {
-        CrossBatchMemory memory = new CrossBatchMemory(4);
-        memory.enqueue(rows(1, 2), new int[]{0, 1});
-        MemoryBatch combined = memory.concat(rows(7, 8, 9), new int[]{2, 2, 3});
-        assertEquals(3, combined.batchSize());
-        assertEquals(2, combined.memoryRows());
-        assertArrayEquals(new float[]{7, 8, 9, 1, 2}, firstColumn(combined.embeddings()));
-        assertArrayEquals(new int[]{2, 2, 3, 0, 1}, combined.labels());
-        assertEquals(2, memory.size());
-    }
-
-    @Test
-    void concatWithAnEmptyMemoryIsACopyOfTheBatch() {
-        INDArray batch = rows(1, 2);
-        MemoryBatch combined = new CrossBatchMemory(4).concat(batch, new int[]{0, 0});
-        batch.putScalar(0, 0, 99f);
-        assertArrayEquals(new float[]{1, 2}, firstColumn(combined.embeddings()));
-    }
-
-    @Test
     void storesCopiesNotViews() {
         CrossBatchMemory memory = new CrossBatchMemory(4);
         INDArray batch = rows(1, 2);
