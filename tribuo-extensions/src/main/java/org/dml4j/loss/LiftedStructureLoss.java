@@ -61,8 +61,9 @@ public final class LiftedStructureLoss extends TupleLoss {
         for (int k = 0; k < count; k++) {
             int a = pairs.posAnchors()[k];
             int p = pairs.positives()[k];
-            // As PML, also with a reference set: the negative pairs whose anchor row has the positive's index.
-            members[k] = PairGroups.concat(negativesByAnchor[a], p < size ? negativesByAnchor[p] : none);
+            // As PML, also with a reference set: the negative pairs whose anchor row has the positive's index (once,
+            // when that is the anchor's own index).
+            members[k] = PairGroups.concat(negativesByAnchor[a], p < size && p != a ? negativesByAnchor[p] : none);
             double[] v = new double[members[k].length];
             for (int j = 0; j < v.length; j++) {
                 int pair = members[k][j];
