@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of the hot paths (org.dml4j.experiments.bench.jmh): pairwise distances and their gradients,
-# mining, exact top-k search, loss kernels and two ND4J helpers of the training step (batch gather, bias gradient),
-# each group with a baseline in the same run. Prints JMH's table, then each benchmark's score with its baseline and
-# the ratio (below 1: faster than the baseline). Benchmarks, not tests.
+# mining, exact top-k search, loss kernels, a cross-batch-memory step and two ND4J helpers of the training step
+# (batch gather, bias gradient), each group with a baseline in the same run. Prints JMH's table, then each
+# benchmark's score with its baseline and the ratio (below 1: faster than the baseline). Benchmarks, not tests.
 #
 #   experiments/bench/run-jmh.sh [--threads 2] [--out DIR] [JMH options and benchmark regexps ...]
 #
@@ -61,6 +61,7 @@ baselines = {
     "LossBench.proxyNca": "baselineProxyMatrixAndGradient",
     "TopKBench.exactKnnSearch": "baselineMmul",
     "StepOpsBench.gatherRows": "baselinePullRows", "StepOpsBench.columnSums": "baselineSum0",
+    "CrossBatchBench.batchTimesMemory": "baselineConcatenated",
 }
 results = json.load(open(sys.argv[1]))
 def key(r):

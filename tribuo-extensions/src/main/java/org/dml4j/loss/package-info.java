@@ -7,5 +7,9 @@
  * Tuple losses ({@link org.dml4j.loss.TupleLoss}): contrastive, triplet margin, quadruplet, margin, lifted structure,
  * multi-similarity, NT-Xent, SupCon, Circle and NCA. Class-parameter losses
  * ({@link org.dml4j.loss.ClassParameterLoss}): ProxyNCA, ProxyAnchor, ArcFace and CosFace.
+ * <p>
+ * As in PML, the tuple losses (but the quadruplet loss and the triplet loss with {@code swap}) also compare queries
+ * with a separate reference set ({@code ref_emb}, {@code ref_labels}), with gradients for both sets; {@link
+ * org.dml4j.loss.CrossBatchMemoryLoss} uses that to compare each batch with a memory of recent embeddings.
  */
 package org.dml4j.loss;

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JmhBenchmarksTest {
 
     private static final List<Class<?>> BENCHMARKS =
-            List.of(DistanceBench.class, MiningBench.class, LossBench.class, TopKBench.class, StepOpsBench.class);
+            List.of(DistanceBench.class, MiningBench.class, LossBench.class, TopKBench.class, StepOpsBench.class,
+                    CrossBatchBench.class);
 
     @Test
     void everyBenchmarkSetsUpAndRunsOnce() throws RunnerException {
