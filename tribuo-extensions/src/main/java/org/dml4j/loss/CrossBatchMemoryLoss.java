@@ -42,7 +42,12 @@ public final class CrossBatchMemoryLoss implements MetricLoss {
 
     private CrossBatchMemory memory;
 
-    /** What one step computed. */
+    /**
+     * What one step computed.
+     *
+     * @param result the loss with the gradient of the batch rows
+     * @param tuples the tuples used: anchors index the batch, the other members the memory, oldest row first
+     */
     public record Step(LossResult result, IndexTuples tuples) {
     }
 

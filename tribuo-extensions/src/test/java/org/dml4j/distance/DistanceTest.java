@@ -152,6 +152,9 @@ class DistanceTest {
             double scale = sum.norm2Number().doubleValue();
             assertTrue(self.sub(sum).norm2Number().doubleValue() <= 1e-12 * scale,
                     d + ": self " + self + " against query + reference " + sum);
+            assertEquals(cross.queries(), d.pairwise(x, x.dup()).backwardQueries(weights),
+                    d + ": the queries' gradient alone is the same");
+            assertEquals(self, d.pairwise(x).backwardQueries(weights), d + ": of a self matrix, the total");
         }
     }
 

@@ -35,6 +35,12 @@ class LossConfigurationTest {
                     <property name="numClasses" value="10"/>
                     <property name="embeddingSize" value="64"/>
                   </component>
+                  <component name="xbm" type="org.dml4j.loss.CrossBatchMemoryLoss">
+                    <property name="loss" value="loss"/>
+                    <property name="miner" value="miner"/>
+                    <property name="memorySize" value="512"/>
+                  </component>
+                  <component name="miner" type="org.dml4j.mining.BatchHardMiner"/>
                   <component name="broken" type="org.dml4j.loss.NTXentLoss">
                     <property name="temperature" value="-1"/>
                   </component>
@@ -48,6 +54,11 @@ class LossConfigurationTest {
         assertTrue(provenance.contains("CosineSimilarity"), provenance);
         ProxyAnchorLoss proxy = (ProxyAnchorLoss) cm.lookup("proxy");
         assertEquals(10, proxy.classVectors().rows());
+        CrossBatchMemoryLoss xbm = (CrossBatchMemoryLoss) cm.lookup("xbm");
+        assertEquals(512, xbm.memory().capacity());
+        String xbmProvenance = ProvenanceUtil.formattedProvenanceString(xbm.getProvenance());
+        assertTrue(xbmProvenance.contains("memorySize = 512") && xbmProvenance.contains("BatchHardMiner")
+                && xbmProvenance.contains("margin = 0.3"), xbmProvenance);
         RuntimeException error = assertThrows(RuntimeException.class, () -> cm.lookup("broken"));
         assertTrue(error.getMessage().contains("temperature must be > 0"), error.getMessage());
     }
