@@ -27,7 +27,8 @@ import java.util.Map;
  * <p>
  * The memory is indexed oldest row first (PML indexes its ring buffer by slot: the same tuples, in another order),
  * so that a memory restored from a checkpoint continues the run exactly. Stateful and not thread-safe; each training
- * run gets its own empty memory ({@link #forTraining}).
+ * run gets its own empty memory ({@link #forTraining}). The trainer's {@code memorySize} wraps its loss and miner in
+ * this class and checkpoints the memory.
  */
 public final class CrossBatchMemoryLoss implements MetricLoss {
 
