@@ -43,8 +43,7 @@ public final class GoldenModelFiles {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         MetricLearningTrainer trainer = new MetricLearningTrainer(NetworkSpecs.parse("mlp:16,4"),
-                new TripletMarginLoss(0.2)).withParts(null, new MPerClassSampler(4), new Adam())
-                .withTraining(2, 12, 1e-2, 1);
+                new TripletMarginLoss(0.2), null, new MPerClassSampler(4), new Adam(), 2, 12, 1e-2, 1);
         EmbeddingModel model = trainer.train(Clusters.dataset(3, 20, 10, 1.0, 100));
         model.serializeToFile(dir.resolve(MODEL));
         MutableDataset<Label> probes = probes();
