@@ -125,9 +125,18 @@ final class SweepRunner {
     private Ended inThread(Trial trial, TrialPruner pruner) {
         try {
             MetricLearningTrainer trainer = trial.args().trainer.build(train);
-            listeners(trial, pruner).forEach(trainer::addListener);
+            List<TrainingListener> listeners = listeners(trial, pruner);
+            listeners.forEach(trainer::addListener);
             trainer.train(train);
-            return new Ended(pruner.pruned() ? Trial.Status.PRUNED : Trial.Status.COMPLETED, null);
+            if (!pruner.pruned()) {
+                return new Ended(Trial.Status.COMPLETED, null);
+            }
+            // the trainer ended at the pruner's request; the trial's record says it was stopped, as a stopped
+            // child process's does
+            InterruptedException stopped = new InterruptedException("stopped by " + rule.name() + " at epoch "
+                    + pruner.stoppedAt());
+            listeners.forEach(l -> l.onRunFailure(stopped));
+            return new Ended(Trial.Status.PRUNED, null);
         } catch (RuntimeException e) {
             return new Ended(Trial.Status.FAILED, e.getMessage());
         }

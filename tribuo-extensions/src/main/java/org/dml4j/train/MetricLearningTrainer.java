@@ -727,7 +727,8 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
         }
 
         /**
-         * @param value annotated tuples to train from instead of class-label batches, or null (needs a TupleLoss and no miner)
+         * @param value annotated tuples to train from instead of class-label batches, or null (needs a TupleLoss
+         *              and no miner)
          * @return this builder
          */
         public Builder tupleSupervision(TupleSupervision value) {

@@ -13,6 +13,8 @@ import org.dml4j.testutil.Clusters;
 import org.dml4j.train.MetricLearningTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.Model;
@@ -67,12 +69,13 @@ class EmbeddingModelSerializationTest {
         }
     }
 
-    @Test
-    void committedModelFileStillLoadsAndPredictsTheSame() throws IOException, URISyntaxException {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void committedModelFilesStillLoadAndPredictTheSame(int version) throws IOException, URISyntaxException {
         Path dir = Path.of(getClass().getResource("/models").toURI());
-        EmbeddingModel model = (EmbeddingModel) Model.deserializeFromFile(dir.resolve(GoldenModelFiles.MODEL))
-                .castModel(Label.class);
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve(GoldenModelFiles.EXPECTED).toFile());
+        EmbeddingModel model = (EmbeddingModel) Model.deserializeFromFile(
+                dir.resolve(GoldenModelFiles.model(version))).castModel(Label.class);
+        JsonNode expected = new ObjectMapper().readTree(dir.resolve(GoldenModelFiles.expected(version)).toFile());
         int i = 0;
         for (Example<Label> e : GoldenModelFiles.probes()) {
             float[] embedding = model.embed(e);

@@ -113,8 +113,8 @@ class TrainerProvenanceTest {
                 .referenceKind(ReferenceSet.Kind.CLASS_CENTROIDS).neighbours(3)
                 .rankingDistance(KnnDistance.DOT).build();
         String all = ProvenanceUtil.formattedProvenanceString(trainer.getProvenance());
-        for (String expected : List.of("BatchHardMiner", "m = 6", "momentum = 0.9", "StepSchedule", "learningRate = 0.02",
-                "lossLearningRateMultiplier = 2.0", "GaussianNoise", "epochs = 2", "batchSize = 18", "seed = 77",
+        for (String expected : List.of("BatchHardMiner", "m = 6", "momentum = 0.9", "StepSchedule",
+                "learningRate = 0.02", "lossLearningRateMultiplier = 2.0", "GaussianNoise", "epochs = 2", "batchSize = 18", "seed = 77",
                 "validationFraction = 0.25", "validationInterval = 2", "earlyStoppingMetric = precision_at_1",
                 "patience = 3", "checkpointDirectory = checkpoints", "checkpointInterval = 4", "memorySize = 36",
                 "referenceKind = CLASS_CENTROIDS", "neighbours = 3", "rankingDistance = DOT", "margin = 0.3")) {
