@@ -216,8 +216,8 @@ final class TrainingRun {
     }
 
     /**
-     * Fails at the first non-finite loss, embedding or embedding gradient (a scalar test and two reductions over
-     * B × d); non-finite parameters show here one step after they appear, and are then named.
+     * Fails at the first non-finite loss or embedding (a scalar test and one sum over B × d, see {@link Divergence});
+     * a non-finite gradient or parameter shows here one step after it appears, and is then named.
      */
     private void requireFinite(LossResult result, INDArray embeddings, int epoch, int b, double lr) {
         String what = null;
@@ -225,8 +225,6 @@ final class TrainingRun {
             what = "the loss (" + result.value() + ")";
         } else if (!Divergence.isFinite(embeddings)) {
             what = "the batch's embeddings";
-        } else if (!Divergence.isFinite(result.embeddingGradient())) {
-            what = "the loss's gradient";
         }
         if (what != null) {
             List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", network.parameters()));
