@@ -177,7 +177,13 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
      */
     public MetricLearningTrainer(NetworkSpec network, MetricLoss loss, int epochs, int batchSize,
                                  double learningRate, long seed) {
-        this(network, loss, null, new MPerClassSampler(32), new Adam(), epochs, batchSize, learningRate, seed);
+        this.network = network;
+        this.loss = loss;
+        this.epochs = epochs;
+        this.batchSize = batchSize;
+        this.learningRate = learningRate;
+        this.seed = seed;
+        postConfig();
     }
 
     /**
@@ -255,8 +261,9 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
     public void postConfig() {
         require(network != null, "network", "network must be set");
         require(loss != null, "loss", "loss must be set");
-        require(sampler != null && optimizer != null && schedule != null, "sampler",
-                "sampler, optimizer and schedule must be set (leave them out for the defaults)");
+        require(sampler != null, "sampler", "sampler must be set (leave it out for the default)");
+        require(optimizer != null, "optimizer", "optimizer must be set (leave it out for the default)");
+        require(schedule != null, "schedule", "schedule must be set (leave it out for the default)");
         require(epochs >= 1, "epochs", "epochs must be >= 1, found " + epochs);
         require(batchSize >= 2, "batchSize", "batchSize must be >= 2, found " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate",

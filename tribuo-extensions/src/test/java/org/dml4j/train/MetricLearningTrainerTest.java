@@ -191,14 +191,8 @@ class MetricLearningTrainerTest {
 
     @Test
     void configuredFromAnOlcutFileWithEveryPartInTheProvenance(@TempDir Path dir) throws IOException {
-        Path config = TrainerConfigs.write(dir.resolve("trainer.xml"), "org.dml4j.loss.MultiSimilarityLoss", """
-                    <property name="epochs" value="1"/>
-                    <property name="batchSize" value="32"/>
-                    <property name="sampler" value="sampler"/>
-                """, """
-                  <component name="sampler" type="org.dml4j.sampling.MPerClassSampler">
-                    <property name="m" value="8"/>
-                  </component>
+        Path config = TrainerConfigs.withSampler(dir.resolve("trainer.xml"), "org.dml4j.loss.MultiSimilarityLoss",
+                1, 32, 8, """
                   <component name="bad" type="org.dml4j.train.MetricLearningTrainer">
                     <property name="network" value="mlp"/>
                     <property name="loss" value="loss"/>

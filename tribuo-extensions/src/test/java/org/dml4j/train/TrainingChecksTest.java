@@ -117,15 +117,8 @@ class TrainingChecksTest {
 
     @Test
     void perClassLossesTakeTheirSizesFromTheDataAndTheNetwork(@TempDir Path dir) throws IOException {
-        Path config = TrainerConfigs.write(dir.resolve("t.xml"), "org.dml4j.loss.ProxyAnchorLoss", """
-                    <property name="epochs" value="2"/>
-                    <property name="batchSize" value="12"/>
-                    <property name="sampler" value="sampler"/>
-                """, """
-                  <component name="sampler" type="org.dml4j.sampling.MPerClassSampler">
-                    <property name="m" value="4"/>
-                  </component>
-                """);
+        Path config = TrainerConfigs.withSampler(dir.resolve("t.xml"), "org.dml4j.loss.ProxyAnchorLoss", 2, 12, 4,
+                "");
         MetricLearningTrainer fromFile = (MetricLearningTrainer) new ConfigurationManager(config.toString())
                 .lookup("trainer");
         assertEquals(DATA.size(), fromFile.train(DATA).embed(DATA).rows());
