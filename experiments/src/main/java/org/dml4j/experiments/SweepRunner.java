@@ -2,7 +2,6 @@ package org.dml4j.experiments;
 
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.RunStart;
-import org.dml4j.train.TrainingInterruptedException;
 import org.dml4j.train.TrainingListener;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
@@ -89,7 +88,7 @@ final class SweepRunner {
         Ended ended;
         try {
             if (children == null) {
-                pruner = new TrialPruner(trial.number(), metric, rule, () -> Thread.currentThread().interrupt());
+                pruner = new TrialPruner(trial.number(), metric, rule);
                 ended = inThread(trial, pruner);
             } else {
                 TrialProcesses.Child child = children.start(trial);
@@ -126,15 +125,20 @@ final class SweepRunner {
     private Ended inThread(Trial trial, TrialPruner pruner) {
         try {
             MetricLearningTrainer trainer = trial.args().trainer.build(train);
-            listeners(trial, pruner).forEach(trainer::addListener);
+            List<TrainingListener> listeners = listeners(trial, pruner);
+            listeners.forEach(trainer::addListener);
             trainer.train(train);
-            return new Ended(pruner.pruned() ? Trial.Status.PRUNED : Trial.Status.COMPLETED, null);
-        } catch (TrainingInterruptedException e) {
+            if (!pruner.pruned()) {
+                return new Ended(Trial.Status.COMPLETED, null);
+            }
+            // the trainer ended at the pruner's request; the trial's record says it was stopped, as a stopped
+            // child process's does
+            InterruptedException stopped = new InterruptedException("stopped by " + rule.name() + " at epoch "
+                    + pruner.stoppedAt());
+            listeners.forEach(l -> l.onRunFailure(stopped));
             return new Ended(Trial.Status.PRUNED, null);
         } catch (RuntimeException e) {
             return new Ended(Trial.Status.FAILED, e.getMessage());
-        } finally {
-            Thread.interrupted(); // a trial stopped on its last epoch leaves the flag set
         }
     }
 

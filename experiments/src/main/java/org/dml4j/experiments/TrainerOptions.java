@@ -117,20 +117,17 @@ final class TrainerOptions {
             throw new UserError(e.getMessage(), e);
         }
         int classes = LabelIndex.of(train).size();
-        MetricLearningTrainer trainer = new MetricLearningTrainer(spec,
-                Components.loss(loss, margin, classes, spec.embeddingSize()));
         if (batchSize % mPerClass != 0) {
             throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
         }
-        trainer.withParts(Components.miner(miner, margin, seed), new MPerClassSampler(mPerClass),
-                        Components.optimizer(optimizer))
-                .withTraining(epochs, batchSize, learningRate, seed)
-                .withValidation(validationFraction, patience, checkpointDir == null ? null : checkpointDir.toString(),
-                        1);
-        if (tuples != null) {
-            trainer.withTupleSupervision(new TupleSupervision(tuples, tupleKind));
-        }
-        return memorySize > 0 ? trainer.withCrossBatchMemory(memorySize) : trainer;
+        return MetricLearningTrainer.builder(spec, Components.loss(loss, margin, classes, spec.embeddingSize()))
+                .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
+                .optimizer(Components.optimizer(optimizer))
+                .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed)
+                .validationFraction(validationFraction).patience(patience)
+                .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString())
+                .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
+                .memorySize(memorySize).build();
     }
 
     private MetricLearningTrainer fromConfig() {

@@ -9,9 +9,8 @@ import java.util.TreeSet;
 
 /**
  * Follows one sweep trial's validation curve: keeps the best value of the sweep's metric and, when the stopping rule
- * says so, stops the trial with the stop action it was given (a trial in a thread interrupts its thread, so the
- * trainer throws {@link org.dml4j.train.TrainingInterruptedException} at its next batch; a trial in a child process
- * ends the process).
+ * says so, stops the trial: a trial in a thread through {@link #stopRequested()} (the trainer ends after the epoch
+ * and returns its model), a trial in a child process with the stop action it was given (which ends the process).
  */
 final class TrialPruner implements TrainingListener {
 
@@ -26,10 +25,22 @@ final class TrialPruner implements TrainingListener {
     private volatile Set<String> metricsWithoutTheOne;
 
     /**
+     * A pruner for a trial trained in this JVM, which stops through {@link #stopRequested()}.
+     *
      * @param trial  the trial number
      * @param metric the validation metric the sweep maximizes
      * @param rule   the shared stopping rule, or null for none
-     * @param stop   stops the trial (called on the thread that reports the epoch)
+     */
+    TrialPruner(int trial, String metric, StoppingRule rule) {
+        this(trial, metric, rule, () -> { });
+    }
+
+    /**
+     * @param trial  the trial number
+     * @param metric the validation metric the sweep maximizes
+     * @param rule   the shared stopping rule, or null for none
+     * @param stop   stops the trial besides {@link #stopRequested()} (called on the thread that reports the
+     *               epoch), e.g. ends its child process
      */
     TrialPruner(int trial, String metric, StoppingRule rule, Runnable stop) {
         this.trial = trial;
@@ -70,6 +81,12 @@ final class TrialPruner implements TrainingListener {
             stoppedAt = epoch.epoch();
             stop.run();
         }
+    }
+
+    /** Asks the trainer to stop once the rule stopped the trial (or its metric is unknown). */
+    @Override
+    public boolean stopRequested() {
+        return stoppedAt > 0;
     }
 
     /** @return whether training started (the tracker created the run) */

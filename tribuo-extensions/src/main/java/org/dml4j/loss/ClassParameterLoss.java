@@ -21,12 +21,13 @@ import java.util.Map;
  */
 public abstract class ClassParameterLoss extends AbstractMetricLoss implements Cloneable {
 
-    /** The number of classes C. */
-    @Config(mandatory = true, description = "The number of classes C (labels must be in [0, C)).")
+    /** The number of classes C; 0 until taken from the training data. */
+    @Config(description = "The number of classes C (labels must be in [0, C); 0 or unset: the number of classes of "
+            + "the training data).")
     protected int numClasses;
 
-    /** The embedding dimension d. */
-    @Config(mandatory = true, description = "The embedding dimension d.")
+    /** The embedding dimension d; 0 until taken from the network. */
+    @Config(description = "The embedding dimension d (0 or unset: the network's embedding size).")
     protected int embeddingSize;
 
     /** The seed of the class vectors' initialization. */
@@ -45,13 +46,29 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
 
     @Override
     public void postConfig() {
-        if (numClasses < 1) {
-            throw new PropertyException("", "numClasses", "numClasses must be >= 1, found " + numClasses);
+        if (numClasses < 0) {
+            throw new PropertyException("", "numClasses", "numClasses must be >= 1 (or 0: from the training data), "
+                    + "found " + numClasses);
         }
-        if (embeddingSize < 1) {
-            throw new PropertyException("", "embeddingSize", "embeddingSize must be >= 1, found " + embeddingSize);
+        if (embeddingSize < 0) {
+            throw new PropertyException("", "embeddingSize", "embeddingSize must be >= 1 (or 0: the network's), "
+                    + "found " + embeddingSize);
         }
-        classVectors = initialVectors(seed);
+        classVectors = isSized() ? initialVectors(seed) : null;
+    }
+
+    private boolean isSized() {
+        return numClasses > 0 && embeddingSize > 0;
+    }
+
+    /** @return the number of classes C, 0 when it is taken from the training data */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** @return the embedding dimension d, 0 when it is taken from the network */
+    public int embeddingSize() {
+        return embeddingSize;
     }
 
     private INDArray initialVectors(long fromSeed) {
@@ -61,7 +78,7 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     /** @return the name of the class vectors in {@link #parameters()} */
     public abstract String parameterName();
 
-    /** @return the live C × d class vectors */
+    /** @return the live C × d class vectors (null while the sizes are unset) */
     public INDArray classVectors() {
         return classVectors;
     }
@@ -86,10 +103,33 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
 
     @Override
     public ClassParameterLoss forTraining(long newSeed) {
+        return forTraining(newSeed, numClasses, embeddingSize);
+    }
+
+    /**
+     * {@inheritDoc} Unset sizes (0) are taken from the data and the network; set ones are checked against them.
+     *
+     * @throws IllegalArgumentException if {@code numClasses} is below the data's classes or {@code embeddingSize}
+     *                                  differs from the network's
+     */
+    @Override
+    public ClassParameterLoss forTraining(long newSeed, int dataClasses, int networkEmbeddingSize) {
+        if (numClasses > 0 && numClasses < dataClasses) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has numClasses " + numClasses
+                    + " but the training data has " + dataClasses + " classes: set numClasses to " + dataClasses
+                    + " or leave it unset (0) to take it from the data");
+        }
+        if (embeddingSize > 0 && embeddingSize != networkEmbeddingSize) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has embeddingSize " + embeddingSize
+                    + " but the network outputs " + networkEmbeddingSize + ": set embeddingSize to "
+                    + networkEmbeddingSize + " or leave it unset (0) to take the network's");
+        }
         try {
             ClassParameterLoss copy = (ClassParameterLoss) clone();
             copy.seed = newSeed;
-            copy.classVectors = initialVectors(newSeed);
+            copy.numClasses = numClasses > 0 ? numClasses : dataClasses;
+            copy.embeddingSize = networkEmbeddingSize;
+            copy.classVectors = copy.initialVectors(newSeed);
             return copy;
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
@@ -99,6 +139,10 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     @Override
     public final LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
         checkBatch(embeddings, labels);
+        if (!isSized()) {
+            throw new IllegalStateException(getClass().getSimpleName() + " has no class vectors yet: set numClasses "
+                    + "and embeddingSize, or train it with MetricLearningTrainer, which takes them from the data");
+        }
         if (embeddings.columns() != embeddingSize) {
             throw new IllegalArgumentException("embeddings have " + embeddings.columns() + " dimensions but the "
                     + getClass().getSimpleName() + " was configured with embeddingSize=" + embeddingSize);

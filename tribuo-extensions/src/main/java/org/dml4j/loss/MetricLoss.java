@@ -3,6 +3,7 @@ package org.dml4j.loss;
 import com.oracle.labs.mlrg.olcut.config.Configurable;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
+import org.dml4j.distance.Distance;
 import org.dml4j.mining.IndexTuples;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -68,6 +69,15 @@ public interface MetricLoss extends Configurable, Provenancable<ConfiguredObject
     }
 
     /**
+     * The distance the loss compares embeddings with (a model trained with it ranks by the matching distance).
+     *
+     * @return the distance, or null when the loss has no configurable one
+     */
+    default Distance distance() {
+        return null;
+    }
+
+    /**
      * The loss's trainable parameters by name (proxies, class weights); empty for most losses. The arrays are live:
      * an optimizer updates them in place.
      *
@@ -86,5 +96,20 @@ public interface MetricLoss extends Configurable, Provenancable<ConfiguredObject
      */
     default MetricLoss forTraining(long seed) {
         return this;
+    }
+
+    /**
+     * The loss one training run on data with {@code numClasses} classes and a network of
+     * {@code embeddingSize} outputs should use: as {@link #forTraining(long)}, with any size the loss leaves unset
+     * (the class count and embedding size of per-class parameters) taken from these.
+     *
+     * @param seed          the seed of the parameters' initialization
+     * @param numClasses    the number of classes of the training data
+     * @param embeddingSize the width of the network's embeddings
+     * @return the loss to train with
+     * @throws IllegalArgumentException if a size the loss sets does not fit the data or the network
+     */
+    default MetricLoss forTraining(long seed, int numClasses, int embeddingSize) {
+        return forTraining(seed);
     }
 }

@@ -1,11 +1,13 @@
 package org.dml4j.model;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import org.dml4j.index.ExactKnn;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.index.KnnResult;
+import org.dml4j.model.protos.ChecksummedModelProto;
 import org.dml4j.model.protos.EmbeddingModelProto;
 import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.EmbeddingNetwork;
@@ -27,6 +29,12 @@ import org.tribuo.protos.core.ModelDataProto;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,15 +46,23 @@ import java.util.Optional;
  * A trained embedding network as a Tribuo model: {@link #embed} maps examples to embeddings where distance means
  * similarity, and {@link #predict} labels an example by the vote of its {@code k} nearest references (the training
  * set or the class centroids), each label scored by its share of the votes. {@link #getExcuse} lists the nearest
- * references. Saved with {@link #serializeToFile} and loaded with {@code Model.deserializeFromFile}: protobuf with a
- * version number ({@link #CURRENT_VERSION}), never Java serialization.
+ * references. Ranking uses the model's {@link #distance()}, which the trainer sets to the one matching its loss's
+ * distance (or a configured one) and records in the provenance.
+ * <p>
+ * Saved with {@link #serializeToFile} and loaded with {@code Model.deserializeFromFile}: protobuf with a version
+ * number ({@link #CURRENT_VERSION}; version 2 adds a SHA-256 checksum verified on load, version 1 files still load).
+ * Java serialization (which Tribuo pipelines and distributed engines use to ship models) goes through a
+ * serialization proxy holding those protobuf bytes, so a copy is rebuilt by the same checked reader.
  */
 public final class EmbeddingModel extends Model<Label> {
 
     private static final long serialVersionUID = 1L;
 
     /** The version of the serialized form this class writes and the newest it reads. */
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
+
+    /** The first version whose data carries a checksum. */
+    private static final int CHECKSUMMED_VERSION = 2;
 
     private static final int EMBED_BLOCK = 1024;
 
@@ -91,6 +107,11 @@ public final class EmbeddingModel extends Model<Label> {
     /** @return the reference set */
     public ReferenceSet references() {
         return references;
+    }
+
+    /** @return the distance predictions and excuses rank references by */
+    public KnnDistance distance() {
+        return distance;
     }
 
     /** @return the number of neighbours that vote */
@@ -251,8 +272,29 @@ public final class EmbeddingModel extends Model<Label> {
         for (int row : references.rows()) {
             b.addReferenceRows(row);
         }
+        ByteString data = b.build().toByteString();
+        ChecksummedModelProto checksummed = ChecksummedModelProto.newBuilder().setModel(data)
+                .setSha256(ByteString.copyFrom(sha256(data))).build();
         return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(EmbeddingModel.class.getName())
-                .setSerializedData(Any.pack(b.build())).build();
+                .setSerializedData(Any.pack(checksummed)).build();
+    }
+
+    private static byte[] sha256(ByteString data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data.toByteArray());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** The model data of a version 2 message, after checking its checksum. */
+    private static EmbeddingModelProto verified(Any message) throws InvalidProtocolBufferException {
+        ChecksummedModelProto checksummed = message.unpack(ChecksummedModelProto.class);
+        if (!MessageDigest.isEqual(sha256(checksummed.getModel()), checksummed.getSha256().toByteArray())) {
+            throw new IllegalArgumentException("corrupt model data: the SHA-256 checksum does not match the "
+                    + "content, so the file was damaged or altered after it was written; use an intact copy");
+        }
+        return EmbeddingModelProto.parseFrom(checksummed.getModel());
     }
 
     /**
@@ -271,7 +313,8 @@ public final class EmbeddingModel extends Model<Label> {
             throw new IllegalArgumentException("Unknown EmbeddingModel version " + version
                     + ", this DML4J reads versions 1 to " + CURRENT_VERSION + "; update DML4J to load it");
         }
-        EmbeddingModelProto proto = message.unpack(EmbeddingModelProto.class);
+        EmbeddingModelProto proto = version >= CHECKSUMMED_VERSION ? verified(message)
+                : message.unpack(EmbeddingModelProto.class);
         ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(proto.getMetadata()));
         if (!(carrier.outputDomain().getDomain().iterator().next() instanceof Label)) {
             throw new IllegalArgumentException("corrupt model data: the output domain is not classification labels");
@@ -294,6 +337,53 @@ public final class EmbeddingModel extends Model<Label> {
                 ReferenceSet.Kind.valueOf(proto.getReferenceKind()));
         return new EmbeddingModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, network,
                 proto.getNetworkSpec(), references, proto.getNeighbours(), KnnDistance.valueOf(proto.getDistance()));
+    }
+
+    /**
+     * Java serialization writes a {@link SerializedForm} holding the protobuf bytes instead of this object.
+     *
+     * @return the serialization proxy
+     */
+    private Object writeReplace() {
+        return new SerializedForm(serialize().toByteArray());
+    }
+
+    /**
+     * An {@code EmbeddingModel} is only ever read through its {@link SerializedForm}.
+     *
+     * @param in the stream
+     * @throws InvalidObjectException always
+     */
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("an EmbeddingModel is read only through its serialization proxy");
+    }
+
+    /** The Java-serialized form of a model: its protobuf bytes, read back with {@link #deserializeFromProto}. */
+    private static final class SerializedForm implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final byte[] proto;
+
+        private SerializedForm(byte[] proto) {
+            this.proto = proto;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                ModelProto model = ModelProto.parseFrom(proto);
+                if (!EmbeddingModel.class.getName().equals(model.getClassName())) {
+                    throw new InvalidObjectException("the serialized model is a " + model.getClassName()
+                            + ", not an EmbeddingModel");
+                }
+                return deserializeFromProto(model.getVersion(), model.getClassName(), model.getSerializedData());
+            } catch (InvalidProtocolBufferException | RuntimeException e) {
+                InvalidObjectException error = new InvalidObjectException("cannot read the serialized "
+                        + "EmbeddingModel: " + e.getMessage());
+                error.initCause(e);
+                throw error;
+            }
+        }
     }
 
     @Override

@@ -21,6 +21,19 @@ final class ListenerGroup {
         listeners.remove(listener);
     }
 
+    /** @return whether a listener requests a stop; one that throws is logged and counts as not requesting */
+    boolean stopRequested() {
+        boolean stop = false;
+        for (TrainingListener listener : listeners) {
+            try {
+                stop |= listener.stopRequested();
+            } catch (RuntimeException e) {
+                logger.log(Level.WARNING, "training listener " + listener + " failed; training goes on", e);
+            }
+        }
+        return stop;
+    }
+
     void each(Consumer<TrainingListener> call) {
         for (TrainingListener listener : listeners) {
             try {

@@ -3,11 +3,13 @@ package org.dml4j.train;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.EnumProvenance;
 import org.dml4j.augment.Augmentation;
 import org.dml4j.data.DenseData;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.data.StratifiedSplit;
 import org.dml4j.index.KnnDistance;
+import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.TupleLoss;
 import org.dml4j.mining.Miner;
@@ -42,8 +44,21 @@ import java.util.SplittableRandom;
  * loss with its distance and reducer, miner, batch sampler, optimizer, schedule, augmentation) is a configurable
  * component, so a whole run is one OLCUT configuration file and every hyperparameter is in the model's provenance.
  * <p>
- * Training is reproducible: the same seed, invocation count and data give the same model on CPU. Progress is
- * reported to {@link TrainingListener}s. With {@code validationFraction > 0} a stratified part of the data is held
+ * A trainer is configured once — by a constructor for the common cases, by {@link #builder} for every option, or
+ * by OLCUT — and is immutable afterwards ({@link #toBuilder} starts a differently configured one). Training follows
+ * Tribuo's pattern: the run's generator derives from the seed and the invocation count alone, and the provenance is
+ * taken before the count increments, so every model's provenance rebuilds it bit-identically on CPU (OLCUT's
+ * {@code ProvenanceUtil.extractConfiguration}, then {@link #setInvocationCount}).
+ * <p>
+ * Before the first step the configuration and data are checked, each failure naming the field or example and the
+ * fix: the batch size against the sampler, the loss's sizes against the network and the data (a per-class loss left
+ * without {@code numClasses}/{@code embeddingSize} takes them from the data and the network), and every feature
+ * finite in float32 and every example weight 1 (see {@link TrainingInputs}). A run that diverges ends with a
+ * {@link TrainingDivergedException} at the first non-finite loss, embedding or gradient. The model ranks with the
+ * {@code rankingDistance}, by default the one matching the loss's distance, recorded in the model's provenance.
+ * <p>
+ * Progress is reported to {@link TrainingListener}s, runtime attachments outside the configuration, which may
+ * request a stop. With {@code validationFraction > 0} a stratified part of the data is held
  * out and evaluated (retrieval metrics) every {@code validationInterval} epochs; with {@code patience > 0} training
  * stops when {@code earlyStoppingMetric} has not improved for that many validations, and the best network is kept.
  * With a {@code checkpointDirectory} the state is saved every {@code checkpointInterval} epochs, and
@@ -54,7 +69,7 @@ import java.util.SplittableRandom;
  * With {@code memorySize > 0} the loss compares each batch with a cross-batch memory of recent embeddings (Wang et
  * al. 2020, "Cross-Batch Memory for Embedding Learning").
  */
-public final class MetricLearningTrainer implements Trainer<Label> {
+public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
 
     @Config(mandatory = true, description = "The embedding network architecture (e.g. an MlpSpec).")
     private NetworkSpec network;
@@ -124,9 +139,12 @@ public final class MetricLearningTrainer implements Trainer<Label> {
     @Config(description = "The number of nearest references that vote on a prediction.")
     private int neighbours = 10;
 
-    private SplittableRandom rng;
+    @Config(description = "The distance the model and validation rank by (none: the one the loss was trained "
+            + "with, see RankingDistances).")
+    private KnnDistance rankingDistance;
+
     private int invocationCount = 0;
-    private final transient ListenerGroup listeners = new ListenerGroup();
+    private transient ListenerGroup listeners = new ListenerGroup();
 
     private MetricLearningTrainer() {
         // For OLCUT.
@@ -138,6 +156,7 @@ public final class MetricLearningTrainer implements Trainer<Label> {
      *
      * @param network the architecture
      * @param loss    the loss
+     * @throws PropertyException if the parts do not fit together (e.g. the loss's embedding size)
      */
     public MetricLearningTrainer(NetworkSpec network, MetricLoss loss) {
         this.network = network;
@@ -145,8 +164,106 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         postConfig();
     }
 
+    /**
+     * Creates a trainer with the training numbers most runs change and the defaults for the rest.
+     *
+     * @param network      the architecture
+     * @param loss         the loss
+     * @param epochs       the number of epochs
+     * @param batchSize    the batch size
+     * @param learningRate the learning rate
+     * @param seed         the seed of every random choice
+     * @throws PropertyException if a value is out of range or the parts do not fit together
+     */
+    public MetricLearningTrainer(NetworkSpec network, MetricLoss loss, int epochs, int batchSize,
+                                 double learningRate, long seed) {
+        this.network = network;
+        this.loss = loss;
+        this.epochs = epochs;
+        this.batchSize = batchSize;
+        this.learningRate = learningRate;
+        this.seed = seed;
+        postConfig();
+    }
+
+    /**
+     * Creates a trainer with its parts and training numbers and the defaults for the rest (see {@link #builder}
+     * for every option).
+     *
+     * @param network      the architecture
+     * @param loss         the loss
+     * @param miner        the miner, or null for the loss's default tuples
+     * @param sampler      the batch sampler
+     * @param optimizer    the optimizer
+     * @param epochs       the number of epochs
+     * @param batchSize    the batch size
+     * @param learningRate the learning rate
+     * @param seed         the seed of every random choice
+     * @throws PropertyException if a value is out of range or the parts do not fit together
+     */
+    public MetricLearningTrainer(NetworkSpec network, MetricLoss loss, Miner miner, BatchSampler sampler,
+                                 Optimizer optimizer, int epochs, int batchSize, double learningRate, long seed) {
+        this.network = network;
+        this.loss = loss;
+        this.miner = miner;
+        this.sampler = sampler;
+        this.optimizer = optimizer;
+        this.epochs = epochs;
+        this.batchSize = batchSize;
+        this.learningRate = learningRate;
+        this.seed = seed;
+        postConfig();
+    }
+
+    /**
+     * A builder that can set every configurable field; the trainer it builds is immutable.
+     *
+     * @param network the architecture
+     * @param loss    the loss
+     * @return a builder with the defaults for everything else
+     */
+    public static Builder builder(NetworkSpec network, MetricLoss loss) {
+        MetricLearningTrainer draft = new MetricLearningTrainer();
+        draft.network = network;
+        draft.loss = loss;
+        return new Builder(draft);
+    }
+
+    /**
+     * A builder starting from this trainer's configuration (not its invocation count or listeners), to build a
+     * differently configured trainer; this one is unchanged.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        return new Builder(configurationCopy());
+    }
+
+    /** A copy of the configuration with a fresh invocation count and no listeners. */
+    private MetricLearningTrainer configurationCopy() {
+        try {
+            MetricLearningTrainer copy = (MetricLearningTrainer) super.clone();
+            copy.invocationCount = 0;
+            copy.listeners = new ListenerGroup();
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Validates the configuration; OLCUT and the constructors call it once. It keeps no state, so a trainer's
+     * provenance always describes the models it trains.
+     *
+     * @throws PropertyException naming the field and the fix when a value is out of range or parts do not fit
+     */
     @Override
-    public synchronized void postConfig() {
+    public void postConfig() {
+        require(network != null, "network", "network must be set");
+        require(loss != null, "loss", "loss must be set");
+        require(sampler != null, "sampler", "sampler must be set (leave it out for the default)");
+        require(optimizer != null, "optimizer", "optimizer must be set (leave it out for the default)");
+        require(schedule != null, "schedule", "schedule must be set (leave it out for the default)");
         require(epochs >= 1, "epochs", "epochs must be >= 1, found " + epochs);
         require(batchSize >= 2, "batchSize", "batchSize must be >= 2, found " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate",
@@ -164,8 +281,9 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         require(memorySize >= 0, "memorySize", "memorySize must be >= 0 (0: no memory), found " + memorySize);
         require(memorySize == 0 || memorySize >= batchSize, "memorySize", "memorySize must be 0 (no memory) or >= "
                 + "batchSize " + batchSize + ", found " + memorySize);
-        require(memorySize == 0 || loss instanceof TupleLoss, "memorySize", "memorySize > 0 needs a loss over "
-                + "tuples of the batch (a TupleLoss), found " + lossName());
+        require(memorySize == 0 || loss == null || loss.acceptsReferences(), "memorySize", "memorySize > 0 needs a "
+                + "loss that compares the batch with a reference set (acceptsReferences(): the tuple losses except "
+                + "QuadrupletLoss and triplets with swap), found " + lossName());
         require(memorySize == 0 || tupleSupervision == null, "memorySize", "memorySize must be 0 with "
                 + "tupleSupervision: the memory mines by class label, found " + memorySize);
         require(tupleSupervision == null || loss instanceof TupleLoss, "tupleSupervision", "tupleSupervision needs "
@@ -173,7 +291,18 @@ public final class MetricLearningTrainer implements Trainer<Label> {
                 + lossName());
         require(tupleSupervision == null || miner == null, "tupleSupervision", "tupleSupervision gives the tuples "
                 + "itself; unset the miner, found " + miner);
-        this.rng = new SplittableRandom(seed);
+        if (sampler instanceof MPerClassSampler perClass && tupleSupervision == null) {
+            require(batchSize % perClass.m() == 0, "batchSize", "batchSize " + batchSize + " must be a multiple "
+                    + "of the sampler's m = " + perClass.m() + " (examples per class in a batch): set batchSize to "
+                    + Math.max(perClass.m(), batchSize / perClass.m() * perClass.m()) + " or the sampler's m to a "
+                    + "divisor of " + batchSize);
+        }
+        if (loss instanceof ClassParameterLoss classLoss && classLoss.embeddingSize() > 0) {
+            require(classLoss.embeddingSize() == network.embeddingSize(), "loss", lossName() + " has "
+                    + "embeddingSize " + classLoss.embeddingSize() + " but the network " + network + " outputs "
+                    + network.embeddingSize() + ": set the loss's embeddingSize to " + network.embeddingSize()
+                    + " or leave it unset (0) to take the network's");
+        }
     }
 
     private String lossName() {
@@ -187,90 +316,9 @@ public final class MetricLearningTrainer implements Trainer<Label> {
     }
 
     /**
-     * Sets the training options most runs change, returning this trainer.
-     *
-     * @param epochs       the number of epochs
-     * @param batchSize    the batch size
-     * @param learningRate the learning rate
-     * @param seed         the seed
-     * @return this trainer
-     */
-    public synchronized MetricLearningTrainer withTraining(int epochs, int batchSize, double learningRate,
-                                                           long seed) {
-        this.epochs = epochs;
-        this.batchSize = batchSize;
-        this.learningRate = learningRate;
-        this.seed = seed;
-        postConfig();
-        return this;
-    }
-
-    /**
-     * Sets the miner, sampler and optimizer, returning this trainer.
-     *
-     * @param miner     the miner, or null for none
-     * @param sampler   the batch sampler
-     * @param optimizer the optimizer
-     * @return this trainer
-     */
-    public synchronized MetricLearningTrainer withParts(Miner miner, BatchSampler sampler, Optimizer optimizer) {
-        this.miner = miner;
-        this.sampler = sampler;
-        this.optimizer = optimizer;
-        postConfig();
-        return this;
-    }
-
-    /**
-     * Trains from annotated tuples instead of class-label batches: each batch is {@code batchSize} shuffled tuples of
-     * the annotation file (the sampler is not used), and the loss receives them as its tuples. Needs a
-     * {@link TupleLoss} and no miner. Validation and early stopping still use the dataset's class labels.
-     *
-     * @param supervision the annotations, or null to train from class labels
-     * @return this trainer
-     */
-    public synchronized MetricLearningTrainer withTupleSupervision(TupleSupervision supervision) {
-        this.tupleSupervision = supervision;
-        postConfig();
-        return this;
-    }
-
-    /**
-     * Computes the loss against a cross-batch memory of the most recent {@code memorySize} embeddings (Wang et al.
-     * 2020): the batch rows are the anchors, the memory (which includes the batch, detached) supplies the positives
-     * and negatives, and the gradient flows only through the anchors. The miner, if any, mines the batch together
-     * with the memory. Needs a {@link TupleLoss} and {@code memorySize >= batchSize}.
-     *
-     * @param memorySize the number of remembered embeddings (0: no memory)
-     * @return this trainer
-     */
-    public synchronized MetricLearningTrainer withCrossBatchMemory(int memorySize) {
-        this.memorySize = memorySize;
-        postConfig();
-        return this;
-    }
-
-    /**
-     * Sets validation, early stopping and checkpointing, returning this trainer.
-     *
-     * @param validationFraction  the held-out fraction of each class (0: none)
-     * @param patience            validations without improvement before stopping (0: never)
-     * @param checkpointDirectory where to write checkpoints, or null for none
-     * @param checkpointInterval  write one every this many epochs
-     * @return this trainer
-     */
-    public synchronized MetricLearningTrainer withValidation(double validationFraction, int patience,
-                                                             String checkpointDirectory, int checkpointInterval) {
-        this.validationFraction = validationFraction;
-        this.patience = patience;
-        this.checkpointDirectory = checkpointDirectory;
-        this.checkpointInterval = checkpointInterval;
-        postConfig();
-        return this;
-    }
-
-    /**
-     * Adds a listener for the runs this trainer starts.
+     * Attaches a listener to the runs this trainer starts. Listeners are runtime attachments, not configuration:
+     * they are not in the provenance and do not change the model (except by {@link TrainingListener#stopRequested
+     * requesting a stop}).
      *
      * @param listener the listener
      */
@@ -324,13 +372,14 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         if (examples.size() < 2) {
             throw new IllegalArgumentException("need at least 2 training examples, found " + examples.size());
         }
+        TrainingInputs.check(examples);
         TrainerProvenance trainerProvenance;
         long runSeed;
         synchronized (this) {
             if (invocationCount != INCREMENT_INVOCATION_COUNT) {
                 setInvocationCount(invocationCount);
             }
-            SplittableRandom localRng = rng.split();
+            SplittableRandom localRng = rngOfInvocation(this.invocationCount).split();
             trainerProvenance = getProvenance();
             runSeed = localRng.nextLong();
             this.invocationCount++;
@@ -359,12 +408,16 @@ public final class MetricLearningTrainer implements Trainer<Label> {
             TrainingRun run = new TrainingRun(this, trainData, validationData, batches, runSeed, listeners,
                     resume);
             int epochsTrained = run.run();
+            KnnDistance ranking = rankingDistance();
+            Map<String, Provenance> instance = new LinkedHashMap<>(runProvenance);
+            instance.put(RankingDistances.PROVENANCE_KEY, new EnumProvenance<>(RankingDistances.PROVENANCE_KEY,
+                    ranking));
             ModelProvenance provenance = new ModelProvenance(EmbeddingModel.class.getName(), OffsetDateTime.now(),
-                    examples.getProvenance(), trainerProvenance, runProvenance);
+                    examples.getProvenance(), trainerProvenance, instance);
             EmbeddingModel model = new EmbeddingModel("dml4j-embedding-model", provenance, featureMap,
                     examples.getOutputIDInfo(), run.network(), network.toString(),
                     References.build(run.network(), trainData, examples.getOutputIDInfo(), referenceKind),
-                    neighbours, KnnDistance.SQUARED_EUCLIDEAN);
+                    neighbours, ranking);
             double seconds = (System.nanoTime() - start) / 1e9;
             listeners.each(l -> l.onRunEnd(new RunEnd(model, run.lastMetrics(), epochsTrained, seconds)));
             return model;
@@ -474,6 +527,11 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         return memorySize;
     }
 
+    /** @return the distance the model and validation rank by: the configured one, else the loss's */
+    KnnDistance rankingDistance() {
+        return rankingDistance != null ? rankingDistance : RankingDistances.of(loss);
+    }
+
     @Override
     public synchronized int getInvocationCount() {
         return invocationCount;
@@ -484,10 +542,16 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         if (newInvocationCount < 0) {
             throw new IllegalArgumentException("The supplied invocationCount is less than zero.");
         }
-        rng = new SplittableRandom(seed);
-        for (invocationCount = 0; invocationCount < newInvocationCount; invocationCount++) {
+        invocationCount = newInvocationCount;
+    }
+
+    /** The generator after {@code invocations} runs: derived from the seed and the count alone. */
+    private SplittableRandom rngOfInvocation(int invocations) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < invocations; i++) {
             rng.split();
         }
+        return rng;
     }
 
     @Override
@@ -495,11 +559,245 @@ public final class MetricLearningTrainer implements Trainer<Label> {
         return new TrainerProvenanceImpl(this);
     }
 
+    /**
+     * Sets any configurable field of a {@link MetricLearningTrainer} from Java (each setter is named after the
+     * {@code @Config} field it sets), then {@link #build}s an immutable trainer. Start one with
+     * {@link MetricLearningTrainer#builder} or {@link MetricLearningTrainer#toBuilder}.
+     */
+    public static final class Builder {
+
+        private final MetricLearningTrainer draft;
+
+        private Builder(MetricLearningTrainer draft) {
+            this.draft = draft;
+        }
+
+        /**
+         * @param value the architecture
+         * @return this builder
+         */
+        public Builder network(NetworkSpec value) {
+            draft.network = value;
+            return this;
+        }
+
+        /**
+         * @param value the loss, with its distance and reducer
+         * @return this builder
+         */
+        public Builder loss(MetricLoss value) {
+            draft.loss = value;
+            return this;
+        }
+
+        /**
+         * @param value the miner, or null for the loss's default tuples
+         * @return this builder
+         */
+        public Builder miner(Miner value) {
+            draft.miner = value;
+            return this;
+        }
+
+        /**
+         * @param value the batch sampler
+         * @return this builder
+         */
+        public Builder sampler(BatchSampler value) {
+            draft.sampler = value;
+            return this;
+        }
+
+        /**
+         * @param value the optimizer
+         * @return this builder
+         */
+        public Builder optimizer(Optimizer value) {
+            draft.optimizer = value;
+            return this;
+        }
+
+        /**
+         * @param value the learning-rate schedule
+         * @return this builder
+         */
+        public Builder schedule(LearningRateSchedule value) {
+            draft.schedule = value;
+            return this;
+        }
+
+        /**
+         * @param value the base learning rate
+         * @return this builder
+         */
+        public Builder learningRate(double value) {
+            draft.learningRate = value;
+            return this;
+        }
+
+        /**
+         * @param value the learning-rate multiplier of the loss's own parameters
+         * @return this builder
+         */
+        public Builder lossLearningRateMultiplier(double value) {
+            draft.lossLearningRateMultiplier = value;
+            return this;
+        }
+
+        /**
+         * @param value the augmentation of each training batch, or null for none
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation value) {
+            draft.augmentation = value;
+            return this;
+        }
+
+        /**
+         * @param value the number of epochs
+         * @return this builder
+         */
+        public Builder epochs(int value) {
+            draft.epochs = value;
+            return this;
+        }
+
+        /**
+         * @param value the batch size
+         * @return this builder
+         */
+        public Builder batchSize(int value) {
+            draft.batchSize = value;
+            return this;
+        }
+
+        /**
+         * @param value the seed of every random choice
+         * @return this builder
+         */
+        public Builder seed(long value) {
+            draft.seed = value;
+            return this;
+        }
+
+        /**
+         * @param value the held-out fraction of each class (0: no validation)
+         * @return this builder
+         */
+        public Builder validationFraction(double value) {
+            draft.validationFraction = value;
+            return this;
+        }
+
+        /**
+         * @param value validate every this many epochs
+         * @return this builder
+         */
+        public Builder validationInterval(int value) {
+            draft.validationInterval = value;
+            return this;
+        }
+
+        /**
+         * @param value the validation metric early stopping and best-model selection use
+         * @return this builder
+         */
+        public Builder earlyStoppingMetric(String value) {
+            draft.earlyStoppingMetric = value;
+            return this;
+        }
+
+        /**
+         * @param value validations without improvement before stopping (0: never)
+         * @return this builder
+         */
+        public Builder patience(int value) {
+            draft.patience = value;
+            return this;
+        }
+
+        /**
+         * @param value where checkpoints are written, or null for none
+         * @return this builder
+         */
+        public Builder checkpointDirectory(String value) {
+            draft.checkpointDirectory = value;
+            return this;
+        }
+
+        /**
+         * @param value write a checkpoint every this many epochs
+         * @return this builder
+         */
+        public Builder checkpointInterval(int value) {
+            draft.checkpointInterval = value;
+            return this;
+        }
+
+        /**
+         * @param value annotated tuples to train from instead of class-label batches, or null (needs a TupleLoss
+         *              and no miner)
+         * @return this builder
+         */
+        public Builder tupleSupervision(TupleSupervision value) {
+            draft.tupleSupervision = value;
+            return this;
+        }
+
+        /**
+         * @param value the size of the cross-batch memory (0: none; else a loss that accepts a reference set and at least batchSize)
+         * @return this builder
+         */
+        public Builder memorySize(int value) {
+            draft.memorySize = value;
+            return this;
+        }
+
+        /**
+         * @param value the reference set predictions search
+         * @return this builder
+         */
+        public Builder referenceKind(ReferenceSet.Kind value) {
+            draft.referenceKind = value;
+            return this;
+        }
+
+        /**
+         * @param value the number of nearest references that vote on a prediction
+         * @return this builder
+         */
+        public Builder neighbours(int value) {
+            draft.neighbours = value;
+            return this;
+        }
+
+        /**
+         * @param value the distance the model and validation rank by, or null for the loss's
+         * @return this builder
+         */
+        public Builder rankingDistance(KnnDistance value) {
+            draft.rankingDistance = value;
+            return this;
+        }
+
+        /**
+         * Builds the trainer; the builder can go on to build others.
+         *
+         * @return a new, validated trainer
+         * @throws PropertyException naming the field and the fix when the configuration is invalid
+         */
+        public MetricLearningTrainer build() {
+            MetricLearningTrainer built = draft.configurationCopy();
+            built.postConfig();
+            return built;
+        }
+    }
+
     @Override
     public String toString() {
         return "MetricLearningTrainer(network=" + network + ", loss=" + loss + ", miner=" + miner + ", sampler="
                 + sampler + ", optimizer=" + optimizer + ", learningRate=" + learningRate + ", epochs=" + epochs
                 + ", batchSize=" + batchSize + ", seed=" + seed + ", tupleSupervision=" + tupleSupervision
-                + ", memorySize=" + memorySize + ")";
+                + ", memorySize=" + memorySize + ", rankingDistance=" + rankingDistance() + ")";
     }
 }

@@ -3,7 +3,6 @@ package org.dml4j.train;
 import org.dml4j.data.DenseData;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.eval.RetrievalMode;
-import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.CrossBatchMemoryLoss;
 import org.dml4j.loss.LossResult;
 import org.dml4j.loss.MetricLoss;
@@ -73,7 +72,7 @@ final class TrainingRun {
         this.runSeed = runSeed;
         this.listeners = listeners;
         this.network = config.network().build((int) train.features().columns(), runSeed, DataType.FLOAT);
-        this.loss = config.loss().forTraining(runSeed);
+        this.loss = config.loss().forTraining(runSeed, train.labelIndex().size(), config.network().embeddingSize());
         this.minedLoss = new MinedLoss(loss, config.miner());
         this.crossBatchLoss = config.memorySize() > 0
                 ? new CrossBatchMemoryLoss(loss, config.miner(), config.memorySize()) : null;
@@ -122,6 +121,7 @@ final class TrainingRun {
             double lr = learningRate();
             int finished = epoch;
             listeners.each(l -> l.onEpochEnd(new EpochEnd(finished, step, meanLoss, lr, metrics, seconds)));
+            stop = stop || listeners.stopRequested();
             if (config.checkpointDirectory() != null && (epoch % config.checkpointInterval() == 0 || stop
                     || epoch == config.epochs())) {
                 saveCheckpoint(Path.of(config.checkpointDirectory()).resolve(Checkpoint.fileName(epoch)));
@@ -134,7 +134,23 @@ final class TrainingRun {
             Tensors.assignAll(network.parameters(), bestParameters, "best parameters");
             Tensors.assignAll(network.buffers(), bestBuffers, "best buffers");
         }
+        requireFiniteState(lastEpoch, -1);
         return lastEpoch;
+    }
+
+    /**
+     * Fails when a parameter, buffer or loss parameter is not finite.
+     *
+     * @param epoch the epoch, from 1
+     * @param batch the batch, or -1 after the epoch's last
+     */
+    private void requireFiniteState(int epoch, int batch) {
+        List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", network.parameters()));
+        bad.addAll(Divergence.nonFinite("buffer", network.buffers()));
+        bad.addAll(Divergence.nonFinite("loss parameter", loss.parameters()));
+        if (!bad.isEmpty()) {
+            throw Divergence.error(epoch, batch, String.join(", ", bad), learningRate());
+        }
     }
 
     private boolean validationDue(int epoch) {
@@ -194,13 +210,29 @@ final class TrainingRun {
             tuples = mined.tuples();
             result = mined.loss();
         }
-        if (!Double.isFinite(result.value())) {
-            throw new IllegalStateException("the loss became " + result.value() + " in epoch " + epoch
-                    + ", batch " + b + ": lower the learning rate (now " + lr + ") or check the data");
-        }
+        requireFinite(result, embeddings, epoch, b, lr);
         network.backwardParameters(result.embeddingGradient());
         updater.step(parameterGroups(result), lr);
         return new StepResult(result.value(), tuples == null ? -1 : tuples.size());
+    }
+
+    /**
+     * Fails at the first non-finite loss or embedding (a scalar test and one sum over B × d, see {@link Divergence});
+     * a non-finite gradient or parameter shows here one step after it appears, and is then named.
+     */
+    private void requireFinite(LossResult result, INDArray embeddings, int epoch, int b, double lr) {
+        String what = null;
+        if (!Double.isFinite(result.value())) {
+            what = "the loss (" + result.value() + ")";
+        } else if (!Divergence.isFinite(embeddings)) {
+            what = "the batch's embeddings";
+        }
+        if (what != null) {
+            List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", network.parameters()));
+            bad.addAll(Divergence.nonFinite("loss parameter", loss.parameters()));
+            throw Divergence.error(epoch, b, bad.isEmpty() ? what : what + " (and " + String.join(", ", bad) + ")",
+                    lr);
+        }
     }
 
     private List<ParameterGroup> parameterGroups(LossResult result) {
@@ -221,7 +253,7 @@ final class TrainingRun {
 
     private Map<String, Double> validate() {
         INDArray embeddings = network.embedInBlocks(validation.features(), EMBED_BLOCK);
-        lastMetrics = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16}, KnnDistance.SQUARED_EUCLIDEAN,
+        lastMetrics = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16}, config.rankingDistance(),
                 RetrievalEvaluator.DEFAULT_BLOCK_SIZE, false, RetrievalEvaluator.DEFAULT_SEED)
                 .evaluate(embeddings, validation.labels(), null, null, RetrievalMode.SELF).summary();
         return lastMetrics;

@@ -3,13 +3,18 @@ package org.dml4j.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import org.dml4j.loss.ContrastiveLoss;
+import org.dml4j.model.protos.ChecksummedModelProto;
 import org.dml4j.model.protos.EmbeddingModelProto;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.testutil.Clusters;
 import org.dml4j.train.MetricLearningTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.Model;
@@ -18,7 +23,14 @@ import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.protos.core.ModelProto;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +45,9 @@ class EmbeddingModelSerializationTest {
     private static final MutableDataset<Label> DATA = Clusters.dataset(3, 20, 10, 1.0, 100);
 
     private static EmbeddingModel train(String network) {
-        return new MetricLearningTrainer(NetworkSpecs.parse(network), new ContrastiveLoss())
-                .withTraining(2, 12, 1e-2, 3).withParts(null, new org.dml4j.sampling.MPerClassSampler(4),
-                        new org.dml4j.nn.optim.Adam()).train(DATA);
+        return new MetricLearningTrainer(NetworkSpecs.parse(network), new ContrastiveLoss(), null,
+                new org.dml4j.sampling.MPerClassSampler(4), new org.dml4j.nn.optim.Adam(), 2, 12, 1e-2, 3)
+                .train(DATA);
     }
 
     @Test
@@ -57,12 +69,13 @@ class EmbeddingModelSerializationTest {
         }
     }
 
-    @Test
-    void committedModelFileStillLoadsAndPredictsTheSame() throws IOException, URISyntaxException {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void committedModelFilesStillLoadAndPredictTheSame(int version) throws IOException, URISyntaxException {
         Path dir = Path.of(getClass().getResource("/models").toURI());
-        EmbeddingModel model = (EmbeddingModel) Model.deserializeFromFile(dir.resolve(GoldenModelFiles.MODEL))
-                .castModel(Label.class);
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve(GoldenModelFiles.EXPECTED).toFile());
+        EmbeddingModel model = (EmbeddingModel) Model.deserializeFromFile(
+                dir.resolve(GoldenModelFiles.model(version))).castModel(Label.class);
+        JsonNode expected = new ObjectMapper().readTree(dir.resolve(GoldenModelFiles.expected(version)).toFile());
         int i = 0;
         for (Example<Label> e : GoldenModelFiles.probes()) {
             float[] embedding = model.embed(e);
@@ -91,26 +104,71 @@ class EmbeddingModelSerializationTest {
     }
 
     @Test
-    void unknownVersionsAndCorruptDataAreRejectedClearly() {
+    void unknownVersionsAndCorruptDataAreRejectedClearly() throws InvalidProtocolBufferException {
         ModelProto proto = train("mlp:16,4").serialize();
         ModelProto future = proto.toBuilder().setVersion(EmbeddingModel.CURRENT_VERSION + 1).build();
         // Tribuo wraps what the model's reader throws; the reason is the root cause.
         String version = rootCause(assertThrows(IllegalStateException.class, () -> Model.deserialize(future)));
-        assertTrue(version.contains("Unknown EmbeddingModel version 2"), version);
-        ModelProto corrupt = proto.toBuilder().setSerializedData(Any.pack(EmbeddingModelProto.newBuilder()
-                .setMetadata(proto.getSerializedData().getValue()).build())).build();
+        assertTrue(version.contains("Unknown EmbeddingModel version " + (EmbeddingModel.CURRENT_VERSION + 1)),
+                version);
+        EmbeddingModelProto data = EmbeddingModelProto.parseFrom(proto.getSerializedData()
+                .unpack(ChecksummedModelProto.class).getModel());
+        ModelProto corrupt = withData(proto, EmbeddingModelProto.newBuilder().setMetadata(data.getMetadata())
+                .build());
         assertThrows(RuntimeException.class, () -> Model.deserialize(corrupt));
-        ModelProto wrongShape;
-        try {
-            EmbeddingModelProto data = proto.getSerializedData().unpack(EmbeddingModelProto.class);
-            wrongShape = proto.toBuilder().setSerializedData(Any.pack(data.toBuilder().setParameters(0,
-                    data.getParameters(0).toBuilder().setTensor(data.getParameters(0).getTensor().toBuilder()
-                            .setShape(0, 3))).build())).build();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
+        ModelProto wrongShape = withData(proto, data.toBuilder().setParameters(0, data.getParameters(0).toBuilder()
+                .setTensor(data.getParameters(0).getTensor().toBuilder().setShape(0, 3))).build());
         String shape = rootCause(assertThrows(IllegalStateException.class, () -> Model.deserialize(wrongShape)));
         assertTrue(shape.contains("corrupt model data"), shape);
+    }
+
+    /** The model file with other data under a valid checksum. */
+    private static ModelProto withData(ModelProto proto, EmbeddingModelProto data) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(data.toByteArray());
+            return proto.toBuilder().setSerializedData(Any.pack(ChecksummedModelProto.newBuilder()
+                    .setModel(data.toByteString()).setSha256(ByteString.copyFrom(sha)).build())).build();
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A 4-byte change anywhere in the model data is an error, never different embeddings (issue 23). */
+    @Test
+    void aChangedFileIsRejectedByItsChecksum(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("model.dml4j");
+        train("mlp:16,4").serializeToFile(file);
+        byte[] bytes = Files.readAllBytes(file);
+        for (int at : new int[]{bytes.length / 3, bytes.length / 2, bytes.length * 3 / 4, bytes.length - 10}) {
+            byte[] changed = bytes.clone();
+            for (int i = at; i < at + 4; i++) {
+                changed[i] ^= (byte) 0x5A;
+            }
+            Path damaged = Files.write(dir.resolve("damaged-" + at + ".dml4j"), changed);
+            String error = rootCause(assertThrows(RuntimeException.class, () -> Model.deserializeFromFile(damaged),
+                    "bytes " + at + ".." + (at + 3) + " changed"));
+            assertTrue(error.contains("checksum does not match"), error);
+        }
+    }
+
+    /** Tribuo pipelines and distributed engines ship models by Java serialization; the copy must predict. */
+    @Test
+    void javaSerializationGoesThroughTheProtobufProxy() throws IOException, ClassNotFoundException {
+        EmbeddingModel model = train("mlp:16,4:batch-norm=true");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        }
+        EmbeddingModel copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (EmbeddingModel) in.readObject();
+        }
+        assertEquals(model.getProvenance(), copy.getProvenance());
+        assertEquals(model.toString(), copy.toString());
+        for (Example<Label> e : DATA) {
+            assertArrayEquals(model.embed(e), copy.embed(e), 0f);
+            assertEquals(model.predict(e).getOutputScores(), copy.predict(e).getOutputScores());
+        }
     }
 
     private static String rootCause(Throwable t) {

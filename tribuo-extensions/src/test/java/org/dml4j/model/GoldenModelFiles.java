@@ -19,13 +19,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the committed golden model file and what it must reproduce: {@code java ... GoldenModelFiles DIR}. Run it
- * only when the model format version changes, keeping the old files so older versions stay readable.
+ * Writes the committed golden model file of the current format version and what it must reproduce:
+ * {@code java ... GoldenModelFiles DIR}. Run it only when the model format version changes, keeping the old files so
+ * older versions stay readable.
  */
 public final class GoldenModelFiles {
 
-    static final String MODEL = "embedding-model-v1.dml4j";
-    static final String EXPECTED = "embedding-model-v1.expected.json";
+    /**
+     * @param version a model format version
+     * @return the committed model file of that version
+     */
+    static String model(int version) {
+        return "embedding-model-v" + version + ".dml4j";
+    }
+
+    /**
+     * @param version a model format version
+     * @return what the committed model file of that version must reproduce
+     */
+    static String expected(int version) {
+        return "embedding-model-v" + version + ".expected.json";
+    }
 
     private GoldenModelFiles() {
     }
@@ -43,10 +57,9 @@ public final class GoldenModelFiles {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         MetricLearningTrainer trainer = new MetricLearningTrainer(NetworkSpecs.parse("mlp:16,4"),
-                new TripletMarginLoss(0.2)).withParts(null, new MPerClassSampler(4), new Adam())
-                .withTraining(2, 12, 1e-2, 1);
+                new TripletMarginLoss(0.2), null, new MPerClassSampler(4), new Adam(), 2, 12, 1e-2, 1);
         EmbeddingModel model = trainer.train(Clusters.dataset(3, 20, 10, 1.0, 100));
-        model.serializeToFile(dir.resolve(MODEL));
+        model.serializeToFile(dir.resolve(model(EmbeddingModel.CURRENT_VERSION)));
         MutableDataset<Label> probes = probes();
         List<float[]> embeddings = new ArrayList<>();
         List<String> predictions = new ArrayList<>();
@@ -57,6 +70,7 @@ public final class GoldenModelFiles {
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("embeddings", embeddings);
         expected.put("predictions", predictions);
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(EXPECTED).toFile(), expected);
+        new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValue(dir.resolve(expected(EmbeddingModel.CURRENT_VERSION)).toFile(), expected);
     }
 }

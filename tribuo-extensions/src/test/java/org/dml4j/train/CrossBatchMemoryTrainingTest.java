@@ -27,10 +27,14 @@ class CrossBatchMemoryTrainingTest {
 
     private static final MutableDataset<Label> DATA = Clusters.dataset(4, 60, 20, 1.2, 3);
 
+    private static MetricLearningTrainer.Builder builder(int epochs, int memorySize) {
+        return MetricLearningTrainer.builder(NetworkSpecs.parse("mlp:32,8"), new ContrastiveLoss())
+                .sampler(new MPerClassSampler(8)).optimizer(new Adam())
+                .epochs(epochs).batchSize(32).learningRate(3e-3).seed(42).memorySize(memorySize);
+    }
+
     private static MetricLearningTrainer trainer(int epochs, int memorySize) {
-        return new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"), new ContrastiveLoss())
-                .withParts(null, new MPerClassSampler(8), new Adam())
-                .withTraining(epochs, 32, 3e-3, 42).withCrossBatchMemory(memorySize);
+        return builder(epochs, memorySize).build();
     }
 
     @Test
@@ -47,8 +51,8 @@ class CrossBatchMemoryTrainingTest {
 
     @Test
     void resumingRestoresTheMemory(@TempDir Path dir) throws IOException {
-        EmbeddingModel uninterrupted = trainer(4, 100).withValidation(0, 0, dir.resolve("full").toString(), 2)
-                .train(DATA);
+        EmbeddingModel uninterrupted = builder(4, 100).checkpointDirectory(dir.resolve("full").toString())
+                .checkpointInterval(2).build().train(DATA);
         Path file = dir.resolve("full").resolve(Checkpoint.fileName(2));
         Checkpoint checkpoint = Checkpoint.load(file);
         assertEquals(100, checkpoint.memoryLabels().length);
@@ -66,8 +70,8 @@ class CrossBatchMemoryTrainingTest {
         assertTrue(e.getMessage().contains("memorySize") && e.getMessage().contains("16"), e.getMessage());
         e = assertThrows(PropertyException.class, () -> trainer(1, -1));
         assertTrue(e.getMessage().contains("memorySize must be >= 0"), e.getMessage());
-        e = assertThrows(PropertyException.class, () -> new MetricLearningTrainer(NetworkSpecs.parse("mlp:8"),
-                new ProxyAnchorLoss(4, 8)).withTraining(1, 32, 1e-3, 1).withCrossBatchMemory(64));
+        e = assertThrows(PropertyException.class, () -> MetricLearningTrainer.builder(NetworkSpecs.parse("mlp:8"),
+                new ProxyAnchorLoss(4, 8)).epochs(1).batchSize(32).memorySize(64).build());
         assertTrue(e.getMessage().contains("memorySize") && e.getMessage().contains("ProxyAnchorLoss"),
                 e.getMessage());
     }

@@ -46,10 +46,9 @@ class MetricLearningTrainerTest {
     private static final MutableDataset<Label> DATA = Clusters.dataset(4, 60, 20, 1.2, 3);
 
     private static MetricLearningTrainer tripletTrainer(int epochs) {
-        return new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"), new TripletMarginLoss(0.2))
-                .withParts(new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, new LpDistance()),
-                        new MPerClassSampler(8), new Adam())
-                .withTraining(epochs, 32, 3e-3, 42);
+        return new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"), new TripletMarginLoss(0.2),
+                new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, new LpDistance()),
+                new MPerClassSampler(8), new Adam(), epochs, 32, 3e-3, 42);
     }
 
     private static double mapAtR(EmbeddingModel model, MutableDataset<Label> data) {
@@ -82,7 +81,7 @@ class MetricLearningTrainerTest {
         INDArray a = tripletTrainer(2).train(DATA).network().parameters().get("0.weight");
         INDArray b = tripletTrainer(2).train(DATA).network().parameters().get("0.weight");
         assertEquals(a, b);
-        MetricLearningTrainer other = tripletTrainer(2).withTraining(2, 32, 3e-3, 43);
+        MetricLearningTrainer other = tripletTrainer(2).toBuilder().seed(43).build();
         assertNotEquals(a, other.train(DATA).network().parameters().get("0.weight"));
     }
 
@@ -90,12 +89,12 @@ class MetricLearningTrainerTest {
     @ValueSource(strings = {"mlp:32,8", "mlp:32,8:dropout=0.3"})
     void resumingFromACheckpointGivesTheUninterruptedResult(String network, @TempDir Path dir) {
         ProxyAnchorLoss loss = new ProxyAnchorLoss(4, 8);
-        MetricLearningTrainer full = new MetricLearningTrainer(NetworkSpecs.parse(network), loss)
-                .withTraining(4, 32, 3e-3, 7).withValidation(0.2, 0, dir.resolve("full").toString(), 2);
+        MetricLearningTrainer.Builder builder = MetricLearningTrainer.builder(NetworkSpecs.parse(network), loss)
+                .epochs(4).batchSize(32).learningRate(3e-3).seed(7).validationFraction(0.2).checkpointInterval(2);
+        MetricLearningTrainer full = builder.checkpointDirectory(dir.resolve("full").toString()).build();
         EmbeddingModel uninterrupted = full.train(DATA);
         assertTrue(Files.exists(dir.resolve("full").resolve(Checkpoint.fileName(2))));
-        MetricLearningTrainer again = new MetricLearningTrainer(NetworkSpecs.parse(network), loss)
-                .withTraining(4, 32, 3e-3, 7).withValidation(0.2, 0, dir.resolve("again").toString(), 2);
+        MetricLearningTrainer again = builder.checkpointDirectory(dir.resolve("again").toString()).build();
         EmbeddingModel resumed = again.resume(DATA, dir.resolve("full").resolve(Checkpoint.fileName(2)));
         assertEquals(uninterrupted.network().parameters(), resumed.network().parameters());
     }
@@ -103,7 +102,7 @@ class MetricLearningTrainerTest {
     @Test
     void listenersSeeTheWholeRunAndCannotBreakIt() {
         List<String> events = new ArrayList<>();
-        MetricLearningTrainer trainer = tripletTrainer(2).withValidation(0.25, 0, null, 1);
+        MetricLearningTrainer trainer = tripletTrainer(2).toBuilder().validationFraction(0.25).build();
         trainer.addListener(new TrainingListener() {
             @Override
             public void onRunStart(RunStart start) {
@@ -144,8 +143,7 @@ class MetricLearningTrainerTest {
     void everyOptimizerKeepsItsStateAcrossSteps(Optimizer optimizer) {
         List<Double> losses = new ArrayList<>();
         MetricLearningTrainer trainer = new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"),
-                new TripletMarginLoss(0.2)).withParts(null, new MPerClassSampler(8), optimizer)
-                .withTraining(3, 32, 1e-2, 42);
+                new TripletMarginLoss(0.2), null, new MPerClassSampler(8), optimizer, 3, 32, 1e-2, 42);
         trainer.addListener(new TrainingListener() {
             @Override
             public void onEpochEnd(EpochEnd epoch) {
@@ -177,8 +175,9 @@ class MetricLearningTrainerTest {
 
     @Test
     void earlyStoppingKeepsTheBestEpoch() {
-        MetricLearningTrainer trainer = new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"),
-                new ContrastiveLoss()).withTraining(30, 32, 0.5, 5).withValidation(0.25, 1, null, 1);
+        MetricLearningTrainer trainer = MetricLearningTrainer.builder(NetworkSpecs.parse("mlp:32,8"),
+                new ContrastiveLoss()).epochs(30).batchSize(32).learningRate(0.5).seed(5).validationFraction(0.25)
+                .patience(1).build();
         List<EpochEnd> epochs = new ArrayList<>();
         trainer.addListener(new TrainingListener() {
             @Override
@@ -192,14 +191,8 @@ class MetricLearningTrainerTest {
 
     @Test
     void configuredFromAnOlcutFileWithEveryPartInTheProvenance(@TempDir Path dir) throws IOException {
-        Path config = TrainerConfigs.write(dir.resolve("trainer.xml"), "org.dml4j.loss.MultiSimilarityLoss", """
-                    <property name="epochs" value="1"/>
-                    <property name="batchSize" value="32"/>
-                    <property name="sampler" value="sampler"/>
-                """, """
-                  <component name="sampler" type="org.dml4j.sampling.MPerClassSampler">
-                    <property name="m" value="8"/>
-                  </component>
+        Path config = TrainerConfigs.withSampler(dir.resolve("trainer.xml"), "org.dml4j.loss.MultiSimilarityLoss",
+                1, 32, 8, """
                   <component name="bad" type="org.dml4j.train.MetricLearningTrainer">
                     <property name="network" value="mlp"/>
                     <property name="loss" value="loss"/>

@@ -11,6 +11,31 @@ final class TrainerConfigs {
     }
 
     /**
+     * Writes a configuration whose component {@code trainer} uses the MLP, the loss and an {@code MPerClassSampler}.
+     *
+     * @param file       the file
+     * @param lossType   the loss class
+     * @param epochs     the trainer's epochs
+     * @param batchSize  the trainer's batch size
+     * @param m          the sampler's examples per class
+     * @param components further components
+     * @return the file
+     * @throws IOException if it cannot be written
+     */
+    static Path withSampler(Path file, String lossType, int epochs, int batchSize, int m, String components)
+            throws IOException {
+        return write(file, lossType, """
+                    <property name="epochs" value="%d"/>
+                    <property name="batchSize" value="%d"/>
+                    <property name="sampler" value="sampler"/>
+                """.formatted(epochs, batchSize), """
+                  <component name="sampler" type="org.dml4j.sampling.MPerClassSampler">
+                    <property name="m" value="%d"/>
+                  </component>
+                """.formatted(m) + components);
+    }
+
+    /**
      * Writes a configuration whose component {@code trainer} uses the MLP and the loss.
      *
      * @param file              the file

@@ -91,10 +91,15 @@ class TupleSupervisionTest {
         return x;
     }
 
+    private static MetricLearningTrainer.Builder builder(org.dml4j.loss.MetricLoss loss,
+                                                         TupleSupervision supervision, int epochs, long seed) {
+        return MetricLearningTrainer.builder(NetworkSpecs.parse("mlp:32,8"), loss).epochs(epochs).batchSize(32)
+                .learningRate(3e-3).seed(seed).tupleSupervision(supervision);
+    }
+
     private static MetricLearningTrainer trainer(org.dml4j.loss.MetricLoss loss, TupleSupervision supervision,
                                                  int epochs, long seed) {
-        return new MetricLearningTrainer(NetworkSpecs.parse("mlp:32,8"), loss)
-                .withTraining(epochs, 32, 3e-3, seed).withTupleSupervision(supervision);
+        return builder(loss, supervision, epochs, seed).build();
     }
 
     private static double mapAtR(EmbeddingModel model) {
@@ -109,7 +114,8 @@ class TupleSupervisionTest {
     @Test
     void siameseNetworkLearnsTheClustersFromPairs(@TempDir Path dir) throws IOException {
         TupleSupervision pairs = new TupleSupervision(pairs(dir, 800), TupleSupervision.Kind.PAIRS);
-        double before = mapAtR(trainer(new ContrastiveLoss(), pairs, 1, 3).withTraining(1, 32, 1e-9, 3).train(DATA));
+        double before = mapAtR(builder(new ContrastiveLoss(), pairs, 1, 3).learningRate(1e-9).build()
+                .train(DATA));
         double after = mapAtR(trainer(new ContrastiveLoss(), pairs, 10, 3).train(DATA));
         assertTrue(after > 0.85 && after > before + 0.1, "MAP@R before " + before + ", after " + after);
     }
@@ -141,10 +147,10 @@ class TupleSupervisionTest {
     @Test
     void resumingATupleRunGivesTheUninterruptedResult(@TempDir Path dir) throws IOException {
         TupleSupervision triplets = new TupleSupervision(triplets(dir, 200, false), TupleSupervision.Kind.TRIPLETS);
-        EmbeddingModel uninterrupted = trainer(new TripletMarginLoss(0.2), triplets, 4, 5)
-                .withValidation(0.2, 0, dir.resolve("full").toString(), 2).train(DATA);
-        EmbeddingModel resumed = trainer(new TripletMarginLoss(0.2), triplets, 4, 5)
-                .withValidation(0.2, 0, dir.resolve("again").toString(), 2)
+        EmbeddingModel uninterrupted = builder(new TripletMarginLoss(0.2), triplets, 4, 5).validationFraction(0.2)
+                .checkpointDirectory(dir.resolve("full").toString()).checkpointInterval(2).build().train(DATA);
+        EmbeddingModel resumed = builder(new TripletMarginLoss(0.2), triplets, 4, 5).validationFraction(0.2)
+                .checkpointDirectory(dir.resolve("again").toString()).checkpointInterval(2).build()
                 .resume(DATA, dir.resolve("full").resolve(Checkpoint.fileName(2)));
         assertEquals(uninterrupted.network().parameters(), resumed.network().parameters());
     }
@@ -176,11 +182,11 @@ class TupleSupervisionTest {
         PropertyException e = assertThrows(PropertyException.class,
                 () -> trainer(new ProxyAnchorLoss(4, 8), pairs, 1, 1));
         assertTrue(e.getMessage().contains("tupleSupervision"), e.getMessage());
-        e = assertThrows(PropertyException.class, () -> trainer(new ContrastiveLoss(), pairs, 1, 1)
-                .withParts(new BatchHardMiner(), new MPerClassSampler(8), new Adam()));
+        e = assertThrows(PropertyException.class, () -> builder(new ContrastiveLoss(), pairs, 1, 1)
+                .miner(new BatchHardMiner()).sampler(new MPerClassSampler(8)).build());
         assertTrue(e.getMessage().contains("unset the miner"), e.getMessage());
-        e = assertThrows(PropertyException.class, () -> trainer(new ContrastiveLoss(), pairs, 1, 1)
-                .withCrossBatchMemory(64));
+        e = assertThrows(PropertyException.class, () -> builder(new ContrastiveLoss(), pairs, 1, 1)
+                .memorySize(64).build());
         assertTrue(e.getMessage().contains("memorySize"), e.getMessage());
         assertThrows(PropertyException.class, () -> new TupleSupervision(Path.of(" "), TupleSupervision.Kind.PAIRS));
         e = assertThrows(PropertyException.class, () -> new TupleSupervision(dir, null));

@@ -92,9 +92,8 @@ public final class TrackingOverhead {
 
     private void run(String side, int round, boolean tracked) throws IOException {
         MetricLearningTrainer trainer = new MetricLearningTrainer(NetworkSpecs.parse("mlp:512,128"),
-                new MultiSimilarityLoss())
-                .withParts(new MultiSimilarityMiner(0.1, new CosineSimilarity()), new MPerClassSampler(32), new Adam())
-                .withTraining(epochs, 256, 1e-3, 0);
+                new MultiSimilarityLoss(), new MultiSimilarityMiner(0.1, new CosineSimilarity()),
+                new MPerClassSampler(32), new Adam(), epochs, 256, 1e-3, 0);
         MlflowTracker tracker = null;
         if (tracked) {
             MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(Map.of(), uri));
