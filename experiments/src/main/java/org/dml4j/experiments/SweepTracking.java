@@ -4,6 +4,7 @@ import org.dml4j.mlflow.MlflowKeys;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
+import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.RunStart;
 
 import java.io.PrintWriter;
@@ -148,8 +149,9 @@ final class SweepTracking {
         bestRun.ifPresent(id -> params.put("sweep.best_run_id", id));
         parent.logParams(params);
         parent.logMetrics(Map.of("best/" + metric, best.objective()), best.number());
-        err.println(parent.finish().message());
-        tracking.runUrl().ifPresent(url -> err.println("MLflow sweep run: " + url));
+        TrackingOutcome outcome = parent.finish();
+        err.println(outcome.message());
+        tracking.runUrl(outcome).ifPresent(url -> err.println("MLflow sweep run: " + url));
         err.flush();
     }
 }

@@ -70,15 +70,15 @@ public final class MlflowTracker implements TrainingListener {
     }
 
     /**
-     * A tracker for a run nested under this one (a sweep's trial): same server and experiment, tagged with
-     * {@code mlflow.parentRunId}.
+     * A tracker for a run nested under this one (a sweep's trial): same server, experiment and spool root, tagged
+     * with {@code mlflow.parentRunId}.
      *
-     * @param childOptions the child's options (its experiment name is replaced by this run's)
+     * @param childOptions the child's options (its experiment name and spool root are replaced by this run's)
      * @return the child tracker
      */
     public MlflowTracker childRun(TrackerOptions childOptions) {
         TrackerOptions sameExperiment = new TrackerOptions(options.experimentName(), childOptions.runName(),
-                childOptions.description(), childOptions.batchLossEvery(), childOptions.spoolRoot(),
+                childOptions.description(), childOptions.batchLossEvery(), options.spoolRoot(),
                 childOptions.gitCommit(), childOptions.sourceName(), childOptions.finishTimeout(),
                 childOptions.maxReconnectDelay(), childOptions.queueCapacity());
         return new MlflowTracker(client, sameExperiment, clientRunId);
@@ -274,7 +274,7 @@ public final class MlflowTracker implements TrainingListener {
         }
         if (worker == null) {
             outcome = new TrackingOutcome(false, "The run was never started (no onRunStart), so nothing was"
-                    + " tracked", options.spoolRoot());
+                    + " tracked", options.spoolRoot(), null);
             return outcome;
         }
         try {
