@@ -227,7 +227,8 @@ public final class MlflowTracker implements TrainingListener {
     }
 
     /**
-     * Logs a model directory: the model file plus an {@code MLmodel} file with a {@code dml4j} flavor, recorded
+     * Logs a model directory: the model file (its name {@link ArtifactPaths#fileName made safe}) plus an
+     * {@code MLmodel} file with a {@code dml4j} flavor, recorded
      * with {@code runs/log-model} so that the UI lists it, and optionally registered in the Model Registry.
      *
      * @param artifactPath the model directory below the run's artifact root, e.g. {@code model}
@@ -242,14 +243,14 @@ public final class MlflowTracker implements TrainingListener {
             throw new IllegalArgumentException("The model's artifact path must name a directory, e.g. 'model'");
         }
         requireFile(modelFile);
+        String fileName = ArtifactPaths.fileName(modelFile.getFileName().toString());
         Map<String, String> flavor = new LinkedHashMap<>();
-        flavor.put("model_file", modelFile.getFileName().toString());
+        flavor.put("model_file", fileName);
         flavor.put("format", "tribuo-protobuf");
         flavor.put("loader", "org.tribuo.Model.deserializeFromFile");
         flavor.put("tribuo_version", Tribuo.VERSION);
         DeliveryWorker started = requireStarted();
-        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(),
-                modelFile.getFileName().toString(), flavor, MLMODEL_TIME.format(Instant.now()),
+        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(), fileName, flavor, MLMODEL_TIME.format(Instant.now()),
                 UUID.randomUUID().toString().replace("-", "")), false);
         if (registration != null) {
             started.offer(new TrackingRecord.RegisterModel(registration.name(), path, registration.alias()), false);
