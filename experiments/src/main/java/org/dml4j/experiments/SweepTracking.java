@@ -1,6 +1,5 @@
 package org.dml4j.experiments;
 
-import org.dml4j.mlflow.MlflowKeys;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
@@ -36,6 +35,7 @@ final class SweepTracking {
     private final TrackingOptions.Tracking tracking;
     private final String ruleName;
     private final Map<Integer, MlflowTracker> children = new ConcurrentHashMap<>();
+    private final Map<Integer, TrackingOutcome> ended = new ConcurrentHashMap<>();
 
     private SweepTracking(TrackingOptions.Tracking tracking, String ruleName) {
         this.tracking = tracking;
@@ -104,7 +104,7 @@ final class SweepTracking {
         if (!Double.isNaN(trial.objective())) {
             child.logMetrics(Map.of("sweep/objective", trial.objective()), trial.epochs());
         }
-        child.finish();
+        ended.put(trial.number(), child.finish());
     }
 
     /**
@@ -118,15 +118,17 @@ final class SweepTracking {
     void finish(List<Trial> trials, Trial best, String metric, PrintWriter err) {
         MlflowTracker parent = tracking.tracker();
         Optional<String> bestRun = Optional.empty();
+        // Only the runs the server took; a trial not delivered means the server is unreachable or silent, and
+        // tagging would hold the command in its timeouts.
+        boolean delivered = trials.stream().map(t -> ended.get(t.number()))
+                .allMatch(outcome -> outcome == null || outcome.delivered());
         try {
-            String experimentId = tracking.client().experimentId(tracking.experiment());
-            for (Trial trial : trials) {
-                MlflowTracker child = children.get(trial.number());
-                Optional<RunInfo> run = child == null ? Optional.empty() : tracking.client()
-                        .findRunByTag(experimentId, MlflowKeys.CLIENT_RUN_ID_TAG, child.clientRunId());
-                if (run.isEmpty()) {
+            for (Trial trial : delivered ? trials : List.<Trial>of()) {
+                TrackingOutcome outcome = ended.get(trial.number());
+                if (outcome == null || outcome.run() == null) {
                     continue;
                 }
+                RunInfo run = outcome.run();
                 Map<String, String> tags = new LinkedHashMap<>();
                 tags.put(TRIAL_TAG, String.valueOf(trial.number()));
                 tags.put(STATE_TAG, trial.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -136,12 +138,15 @@ final class SweepTracking {
                 }
                 if (trial == best) {
                     tags.put(BEST_TAG, "true");
-                    bestRun = Optional.of(run.get().runId());
+                    bestRun = Optional.of(run.runId());
                 }
-                tracking.client().logBatch(run.get().runId(), List.of(), Map.of(), tags);
+                tracking.client().logBatch(run.runId(), List.of(), Map.of(), tags);
             }
         } catch (RuntimeException unreachable) {
-            err.println("Could not tag the trials' MLflow runs (" + unreachable.getMessage() + "); their data is "
+            delivered = false;
+        }
+        if (!delivered) {
+            err.println("Could not tag the trials' MLflow runs: the server did not take them all; their data is "
                     + "spooled: run dml4j sync when the server is back.");
         }
         Map<String, String> params = new LinkedHashMap<>();
