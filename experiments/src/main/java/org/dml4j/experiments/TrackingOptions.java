@@ -63,6 +63,16 @@ final class TrackingOptions {
         return spoolDir != null ? spoolDir.toAbsolutePath() : TrackerOptions.defaultSpoolRoot(System.getenv());
     }
 
+    /**
+     * Checks that the spool root can be written (a tracked command's records wait there), so that an unwritable
+     * spool is an error before any work, never tracking silently turned off.
+     *
+     * @throws UserError when it cannot be created or written
+     */
+    void checkSpool() {
+        OutputPaths.directory(spoolRoot(), "the tracking spool (--spool-dir)");
+    }
+
     /** The commit of the project's git checkout, or null outside one (recorded as mlflow.source.git.commit). */
     private static String gitCommit() {
         try {
@@ -99,6 +109,7 @@ final class TrackingOptions {
         if (uri == null) {
             return null;
         }
+        checkSpool();
         if (deliveryWaitSeconds < 0) {
             throw new UserError("--delivery-wait must be 0 seconds or more, found " + deliveryWaitSeconds + ".");
         }

@@ -154,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         OutputPaths.directory(checkpoints, "--checkpoint-dir");
         if (tracking.resolvedUri() != null) {
-            OutputPaths.directory(tracking.spoolRoot(), "the tracking spool (--spool-dir)");
+            tracking.checkSpool();
         }
     }
 
@@ -164,9 +164,11 @@ public final class TrainCommand implements Callable<Integer> {
             return; // the batch size is the configuration file's: MetricLearningTrainer should check it itself
         }
         long rows = train.size() - Math.round(train.size() * trainerOptions.validationFraction);
+        // A batch of annotated tuples holds their distinct rows: at most 4 a tuple, at most every row.
+        long batchRows = trainerOptions.tuples == null ? trainerOptions.batchSize
+                : Math.min(rows, 4L * trainerOptions.batchSize);
         try {
-            TrainingLimits.check(rows, train.getFeatureIDMap().size(), trainerOptions.batchSize,
-                    TrainingLimits.availableBytes());
+            TrainingLimits.check(rows, train.getFeatureIDMap().size(), batchRows, TrainingLimits.availableBytes());
         } catch (IllegalArgumentException e) {
             throw new UserError("--batch-size " + trainerOptions.batchSize + ": " + e.getMessage() + ".", e);
         }
@@ -213,6 +215,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrackingOutcome outcome = tracker.finish();
         err.println(outcome.message());
+        if (!outcome.delivered() && tracking.spoolDir != null) {
+            err.println("It was spooled under --spool-dir: ./dml4j sync --spool-dir " + tracking.spoolRoot());
+        }
         tracked.runUrl(outcome).ifPresent(url -> err.println("MLflow run: " + url));
         err.flush();
     }

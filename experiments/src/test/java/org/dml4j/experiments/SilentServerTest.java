@@ -55,7 +55,8 @@ class SilentServerTest {
             assertEquals(0, run.exitCode(), run.all());
             // Training these 192 rows takes a few seconds; the old command waited 60 s and then 5 minutes more.
             assertTrue(seconds < 30, "train took " + seconds + " s with a 3 s delivery wait");
-            assertTrue(run.err().contains("is not fully delivered") && run.err().contains("./dml4j sync"), run.err());
+            assertTrue(run.err().contains("is not fully delivered")
+                    && run.err().contains("./dml4j sync --spool-dir " + spool.toAbsolutePath()), run.err());
             assertEquals(1, spooledRuns(spool));
 
             CliRun pending = CliRun.of("sync", "--tracking-uri", "http://127.0.0.1:" + closedPort(), "--spool-dir",

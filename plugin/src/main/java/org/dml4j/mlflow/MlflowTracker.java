@@ -250,8 +250,8 @@ public final class MlflowTracker implements TrainingListener {
         flavor.put("loader", "org.tribuo.Model.deserializeFromFile");
         flavor.put("tribuo_version", Tribuo.VERSION);
         DeliveryWorker started = requireStarted();
-        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(), fileName, flavor, MLMODEL_TIME.format(Instant.now()),
-                UUID.randomUUID().toString().replace("-", "")), false);
+        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(), fileName, flavor,
+                MLMODEL_TIME.format(Instant.now()), UUID.randomUUID().toString().replace("-", "")), false);
         if (registration != null) {
             started.offer(new TrackingRecord.RegisterModel(registration.name(), path, registration.alias()), false);
         }

@@ -12,10 +12,10 @@ import java.util.Map;
 /**
  * Delivers one spool to the server in order, from where the last delivery stopped. Consecutive
  * {@link TrackingRecord.LogBatch}es are merged into as few {@code log-batch} calls as the limits allow. A record the
- * server rejects, and a spool line that is no record, is moved to {@code rejected.jsonl} (and the rest goes on); a transient or authentication failure
- * stops delivery with the record still pending, so nothing is lost and the order holds. Every step is safe to
- * repeat: the run is found again by its client run id, artifact uploads overwrite, and metrics already stored are
- * ignored by the server.
+ * server rejects, and a spool line that is no record, is moved to {@code rejected.jsonl} (and the rest goes on); a
+ * transient or authentication failure stops delivery with the record still pending, so nothing is lost and the
+ * order holds. Every step is safe to repeat: the run is found again by its client run id, artifact uploads
+ * overwrite, and metrics already stored are ignored by the server.
  */
 final class RunDelivery {
 

@@ -156,8 +156,9 @@ final class Spool {
         try {
             return new Pending(MlflowHttp.JSON.readValue(line, TrackingRecord.class), endByte, null);
         } catch (IOException | RuntimeException e) {
-            return new Pending(null, endByte, "a malformed line of " + directory.resolve(RECORDS) + " ending at byte "
-                    + endByte + " (" + e.getClass().getSimpleName() + "): " + line);
+            String shown = line.length() > 500 ? line.substring(0, 500) + "..." : line;
+            return new Pending(null, endByte, "a malformed line of " + directory.resolve(RECORDS) + " ending at"
+                    + " byte " + endByte + " (" + e.getClass().getSimpleName() + "): " + shown);
         }
     }
 

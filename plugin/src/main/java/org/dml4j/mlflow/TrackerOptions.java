@@ -73,8 +73,8 @@ public record TrackerOptions(String experimentName, String runName, String descr
 
     /**
      * The defaults for an experiment: the trainer's run name, batch loss every 10 steps, spool in the
-     * {@link #defaultSpoolRoot default spool root}, a 60 s finish timeout, reconnect attempts at most 30 s apart, a 10,000-record
-     * queue.
+     * {@link #defaultSpoolRoot default spool root}, a 60 s finish timeout, reconnect attempts at most 30 s apart, a
+     * 10,000-record queue.
      *
      * @param experimentName the experiment
      * @return the options

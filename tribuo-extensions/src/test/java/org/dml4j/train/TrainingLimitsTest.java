@@ -26,8 +26,8 @@ class TrainingLimitsTest {
         // Fashion-MNIST's 60,000 rows in one batch: 8 × 60,000² float32 matrices alone take 107 GiB.
         IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
                 () -> TrainingLimits.check(60_000, 784, 60_000, 8 * GIB));
-        assertTrue(tooBig.getMessage().contains("needs at least 108.16 GiB") && tooBig.getMessage().contains("8.00 GiB"),
-                tooBig.getMessage());
+        assertTrue(tooBig.getMessage().contains("needs at least 108.16 GiB")
+                && tooBig.getMessage().contains("8.00 GiB"), tooBig.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TrainingLimits.check(256, 8, 0, 8 * GIB));
         assertDoesNotThrow(() -> TrainingLimits.check(60_000, 784, 256, 8 * GIB));
         assertTrue(TrainingLimits.availableBytes() > 0);
