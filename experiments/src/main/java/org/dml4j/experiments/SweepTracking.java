@@ -80,8 +80,10 @@ final class SweepTracking {
      * @return its tracker
      */
     MlflowTracker child(Trial trial) {
-        MlflowTracker child = tracking.tracker().childRun(TrackerOptions.forExperiment(tracking.experiment())
-                .withRunName("trial-" + trial.number()).withDescription(trial.label()).withSource(null, "dml4j"));
+        TrackerOptions defaults = TrackerOptions.forExperiment(tracking.experiment());
+        MlflowTracker child = tracking.tracker().childRun(defaults.withRunName("trial-" + trial.number())
+                .withDescription(trial.label()).withSource(null, "dml4j")
+                .withWaits(tracking.deliveryWait(), defaults.maxReconnectDelay()));
         children.put(trial.number(), child);
         return child;
     }

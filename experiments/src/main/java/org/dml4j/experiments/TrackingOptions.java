@@ -121,11 +121,20 @@ final class TrackingOptions {
         if (runName != null) {
             options = options.withRunName(runName);
         }
-        return new Tracking(uri, client, new MlflowTracker(client, options), experiment);
+        return new Tracking(uri, client, new MlflowTracker(client, options), experiment, options.finishTimeout());
     }
 
-    /** A tracker with what it takes to find its run afterwards. */
-    record Tracking(String uri, MlflowRestClient client, MlflowTracker tracker, String experiment) {
+    /**
+     * A tracker with what it takes to find its run afterwards.
+     *
+     * @param uri          the tracking server
+     * @param client       its client
+     * @param tracker      the run's tracker
+     * @param experiment   the experiment
+     * @param deliveryWait how long a run's end waits for the server ({@code --delivery-wait})
+     */
+    record Tracking(String uri, MlflowRestClient client, MlflowTracker tracker, String experiment,
+                    Duration deliveryWait) {
 
         /**
          * The run's page in the MLflow UI, from what the delivery learnt (no further call to a server that may not
