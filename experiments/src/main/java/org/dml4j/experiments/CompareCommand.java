@@ -2,6 +2,7 @@ package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.mlflow.MlflowRestClient;
+import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.RunStart;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,8 +130,9 @@ public final class CompareCommand implements Callable<Integer> {
         tracked.tracker().logMetrics(differences, 0);
         tracked.tracker().logText("comparison.json", JsonFiles.MAPPER.valueToTree(tests).toPrettyString());
         PrintWriter err = spec.commandLine().getErr();
-        err.println(tracked.tracker().finish().message());
-        tracked.runUrl().ifPresent(url -> err.println("MLflow run: " + url));
+        TrackingOutcome outcome = tracked.tracker().finish();
+        err.println(outcome.message());
+        tracked.runUrl(outcome).ifPresent(url -> err.println("MLflow run: " + url));
         err.flush();
     }
 }

@@ -9,11 +9,9 @@ import org.tribuo.ImmutableDataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.data.csv.CSVLoader;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -79,7 +77,7 @@ final class DatasetOptions {
             eval = mnist(files, MnistFiles.Split.TEST);
         } else if (colon > 0 && (kind.equals("csv") || kind.equals("image-folder"))) {
             Path path = Path.of(dataset.substring(colon + 1));
-            Dataset<Label> all = kind.equals("csv") ? csv(path) : images().folder(path);
+            Dataset<Label> all = kind.equals("csv") ? CsvDataset.load(path, labelColumn) : images().folder(path);
             StratifiedSplit split = StratifiedSplit.of(all, 0.2, seed);
             train = split.train();
             eval = split.validation();
@@ -125,19 +123,6 @@ final class DatasetOptions {
             return ImmutableDataset.copyDataset(data, source.featureMap(), data.getOutputIDInfo());
         } catch (IOException e) {
             throw new UserError("Cannot read Fashion-MNIST from " + files.directory() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Dataset<Label> csv(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new UserError("CSV dataset not found: " + path + ". Give --dataset csv:PATH with an existing file.");
-        }
-        try {
-            return new MutableDataset<>(new CSVLoader<>(new LabelFactory()).loadDataSource(path, labelColumn));
-        } catch (IOException | RuntimeException e) {
-            throw new UserError("Cannot load " + path + " with label column '" + labelColumn + "': " + e.getMessage()
-                    + ". Check --label-column (the header's name of the label column) and that every other column "
-                    + "is numeric.", e);
         }
     }
 

@@ -41,6 +41,8 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputPaths.file(out, "--out");
+        OutputPaths.file(labelsOut, "--labels-out");
         String chosen = format != null ? format : out.toString().endsWith(".npy") ? "npy" : "tsv";
         if (!chosen.equals("tsv") && !chosen.equals("npy")) {
             throw new UserError("Unknown --format '" + format + "'. Use --format tsv or --format npy.");

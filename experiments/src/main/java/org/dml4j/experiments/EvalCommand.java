@@ -45,6 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputPaths.file(metricsOut, "--metrics-out");
+        OutputPaths.file(perQueryOut, "--per-query-out");
         ModelData.Loaded loaded = input.load();
         EvalProgress progress = quiet || json ? null
                 : new EvalProgress(spec.commandLine().getErr(), System.console() != null, System::nanoTime);

@@ -1,9 +1,9 @@
 package org.dml4j.experiments;
 
-import org.dml4j.mlflow.MlflowKeys;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
+import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.RunStart;
 
 import java.io.PrintWriter;
@@ -35,6 +35,7 @@ final class SweepTracking {
     private final TrackingOptions.Tracking tracking;
     private final String ruleName;
     private final Map<Integer, MlflowTracker> children = new ConcurrentHashMap<>();
+    private final Map<Integer, TrackingOutcome> ended = new ConcurrentHashMap<>();
 
     private SweepTracking(TrackingOptions.Tracking tracking, String ruleName) {
         this.tracking = tracking;
@@ -79,8 +80,10 @@ final class SweepTracking {
      * @return its tracker
      */
     MlflowTracker child(Trial trial) {
-        MlflowTracker child = tracking.tracker().childRun(TrackerOptions.forExperiment(tracking.experiment())
-                .withRunName("trial-" + trial.number()).withDescription(trial.label()).withSource(null, "dml4j"));
+        TrackerOptions defaults = TrackerOptions.forExperiment(tracking.experiment());
+        MlflowTracker child = tracking.tracker().childRun(defaults.withRunName("trial-" + trial.number())
+                .withDescription(trial.label()).withSource(null, "dml4j")
+                .withWaits(tracking.deliveryWait(), defaults.maxReconnectDelay()));
         children.put(trial.number(), child);
         return child;
     }
@@ -103,7 +106,7 @@ final class SweepTracking {
         if (!Double.isNaN(trial.objective())) {
             child.logMetrics(Map.of("sweep/objective", trial.objective()), trial.epochs());
         }
-        child.finish();
+        ended.put(trial.number(), child.finish());
     }
 
     /**
@@ -117,15 +120,17 @@ final class SweepTracking {
     void finish(List<Trial> trials, Trial best, String metric, PrintWriter err) {
         MlflowTracker parent = tracking.tracker();
         Optional<String> bestRun = Optional.empty();
+        // Only the runs the server took; a trial not delivered means the server is unreachable or silent, and
+        // tagging would hold the command in its timeouts.
+        boolean delivered = trials.stream().map(t -> ended.get(t.number()))
+                .allMatch(outcome -> outcome == null || outcome.delivered());
         try {
-            String experimentId = tracking.client().experimentId(tracking.experiment());
-            for (Trial trial : trials) {
-                MlflowTracker child = children.get(trial.number());
-                Optional<RunInfo> run = child == null ? Optional.empty() : tracking.client()
-                        .findRunByTag(experimentId, MlflowKeys.CLIENT_RUN_ID_TAG, child.clientRunId());
-                if (run.isEmpty()) {
+            for (Trial trial : delivered ? trials : List.<Trial>of()) {
+                TrackingOutcome outcome = ended.get(trial.number());
+                if (outcome == null || outcome.run() == null) {
                     continue;
                 }
+                RunInfo run = outcome.run();
                 Map<String, String> tags = new LinkedHashMap<>();
                 tags.put(TRIAL_TAG, String.valueOf(trial.number()));
                 tags.put(STATE_TAG, trial.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -135,12 +140,15 @@ final class SweepTracking {
                 }
                 if (trial == best) {
                     tags.put(BEST_TAG, "true");
-                    bestRun = Optional.of(run.get().runId());
+                    bestRun = Optional.of(run.runId());
                 }
-                tracking.client().logBatch(run.get().runId(), List.of(), Map.of(), tags);
+                tracking.client().logBatch(run.runId(), List.of(), Map.of(), tags);
             }
         } catch (RuntimeException unreachable) {
-            err.println("Could not tag the trials' MLflow runs (" + unreachable.getMessage() + "); their data is "
+            delivered = false;
+        }
+        if (!delivered) {
+            err.println("Could not tag the trials' MLflow runs: the server did not take them all; their data is "
                     + "spooled: run dml4j sync when the server is back.");
         }
         Map<String, String> params = new LinkedHashMap<>();
@@ -148,8 +156,9 @@ final class SweepTracking {
         bestRun.ifPresent(id -> params.put("sweep.best_run_id", id));
         parent.logParams(params);
         parent.logMetrics(Map.of("best/" + metric, best.objective()), best.number());
-        err.println(parent.finish().message());
-        tracking.runUrl().ifPresent(url -> err.println("MLflow sweep run: " + url));
+        TrackingOutcome outcome = parent.finish();
+        err.println(outcome.message());
+        tracking.runUrl(outcome).ifPresent(url -> err.println("MLflow sweep run: " + url));
         err.flush();
     }
 }

@@ -1,15 +1,17 @@
 package org.dml4j.experiments;
 
 import org.dml4j.mlflow.MlflowConnection;
-import org.dml4j.mlflow.MlflowKeys;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.ModelRegistration;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
+import org.dml4j.mlflow.TrackingOutcome;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,15 @@ final class TrackingOptions {
     @Option(names = "--run-name", paramLabel = "NAME", description = "The MLflow run name.")
     String runName;
 
+    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where tracking data waits for the server "
+            + "(default: $DML4J_HOME/spool, else ~/.dml4j/spool; `./dml4j sync` delivers what is left there).")
+    Path spoolDir;
+
+    @Option(names = "--delivery-wait", defaultValue = "60", paramLabel = "SECONDS", description = "How long the "
+            + "command waits at the end for the server to take the run; what is left stays spooled for "
+            + "`./dml4j sync`. Default: ${DEFAULT-VALUE}.")
+    int deliveryWaitSeconds;
+
     @Option(names = "--register-model", paramLabel = "NAME", description = "Register the trained model (with "
             + "--model-out) as a new version of this model in the MLflow Model Registry.")
     String registeredModel;
@@ -45,6 +56,21 @@ final class TrackingOptions {
             return null;
         }
         return new ModelRegistration(registeredModel, modelAlias);
+    }
+
+    /** @return the spool root: {@code --spool-dir}, else the default absolute one */
+    Path spoolRoot() {
+        return spoolDir != null ? spoolDir.toAbsolutePath() : TrackerOptions.defaultSpoolRoot(System.getenv());
+    }
+
+    /**
+     * Checks that the spool root can be written (a tracked command's records wait there), so that an unwritable
+     * spool is an error before any work, never tracking silently turned off.
+     *
+     * @throws UserError when it cannot be created or written
+     */
+    void checkSpool() {
+        OutputPaths.directory(spoolRoot(), "the tracking spool (--spool-dir)");
     }
 
     /** The commit of the project's git checkout, or null outside one (recorded as mlflow.source.git.commit). */
@@ -83,28 +109,44 @@ final class TrackingOptions {
         if (uri == null) {
             return null;
         }
+        checkSpool();
+        if (deliveryWaitSeconds < 0) {
+            throw new UserError("--delivery-wait must be 0 seconds or more, found " + deliveryWaitSeconds + ".");
+        }
         MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(System.getenv(), uri));
-        TrackerOptions options = TrackerOptions.forExperiment(experiment).withDescription(description)
-                .withSource(gitCommit(), "dml4j");
+        TrackerOptions defaults = TrackerOptions.forExperiment(experiment);
+        TrackerOptions options = defaults.withDescription(description).withSource(gitCommit(), "dml4j")
+                .withSpoolRoot(spoolRoot())
+                .withWaits(Duration.ofSeconds(deliveryWaitSeconds), defaults.maxReconnectDelay());
         if (runName != null) {
             options = options.withRunName(runName);
         }
-        return new Tracking(uri, client, new MlflowTracker(client, options), experiment);
+        return new Tracking(uri, client, new MlflowTracker(client, options), experiment, options.finishTimeout());
     }
 
-    /** A tracker with what it takes to find its run afterwards. */
-    record Tracking(String uri, MlflowRestClient client, MlflowTracker tracker, String experiment) {
+    /**
+     * A tracker with what it takes to find its run afterwards.
+     *
+     * @param uri          the tracking server
+     * @param client       its client
+     * @param tracker      the run's tracker
+     * @param experiment   the experiment
+     * @param deliveryWait how long a run's end waits for the server ({@code --delivery-wait})
+     */
+    record Tracking(String uri, MlflowRestClient client, MlflowTracker tracker, String experiment,
+                    Duration deliveryWait) {
 
-        /** @return the URL of the run in the MLflow UI, if the server knows it */
-        Optional<String> runUrl() {
-            try {
-                String experimentId = client.experimentId(experiment);
-                return client.findRunByTag(experimentId, MlflowKeys.CLIENT_RUN_ID_TAG, tracker.clientRunId())
-                        .map(RunInfo::runId)
-                        .map(run -> uri.replaceAll("/+$", "") + "/#/experiments/" + experimentId + "/runs/" + run);
-            } catch (RuntimeException unreachable) {
-                return Optional.empty();
-            }
+        /**
+         * The run's page in the MLflow UI, from what the delivery learnt (no further call to a server that may not
+         * answer).
+         *
+         * @param outcome the tracker's outcome
+         * @return the URL, when the run was created on the server
+         */
+        Optional<String> runUrl(TrackingOutcome outcome) {
+            RunInfo run = outcome.run();
+            return run == null ? Optional.empty() : Optional.of(uri.replaceAll("/+$", "") + "/#/experiments/"
+                    + run.experimentId() + "/runs/" + run.runId());
         }
     }
 }

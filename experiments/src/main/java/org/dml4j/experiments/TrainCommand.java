@@ -5,6 +5,9 @@ import org.dml4j.model.EmbeddingModel;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.TrainingLimits;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +54,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "sweeps to follow.")
     private Path eventsOut;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose --checkpoint-dir was DIR "
+            + "from its last checkpoint, with the same data and options (its later checkpoints go to DIR too).")
+    private Path resume;
+
     @Option(names = "--quiet", description = "Print only the final metrics: no progress lines or bar.")
     private boolean quiet;
 
@@ -71,8 +78,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path checkpoint = checkpointToResume();
+        checkOutputs();
         DatasetOptions.Splits splits = data.load(trainerOptions.seed);
         MetricLearningTrainer trainer = trainerOptions.build(splits.train());
+        checkLimits(splits.train());
         if (!quiet) {
             trainer.addListener(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
                     System::nanoTime));
@@ -86,7 +96,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (tracked != null) {
             trainer.addListener(tracked.tracker());
         }
-        EmbeddingModel model = trainer.train(splits.train());
+        if (checkpoint != null) {
+            err.println("Resuming from " + checkpoint);
+        }
+        EmbeddingModel model = checkpoint != null ? trainer.resume(splits.train(), checkpoint)
+                : trainer.train(splits.train());
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval());
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         metrics.put("epoch_seconds_mean", history.meanSeconds());
@@ -109,6 +123,55 @@ public final class TrainCommand implements Callable<Integer> {
             finishTracking(tracked, metrics, PerQueryResults.of(evaluation), plots, err);
         }
         return 0;
+    }
+
+    /**
+     * With {@code --resume DIR}: the last checkpoint in DIR, which also becomes the checkpoint folder unless
+     * {@code --checkpoint-dir} names another (fresh) one.
+     */
+    private Path checkpointToResume() {
+        if (resume == null) {
+            return null;
+        }
+        Path last = CheckpointFolder.latest(resume).orElseThrow(() -> new UserError("--resume " + resume
+                + " holds no checkpoint (checkpoint-epoch-NNNN.pb files, written by --checkpoint-dir); name the "
+                + "folder a run wrote its checkpoints to."));
+        if (trainerOptions.checkpointDir == null) {
+            trainerOptions.checkpointDir = resume;
+        }
+        return last;
+    }
+
+    /** Fails before any data is read or any epoch is trained when an output cannot be written. */
+    private void checkOutputs() {
+        OutputPaths.file(modelOut, "--model-out");
+        OutputPaths.file(metricsOut, "--metrics-out");
+        OutputPaths.file(eventsOut, "--events-out");
+        Path checkpoints = trainerOptions.checkpointDir;
+        if (checkpoints != null && (resume == null
+                || !checkpoints.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))) {
+            CheckpointFolder.requireFresh(checkpoints);
+        }
+        OutputPaths.directory(checkpoints, "--checkpoint-dir");
+        if (tracking.resolvedUri() != null) {
+            tracking.checkSpool();
+        }
+    }
+
+    /** Refuses a batch size the training set or the memory cannot hold, before anything large is allocated. */
+    private void checkLimits(Dataset<Label> train) {
+        if (trainerOptions.config != null) {
+            return; // the batch size is the configuration file's: MetricLearningTrainer should check it itself
+        }
+        long rows = train.size() - Math.round(train.size() * trainerOptions.validationFraction);
+        // A batch of annotated tuples holds their distinct rows: at most 4 a tuple, at most every row.
+        long batchRows = trainerOptions.tuples == null ? trainerOptions.batchSize
+                : Math.min(rows, 4L * trainerOptions.batchSize);
+        try {
+            TrainingLimits.check(rows, train.getFeatureIDMap().size(), batchRows, TrainingLimits.availableBytes());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--batch-size " + trainerOptions.batchSize + ": " + e.getMessage() + ".", e);
+        }
     }
 
     /** The run's plots: next to the model file ({@code NAME-loss.png} ...) when there is one, else temporary. */
@@ -152,7 +215,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrackingOutcome outcome = tracker.finish();
         err.println(outcome.message());
-        tracked.runUrl().ifPresent(url -> err.println("MLflow run: " + url));
+        if (!outcome.delivered() && tracking.spoolDir != null) {
+            err.println("It was spooled under --spool-dir: ./dml4j sync --spool-dir " + tracking.spoolRoot());
+        }
+        tracked.runUrl(outcome).ifPresent(url -> err.println("MLflow run: " + url));
         err.flush();
     }
 

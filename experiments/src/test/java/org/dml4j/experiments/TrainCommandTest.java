@@ -100,7 +100,8 @@ class TrainCommandTest {
         assertTrue(loss.err().contains("Unknown loss 'tripple'. Choose one of [contrastive, triplet"), loss.err());
         CliRun column = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "label");
         assertEquals(2, column.exitCode());
-        assertTrue(column.err().contains("Check --label-column"), column.err());
+        assertTrue(column.err().contains("has no column 'label'") && column.err().contains("set --label-column"),
+                column.err());
         CliRun batch = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species",
                 "--batch-size", "30", "--m-per-class", "8");
         assertTrue(batch.err().contains("must be a multiple of --m-per-class"), batch.err());

@@ -1,6 +1,11 @@
 package org.dml4j.mlflow;
 
-/** Validates artifact paths so that nothing written through the tracker can leave the run's artifact root. */
+/**
+ * Validates artifact paths so that nothing written through the tracker can leave the run's artifact root, and makes
+ * them names MLflow's server keeps: it refuses any path with a {@code #} ("Invalid path", HTTP 400) and decodes
+ * {@code %XX} sequences in it (repeatedly), so both characters become {@code _}. Other characters (spaces,
+ * {@code ?}, non-ASCII) are kept and percent-encoded on the wire.
+ */
 public final class ArtifactPaths {
 
     private ArtifactPaths() {
@@ -10,7 +15,7 @@ public final class ArtifactPaths {
      * Normalizes an artifact path: backslashes become {@code /}, empty and {@code .} segments are dropped.
      *
      * @param path the path relative to the run's artifact root, e.g. {@code eval/queries.csv}
-     * @return the normalized path (empty for the root itself)
+     * @return the normalized path (empty for the root itself), each segment {@link #fileName made safe}
      * @throws IllegalArgumentException when the path is absolute, has a {@code ..} segment, a drive letter or a
      *                                  control character
      */
@@ -32,8 +37,18 @@ public final class ArtifactPaths {
             if (!normalized.isEmpty()) {
                 normalized.append('/');
             }
-            normalized.append(segment);
+            normalized.append(fileName(segment));
         }
         return normalized.toString();
+    }
+
+    /**
+     * A file name as MLflow's server keeps it: {@code #} and {@code %} become {@code _}.
+     *
+     * @param name a file name, e.g. {@code model#2.dml4j}
+     * @return the name to store, e.g. {@code model_2.dml4j}
+     */
+    public static String fileName(String name) {
+        return name.replace('#', '_').replace('%', '_');
     }
 }

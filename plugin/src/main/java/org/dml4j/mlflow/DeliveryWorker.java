@@ -134,17 +134,24 @@ final class DeliveryWorker {
                         e.getMessage());
             }
             return new TrackingOutcome(true, runText + " is " + status + " on " + server + "." + lost,
-                    spool.directory());
+                    spool.directory(), run);
         }
         if (finished) {
+            Path kept = spool.directory();
+            try {
+                kept = spool.retire();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Cannot move the MLflow spool {0} out of the pending runs: {1}",
+                        spool.directory(), e.getMessage());
+            }
             return new TrackingOutcome(true, runText + " is " + status + " on " + server + ", but the server"
                     + " rejected " + lastState.rejected() + " records; they are kept with the reasons in "
-                    + spool.directory().resolve("rejected.jsonl") + "." + lost, spool.directory());
+                    + kept.resolve("rejected.jsonl") + "." + lost, kept, run);
         }
         String cause = problem == null ? "delivery did not complete within " + timeout : problem;
         return new TrackingOutcome(false, runText + " is not fully delivered to " + server + ": " + cause
                 + ". Its records are kept in " + spool.directory() + "; deliver them with `./dml4j sync` once the"
-                + " server is reachable (and the credentials are right)." + lost, spool.directory());
+                + " server is reachable (and the credentials are right)." + lost, spool.directory(), run);
     }
 
     private void spoolLoop() {

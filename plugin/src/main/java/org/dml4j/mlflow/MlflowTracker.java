@@ -70,15 +70,15 @@ public final class MlflowTracker implements TrainingListener {
     }
 
     /**
-     * A tracker for a run nested under this one (a sweep's trial): same server and experiment, tagged with
-     * {@code mlflow.parentRunId}.
+     * A tracker for a run nested under this one (a sweep's trial): same server, experiment and spool root, tagged
+     * with {@code mlflow.parentRunId}.
      *
-     * @param childOptions the child's options (its experiment name is replaced by this run's)
+     * @param childOptions the child's options (its experiment name and spool root are replaced by this run's)
      * @return the child tracker
      */
     public MlflowTracker childRun(TrackerOptions childOptions) {
         TrackerOptions sameExperiment = new TrackerOptions(options.experimentName(), childOptions.runName(),
-                childOptions.description(), childOptions.batchLossEvery(), childOptions.spoolRoot(),
+                childOptions.description(), childOptions.batchLossEvery(), options.spoolRoot(),
                 childOptions.gitCommit(), childOptions.sourceName(), childOptions.finishTimeout(),
                 childOptions.maxReconnectDelay(), childOptions.queueCapacity());
         return new MlflowTracker(client, sameExperiment, clientRunId);
@@ -227,7 +227,8 @@ public final class MlflowTracker implements TrainingListener {
     }
 
     /**
-     * Logs a model directory: the model file plus an {@code MLmodel} file with a {@code dml4j} flavor, recorded
+     * Logs a model directory: the model file (its name {@link ArtifactPaths#fileName made safe}) plus an
+     * {@code MLmodel} file with a {@code dml4j} flavor, recorded
      * with {@code runs/log-model} so that the UI lists it, and optionally registered in the Model Registry.
      *
      * @param artifactPath the model directory below the run's artifact root, e.g. {@code model}
@@ -242,15 +243,15 @@ public final class MlflowTracker implements TrainingListener {
             throw new IllegalArgumentException("The model's artifact path must name a directory, e.g. 'model'");
         }
         requireFile(modelFile);
+        String fileName = ArtifactPaths.fileName(modelFile.getFileName().toString());
         Map<String, String> flavor = new LinkedHashMap<>();
-        flavor.put("model_file", modelFile.getFileName().toString());
+        flavor.put("model_file", fileName);
         flavor.put("format", "tribuo-protobuf");
         flavor.put("loader", "org.tribuo.Model.deserializeFromFile");
         flavor.put("tribuo_version", Tribuo.VERSION);
         DeliveryWorker started = requireStarted();
-        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(),
-                modelFile.getFileName().toString(), flavor, MLMODEL_TIME.format(Instant.now()),
-                UUID.randomUUID().toString().replace("-", "")), false);
+        started.offer(new TrackingRecord.LogModel(path, modelFile.toAbsolutePath().toString(), fileName, flavor,
+                MLMODEL_TIME.format(Instant.now()), UUID.randomUUID().toString().replace("-", "")), false);
         if (registration != null) {
             started.offer(new TrackingRecord.RegisterModel(registration.name(), path, registration.alias()), false);
         }
@@ -274,7 +275,7 @@ public final class MlflowTracker implements TrainingListener {
         }
         if (worker == null) {
             outcome = new TrackingOutcome(false, "The run was never started (no onRunStart), so nothing was"
-                    + " tracked", options.spoolRoot());
+                    + " tracked", options.spoolRoot(), null);
             return outcome;
         }
         try {

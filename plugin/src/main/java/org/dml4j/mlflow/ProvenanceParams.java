@@ -9,6 +9,10 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,9 +20,15 @@ import java.util.Map;
 /**
  * Turns Tribuo/OLCUT provenance into MLflow params: nested objects become dotted keys
  * ({@code trainer.loss.margin}), list elements get their index ({@code trainer.layers.0}), and primitives their
- * value. The full provenance also goes to a JSON artifact, for values that MLflow truncates.
+ * value. A list or map of more than {@value #MAX_ENTRIES} entries (a dataset view's row indices, a wide CSV's
+ * columns) is summarised by two params, {@code KEY.size} and {@code KEY.sha256} (a digest of its entries), so that a
+ * run's param count does not grow with its data. The full provenance also goes to a JSON artifact, for values that
+ * are summarised or that MLflow truncates.
  */
 final class ProvenanceParams {
+
+    /** The most entries of a list or map flattened one param each; longer ones are summarised. */
+    static final int MAX_ENTRIES = 32;
 
     private ProvenanceParams() {
     }
@@ -55,8 +65,12 @@ final class ProvenanceParams {
     private static void walk(String key, Provenance provenance, Map<String, String> params) {
         if (provenance instanceof ObjectProvenance object) {
             walkPairs(key, object.iterator(), params);
+        } else if (provenance instanceof MapProvenance<?> map && map.getMap().size() > MAX_ENTRIES) {
+            summarise(key, map.getMap().size(), map.getMap().entrySet(), params);
         } else if (provenance instanceof MapProvenance<?> map) {
             walkPairs(key, map.iterator(), params);
+        } else if (provenance instanceof ListProvenance<?> list && list.getList().size() > MAX_ENTRIES) {
+            summarise(key, list.getList().size(), list.getList(), params);
         } else if (provenance instanceof ListProvenance<?> list) {
             int index = 0;
             for (Provenance element : list) {
@@ -70,6 +84,20 @@ final class ProvenanceParams {
         } else {
             params.put(key, String.valueOf(provenance));
         }
+    }
+
+    private static void summarise(String key, int size, Iterable<?> entries, Map<String, String> params) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-256", e);
+        }
+        for (Object entry : entries) {
+            digest.update((entry + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        params.put(key + ".size", String.valueOf(size));
+        params.put(key + ".sha256", HexFormat.of().formatHex(digest.digest()));
     }
 
     private static <T extends Provenance> void walkPairs(String key, Iterator<Pair<String, T>> pairs,

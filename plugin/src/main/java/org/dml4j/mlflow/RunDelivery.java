@@ -12,10 +12,10 @@ import java.util.Map;
 /**
  * Delivers one spool to the server in order, from where the last delivery stopped. Consecutive
  * {@link TrackingRecord.LogBatch}es are merged into as few {@code log-batch} calls as the limits allow. A record the
- * server rejects is moved to {@code rejected.jsonl} (and the rest goes on); a transient or authentication failure
- * stops delivery with the record still pending, so nothing is lost and the order holds. Every step is safe to
- * repeat: the run is found again by its client run id, artifact uploads overwrite, and metrics already stored are
- * ignored by the server.
+ * server rejects, and a spool line that is no record, is moved to {@code rejected.jsonl} (and the rest goes on); a
+ * transient or authentication failure stops delivery with the record still pending, so nothing is lost and the
+ * order holds. Every step is safe to repeat: the run is found again by its client run id, artifact uploads
+ * overwrite, and metrics already stored are ignored by the server.
  */
 final class RunDelivery {
 
@@ -55,7 +55,13 @@ final class RunDelivery {
             int next = 0;
             while (next < pending.size()) {
                 Spool.Pending first = pending.get(next);
-                if (first.record() instanceof TrackingRecord.LogBatch) {
+                if (first.malformed() != null) {
+                    LOG.log(Level.WARNING, "Skipped {0}", first.malformed());
+                    spool.rejectMalformed(first.malformed());
+                    countRejected();
+                    advance(first.endByte());
+                    next++;
+                } else if (first.record() instanceof TrackingRecord.LogBatch) {
                     next = deliverBatches(pending, next);
                 } else {
                     deliverOrReject(first.record());
@@ -100,8 +106,12 @@ final class RunDelivery {
             LOG.log(Level.WARNING, "MLflow rejected a record; it is kept in {0}: {1}",
                     spool.directory().resolve("rejected.jsonl"), e.getMessage());
             spool.reject(record, e.getMessage());
-            state = new SpoolState(state.deliveredBytes(), state.run(), state.finished(), state.rejected() + 1);
+            countRejected();
         }
+    }
+
+    private void countRejected() {
+        state = new SpoolState(state.deliveredBytes(), state.run(), state.finished(), state.rejected() + 1);
     }
 
     private void deliver(TrackingRecord record) throws IOException {

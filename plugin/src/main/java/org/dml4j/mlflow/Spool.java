@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * The local record of one run: an append-only JSON-lines file of {@link TrackingRecord}s ({@code records.jsonl}),
  * copies of its artifact files ({@code files/}), how far it was delivered ({@code state.json}), and the records the
- * server rejected ({@code rejected.jsonl}). One writer appends while one reader delivers.
+ * server rejected and malformed lines ({@code rejected.jsonl}). One writer appends while one reader delivers.
  */
 final class Spool {
 
@@ -30,6 +30,8 @@ final class Spool {
 
     private static final String STATE = "state.json";
     private static final String REJECTED = "rejected.jsonl";
+    /** The folder under the spool root of the runs {@link #retire()} took out of the pending ones. */
+    static final String REJECTED_RUNS = "rejected";
     private static final ObjectWriter LINE_WRITER = MlflowHttp.JSON.writerFor(TrackingRecord.class);
 
     private final Path directory;
@@ -139,8 +141,7 @@ final class Spool {
             for (int i = 0; i < buffer.position() && records.size() < max; i++) {
                 if (bytes[i] == '\n') {
                     String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
-                    records.add(new Pending(MlflowHttp.JSON.readValue(line, TrackingRecord.class),
-                            fromByte + i + 1));
+                    records.add(parse(line, fromByte + i + 1));
                     lineStart = i + 1;
                 }
             }
@@ -149,6 +150,16 @@ final class Spool {
             }
         }
         return records;
+    }
+
+    private Pending parse(String line, long endByte) {
+        try {
+            return new Pending(MlflowHttp.JSON.readValue(line, TrackingRecord.class), endByte, null);
+        } catch (IOException | RuntimeException e) {
+            String shown = line.length() > 500 ? line.substring(0, 500) + "..." : line;
+            return new Pending(null, endByte, "a malformed line of " + directory.resolve(RECORDS) + " ending at"
+                    + " byte " + endByte + " (" + e.getClass().getSimpleName() + "): " + shown);
+        }
     }
 
     /**
@@ -186,6 +197,30 @@ final class Spool {
         String line = MlflowHttp.JSON.createObjectNode().put("reason", reason)
                 .set("record", MlflowHttp.JSON.valueToTree(record)).toString();
         appendLine(REJECTED, line);
+    }
+
+    /**
+     * Keeps a spool line that is not a record, with the reason, in {@code rejected.jsonl}.
+     *
+     * @param problem what is wrong with it, the line included
+     * @throws IOException when it cannot be written
+     */
+    void rejectMalformed(String problem) throws IOException {
+        appendLine(REJECTED, MlflowHttp.JSON.createObjectNode().put("reason", problem).toString());
+    }
+
+    /**
+     * Moves a spool that was delivered as far as the server allowed, but with records it rejected, out of the
+     * pending runs: to {@code <root>/rejected/<name>}, which {@link #under} does not list.
+     *
+     * @return the new directory, whose {@code rejected.jsonl} gives each rejected record and the reason
+     * @throws IOException when it cannot be moved
+     */
+    Path retire() throws IOException {
+        Path target = directory.getParent().resolve(REJECTED_RUNS).resolve(directory.getFileName());
+        Files.createDirectories(target.getParent());
+        Files.move(directory, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     /**
@@ -251,9 +286,10 @@ final class Spool {
     /**
      * A spooled record not yet delivered.
      *
-     * @param record the record
-     * @param endByte the file offset just after it
+     * @param record    the record, or null when the line is malformed
+     * @param endByte   the file offset just after it
+     * @param malformed what is wrong with the line (the line included), or null
      */
-    record Pending(TrackingRecord record, long endByte) {
+    record Pending(TrackingRecord record, long endByte, String malformed) {
     }
 }

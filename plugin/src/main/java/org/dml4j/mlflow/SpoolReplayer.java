@@ -10,8 +10,10 @@ import java.util.List;
 /**
  * Delivers the runs left in a spool root (the {@code ./dml4j sync} command): for each spool, oldest first, every
  * record in order, exactly as the tracker would have. A spool whose tracker is still running (its lock is held) is
- * left alone; a spool whose process ended without a final status gets {@code KILLED}. Stops at the first
- * unreachable server or refused credentials, keeping what is left.
+ * left alone; a spool whose process ended without a final status gets {@code KILLED}. A spool with records the
+ * server rejected (or malformed lines) is moved to {@code <root>/rejected/}, so it is reported once and not pending
+ * forever; a spool that cannot be read is reported and left, and the others go on. Stops at the first unreachable
+ * server or refused credentials, keeping what is left.
  */
 public final class SpoolReplayer {
 
@@ -34,13 +36,14 @@ public final class SpoolReplayer {
     /**
      * Delivers every spooled run.
      *
-     * @return what was delivered and what is left
+     * @return what was delivered, what the server rejected and what is left
      * @throws IOException when the spool root cannot be read
      */
     public SyncReport syncAll() throws IOException {
         List<Spool> spools = Spool.under(spoolRoot);
         List<String> messages = new ArrayList<>();
         int completed = 0;
+        int rejected = 0;
         for (int i = 0; i < spools.size(); i++) {
             Spool spool = spools.get(i);
             if (!spool.lock()) {
@@ -50,20 +53,25 @@ public final class SpoolReplayer {
             try {
                 if (sync(spool, messages)) {
                     completed++;
+                } else {
+                    rejected++;
                 }
             } catch (MlflowException e) {
                 messages.add(spool.directory() + ": " + e.getMessage());
                 if (e.kind() != FailureKind.REJECTED) {
                     messages.add((spools.size() - i - 1) + " more spooled runs not tried; run sync again later");
-                    return new SyncReport(completed, spools.size() - completed, messages);
+                    return new SyncReport(completed, spools.size() - completed - rejected, rejected, messages);
                 }
+            } catch (IOException | RuntimeException e) {
+                messages.add(spool.directory() + ": cannot be delivered, left as it is (" + e + ")");
             } finally {
                 spool.unlock();
             }
         }
-        return new SyncReport(completed, spools.size() - completed, messages);
+        return new SyncReport(completed, spools.size() - completed - rejected, rejected, messages);
     }
 
+    /** Delivers one spool: true when it went through completely, false when it was retired with rejections. */
     private boolean sync(Spool spool, List<String> messages) throws IOException {
         SpoolState state = spool.state();
         if (!state.finished()) {
@@ -76,12 +84,15 @@ public final class SpoolReplayer {
                 state = new RunDelivery(client, spool).deliverPending();
             }
         }
-        if (state.rejected() > 0) {
-            messages.add(spool.directory() + ": delivered, but the server rejected " + state.rejected()
-                    + " records; see rejected.jsonl there");
+        spool.unlock();
+        if (state.rejected() > 0 || !state.finished()) {
+            // Everything was tried: what is left the server refused, and retrying cannot change that.
+            Path kept = spool.retire();
+            messages.add(spool.directory() + ": delivered as far as the server allowed, but it rejected "
+                    + state.rejected() + " records" + (state.finished() ? "" : " (the run itself among them)")
+                    + "; moved out of the pending runs to " + kept + ", see rejected.jsonl there for the reasons");
             return false;
         }
-        spool.unlock();
         spool.delete();
         return true;
     }

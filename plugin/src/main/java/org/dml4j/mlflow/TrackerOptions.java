@@ -2,6 +2,7 @@ package org.dml4j.mlflow;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What an {@link MlflowTracker} logs and how long it waits.
@@ -10,7 +11,7 @@ import java.time.Duration;
  * @param runName           the run name, or null to use the trainer's
  * @param description       the run description (Markdown, shown in the UI), or null
  * @param batchLossEvery    log the batch loss every this many global steps (1 logs every batch)
- * @param spoolRoot         where runs are spooled before delivery (default {@code .dml4j/mlflow-spool})
+ * @param spoolRoot         where runs are spooled before delivery (default {@link #defaultSpoolRoot})
  * @param gitCommit         the source's git commit, or null when unknown
  * @param sourceName        the program, for {@code mlflow.source.name}
  * @param finishTimeout     how long {@link MlflowTracker#finish()} waits for the delivery
@@ -21,8 +22,20 @@ public record TrackerOptions(String experimentName, String runName, String descr
                              Path spoolRoot, String gitCommit, String sourceName, Duration finishTimeout,
                              Duration maxReconnectDelay, int queueCapacity) {
 
-    /** The default spool root, relative to the working directory. */
-    public static final Path DEFAULT_SPOOL_ROOT = Path.of(".dml4j", "mlflow-spool");
+    /**
+     * The default spool root, one absolute folder for every working directory (so that {@code ./dml4j sync} run
+     * anywhere finds every spooled run): {@code $DML4J_HOME/spool} when {@code DML4J_HOME} is set, else
+     * {@code ~/.dml4j/spool}.
+     *
+     * @param env the environment, such as {@link System#getenv()}
+     * @return the absolute spool root
+     */
+    public static Path defaultSpoolRoot(Map<String, String> env) {
+        String home = env.get("DML4J_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".dml4j");
+        return base.resolve("spool").toAbsolutePath();
+    }
 
     /**
      * Validates the options.
@@ -59,15 +72,15 @@ public record TrackerOptions(String experimentName, String runName, String descr
     }
 
     /**
-     * The defaults for an experiment: the trainer's run name, batch loss every 10 steps, spool in
-     * {@link #DEFAULT_SPOOL_ROOT}, a 60 s finish timeout, reconnect attempts at most 30 s apart, a 10,000-record
-     * queue.
+     * The defaults for an experiment: the trainer's run name, batch loss every 10 steps, spool in the
+     * {@link #defaultSpoolRoot default spool root}, a 60 s finish timeout, reconnect attempts at most 30 s apart, a
+     * 10,000-record queue.
      *
      * @param experimentName the experiment
      * @return the options
      */
     public static TrackerOptions forExperiment(String experimentName) {
-        return new TrackerOptions(experimentName, null, null, 10, DEFAULT_SPOOL_ROOT, null, "dml4j",
+        return new TrackerOptions(experimentName, null, null, 10, defaultSpoolRoot(System.getenv()), null, "dml4j",
                 Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000);
     }
 

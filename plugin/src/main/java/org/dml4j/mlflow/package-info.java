@@ -10,8 +10,8 @@
  * try { model = trainer.train(data); tracker.logModel("model", modelFile, new ModelRegistration("dml4j", "champion")); }
  * finally { System.out.println(tracker.finish().message()); }   // FINISHED, or FAILED after onRunFailure
  * }</pre>
- * Later, {@code new SpoolReplayer(client, TrackerOptions.DEFAULT_SPOOL_ROOT).syncAll()} ({@code ./dml4j sync})
- * delivers the runs an unreachable server left spooled.
+ * Later, {@code new SpoolReplayer(client, TrackerOptions.defaultSpoolRoot(System.getenv())).syncAll()}
+ * ({@code ./dml4j sync}) delivers the runs an unreachable server left spooled.
  *
  * <h2>What a run logs</h2>
  * <ul>

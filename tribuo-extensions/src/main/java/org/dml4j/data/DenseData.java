@@ -13,8 +13,8 @@ import java.util.Collection;
 /**
  * Examples as one dense {@code N × F} float32 matrix and their class ids: column {@code j} holds the feature whose id
  * is {@code j} in the given {@link ImmutableFeatureMap}; features an example lacks are 0 and features the map lacks
- * are ignored. Built once per training call: the values are gathered in one {@code float[]} and copied into a
- * single array.
+ * are ignored; a value that is NaN, infinite or beyond float32's range is refused. Built once per training call:
+ * the values are gathered in one {@code float[]} and copied into a single array.
  *
  * @param features   the {@code N × F} matrix
  * @param labels     the class id of each row, from {@code labelIndex}
@@ -40,7 +40,7 @@ public record DenseData(INDArray features, int[] labels, LabelIndex labelIndex) 
      * @param featureMap the columns
      * @param labelIndex the class ids
      * @return the dense data
-     * @throws IllegalArgumentException if an example's label is not in the index
+     * @throws IllegalArgumentException if an example's label is not in the index or a value is not a finite float32
      */
     public static DenseData of(Dataset<Label> dataset, ImmutableFeatureMap featureMap, LabelIndex labelIndex) {
         return of(dataset, dataset.size(), featureMap, labelIndex);
@@ -53,7 +53,7 @@ public record DenseData(INDArray features, int[] labels, LabelIndex labelIndex) 
      * @param featureMap the columns
      * @param labelIndex the class ids
      * @return the dense data
-     * @throws IllegalArgumentException if an example's label is not in the index
+     * @throws IllegalArgumentException if an example's label is not in the index or a value is not a finite float32
      */
     public static DenseData of(Collection<? extends Example<Label>> examples, ImmutableFeatureMap featureMap,
                                LabelIndex labelIndex) {
@@ -84,12 +84,23 @@ public record DenseData(INDArray features, int[] labels, LabelIndex labelIndex) 
             for (Feature feature : example) {
                 int id = featureMap.getID(feature.getName());
                 if (id >= 0) {
-                    values[row * f + id] = (float) feature.getValue();
+                    values[row * f + id] = finite(feature, row);
                 }
             }
             row++;
         }
         return new DenseData(Nd4j.create(values, new long[]{n, f}, 'c'), labels, labelIndex);
+    }
+
+    /** A feature's value as float32, refusing NaN, infinities and values float32 cannot hold. */
+    private static float finite(Feature feature, int row) {
+        float value = (float) feature.getValue();
+        if (!Float.isFinite(value)) {
+            throw new IllegalArgumentException("example " + row + " has feature '" + feature.getName() + "' = "
+                    + feature.getValue() + ", which is not a finite float32 (|x| <= " + Float.MAX_VALUE
+                    + "); training on it would give NaN embeddings: fix or drop that example");
+        }
+        return value;
     }
 
     /** @return the number of rows */

@@ -55,4 +55,18 @@ class DenseDataTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DenseData.of(List.of(), features("x"), LabelIndex.of(List.of("a"))));
     }
+
+    @Test
+    void nonFiniteAndFloat32OverflowingValuesAreRefusedNamingTheExampleAndFeature() {
+        for (double bad : new double[]{Double.NaN, Double.POSITIVE_INFINITY, -1e39, 1e200}) {
+            List<Example<Label>> examples = List.of(
+                    TestExamples.example("a", new String[]{"x", "y"}, new double[]{1, 2}),
+                    TestExamples.example("a", new String[]{"x", "y"}, new double[]{3, bad}));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DenseData.of(examples, features("x", "y"), LabelIndex.of(examples)));
+            assertEquals("example 1 has feature 'y' = " + bad + ", which is not a finite float32 (|x| <= "
+                    + Float.MAX_VALUE + "); training on it would give NaN embeddings: fix or drop that example",
+                    e.getMessage());
+        }
+    }
 }
