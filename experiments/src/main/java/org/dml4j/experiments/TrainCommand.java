@@ -161,14 +161,11 @@ public final class TrainCommand implements Callable<Integer> {
     /** Refuses a batch size the training set or the memory cannot hold, before anything large is allocated. */
     private void checkLimits(Dataset<Label> train) {
         if (trainerOptions.config != null) {
-            return; // the batch size is the configuration file's: MetricLearningTrainer should check it itself
+            return; // the batch size is the configuration file's: MetricLearningTrainer checks it
         }
-        long rows = train.size() - Math.round(train.size() * trainerOptions.validationFraction);
-        // A batch of annotated tuples holds their distinct rows: at most 4 a tuple, at most every row.
-        long batchRows = trainerOptions.tuples == null ? trainerOptions.batchSize
-                : Math.min(rows, 4L * trainerOptions.batchSize);
         try {
-            TrainingLimits.check(rows, train.getFeatureIDMap().size(), batchRows, TrainingLimits.availableBytes());
+            TrainingLimits.checkRun(train.size(), train.getFeatureIDMap().size(), trainerOptions.batchSize,
+                    trainerOptions.validationFraction, trainerOptions.tuples != null);
         } catch (IllegalArgumentException e) {
             throw new UserError("--batch-size " + trainerOptions.batchSize + ": " + e.getMessage() + ".", e);
         }

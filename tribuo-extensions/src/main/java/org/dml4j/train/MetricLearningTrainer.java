@@ -388,6 +388,8 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
             runSeed = resume.runSeed();
         }
         ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
+        TrainingLimits.checkRun(examples.size(), featureMap.size(), batchSize, validationFraction,
+                tupleSupervision != null);
         LabelIndex labelIndex = LabelIndex.of(examples);
         DenseData trainData;
         DenseData validationData = null;

@@ -13,8 +13,8 @@ import org.bytedeco.javacpp.Pointer;
  *     {@code batch × features} matrices (the gathered batch, the first layer's activations and gradients), all
  *     float32: a lower bound of what a step needs, so a run it refuses could not have trained.</li>
  * </ul>
- * {@code MetricLearningTrainer} should call {@link #check} at the start of a run with its batch size and the
- * training matrix's shape; the command line calls it before training.
+ * {@code MetricLearningTrainer} checks every run with {@link #checkRun} before it builds the training matrix; the
+ * command line calls it too, before it hands the data to the trainer.
  */
 public final class TrainingLimits {
 
@@ -66,6 +66,25 @@ public final class TrainingLimits {
                             + " give ND4J more memory (-Dorg.bytedeco.javacpp.maxbytes and maxphysicalbytes)", rows,
                     features, batchSize, gib(needed), gib(availableBytes)));
         }
+    }
+
+    /**
+     * Checks a training run: the rows that train (the examples less the validation fraction) and the rows a batch
+     * holds (the batch size, or for annotated tuples at most 4 distinct rows a tuple and at most every row) against
+     * {@link #availableBytes()}.
+     *
+     * @param examples           the examples handed to the trainer
+     * @param features           the features per example
+     * @param batchSize          the trainer's batch size (tuples per batch with annotated tuples)
+     * @param validationFraction the fraction held out for validation
+     * @param tupleBatches       whether batches are annotated tuples rather than examples
+     * @throws IllegalArgumentException naming the batch size and what would fit
+     */
+    public static void checkRun(long examples, long features, int batchSize, double validationFraction,
+                                boolean tupleBatches) {
+        long rows = examples - Math.round(examples * validationFraction);
+        long batchRows = tupleBatches ? Math.min(rows, 4L * batchSize) : batchSize;
+        check(rows, features, batchRows, availableBytes());
     }
 
     /**

@@ -104,6 +104,14 @@ class TrainingChecksTest {
     }
 
     @Test
+    void aBatchLargerThanTheTrainingSetIsRejectedBeforeAnyStep() {
+        IllegalArgumentException e = rejectedBeforeAnyStep(builder(new TripletMarginLoss(0.2)).batchSize(4096)
+                .build(), DATA);
+        assertTrue(e.getMessage().contains("batch size 4096") && e.getMessage().contains("use at most "
+                + DATA.size()), e.getMessage());
+    }
+
+    @Test
     void theLossMustFitTheNetwork() {
         PropertyException e = assertThrows(PropertyException.class, () -> new MetricLearningTrainer(
                 NetworkSpecs.parse("mlp:12,8"), new ProxyAnchorLoss(3, 4)));
