@@ -342,10 +342,15 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
     }
 
     /**
-     * The one evaluation path: checks, ranks and assembles.
+     * The one evaluation path of every public form: checks, ranks and assembles.
      * @param queries The queries.
      * @param references The references, or null in {@link RetrievalMode#SELF} mode.
+     * @param mode How queries relate to references.
      * @param labelName The name of an integer label, for per-class results and messages.
+     * @param modelProvenance The model's provenance, or null for {@link NoModelProvenance}.
+     * @param dataProvenance The data's provenance, or null for {@link RawEmbeddingsProvenance}.
+     * @param predictions Computes the model's predictions for the queries when first asked.
+     * @return The evaluation.
      */
     private RetrievalEvaluation evaluate(Rows queries, Rows references, RetrievalMode mode,
                                          IntFunction<String> labelName, ModelProvenance modelProvenance,
