@@ -1,18 +1,32 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.dml4j.eval.RetrievalEvaluation;
+import org.dml4j.eval.RetrievalEvaluator;
+import org.dml4j.model.EmbeddingModel;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/**
- * Prints evaluation metrics (those of {@link org.dml4j.eval.RetrievalEvaluator}, which evaluates a model on a
- * dataset) as a table or as JSON.
- */
+/** The evaluation {@code train} reports, and metrics printed as a table or as JSON. */
 final class Evaluation {
 
     private Evaluation() {
+    }
+
+    /**
+     * The library's leave-one-out retrieval evaluation with the default settings (what {@code eval} reports without
+     * options).
+     *
+     * @param model the model
+     * @param data  the examples, each a query against all the others
+     * @return the evaluation
+     */
+    static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data) {
+        return new RetrievalEvaluator().evaluate(model, data);
     }
 
     /**

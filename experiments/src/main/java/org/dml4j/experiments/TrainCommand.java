@@ -1,7 +1,6 @@
 package org.dml4j.experiments;
 
 import org.dml4j.eval.RetrievalEvaluation;
-import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
@@ -88,7 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
             trainer.addListener(tracked.tracker());
         }
         EmbeddingModel model = trainer.train(splits.train());
-        RetrievalEvaluation evaluation = new RetrievalEvaluator().evaluate(model, splits.eval());
+        RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval());
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         metrics.put("epoch_seconds_mean", history.meanSeconds());
         metrics.put("epoch_seconds_last", history.lastSeconds());
