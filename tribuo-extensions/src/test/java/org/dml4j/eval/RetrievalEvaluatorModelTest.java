@@ -161,6 +161,10 @@ class RetrievalEvaluatorModelTest {
                 () -> new RetrievalEvaluator().evaluate(embeddings, ids(data), null, null, RetrievalMode.SELF));
         assertTrue(raw.getMessage().startsWith("row 7 (label '"), raw.getMessage());
         assertTrue(raw.getMessage().contains("Infinity in dimension 2"), raw.getMessage());
+
+        double[][] huge = {{1e308, 1e308}, {1e308, 1e308}, {0, 1}, {0, 2}};
+        assertEquals(4, new RetrievalEvaluator().evaluate(huge, new int[]{0, 0, 1, 1}, null, null,
+                RetrievalMode.SELF).evaluatedQueryIndices().length, "finite values whose sum overflows are finite");
     }
 
     @Test
