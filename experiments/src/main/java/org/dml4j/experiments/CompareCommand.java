@@ -1,6 +1,7 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.dml4j.eval.PairedComparison;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.RunStart;

@@ -1,5 +1,7 @@
 package org.dml4j.experiments;
 
+import org.dml4j.eval.PairedComparison;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

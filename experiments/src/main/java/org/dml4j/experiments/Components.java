@@ -62,7 +62,8 @@ final class Components {
     static MetricLoss loss(String name, Double margin, int numClasses, int embeddingSize) {
         return switch (name) {
             case "contrastive" -> margin == null ? new ContrastiveLoss()
-                    : new ContrastiveLoss(0, margin, new LpDistance(), new AvgNonZeroReducer());
+                    : new ContrastiveLoss(ContrastiveLoss.DEFAULT_POS_MARGIN, margin, new LpDistance(),
+                    new AvgNonZeroReducer());
             case "triplet" -> margin == null ? new TripletMarginLoss() : new TripletMarginLoss(margin);
             case "quadruplet" -> margin == null ? new QuadrupletLoss()
                     : new QuadrupletLoss(margin, margin / 2, new LpDistance(), new AvgNonZeroReducer());
@@ -85,7 +86,7 @@ final class Components {
      * Builds a miner, or null for "none".
      *
      * @param name   its command-line name, or null/"none"
-     * @param margin the triplet miners' margin, or null for PML's default (0.2)
+     * @param margin the triplet miners' margin, or null for PML's default
      * @param seed   the seed of random miners
      * @return the miner or null
      */
@@ -93,16 +94,18 @@ final class Components {
         if (name == null || name.equals("none")) {
             return null;
         }
-        double m = margin == null ? 0.2 : margin;
+        double m = margin == null ? TripletMarginMiner.DEFAULT_MARGIN : margin;
         return switch (name) {
             case "all" -> new TripletMarginMiner(m, TripletMarginMiner.Type.ALL, new LpDistance());
             case "hard" -> new TripletMarginMiner(m, TripletMarginMiner.Type.HARD, new LpDistance());
             case "semihard" -> new TripletMarginMiner(m, TripletMarginMiner.Type.SEMIHARD, new LpDistance());
             case "easy" -> new TripletMarginMiner(m, TripletMarginMiner.Type.EASY, new LpDistance());
             case "batch-hard" -> new BatchHardMiner();
-            case "multi-similarity" -> new MultiSimilarityMiner(0.1, new CosineSimilarity());
+            case "multi-similarity" -> new MultiSimilarityMiner(MultiSimilarityMiner.DEFAULT_EPSILON,
+                    new CosineSimilarity());
             case "pair-margin" -> new PairMarginMiner();
-            case "distance-weighted" -> new DistanceWeightedMiner(0.5, 1.4, seed);
+            case "distance-weighted" -> new DistanceWeightedMiner(DistanceWeightedMiner.DEFAULT_CUTOFF,
+                    DistanceWeightedMiner.DEFAULT_NONZERO_LOSS_CUTOFF, seed);
             default -> throw new UserError("Unknown miner '" + name + "'. Choose one of " + MINERS + " or none.");
         };
     }

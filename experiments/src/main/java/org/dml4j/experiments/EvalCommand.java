@@ -1,6 +1,7 @@
 package org.dml4j.experiments;
 
 import org.dml4j.eval.RetrievalEvaluation;
+import org.dml4j.eval.RetrievalEvaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,8 +51,8 @@ public final class EvalCommand implements Callable<Integer> {
         ModelData.Loaded loaded = input.load();
         EvalProgress progress = quiet || json ? null
                 : new EvalProgress(spec.commandLine().getErr(), System.console() != null, System::nanoTime);
-        RetrievalEvaluation evaluation = Evaluation.retrieval(loaded.model(), loaded.examples(), fullRanking,
-                progress);
+        RetrievalEvaluation evaluation = new RetrievalEvaluator().withFullRanking(fullRanking).withProgress(progress)
+                .evaluate(loaded.model(), loaded.examples());
         if (progress != null) {
             progress.finish();
         }

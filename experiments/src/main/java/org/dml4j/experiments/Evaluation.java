@@ -1,11 +1,8 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.dml4j.data.LabelIndex;
-import org.dml4j.eval.EvaluationProgress;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
-import org.dml4j.eval.RetrievalMode;
 import org.dml4j.model.EmbeddingModel;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
@@ -14,33 +11,22 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Evaluates a model by retrieval on a dataset against itself (each query leaves itself out), and prints it. */
+/** The evaluation {@code train} reports, and metrics printed as a table or as JSON. */
 final class Evaluation {
 
     private Evaluation() {
     }
 
-    static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data) {
-        return retrieval(model, data, false, null);
-    }
-
     /**
-     * @param model       the model
-     * @param data        the examples, each a query against all the others
-     * @param fullRanking whether to also compute full-ranking mAP ({@link RetrievalEvaluator#withFullRanking})
-     * @param progress    told of the evaluation's progress, or null
+     * The library's leave-one-out retrieval evaluation with the default settings (what {@code eval} reports without
+     * options).
+     *
+     * @param model the model
+     * @param data  the examples, each a query against all the others
      * @return the evaluation
      */
-    static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data, boolean fullRanking,
-                                         EvaluationProgress progress) {
-        LabelIndex labels = LabelIndex.of(data);
-        int[] ids = new int[data.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = labels.id(data.getExample(i).getOutput().getLabel());
-        }
-        return new RetrievalEvaluator().withFullRanking(fullRanking).withProgress(progress)
-                .evaluate(model.embed(data), ids, null, null, RetrievalMode.SELF,
-                model.getProvenance(), data.getProvenance());
+    static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data) {
+        return new RetrievalEvaluator().evaluate(model, data);
     }
 
     /**

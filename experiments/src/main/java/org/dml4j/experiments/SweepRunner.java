@@ -58,8 +58,8 @@ final class SweepRunner {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, Math.min(Math.min(parallel, cores), trials.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (TrialProcesses children = processes ? new TrialProcesses(cores / threads) : null;
-             Nd4jThreads ignored = !processes && threads > 1 ? Nd4jThreads.limit(cores / threads) : null) {
+        // in-process trials need no thread cap: each trains and embeds under NativeOpThreads.limit(1) in its own thread
+        try (TrialProcesses children = processes ? new TrialProcesses(cores / threads) : null) {
             List<Future<Trial>> futures = new ArrayList<>();
             for (Trial trial : trials) {
                 futures.add(pool.submit(() -> runTrial(trial, children)));

@@ -151,6 +151,38 @@ class EvalEmbedCommandTest {
         assertEquals(0, bytes.remaining());
     }
 
+    /** Exit 2 and one line on standard error, no stack trace. */
+    private static void assertOneLineError(CliRun run, String expected) {
+        assertEquals(2, run.exitCode(), run.all());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains(expected), run.err());
+    }
+
+    @Test
+    void evalRefusesANonFiniteEmbeddingNamingTheExample() throws IOException {
+        EmbeddingModel poisoned = ModelFiles.load(model);
+        poisoned.network().parameters().values().iterator().next().putScalar(0, 0, Double.NaN);
+        Path file = dir.resolve("nan.dml4j");
+        poisoned.serializeToFile(file);
+        CliRun run = CliRun.of("eval", "--model", file.toString(), "--dataset", "csv:" + csv, "--label-column",
+                "species", "--seed", "3", "--quiet");
+        assertOneLineError(run, "dml4j eval: example 0 (label 'class");
+        assertTrue(run.err().contains("has a non-finite embedding (NaN in dimension"), run.err());
+        assertTrue(run.lines().isEmpty(), "no metrics: " + run.all());
+    }
+
+    @Test
+    void evalRefusesAOneClassDataset() throws IOException {
+        Path oneClass = dir.resolve("one-class.csv");
+        Files.writeString(oneClass, Files.readString(csv).replaceAll("class[0-9]", "class0"));
+        CliRun run = CliRun.of("eval", "--model", model.toString(), "--dataset", "csv:" + oneClass,
+                "--label-column", "species", "--quiet");
+        assertOneLineError(run, "dml4j eval: every example has the label 'class0', so every candidate is "
+                + "relevant and every rank metric would be 1 whatever the embeddings; evaluate on data with at "
+                + "least two classes");
+        assertTrue(run.lines().isEmpty(), "no metrics: " + run.all());
+    }
+
     @Test
     void mistakesGiveOneClearMessage() {
         CliRun missing = CliRun.of("eval", "--model", dir.resolve("none.dml4j").toString(), "--dataset",

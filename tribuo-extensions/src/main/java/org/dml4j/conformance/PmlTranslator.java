@@ -128,10 +128,11 @@ public final class PmlTranslator {
         Distance d = distance(spec.path("distance"));
         Reducer r = reducer(spec.path("reducer"));
         MetricLoss loss = switch (cls) {
-            case "ContrastiveLoss" -> new ContrastiveLoss(p.num("pos_margin", 0), p.num("neg_margin", 1), d, r);
+            case "ContrastiveLoss" -> new ContrastiveLoss(p.num("pos_margin", ContrastiveLoss.DEFAULT_POS_MARGIN),
+                    p.num("neg_margin", ContrastiveLoss.DEFAULT_NEG_MARGIN), d, r);
             case "TripletMarginLoss" -> {
                 p.require("triplets_per_anchor", "all");
-                yield new TripletMarginLoss(p.num("margin", 0.05), d, r)
+                yield new TripletMarginLoss(p.num("margin", TripletMarginLoss.DEFAULT_MARGIN), d, r)
                         .withOptions(p.bool("swap", false), p.bool("smooth_loss", false));
             }
             case "MarginLoss" -> {
@@ -141,36 +142,44 @@ public final class PmlTranslator {
                     throw new CaseFormatException("MarginLoss with nu != 0 (beta regularization) is not supported");
                 }
                 p.ignoreNull("num_classes");
-                yield new MarginLoss(p.num("margin", 0.2), p.num("beta", 1.2), d, r);
+                yield new MarginLoss(p.num("margin", MarginLoss.DEFAULT_MARGIN),
+                        p.num("beta", MarginLoss.DEFAULT_BETA), d, r);
             }
-            case "LiftedStructureLoss" -> new LiftedStructureLoss(p.num("neg_margin", 1), p.num("pos_margin", 0), d, r);
-            case "MultiSimilarityLoss" -> new MultiSimilarityLoss(p.num("alpha", 2), p.num("beta", 50),
-                    p.num("base", 0.5), d, r);
-            case "NTXentLoss" -> new NTXentLoss(p.num("temperature", 0.07), d, r);
-            case "SupConLoss" -> new SupConLoss(p.num("temperature", 0.1), d, r);
-            case "CircleLoss" -> new CircleLoss(p.num("m", 0.4), p.num("gamma", 80), d, r);
-            case "NCALoss" -> new NCALoss(p.num("softmax_scale", 1), d, r);
+            case "LiftedStructureLoss" -> new LiftedStructureLoss(
+                    p.num("neg_margin", LiftedStructureLoss.DEFAULT_NEG_MARGIN),
+                    p.num("pos_margin", LiftedStructureLoss.DEFAULT_POS_MARGIN), d, r);
+            case "MultiSimilarityLoss" -> new MultiSimilarityLoss(
+                    p.num("alpha", MultiSimilarityLoss.DEFAULT_ALPHA), p.num("beta", MultiSimilarityLoss.DEFAULT_BETA),
+                    p.num("base", MultiSimilarityLoss.DEFAULT_BASE), d, r);
+            case "NTXentLoss" -> new NTXentLoss(p.num("temperature", NTXentLoss.DEFAULT_TEMPERATURE), d, r);
+            case "SupConLoss" -> new SupConLoss(p.num("temperature", SupConLoss.DEFAULT_TEMPERATURE), d, r);
+            case "CircleLoss" -> new CircleLoss(p.num("m", CircleLoss.DEFAULT_M),
+                    p.num("gamma", CircleLoss.DEFAULT_GAMMA), d, r);
+            case "NCALoss" -> new NCALoss(p.num("softmax_scale", NCALoss.DEFAULT_SOFTMAX_SCALE), d, r);
             case "ProxyNCALoss" -> {
                 p.ignoreNull("weight_regularizer");
                 yield new ProxyNCALoss(p.integer("num_classes"), p.integer("embedding_size"),
-                        p.num("softmax_scale", 1), d, r);
+                        p.num("softmax_scale", ProxyNCALoss.DEFAULT_SOFTMAX_SCALE), d, r);
             }
             case "ProxyAnchorLoss" -> {
                 p.ignoreNull("weight_regularizer");
                 yield new ProxyAnchorLoss(p.integer("num_classes"), p.integer("embedding_size"),
-                        p.num("margin", 0.1), p.num("alpha", 32), d, r);
+                        p.num("margin", ProxyAnchorLoss.DEFAULT_MARGIN), p.num("alpha", ProxyAnchorLoss.DEFAULT_ALPHA),
+                        d, r);
             }
             case "ArcFaceLoss" -> {
                 p.ignoreNull("weight_regularizer");
                 p.ignore("margin_radians");
-                double degrees = p.has("margin_degrees") ? p.num("margin_degrees", 28.6) : p.num("margin", 28.6);
+                double degrees = p.num(p.has("margin_degrees") ? "margin_degrees" : "margin",
+                        ArcFaceLoss.DEFAULT_MARGIN_DEGREES);
                 yield new ArcFaceLoss(p.integer("num_classes"), p.integer("embedding_size"), degrees,
-                        p.num("scale", 64));
+                        p.num("scale", ArcFaceLoss.DEFAULT_SCALE));
             }
             case "CosFaceLoss" -> {
                 p.ignoreNull("weight_regularizer");
-                yield new CosFaceLoss(p.integer("num_classes"), p.integer("embedding_size"), p.num("margin", 0.35),
-                        p.num("scale", 64));
+                yield new CosFaceLoss(p.integer("num_classes"), p.integer("embedding_size"),
+                        p.num("margin", CosFaceLoss.DEFAULT_MARGIN),
+                        p.num("scale", CosFaceLoss.DEFAULT_SCALE));
             }
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
@@ -189,7 +198,7 @@ public final class PmlTranslator {
         Params p = new Params(cls, spec.path("params"));
         Distance d = distance(spec.path("distance"));
         Miner miner = switch (cls) {
-            case "TripletMarginMiner" -> new TripletMarginMiner(p.num("margin", 0.2),
+            case "TripletMarginMiner" -> new TripletMarginMiner(p.num("margin", TripletMarginMiner.DEFAULT_MARGIN),
                     TripletMarginMiner.Type.valueOf(p.text("type_of_triplets", "all").toUpperCase(Locale.ROOT)), d);
             case "BatchHardMiner" -> {
                 p.require("pos_strategy", "hard");
@@ -198,8 +207,10 @@ public final class PmlTranslator {
                 p.ignoreNull("allowed_neg_range");
                 yield new BatchHardMiner(d);
             }
-            case "MultiSimilarityMiner" -> new MultiSimilarityMiner(p.num("epsilon", 0.1), d);
-            case "PairMarginMiner" -> new PairMarginMiner(p.num("pos_margin", 0.2), p.num("neg_margin", 0.8), d);
+            case "MultiSimilarityMiner" ->
+                    new MultiSimilarityMiner(p.num("epsilon", MultiSimilarityMiner.DEFAULT_EPSILON), d);
+            case "PairMarginMiner" -> new PairMarginMiner(p.num("pos_margin", PairMarginMiner.DEFAULT_POS_MARGIN),
+                    p.num("neg_margin", PairMarginMiner.DEFAULT_NEG_MARGIN), d);
             default -> throw new CaseFormatException("unsupported miner pml_class: " + cls);
         };
         p.checkAllUsed();

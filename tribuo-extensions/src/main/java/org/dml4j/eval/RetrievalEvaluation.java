@@ -9,48 +9,58 @@ import org.tribuo.provenance.DataProvenance;
 import org.tribuo.provenance.EvaluationProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
+import org.dml4j.data.LabelIndex;
+
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The result of a {@link RetrievalEvaluator} run: mean retrieval metrics, the per-query values behind them,
- * per-class means, clustering scores and provenance.
+ * per-class means keyed by label name, clustering scores, the model's predictions for the queries and provenance.
  * <p>
  * Rank metrics are averaged over the evaluated queries only: queries with no relevant candidate
  * ({@code R_q = 0}) are left out and counted in {@link #numLoneQueries()}. Per-query arrays are parallel to
- * {@link #evaluatedQueryIndices()}, which makes paired significance tests between two runs straightforward.
+ * {@link #evaluatedQueryIndices()}; {@link PairedComparison#of(RetrievalEvaluation, RetrievalEvaluation, String,
+ * int, double, long)} pairs two evaluations' values by query for a significance test.
  */
 public final class RetrievalEvaluation implements Evaluation<Label> {
     private final Map<String, double[]> perQuery;
     private final Map<String, Double> means;
     private final int[] evaluatedQueryIndices;
     private final int[] numRelevant;
-    private final int[] evaluatedQueryLabels;
+    private final String[] evaluatedQueryLabels;
     private final int numLoneQueries;
     private final double nmi;
     private final double ami;
     private final ModelProvenance modelProvenance;
     private final DataProvenance dataProvenance;
+    private final Supplier<List<Prediction<Label>>> predictionSource;
+    private List<Prediction<Label>> predictions;
 
     /**
      * Assembles an evaluation; called by {@link RetrievalEvaluator}.
      * @param perQuery Per-query values by metric name, in reporting order.
      * @param evaluatedQueryIndices The query rows with at least one relevant candidate.
      * @param numRelevant {@code R_q} per evaluated query.
-     * @param evaluatedQueryLabels The label of each evaluated query.
+     * @param evaluatedQueryLabels The label name of each evaluated query.
      * @param numLoneQueries The number of queries left out.
      * @param nmi Normalized mutual information, or NaN when clustering was off.
      * @param ami Adjusted mutual information, or NaN when clustering was off.
      * @param modelProvenance The model provenance, never null.
      * @param dataProvenance The data provenance, never null.
+     * @param predictionSource Computes the model's predictions for the queries on the first
+     *                         {@link #getPredictions()} call (an empty list without a model).
      */
     RetrievalEvaluation(Map<String, double[]> perQuery, int[] evaluatedQueryIndices, int[] numRelevant,
-                        int[] evaluatedQueryLabels, int numLoneQueries, double nmi, double ami,
-                        ModelProvenance modelProvenance, DataProvenance dataProvenance) {
+                        String[] evaluatedQueryLabels, int numLoneQueries, double nmi, double ami,
+                        ModelProvenance modelProvenance, DataProvenance dataProvenance,
+                        Supplier<List<Prediction<Label>>> predictionSource) {
         this.perQuery = perQuery;
         this.evaluatedQueryIndices = evaluatedQueryIndices;
         this.numRelevant = numRelevant;
@@ -60,17 +70,18 @@ public final class RetrievalEvaluation implements Evaluation<Label> {
         this.ami = ami;
         this.modelProvenance = modelProvenance;
         this.dataProvenance = dataProvenance;
+        this.predictionSource = predictionSource;
         this.means = new LinkedHashMap<>();
         for (Map.Entry<String, double[]> e : perQuery.entrySet()) {
-            means.put(e.getKey(), mean(e.getValue(), null, 0));
+            means.put(e.getKey(), mean(e.getValue(), null, null));
         }
     }
 
-    private double mean(double[] values, int[] labels, int label) {
+    private static double mean(double[] values, String[] labels, String label) {
         double sum = 0.0;
         int count = 0;
         for (int i = 0; i < values.length; i++) {
-            if (labels == null || labels[i] == label) {
+            if (labels == null || labels[i].equals(label)) {
                 sum += values[i];
                 count++;
             }
@@ -124,6 +135,14 @@ public final class RetrievalEvaluation implements Evaluation<Label> {
     }
 
     /**
+     * The label name of each evaluated query, parallel to {@link #evaluatedQueryIndices()}.
+     * @return A copy of the names.
+     */
+    public String[] evaluatedQueryLabels() {
+        return evaluatedQueryLabels.clone();
+    }
+
+    /**
      * The number of queries without a relevant candidate, left out of every mean.
      * @return The lone-query count.
      */
@@ -149,18 +168,20 @@ public final class RetrievalEvaluation implements Evaluation<Label> {
 
     /**
      * The mean of every rank metric over the evaluated queries of each query label.
-     * @return Query label to (metric name to mean), labels ascending.
+     * @return Label name to (metric name to mean), in {@link LabelIndex} order (numeric when every name is an
+     *         integer, else alphabetical).
      */
-    public Map<Integer, Map<String, Double>> perClassMeans() {
-        Map<Integer, Map<String, Double>> out = new TreeMap<>();
-        for (int label : evaluatedQueryLabels) {
-            out.computeIfAbsent(label, l -> {
-                Map<String, Double> m = new LinkedHashMap<>();
-                for (Map.Entry<String, double[]> e : perQuery.entrySet()) {
-                    m.put(e.getKey(), mean(e.getValue(), evaluatedQueryLabels, l));
-                }
-                return m;
-            });
+    public Map<String, Map<String, Double>> perClassMeans() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        if (evaluatedQueryLabels.length == 0) {
+            return out;
+        }
+        for (String label : LabelIndex.of(Arrays.asList(evaluatedQueryLabels)).names()) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (Map.Entry<String, double[]> e : perQuery.entrySet()) {
+                m.put(e.getKey(), mean(e.getValue(), evaluatedQueryLabels, label));
+            }
+            out.put(label, m);
         }
         return out;
     }
@@ -183,7 +204,7 @@ public final class RetrievalEvaluation implements Evaluation<Label> {
 
     /**
      * The {@link #summary()} under the macro-average target, followed by the {@link #perClassMeans()} under
-     * one target per query label (the label's integer value as the {@link Label} name).
+     * one target per query label.
      * @return Metric id to value.
      */
     @Override
@@ -193,8 +214,8 @@ public final class RetrievalEvaluation implements Evaluation<Label> {
         for (Map.Entry<String, Double> e : summary().entrySet()) {
             out.put(new MetricID<>(average, e.getKey()), e.getValue());
         }
-        for (Map.Entry<Integer, Map<String, Double>> c : perClassMeans().entrySet()) {
-            MetricTarget<Label> target = new MetricTarget<>(new Label(String.valueOf(c.getKey())));
+        for (Map.Entry<String, Map<String, Double>> c : perClassMeans().entrySet()) {
+            MetricTarget<Label> target = new MetricTarget<>(new Label(c.getKey()));
             for (Map.Entry<String, Double> e : c.getValue().entrySet()) {
                 out.put(new MetricID<>(target, e.getKey()), e.getValue());
             }
@@ -203,12 +224,17 @@ public final class RetrievalEvaluation implements Evaluation<Label> {
     }
 
     /**
-     * Always an empty list: a retrieval evaluation ranks references instead of predicting labels.
-     * @return An empty list.
+     * The model's predictions for the queries, in query order: computed on the first call (a k-nearest-neighbour
+     * vote over the model's own references, as {@link org.tribuo.Model#predict} does), or the predictions the
+     * evaluation was given. Empty when raw embedding matrices were evaluated (no model).
+     * @return The predictions, unmodifiable.
      */
     @Override
-    public List<Prediction<Label>> getPredictions() {
-        return Collections.emptyList();
+    public synchronized List<Prediction<Label>> getPredictions() {
+        if (predictions == null) {
+            predictions = Collections.unmodifiableList(Objects.requireNonNull(predictionSource.get()));
+        }
+        return predictions;
     }
 
     /**

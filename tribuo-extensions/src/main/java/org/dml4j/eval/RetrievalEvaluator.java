@@ -1,23 +1,47 @@
 package org.dml4j.eval;
 
+import org.dml4j.data.LabelIndex;
 import org.dml4j.index.ExactKnn;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.index.RelevantRanks;
+import org.dml4j.model.EmbeddingModel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tribuo.DataSource;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.evaluation.Evaluator;
 import org.tribuo.provenance.DataProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
  * Evaluates embeddings by retrieval: every query ranks the candidate references, a reference is relevant
  * when it shares the query's label.
+ * <p>
+ * <b>Use.</b> As a Tribuo {@link Evaluator}: {@link #evaluate(Model, Dataset)} embeds a dataset with an
+ * {@link EmbeddingModel} and lets every example query all the others (leave-one-out);
+ * {@link #evaluate(Model, Dataset, Dataset)} lets the examples of one dataset query those of another (a gallery).
+ * Per-class results are keyed by label name and {@link RetrievalEvaluation#getPredictions()} holds the model's
+ * predictions for the queries. Lower level, {@link #evaluate(INDArray, int[], INDArray, int[], RetrievalMode)}
+ * takes embedding matrices and integer labels (the trainer's validation; other tools' output).
+ * <p>
+ * <b>Refused input.</b> A non-finite embedding value (one NaN row would otherwise sink every query's ranking) and
+ * references of a single class (every candidate would be relevant, so every rank metric would be 1 whatever the
+ * embeddings) are errors ({@link IllegalArgumentException} naming the example or the class), not numbers.
  * <p>
  * Reported per query, then averaged over the queries with at least one relevant candidate:
  * {@code precision_at_K}, {@code recall_at_K} (1 if any of the K nearest is relevant), {@code ir_recall_at_K}
@@ -46,7 +70,7 @@ import java.util.stream.IntStream;
  * pytorch-metric-learning's {@code AccuracyCalculator} (Musgrave et al., "A Metric Learning Reality Check",
  * 2020). An {@link EvaluationProgress} set with {@link #withProgress} hears of every block walk.
  */
-public final class RetrievalEvaluator {
+public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvaluation> {
     /** The default K list. */
     private static final int[] DEFAULT_KS = {1, 2, 4, 8, 16};
     /** The extra NDCG cut-off always reported. */
@@ -135,6 +159,118 @@ public final class RetrievalEvaluator {
     }
 
     /**
+     * Evaluates a model on a dataset by leave-one-out retrieval: every example queries all the others.
+     * @param model An {@link EmbeddingModel}.
+     * @param dataset The labelled examples, at least two classes.
+     * @return The evaluation, with the model's and the dataset's provenance.
+     * @throws IllegalArgumentException If the model is not an {@link EmbeddingModel}, an example has no label or
+     *                                  a non-finite embedding, or the dataset holds one class.
+     */
+    @Override
+    public RetrievalEvaluation evaluate(Model<Label> model, Dataset<Label> dataset) {
+        List<Example<Label>> examples = new ArrayList<>(dataset.size());
+        dataset.forEach(examples::add);
+        return leaveOneOut(embeddingModel(model), examples, dataset.getProvenance(), () -> model.predict(dataset));
+    }
+
+    /**
+     * Evaluates a model on the examples of a data source by leave-one-out retrieval.
+     * @param model An {@link EmbeddingModel}.
+     * @param source The labelled examples, at least two classes.
+     * @return The evaluation, with the model's and the source's provenance.
+     * @throws IllegalArgumentException As {@link #evaluate(Model, Dataset)}.
+     */
+    @Override
+    public RetrievalEvaluation evaluate(Model<Label> model, DataSource<Label> source) {
+        List<Example<Label>> examples = new ArrayList<>();
+        source.forEach(examples::add);
+        return leaveOneOut(embeddingModel(model), examples, source.getProvenance(), () -> model.predict(examples));
+    }
+
+    /**
+     * Evaluates a model by leave-one-out retrieval on the examples of its predictions (each re-embedded with the
+     * model); the evaluation keeps the predictions.
+     * @param model An {@link EmbeddingModel}.
+     * @param predictions The model's predictions, whose examples carry the true labels.
+     * @param dataProvenance The provenance of the examples.
+     * @return The evaluation.
+     * @throws IllegalArgumentException As {@link #evaluate(Model, Dataset)}.
+     */
+    @Override
+    public RetrievalEvaluation evaluate(Model<Label> model, List<Prediction<Label>> predictions,
+                                        DataProvenance dataProvenance) {
+        List<Example<Label>> examples = new ArrayList<>(predictions.size());
+        predictions.forEach(p -> examples.add(p.getExample()));
+        List<Prediction<Label>> given = List.copyOf(predictions);
+        return leaveOneOut(embeddingModel(model), examples, dataProvenance, () -> given);
+    }
+
+    /**
+     * Evaluates a model by query/gallery retrieval: every example of {@code queries} ranks every example of
+     * {@code gallery} (no example is left out; the two datasets are distinct examples).
+     * @param model An {@link EmbeddingModel}.
+     * @param queries The labelled query examples.
+     * @param gallery The labelled examples the queries search, at least two classes.
+     * @return The evaluation, with the model's provenance and a {@link QueryGalleryProvenance}; its predictions
+     *         are the model's for the queries.
+     * @throws IllegalArgumentException As {@link #evaluate(Model, Dataset)}.
+     */
+    public RetrievalEvaluation evaluate(Model<Label> model, Dataset<Label> queries, Dataset<Label> gallery) {
+        EmbeddingModel embedder = embeddingModel(model);
+        List<Example<Label>> queryExamples = new ArrayList<>(queries.size());
+        queries.forEach(queryExamples::add);
+        List<Example<Label>> galleryExamples = new ArrayList<>(gallery.size());
+        gallery.forEach(galleryExamples::add);
+        String[] queryNames = labelNames(queryExamples, "query example");
+        String[] galleryNames = labelNames(galleryExamples, "gallery example");
+        List<String> all = new ArrayList<>(Arrays.asList(queryNames));
+        all.addAll(Arrays.asList(galleryNames));
+        LabelIndex index = LabelIndex.of(all);
+        return evaluate(new Rows(embedder.embed(queryExamples), ids(queryNames, index), "query example"),
+                new Rows(embedder.embed(galleryExamples), ids(galleryNames, index), "gallery example"),
+                RetrievalMode.SEPARATE, index::name, model.getProvenance(),
+                new QueryGalleryProvenance(queries.getProvenance(), gallery.getProvenance()),
+                () -> model.predict(queries));
+    }
+
+    private RetrievalEvaluation leaveOneOut(EmbeddingModel model, List<Example<Label>> examples,
+                                            DataProvenance data, Supplier<List<Prediction<Label>>> predictions) {
+        String[] names = labelNames(examples, "example");
+        LabelIndex index = LabelIndex.of(Arrays.asList(names));
+        return evaluate(new Rows(model.embed(examples), ids(names, index), "example"), null, RetrievalMode.SELF,
+                index::name, model.getProvenance(), data, predictions);
+    }
+
+    private static EmbeddingModel embeddingModel(Model<Label> model) {
+        if (model instanceof EmbeddingModel embedder) {
+            return embedder;
+        }
+        throw new IllegalArgumentException("RetrievalEvaluator ranks embeddings, so it needs an EmbeddingModel "
+                + "(trained by MetricLearningTrainer); got " + (model == null ? "null" : model.getClass().getName()));
+    }
+
+    private static String[] labelNames(List<Example<Label>> examples, String noun) {
+        String[] names = new String[examples.size()];
+        for (int i = 0; i < names.length; i++) {
+            Label label = examples.get(i).getOutput();
+            if (label == null || Label.UNKNOWN.equals(label.getLabel())) {
+                throw new IllegalArgumentException(noun + " " + i + " has no label; retrieval needs every "
+                        + "example's true label to tell relevant results from the others");
+            }
+            names[i] = label.getLabel();
+        }
+        return names;
+    }
+
+    private static int[] ids(String[] names, LabelIndex index) {
+        int[] ids = new int[names.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = index.id(names[i]);
+        }
+        return ids;
+    }
+
+    /**
      * Evaluates float64 matrices, for example a golden file or another tool's output.
      * @param queries The query rows.
      * @param queryLabels The query labels.
@@ -180,31 +316,107 @@ public final class RetrievalEvaluator {
         if (mode == null) {
             throw new IllegalArgumentException("mode must not be null");
         }
-        if (mode == RetrievalMode.SELF) {
-            if (references != null || referenceLabels != null) {
-                throw new IllegalArgumentException("SELF mode takes the references from the queries; pass null");
+        if (mode == RetrievalMode.SELF && (references != null || referenceLabels != null)) {
+            throw new IllegalArgumentException("SELF mode takes the references from the queries; pass null");
+        }
+        Rows queryRows = new Rows(queries, queryLabels, mode == RetrievalMode.SELF ? "row" : "query row");
+        Rows referenceRows = mode == RetrievalMode.SELF ? null : new Rows(references, referenceLabels,
+                "reference row");
+        return evaluate(queryRows, referenceRows, mode, String::valueOf, modelProvenance, dataProvenance,
+                List::of);
+    }
+
+    /** Embedding rows, their integer labels and what a row is called in an error message. */
+    private record Rows(INDArray embeddings, int[] labels, String noun) {
+        Rows {
+            if (embeddings == null || labels == null) {
+                throw new IllegalArgumentException("the " + noun + "s and their labels must not be null");
             }
-            references = queries;
-            referenceLabels = queryLabels;
+            if (embeddings.rows() != labels.length) {
+                throw new IllegalArgumentException(embeddings.rows() + " " + noun + "s but " + labels.length
+                        + " labels; give one label per row");
+            }
         }
+    }
+
+    /**
+     * The one evaluation path of every public form: checks, ranks and assembles.
+     * @param queries The queries.
+     * @param references The references, or null in {@link RetrievalMode#SELF} mode.
+     * @param mode How queries relate to references.
+     * @param labelName The name of an integer label, for per-class results and messages.
+     * @param modelProvenance The model's provenance, or null for {@link NoModelProvenance}.
+     * @param dataProvenance The data's provenance, or null for {@link RawEmbeddingsProvenance}.
+     * @param predictions Computes the model's predictions for the queries when first asked.
+     * @return The evaluation.
+     */
+    private RetrievalEvaluation evaluate(Rows queries, Rows references, RetrievalMode mode,
+                                         IntFunction<String> labelName, ModelProvenance modelProvenance,
+                                         DataProvenance dataProvenance,
+                                         Supplier<List<Prediction<Label>>> predictions) {
+        Rows candidates = references == null ? queries : references;
         if (mode == RetrievalMode.QUERY_PREFIX_OF_REFERENCE) {
-            checkPrefixLabels(queryLabels, referenceLabels);
+            checkPrefixLabels(queries.labels(), candidates.labels());
         }
-        int numCandidates = mode.excludesSameIndex() ? references.rows() - 1 : references.rows();
-        RankedQueries ranked = rank(queries, queryLabels, references, referenceLabels, mode.excludesSameIndex(),
-                numCandidates);
+        requireFinite(queries, labelName);
+        if (references != null) {
+            requireFinite(references, labelName);
+        }
+        requireTwoClasses(candidates, mode, labelName);
+        INDArray queryRows = queries.embeddings();
+        int[] queryLabels = queries.labels();
+        int numCandidates = mode.excludesSameIndex() ? candidates.labels().length - 1 : candidates.labels().length;
+        RankedQueries ranked = rank(queryRows, queryLabels, candidates.embeddings(), candidates.labels(),
+                mode.excludesSameIndex(), numCandidates);
         double nmi = Double.NaN;
         double ami = Double.NaN;
         if (clustering) {
-            int[] clusters = clusterQueries(queries, queryLabels);
+            int[] clusters = clusterQueries(queryRows, queryLabels);
             nmi = MutualInformation.nmi(queryLabels, clusters);
             ami = MutualInformation.ami(queryLabels, clusters);
         }
         ModelProvenance model = modelProvenance != null ? modelProvenance : new NoModelProvenance();
         DataProvenance data = dataProvenance != null ? dataProvenance
-                : new RawEmbeddingsProvenance(queries.rows(), references.rows(),
-                queries.columns(), mode);
-        return assemble(ranked, queryLabels, nmi, ami, model, data);
+                : new RawEmbeddingsProvenance(queryRows.rows(), candidates.labels().length, queryRows.columns(),
+                mode);
+        return assemble(ranked, queryLabels, labelName, nmi, ami, model, data, predictions);
+    }
+
+    /**
+     * Refuses a non-finite value: one NaN row is at distance NaN from every row and upsets every ranking. A finite
+     * sum proves every value finite in one fast reduction; only a non-finite sum (a non-finite value, or an overflow
+     * of huge finite ones) walks the rows.
+     */
+    private static void requireFinite(Rows rows, IntFunction<String> labelName) {
+        INDArray m = rows.embeddings();
+        if (Double.isFinite(m.sumNumber().doubleValue())) {
+            return;
+        }
+        for (int r = 0; r < m.rows(); r++) {
+            double[] row = m.getRow(r).toDoubleVector();
+            for (int c = 0; c < row.length; c++) {
+                if (!Double.isFinite(row[c])) {
+                    throw new IllegalArgumentException(rows.noun() + " " + r + " (label '"
+                            + labelName.apply(rows.labels()[r]) + "') has a non-finite embedding (" + row[c]
+                            + " in dimension " + c + "): check that example's features for NaN or infinite "
+                            + "values, and that the model did not diverge in training");
+                }
+            }
+        }
+    }
+
+    /** Refuses references of one class: every candidate would be relevant and every metric 1, uninformatively. */
+    private static void requireTwoClasses(Rows candidates, RetrievalMode mode, IntFunction<String> labelName) {
+        int[] labels = candidates.labels();
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("no " + candidates.noun() + "s to rank");
+        }
+        if (Arrays.stream(labels).allMatch(l -> l == labels[0])) {
+            throw new IllegalArgumentException("every " + (mode == RetrievalMode.SELF ? "example" : "reference")
+                    + " has the label '" + labelName.apply(labels[0]) + "', so every candidate is relevant and "
+                    + "every rank metric would be 1 whatever the embeddings; evaluate on data with at least two "
+                    + "classes");
+        }
     }
 
     private static void checkPrefixLabels(int[] queryLabels, int[] referenceLabels) {
@@ -267,8 +479,9 @@ public final class RetrievalEvaluator {
         return (rows + blockSize - 1) / blockSize;
     }
 
-    private RetrievalEvaluation assemble(RankedQueries ranked, int[] queryLabels, double nmi, double ami,
-                                         ModelProvenance model, DataProvenance data) {
+    private RetrievalEvaluation assemble(RankedQueries ranked, int[] queryLabels, IntFunction<String> labelName,
+                                         double nmi, double ami, ModelProvenance model, DataProvenance data,
+                                         Supplier<List<Prediction<Label>>> predictions) {
         RelevantRanks top = ranked.top;
         int[] cutoffs = ranked.cutoffs;
         int[] evaluated = IntStream.range(0, top.numQueries())
@@ -290,12 +503,12 @@ public final class RetrievalEvaluator {
             perQuery.put(MetricNames.ndcgAt(k), new double[m]);
         }
         int[] numRelevant = new int[m];
-        int[] labels = new int[m];
+        String[] labels = new String[m];
         for (int e = 0; e < m; e++) {
             int q = evaluated[e];
             int[] r = ranked.ranks(q);
             numRelevant[e] = r.length;
-            labels[e] = queryLabels[q];
+            labels[e] = labelName.apply(queryLabels[q]);
             for (int k : cutoffs) {
                 perQuery.get(MetricNames.precisionAt(k))[e] = RankMetrics.precisionAt(r, k);
                 perQuery.get(MetricNames.recallAt(k))[e] = RankMetrics.recallAt(r, k);
@@ -312,6 +525,6 @@ public final class RetrievalEvaluator {
             }
         }
         return new RetrievalEvaluation(perQuery, evaluated, numRelevant, labels, top.numQueries() - m, nmi, ami,
-                model, data);
+                model, data, predictions);
     }
 }

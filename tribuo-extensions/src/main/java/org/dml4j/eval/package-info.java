@@ -7,8 +7,12 @@
  * and AMI of a k-means
  * clustering of the queries ({@link org.dml4j.eval.MutualInformation}). Conventions follow
  * pytorch-metric-learning's {@code AccuracyCalculator}: queries without a relevant candidate are left out of
- * every average and counted. The result, {@link org.dml4j.eval.RetrievalEvaluation}, is a Tribuo
- * {@link org.tribuo.evaluation.Evaluation} and keeps per-query values and per-class means.
+ * every average and counted. The evaluator is a Tribuo {@link org.tribuo.evaluation.Evaluator} of an
+ * {@link org.dml4j.model.EmbeddingModel} on a dataset (leave-one-out, or queries against a gallery) and refuses
+ * non-finite embeddings and one-class data. The result, {@link org.dml4j.eval.RetrievalEvaluation}, is a Tribuo
+ * {@link org.tribuo.evaluation.Evaluation} and keeps per-query values, per-class means by label name and the model's
+ * predictions; {@link org.dml4j.eval.PairedComparison} tests two evaluations of the same queries against each other
+ * (bootstrap interval of the mean difference, Wilcoxon signed-rank test).
  * <p>
  * Verification: {@link org.dml4j.eval.VerificationPairs} draws genuine and impostor pairs,
  * {@link org.dml4j.eval.VerificationEvaluation} reports ROC AUC, EER and TAR at fixed FARs from their scores

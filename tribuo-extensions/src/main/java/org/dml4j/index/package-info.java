@@ -9,6 +9,5 @@
  * reference counts. Rankings are ascending in distance with ties broken by reference index.
  * {@link org.dml4j.index.PairDistances} scores listed pairs of rows in the same distance units, and
  * {@link org.dml4j.index.OpenSetMatcher} labels queries by their nearest reference within a threshold.
- * {@link org.dml4j.index.KnnBenchmark} measures the time and peak memory of search and evaluation at scale.
  */
 package org.dml4j.index;

@@ -9,8 +9,12 @@ import com.oracle.labs.mlrg.olcut.config.Config;
  */
 public final class ArcFaceLoss extends LargeMarginSoftmaxLoss {
 
-    @Config(description = "The additive angular margin in degrees (PML default 28.6, i.e. 0.5 rad).")
-    private double marginDegrees = 28.6;
+    /** PML's default angular margin in degrees. */
+    public static final double DEFAULT_MARGIN_DEGREES = 28.6;
+
+    @Config(description = "The additive angular margin in degrees (PML default "
+            + DEFAULT_MARGIN_DEGREES + ", i.e. 0.5 rad).")
+    private double marginDegrees = DEFAULT_MARGIN_DEGREES;
 
     private ArcFaceLoss() {
         // For OLCUT.
@@ -23,7 +27,7 @@ public final class ArcFaceLoss extends LargeMarginSoftmaxLoss {
      * @param embeddingSize the embedding dimension
      */
     public ArcFaceLoss(int numClasses, int embeddingSize) {
-        this(numClasses, embeddingSize, 28.6, 64);
+        this(numClasses, embeddingSize, DEFAULT_MARGIN_DEGREES, DEFAULT_SCALE);
     }
 
     /**

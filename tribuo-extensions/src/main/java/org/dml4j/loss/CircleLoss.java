@@ -19,11 +19,17 @@ import org.dml4j.reduce.Reducer;
  */
 public final class CircleLoss extends TupleLoss {
 
-    @Config(description = "The relaxation margin m (PML default 0.4).")
-    private double m = 0.4;
+    /** PML's default relaxation margin m. */
+    public static final double DEFAULT_M = 0.4;
 
-    @Config(description = "The scale gamma (PML default 80).")
-    private double gamma = 80;
+    @Config(description = "The relaxation margin m (PML default " + DEFAULT_M + ").")
+    private double m = DEFAULT_M;
+
+    /** PML's default scale gamma. */
+    public static final double DEFAULT_GAMMA = 80.0;
+
+    @Config(description = "The scale gamma (PML default " + DEFAULT_GAMMA + ").")
+    private double gamma = DEFAULT_GAMMA;
 
     /** Creates the loss with PML's defaults (m 0.4, gamma 80, cosine similarity). */
     public CircleLoss() {

@@ -18,13 +18,24 @@ import org.dml4j.reduce.Reducer;
  */
 public final class ContrastiveLoss extends TupleLoss {
 
-    @Config(description = "Positive pairs closer than this contribute nothing (PML default 0).")
-    private double posMargin = 0;
+    /** PML's default positive margin. */
+    public static final double DEFAULT_POS_MARGIN = 0.0;
 
-    @Config(description = "Negative pairs further than this contribute nothing (PML default 1).")
-    private double negMargin = 1;
+    @Config(description = "Positive pairs closer than this contribute nothing (PML default "
+            + DEFAULT_POS_MARGIN + ").")
+    private double posMargin = DEFAULT_POS_MARGIN;
 
-    /** Creates the loss with PML's defaults: margins 0 and 1, Euclidean distance on normalized embeddings. */
+    /** PML's default negative margin. */
+    public static final double DEFAULT_NEG_MARGIN = 1.0;
+
+    @Config(description = "Negative pairs further than this contribute nothing (PML default "
+            + DEFAULT_NEG_MARGIN + ").")
+    private double negMargin = DEFAULT_NEG_MARGIN;
+
+    /**
+     * Creates the loss with PML's defaults: margins {@value #DEFAULT_POS_MARGIN} and {@value #DEFAULT_NEG_MARGIN},
+     * Euclidean distance on normalized embeddings.
+     */
     public ContrastiveLoss() {
         super(new LpDistance(), new AvgNonZeroReducer());
     }

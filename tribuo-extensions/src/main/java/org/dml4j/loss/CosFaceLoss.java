@@ -8,8 +8,11 @@ import com.oracle.labs.mlrg.olcut.config.Config;
  */
 public final class CosFaceLoss extends LargeMarginSoftmaxLoss {
 
-    @Config(description = "The additive cosine margin (PML default 0.35).")
-    private double margin = 0.35;
+    /** PML's default cosine margin. */
+    public static final double DEFAULT_MARGIN = 0.35;
+
+    @Config(description = "The additive cosine margin (PML default " + DEFAULT_MARGIN + ").")
+    private double margin = DEFAULT_MARGIN;
 
     private CosFaceLoss() {
         // For OLCUT.
@@ -22,7 +25,7 @@ public final class CosFaceLoss extends LargeMarginSoftmaxLoss {
      * @param embeddingSize the embedding dimension
      */
     public CosFaceLoss(int numClasses, int embeddingSize) {
-        this(numClasses, embeddingSize, 0.35, 64);
+        this(numClasses, embeddingSize, DEFAULT_MARGIN, DEFAULT_SCALE);
     }
 
     /**

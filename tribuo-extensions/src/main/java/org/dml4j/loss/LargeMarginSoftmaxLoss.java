@@ -15,8 +15,11 @@ import org.dml4j.reduce.MeanReducer;
 public abstract class LargeMarginSoftmaxLoss extends ClassParameterLoss {
 
     /** The scale s applied to every logit. */
-    @Config(description = "The scale s applied to every logit (PML default 64).")
-    protected double scale = 64;
+    /** PML's default logit scale s. */
+    public static final double DEFAULT_SCALE = 64.0;
+
+    @Config(description = "The scale s applied to every logit (PML default " + DEFAULT_SCALE + ").")
+    protected double scale = DEFAULT_SCALE;
 
     /** Uses cosine similarity and a mean over examples, as PML. */
     protected LargeMarginSoftmaxLoss() {

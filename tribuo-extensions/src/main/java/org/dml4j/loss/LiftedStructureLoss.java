@@ -17,11 +17,17 @@ import org.dml4j.reduce.Reducer;
  */
 public final class LiftedStructureLoss extends TupleLoss {
 
-    @Config(description = "The negative margin (PML default 1).")
-    private double negMargin = 1;
+    /** PML's default negative margin. */
+    public static final double DEFAULT_NEG_MARGIN = 1.0;
 
-    @Config(description = "The positive margin (PML default 0).")
-    private double posMargin = 0;
+    @Config(description = "The negative margin (PML default " + DEFAULT_NEG_MARGIN + ").")
+    private double negMargin = DEFAULT_NEG_MARGIN;
+
+    /** PML's default positive margin. */
+    public static final double DEFAULT_POS_MARGIN = 0.0;
+
+    @Config(description = "The positive margin (PML default " + DEFAULT_POS_MARGIN + ").")
+    private double posMargin = DEFAULT_POS_MARGIN;
 
     /** Creates the loss with PML's defaults. */
     public LiftedStructureLoss() {

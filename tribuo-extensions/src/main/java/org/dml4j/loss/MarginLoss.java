@@ -17,13 +17,22 @@ import org.dml4j.reduce.Reducer;
  */
 public final class MarginLoss extends TupleLoss {
 
-    @Config(description = "The margin around the boundary beta (PML default 0.2).")
-    private double margin = 0.2;
+    /** PML's default margin. */
+    public static final double DEFAULT_MARGIN = 0.2;
 
-    @Config(description = "The boundary between positive and negative distances (PML default 1.2).")
-    private double beta = 1.2;
+    @Config(description = "The margin around the boundary beta (PML default " + DEFAULT_MARGIN + ").")
+    private double margin = DEFAULT_MARGIN;
 
-    /** Creates the loss with PML's defaults: margin 0.2, beta 1.2, Euclidean distance on normalized embeddings. */
+    /** PML's default boundary beta. */
+    public static final double DEFAULT_BETA = 1.2;
+
+    @Config(description = "The boundary between positive and negative distances (PML default " + DEFAULT_BETA + ").")
+    private double beta = DEFAULT_BETA;
+
+    /**
+     * Creates the loss with PML's defaults: margin {@value #DEFAULT_MARGIN}, beta {@value #DEFAULT_BETA}, Euclidean
+     * distance on normalized embeddings.
+     */
     public MarginLoss() {
         super(new LpDistance(), new DivisorReducer());
     }

@@ -19,14 +19,23 @@ import org.dml4j.reduce.Reducer;
  */
 public final class MultiSimilarityLoss extends TupleLoss {
 
-    @Config(description = "The positive scale alpha (PML default 2).")
-    private double alpha = 2;
+    /** PML's default positive scale alpha. */
+    public static final double DEFAULT_ALPHA = 2.0;
 
-    @Config(description = "The negative scale beta (PML default 50).")
-    private double beta = 50;
+    @Config(description = "The positive scale alpha (PML default " + DEFAULT_ALPHA + ").")
+    private double alpha = DEFAULT_ALPHA;
 
-    @Config(description = "The similarity offset (PML default 0.5).")
-    private double base = 0.5;
+    /** PML's default negative scale beta. */
+    public static final double DEFAULT_BETA = 50.0;
+
+    @Config(description = "The negative scale beta (PML default " + DEFAULT_BETA + ").")
+    private double beta = DEFAULT_BETA;
+
+    /** PML's default similarity offset. */
+    public static final double DEFAULT_BASE = 0.5;
+
+    @Config(description = "The similarity offset (PML default " + DEFAULT_BASE + ").")
+    private double base = DEFAULT_BASE;
 
     /** Creates the loss with PML's defaults (2, 50, 0.5, cosine similarity). */
     public MultiSimilarityLoss() {

@@ -15,8 +15,11 @@ import org.dml4j.reduce.Reducer;
  */
 public final class NCALoss extends TupleLoss {
 
-    @Config(description = "The scale of the softmax logits (PML default 1).")
-    private double softmaxScale = 1;
+    /** PML's default softmax scale. */
+    public static final double DEFAULT_SOFTMAX_SCALE = 1.0;
+
+    @Config(description = "The scale of the softmax logits (PML default " + DEFAULT_SOFTMAX_SCALE + ").")
+    private double softmaxScale = DEFAULT_SOFTMAX_SCALE;
 
     /** Creates the loss with PML's defaults (scale 1, squared Euclidean distance on normalized embeddings). */
     public NCALoss() {

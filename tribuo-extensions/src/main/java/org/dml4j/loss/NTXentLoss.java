@@ -17,10 +17,12 @@ import org.dml4j.reduce.Reducer;
  */
 public final class NTXentLoss extends TemperatureScaledLoss {
 
+    /** PML's default temperature. */
+    public static final double DEFAULT_TEMPERATURE = 0.07;
 
-    /** Creates the loss with PML's defaults (temperature 0.07, cosine similarity). */
+    /** Creates the loss with PML's defaults (temperature {@value #DEFAULT_TEMPERATURE}, cosine similarity). */
     public NTXentLoss() {
-        super(0.07, new CosineSimilarity(), new MeanReducer());
+        super(DEFAULT_TEMPERATURE, new CosineSimilarity(), new MeanReducer());
     }
 
     /**

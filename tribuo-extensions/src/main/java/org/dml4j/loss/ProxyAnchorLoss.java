@@ -17,11 +17,17 @@ import java.util.stream.IntStream;
  */
 public final class ProxyAnchorLoss extends ClassParameterLoss {
 
-    @Config(description = "The margin delta (PML default 0.1).")
-    private double margin = 0.1;
+    /** PML's default margin delta. */
+    public static final double DEFAULT_MARGIN = 0.1;
 
-    @Config(description = "The scale alpha (PML default 32).")
-    private double alpha = 32;
+    @Config(description = "The margin delta (PML default " + DEFAULT_MARGIN + ").")
+    private double margin = DEFAULT_MARGIN;
+
+    /** PML's default scale alpha. */
+    public static final double DEFAULT_ALPHA = 32.0;
+
+    @Config(description = "The scale alpha (PML default " + DEFAULT_ALPHA + ").")
+    private double alpha = DEFAULT_ALPHA;
 
     private ProxyAnchorLoss() {
         super(new CosineSimilarity(), new DivisorReducer());
@@ -34,7 +40,7 @@ public final class ProxyAnchorLoss extends ClassParameterLoss {
      * @param embeddingSize the embedding dimension
      */
     public ProxyAnchorLoss(int numClasses, int embeddingSize) {
-        this(numClasses, embeddingSize, 0.1, 32, new CosineSimilarity(), new DivisorReducer());
+        this(numClasses, embeddingSize, DEFAULT_MARGIN, DEFAULT_ALPHA, new CosineSimilarity(), new DivisorReducer());
     }
 
     /**

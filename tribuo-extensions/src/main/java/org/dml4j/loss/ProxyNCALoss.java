@@ -15,8 +15,11 @@ import java.util.stream.IntStream;
  */
 public final class ProxyNCALoss extends ClassParameterLoss {
 
-    @Config(description = "The scale of the softmax logits (PML default 1).")
-    private double softmaxScale = 1;
+    /** PML's default softmax scale. */
+    public static final double DEFAULT_SOFTMAX_SCALE = 1.0;
+
+    @Config(description = "The scale of the softmax logits (PML default " + DEFAULT_SOFTMAX_SCALE + ").")
+    private double softmaxScale = DEFAULT_SOFTMAX_SCALE;
 
     private ProxyNCALoss() {
         super(new LpDistance(true, 2), new MeanReducer());
@@ -29,7 +32,7 @@ public final class ProxyNCALoss extends ClassParameterLoss {
      * @param embeddingSize the embedding dimension
      */
     public ProxyNCALoss(int numClasses, int embeddingSize) {
-        this(numClasses, embeddingSize, 1, new LpDistance(true, 2), new MeanReducer());
+        this(numClasses, embeddingSize, DEFAULT_SOFTMAX_SCALE, new LpDistance(true, 2), new MeanReducer());
     }
 
     /**

@@ -16,10 +16,12 @@ import org.dml4j.reduce.Reducer;
  */
 public final class SupConLoss extends TemperatureScaledLoss {
 
+    /** PML's default temperature. */
+    public static final double DEFAULT_TEMPERATURE = 0.1;
 
-    /** Creates the loss with PML's defaults (temperature 0.1, cosine similarity). */
+    /** Creates the loss with PML's defaults (temperature {@value #DEFAULT_TEMPERATURE}, cosine similarity). */
     public SupConLoss() {
-        super(0.1, new CosineSimilarity(), new AvgNonZeroReducer());
+        super(DEFAULT_TEMPERATURE, new CosineSimilarity(), new AvgNonZeroReducer());
     }
 
     /**

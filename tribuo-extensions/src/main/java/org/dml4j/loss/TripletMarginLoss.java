@@ -20,8 +20,12 @@ import org.dml4j.reduce.Reducer;
  */
 public final class TripletMarginLoss extends TupleLoss {
 
-    @Config(description = "The margin between the anchor-positive and anchor-negative distances (PML default 0.05).")
-    private double margin = 0.05;
+    /** PML's default margin. */
+    public static final double DEFAULT_MARGIN = 0.05;
+
+    @Config(description = "The margin between the anchor-positive and anchor-negative distances (PML default "
+            + DEFAULT_MARGIN + ").")
+    private double margin = DEFAULT_MARGIN;
 
     @Config(description = "Use the closer of anchor-negative and positive-negative (distance swap).")
     private boolean swap = false;
@@ -29,7 +33,10 @@ public final class TripletMarginLoss extends TupleLoss {
     @Config(description = "Use softplus instead of relu on the margin violation.")
     private boolean smoothLoss = false;
 
-    /** Creates the loss with PML's defaults: margin 0.05, Euclidean distance on normalized embeddings. */
+    /**
+     * Creates the loss with PML's defaults: margin {@value #DEFAULT_MARGIN}, Euclidean distance on normalized
+     * embeddings.
+     */
     public TripletMarginLoss() {
         super(new LpDistance(), new AvgNonZeroReducer());
     }

@@ -16,11 +16,18 @@ import java.util.SplittableRandom;
  */
 public final class DistanceWeightedMiner extends AbstractMatrixMiner<TripletTuples> {
 
-    @Config(description = "Distances below this are clamped up to it (PML default 0.5).")
-    private double cutoff = 0.5;
+    /** PML's default distance cutoff. */
+    public static final double DEFAULT_CUTOFF = 0.5;
 
-    @Config(description = "Negatives at or beyond this distance are never sampled (PML default 1.4).")
-    private double nonzeroLossCutoff = 1.4;
+    @Config(description = "Distances below this are clamped up to it (PML default " + DEFAULT_CUTOFF + ").")
+    private double cutoff = DEFAULT_CUTOFF;
+
+    /** PML's default non-zero-loss cutoff. */
+    public static final double DEFAULT_NONZERO_LOSS_CUTOFF = 1.4;
+
+    @Config(description = "Negatives at or beyond this distance are never sampled (PML default "
+            + DEFAULT_NONZERO_LOSS_CUTOFF + ").")
+    private double nonzeroLossCutoff = DEFAULT_NONZERO_LOSS_CUTOFF;
 
     @Config(description = "The seed of the sampling.")
     private long seed = 12345L;

@@ -14,10 +14,13 @@ import org.dml4j.distance.PairwiseMatrix;
  */
 public final class MultiSimilarityMiner extends AbstractMatrixMiner<PairTuples> {
 
-    @Config(description = "The slack epsilon of the mining rule (PML default 0.1).")
-    private double epsilon = 0.1;
+    /** PML's default slack epsilon. */
+    public static final double DEFAULT_EPSILON = 0.1;
 
-    /** Creates the miner with PML's defaults (epsilon 0.1, cosine similarity). */
+    @Config(description = "The slack epsilon of the mining rule (PML default " + DEFAULT_EPSILON + ").")
+    private double epsilon = DEFAULT_EPSILON;
+
+    /** Creates the miner with PML's defaults (epsilon {@value #DEFAULT_EPSILON}, cosine similarity). */
     public MultiSimilarityMiner() {
         this.distance = new CosineSimilarity();
     }

@@ -11,13 +11,22 @@ import org.dml4j.distance.PairwiseMatrix;
  */
 public final class PairMarginMiner extends AbstractMatrixMiner<PairTuples> {
 
-    @Config(description = "Positive pairs beyond this margin are kept (PML default 0.2).")
-    private double posMargin = 0.2;
+    /** PML's default positive margin. */
+    public static final double DEFAULT_POS_MARGIN = 0.2;
 
-    @Config(description = "Negative pairs within this margin are kept (PML default 0.8).")
-    private double negMargin = 0.8;
+    @Config(description = "Positive pairs beyond this margin are kept (PML default " + DEFAULT_POS_MARGIN + ").")
+    private double posMargin = DEFAULT_POS_MARGIN;
 
-    /** Creates the miner with PML's defaults (0.2, 0.8, Euclidean distance on normalized embeddings). */
+    /** PML's default negative margin. */
+    public static final double DEFAULT_NEG_MARGIN = 0.8;
+
+    @Config(description = "Negative pairs within this margin are kept (PML default " + DEFAULT_NEG_MARGIN + ").")
+    private double negMargin = DEFAULT_NEG_MARGIN;
+
+    /**
+     * Creates the miner with PML's defaults ({@value #DEFAULT_POS_MARGIN}, {@value #DEFAULT_NEG_MARGIN}, Euclidean
+     * distance on normalized embeddings).
+     */
     public PairMarginMiner() {
     }
 

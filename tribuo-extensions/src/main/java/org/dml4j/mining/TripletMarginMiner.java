@@ -32,8 +32,11 @@ public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples>
         EASY
     }
 
-    @Config(description = "The margin between positive and negative distances (PML default 0.2).")
-    private double margin = 0.2;
+    /** PML's default margin. */
+    public static final double DEFAULT_MARGIN = 0.2;
+
+    @Config(description = "The margin between positive and negative distances (PML default " + DEFAULT_MARGIN + ").")
+    private double margin = DEFAULT_MARGIN;
 
     @Config(description = "Which triplets to keep: ALL, HARD, SEMIHARD or EASY.")
     private Type type = Type.ALL;

@@ -17,7 +17,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * <p>
  * OpenMP's thread count is a setting of the calling thread ({@code omp_set_num_threads}), so other threads of the
  * application keep theirs; {@link #close()} restores the calling thread's previous value. On other backends (CUDA)
- * this does nothing.
+ * this does nothing. This is DML4J's one thread limiter: trials that {@code dml4j sweep} runs in parallel threads of
+ * one JVM need no process-wide cap, since each trains and embeds under its own one-thread limit.
  */
 public final class NativeOpThreads implements AutoCloseable {
 

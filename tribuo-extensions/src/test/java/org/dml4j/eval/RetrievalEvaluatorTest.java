@@ -301,12 +301,13 @@ class RetrievalEvaluatorTest {
     void perClassMeansAverageTheirQueries() {
         Data data = new Data(5, 30, 60, 4, 3);
         RetrievalEvaluation eval = run(evaluator(32), data, RetrievalMode.SEPARATE);
-        Map<Integer, Map<String, Double>> perClass = eval.perClassMeans();
+        Map<String, Map<String, Double>> perClass = eval.perClassMeans();
         double[] map = eval.perQuery(MetricNames.MAP);
         int[] idx = eval.evaluatedQueryIndices();
         double weighted = 0.0;
-        for (Map.Entry<Integer, Map<String, Double>> e : perClass.entrySet()) {
-            long count = Arrays.stream(idx).filter(q -> data.queryLabels[q] == e.getKey()).count();
+        for (Map.Entry<String, Map<String, Double>> e : perClass.entrySet()) {
+            long count = Arrays.stream(idx).filter(q -> String.valueOf(data.queryLabels[q]).equals(e.getKey()))
+                    .count();
             weighted += count * e.getValue().get(MetricNames.MAP);
         }
         assertEquals(Arrays.stream(map).average().orElseThrow(), weighted / idx.length, 1e-12);
@@ -331,8 +332,8 @@ class RetrievalEvaluatorTest {
         MetricTarget<Label> avg = MetricTarget.macroAverageTarget();
         assertEquals(eval.means().get(MetricNames.MAP), map.get(new MetricID<>(avg, MetricNames.MAP)));
         assertEquals(eval.nmi(), eval.get(new MetricID<>(avg, MetricNames.NMI)));
-        int someLabel = eval.perClassMeans().keySet().iterator().next();
-        MetricTarget<Label> classTarget = new MetricTarget<>(new Label(String.valueOf(someLabel)));
+        String someLabel = eval.perClassMeans().keySet().iterator().next();
+        MetricTarget<Label> classTarget = new MetricTarget<>(new Label(someLabel));
         assertEquals(eval.perClassMeans().get(someLabel).get(MetricNames.MRR),
                 map.get(new MetricID<>(classTarget, MetricNames.MRR)));
         assertTrue(eval.getPredictions().isEmpty());

@@ -1,8 +1,11 @@
-package org.dml4j.index;
+package org.dml4j.experiments.bench;
 
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.eval.RetrievalMode;
+import org.dml4j.index.ExactKnn;
+import org.dml4j.index.KnnDistance;
+import org.dml4j.index.KnnResult;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -13,12 +16,12 @@ import java.util.function.Supplier;
 
 /**
  * A benchmark (not a test) of exact kNN at scale on random clustered float32 embeddings: (a) the default
- * {@link RetrievalEvaluator} rank metrics (one top-k pass; no full-ranking mAP) in self-retrieval (leave-one-out) mode for each size of
- * {@code --eval}, without the k-means NMI/AMI, and (b) a top-k search of {@code --queries} queries against
- * a gallery of each size of {@code --gallery}. Prints wall time and peak memory ({@link PeakMemory}) for
- * every phase.
+ * {@link RetrievalEvaluator} rank metrics (one top-k pass; no full-ranking mAP) in self-retrieval (leave-one-out)
+ * mode for each size of {@code --eval}, without the k-means NMI/AMI, and (b) a top-k search of {@code --queries}
+ * queries against a gallery of each size of {@code --gallery}. Prints wall time and peak memory
+ * ({@link PeakMemory}) for every phase.
  * <p>
- * Usage: {@code java -Xmx4g -cp ... org.dml4j.index.KnnBenchmark [--eval 10000,100000]
+ * Usage: {@code java -Xmx4g -cp ... org.dml4j.experiments.bench.KnnBenchmark [--eval 10000,100000]
  * [--gallery 1000000] [--queries 10000] [--dim 128] [--k 16] [--per-class 100] [--seed 1]}; a size list
  * may be empty ({@code --eval ""}) to skip that part. Classes have {@code --per-class} rows on average.
  * Set {@code OMP_NUM_THREADS} before the JVM starts.

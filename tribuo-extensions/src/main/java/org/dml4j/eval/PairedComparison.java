@@ -1,6 +1,7 @@
-package org.dml4j.experiments;
+package org.dml4j.eval;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
 import org.apache.commons.math3.stat.ranking.NaNStrategy;
 import org.apache.commons.math3.stat.ranking.NaturalRanking;
@@ -10,8 +11,14 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A paired comparison of two runs' per-query values of one metric: the mean difference (B - A) with a seeded
- * percentile-bootstrap confidence interval, and a two-sided Wilcoxon signed-rank test.
+ * A paired comparison of two evaluations' per-query values of one metric: the mean difference (B - A) with a seeded
+ * percentile-bootstrap confidence interval, and a two-sided Wilcoxon signed-rank test. Pair two
+ * {@link RetrievalEvaluation}s of the same queries with {@link #of(RetrievalEvaluation, RetrievalEvaluation, String,
+ * int, double, long)}, or values already paired with {@link #of(double[], double[], int, double, long)}.
+ *
+ * <p>The interval resamples the paired differences with replacement ({@code resamples} times, from
+ * {@code seed}) and takes the percentiles of their means at {@code (1 - confidence) / 2} and
+ * {@code (1 + confidence) / 2}; Commons Math has no bootstrap.
  *
  * <p>Zero differences are dropped before the test (Wilcoxon's own convention; Commons Math would rank them with the
  * negative differences, which biases the test when, as with precision@1, most queries tie). On the {@code n}
@@ -29,30 +36,64 @@ import java.util.SplittableRandom;
  * @param pValue      the Wilcoxon two-sided p-value (1 when no query differs)
  * @param method      {@code exact}, {@code normal} or {@code normal, tie-corrected}
  */
-record PairedComparison(int n, int nonZero, double meanA, double meanB, double low, double high, double pValue,
-                        String method) {
+public record PairedComparison(int n, int nonZero, double meanA, double meanB, double low, double high,
+                               double pValue, String method) {
 
     /** The largest number of non-zero differences Commons Math's exact p-value is used for. */
-    static final int EXACT_LIMIT = 30;
+    public static final int EXACT_LIMIT = 30;
     /** The largest n for which Commons Math's normal approximation does not overflow ({@code n(n+1) < 2^31}). */
-    static final int COMMONS_NORMAL_LIMIT = 46340;
+    public static final int COMMONS_NORMAL_LIMIT = 46340;
 
     /** @return the mean difference, B - A */
-    double meanDifference() {
+    public double meanDifference() {
         return meanB - meanA;
+    }
+
+    /**
+     * Compares two evaluations of the same queries on one metric, pairing their values by query.
+     *
+     * @param a          evaluation A (the baseline)
+     * @param b          evaluation B
+     * @param metric     a name from {@link RetrievalEvaluation#metricNames()} of both
+     * @param resamples  bootstrap resamples, at least 1
+     * @param confidence the interval's confidence, in (0, 1), e.g. 0.95
+     * @param seed       the bootstrap's seed
+     * @return the comparison
+     * @throws IllegalArgumentException when the evaluations' queries differ (other data, or other labels), or a
+     *                                  setting is out of range
+     */
+    public static PairedComparison of(RetrievalEvaluation a, RetrievalEvaluation b, String metric, int resamples,
+                                      double confidence, long seed) {
+        if (!Arrays.equals(a.evaluatedQueryIndices(), b.evaluatedQueryIndices())
+                || !Arrays.equals(a.evaluatedQueryLabels(), b.evaluatedQueryLabels())) {
+            throw new IllegalArgumentException("the evaluations ranked different queries ("
+                    + a.evaluatedQueryIndices().length + " and " + b.evaluatedQueryIndices().length
+                    + " evaluated), so their per-query values do not pair; compare evaluations of the same examples");
+        }
+        return of(a.perQuery(metric), b.perQuery(metric), resamples, confidence, seed);
     }
 
     /**
      * Compares paired values.
      *
-     * @param a          run A's values
-     * @param b          run B's values, parallel to {@code a}
-     * @param resamples  bootstrap resamples
-     * @param confidence the interval's confidence, e.g. 0.95
+     * @param a          A's values
+     * @param b          B's values, parallel to {@code a}
+     * @param resamples  bootstrap resamples, at least 1
+     * @param confidence the interval's confidence, in (0, 1), e.g. 0.95
      * @param seed       the bootstrap's seed
      * @return the comparison
+     * @throws IllegalArgumentException when the arrays are empty or of different lengths, or a setting is out of
+     *                                  range
      */
-    static PairedComparison of(double[] a, double[] b, int resamples, double confidence, long seed) {
+    public static PairedComparison of(double[] a, double[] b, int resamples, double confidence, long seed) {
+        if (a.length == 0 || a.length != b.length) {
+            throw new IllegalArgumentException("need the same, non-zero number of values in A and B, found "
+                    + a.length + " and " + b.length);
+        }
+        if (resamples < 1 || !(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("resamples must be at least 1 and confidence in (0, 1), found "
+                    + resamples + " and " + confidence);
+        }
         int n = a.length;
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
@@ -74,7 +115,8 @@ record PairedComparison(int n, int nonZero, double meanA, double meanB, double l
         int nonZero = (int) Arrays.stream(d).filter(x -> x != 0).count();
         String method = nonZero <= EXACT_LIMIT ? "exact" : nonZero <= COMMONS_NORMAL_LIMIT ? "normal"
                 : "normal, tie-corrected";
-        return new PairedComparison(n, nonZero, mean(a), mean(b), low, high, wilcoxon(a, b, nonZero), method);
+        return new PairedComparison(n, nonZero, StatUtils.mean(a), StatUtils.mean(b), low, high,
+                wilcoxon(a, b, nonZero), method);
     }
 
     private static double wilcoxon(double[] a, double[] b, int nonZero) {
@@ -113,9 +155,5 @@ record PairedComparison(int n, int nonZero, double meanA, double meanB, double l
         double w = Math.min(plus, total - plus);
         double z = (w - total / 2 + 0.5) / Math.sqrt(squares / 4);
         return Math.min(1, 2 * new NormalDistribution().cumulativeProbability(-Math.abs(z)));
-    }
-
-    private static double mean(double[] values) {
-        return Arrays.stream(values).average().orElse(Double.NaN);
     }
 }

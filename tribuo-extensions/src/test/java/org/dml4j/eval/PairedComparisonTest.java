@@ -1,4 +1,4 @@
-package org.dml4j.experiments;
+package org.dml4j.eval;
 
 import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
 import org.junit.jupiter.api.Test;

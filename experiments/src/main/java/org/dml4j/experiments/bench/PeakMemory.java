@@ -1,4 +1,4 @@
-package org.dml4j.index;
+package org.dml4j.experiments.bench;
 
 import org.bytedeco.javacpp.Pointer;
 

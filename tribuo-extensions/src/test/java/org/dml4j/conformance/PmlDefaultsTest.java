@@ -1,0 +1,103 @@
+package org.dml4j.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
+import org.dml4j.loss.ArcFaceLoss;
+import org.dml4j.loss.CircleLoss;
+import org.dml4j.loss.ContrastiveLoss;
+import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.LiftedStructureLoss;
+import org.dml4j.loss.MarginLoss;
+import org.dml4j.loss.MultiSimilarityLoss;
+import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.ProxyAnchorLoss;
+import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.SupConLoss;
+import org.dml4j.loss.TripletMarginLoss;
+import org.dml4j.mining.MultiSimilarityMiner;
+import org.dml4j.mining.PairMarginMiner;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * A PML configuration that leaves a parameter out gets the same value as the DML4J component built with its
+ * defaults: the translator and the component read one constant per default.
+ */
+class PmlDefaultsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Stream<Arguments> losses() {
+        return Stream.of(
+                Arguments.of("ContrastiveLoss", (Supplier<Object>) ContrastiveLoss::new),
+                Arguments.of("TripletMarginLoss", (Supplier<Object>) TripletMarginLoss::new),
+                Arguments.of("MarginLoss", (Supplier<Object>) MarginLoss::new),
+                Arguments.of("LiftedStructureLoss", (Supplier<Object>) LiftedStructureLoss::new),
+                Arguments.of("MultiSimilarityLoss", (Supplier<Object>) MultiSimilarityLoss::new),
+                Arguments.of("NTXentLoss", (Supplier<Object>) NTXentLoss::new),
+                Arguments.of("SupConLoss", (Supplier<Object>) SupConLoss::new),
+                Arguments.of("CircleLoss", (Supplier<Object>) CircleLoss::new),
+                Arguments.of("NCALoss", (Supplier<Object>) NCALoss::new),
+                Arguments.of("ProxyNCALoss", (Supplier<Object>) () -> new ProxyNCALoss(3, 4)),
+                Arguments.of("ProxyAnchorLoss", (Supplier<Object>) () -> new ProxyAnchorLoss(3, 4)),
+                Arguments.of("ArcFaceLoss", (Supplier<Object>) () -> new ArcFaceLoss(3, 4)),
+                Arguments.of("CosFaceLoss", (Supplier<Object>) () -> new CosFaceLoss(3, 4)));
+    }
+
+    static Stream<Arguments> miners() {
+        return Stream.of(
+                Arguments.of("MultiSimilarityMiner", (Supplier<Object>) MultiSimilarityMiner::new),
+                Arguments.of("PairMarginMiner", (Supplier<Object>) PairMarginMiner::new));
+    }
+
+    private static JsonNode spec(String pmlClass, boolean classParameters) throws Exception {
+        String params = classParameters ? "{\"num_classes\": 3, \"embedding_size\": 4}" : "{}";
+        return JSON.readTree("{\"pml_class\": \"" + pmlClass + "\", \"params\": " + params + ", \"distance\": "
+                + "{\"pml_class\": \"CosineSimilarity\"}, \"reducer\": {\"pml_class\": \"MeanReducer\"}}");
+    }
+
+    /** The configured numbers of a component (its margins, scales and temperatures). */
+    private static Map<String, Double> numbers(Object component) {
+        Map<String, Double> out = new TreeMap<>();
+        @SuppressWarnings("unchecked")
+        ConfiguredObjectProvenance provenance =
+                ((Provenancable<ConfiguredObjectProvenance>) component).getProvenance();
+        for (Map.Entry<String, Provenance> e : provenance.getConfiguredParameters().entrySet()) {
+            if (e.getValue() instanceof DoubleProvenance d) {
+                out.put(e.getKey(), d.getValue());
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("losses")
+    void lossDefaultsAgree(String pmlClass, Supplier<Object> defaults) throws Exception {
+        boolean classParameters = pmlClass.startsWith("Proxy") || pmlClass.endsWith("FaceLoss");
+        Map<String, Double> expected = numbers(defaults.get());
+        assertFalse(expected.isEmpty(), pmlClass + " has configured numbers");
+        assertEquals(expected, numbers(PmlTranslator.loss(spec(pmlClass, classParameters))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("miners")
+    void minerDefaultsAgree(String pmlClass, Supplier<Object> defaults) throws Exception {
+        Map<String, Double> expected = numbers(defaults.get());
+        assertFalse(expected.isEmpty(), pmlClass + " has configured numbers");
+        assertEquals(expected, numbers(PmlTranslator.miner(spec(pmlClass, false))));
+    }
+}
