@@ -81,6 +81,7 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
     public static final long DEFAULT_SEED = 1234L;
 
     private final int[] ks;
+    /** The ranking distance, or null for the evaluated model's own (squared Euclidean for raw embeddings). */
     private final KnnDistance distance;
     private final int blockSize;
     private final boolean clustering;
@@ -89,17 +90,20 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
     private final EvaluationProgress progress;
 
     /**
-     * Creates an evaluator with K in {1, 2, 4, 8, 16}, Euclidean ranking, the default block size and
-     * k-means NMI/AMI.
+     * Creates an evaluator with K in {1, 2, 4, 8, 16}, the default block size and k-means NMI/AMI, ranking as the
+     * evaluated model does ({@link EmbeddingModel#distance()}: the distance its loss was trained with) and raw
+     * embeddings by Euclidean distance.
      */
     public RetrievalEvaluator() {
-        this(DEFAULT_KS, KnnDistance.SQUARED_EUCLIDEAN, DEFAULT_BLOCK_SIZE, true, DEFAULT_SEED);
+        this(DEFAULT_KS, null, DEFAULT_BLOCK_SIZE, true, DEFAULT_SEED);
     }
 
     /**
      * Creates an evaluator.
      * @param ks The K list, each at least 1.
-     * @param distance The ranking distance ({@link KnnDistance#SQUARED_EUCLIDEAN} ranks as Euclidean).
+     * @param distance The ranking distance ({@link KnnDistance#SQUARED_EUCLIDEAN} ranks as Euclidean), or null to
+     *                 rank as the evaluated model does ({@link EmbeddingModel#distance()}) and raw embeddings by
+     *                 Euclidean distance.
      * @param blockSize The tile edge (queries and references per block), at least 1.
      * @param clustering Whether to compute NMI and AMI by k-means on the query embeddings.
      * @param seed The k-means seed.
@@ -112,9 +116,6 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
             if (k < 1) {
                 throw new IllegalArgumentException("every K must be at least 1, found " + k);
             }
-        }
-        if (distance == null) {
-            throw new IllegalArgumentException("distance must not be null");
         }
         if (blockSize < 1) {
             throw new IllegalArgumentException("blockSize must be at least 1, found " + blockSize);
@@ -228,7 +229,7 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
         LabelIndex index = LabelIndex.of(all);
         return evaluate(new Rows(embedder.embed(queryExamples), ids(queryNames, index), "query example"),
                 new Rows(embedder.embed(galleryExamples), ids(galleryNames, index), "gallery example"),
-                RetrievalMode.SEPARATE, index::name, model.getProvenance(),
+                RetrievalMode.SEPARATE, rankingOf(embedder), index::name, model.getProvenance(),
                 new QueryGalleryProvenance(queries.getProvenance(), gallery.getProvenance()),
                 () -> model.predict(queries));
     }
@@ -238,7 +239,12 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
         String[] names = labelNames(examples, "example");
         LabelIndex index = LabelIndex.of(Arrays.asList(names));
         return evaluate(new Rows(model.embed(examples), ids(names, index), "example"), null, RetrievalMode.SELF,
-                index::name, model.getProvenance(), data, predictions);
+                rankingOf(model), index::name, model.getProvenance(), data, predictions);
+    }
+
+    /** The distance a model's evaluation ranks by: the configured one, else the model's own. */
+    private KnnDistance rankingOf(EmbeddingModel model) {
+        return distance != null ? distance : model.distance();
     }
 
     private static EmbeddingModel embeddingModel(Model<Label> model) {
@@ -322,8 +328,8 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
         Rows queryRows = new Rows(queries, queryLabels, mode == RetrievalMode.SELF ? "row" : "query row");
         Rows referenceRows = mode == RetrievalMode.SELF ? null : new Rows(references, referenceLabels,
                 "reference row");
-        return evaluate(queryRows, referenceRows, mode, String::valueOf, modelProvenance, dataProvenance,
-                List::of);
+        return evaluate(queryRows, referenceRows, mode, distance != null ? distance : KnnDistance.SQUARED_EUCLIDEAN,
+                String::valueOf, modelProvenance, dataProvenance, List::of);
     }
 
     /** Embedding rows, their integer labels and what a row is called in an error message. */
@@ -344,13 +350,14 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
      * @param queries The queries.
      * @param references The references, or null in {@link RetrievalMode#SELF} mode.
      * @param mode How queries relate to references.
+     * @param ranking The ranking distance.
      * @param labelName The name of an integer label, for per-class results and messages.
      * @param modelProvenance The model's provenance, or null for {@link NoModelProvenance}.
      * @param dataProvenance The data's provenance, or null for {@link RawEmbeddingsProvenance}.
      * @param predictions Computes the model's predictions for the queries when first asked.
      * @return The evaluation.
      */
-    private RetrievalEvaluation evaluate(Rows queries, Rows references, RetrievalMode mode,
+    private RetrievalEvaluation evaluate(Rows queries, Rows references, RetrievalMode mode, KnnDistance ranking,
                                          IntFunction<String> labelName, ModelProvenance modelProvenance,
                                          DataProvenance dataProvenance,
                                          Supplier<List<Prediction<Label>>> predictions) {
@@ -366,7 +373,7 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
         INDArray queryRows = queries.embeddings();
         int[] queryLabels = queries.labels();
         int numCandidates = mode.excludesSameIndex() ? candidates.labels().length - 1 : candidates.labels().length;
-        RankedQueries ranked = rank(queryRows, queryLabels, candidates.embeddings(), candidates.labels(),
+        RankedQueries ranked = rank(ranking, queryRows, queryLabels, candidates.embeddings(), candidates.labels(),
                 mode.excludesSameIndex(), numCandidates);
         double nmi = Double.NaN;
         double ami = Double.NaN;
@@ -453,9 +460,9 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
     }
 
     /** The per-query ranks the metrics need: the top lists, and the exact full ranking where they fall short. */
-    private RankedQueries rank(INDArray queries, int[] queryLabels, INDArray references, int[] referenceLabels,
-                               boolean exclude, int numCandidates) {
-        ExactKnn knn = new ExactKnn(distance, blockSize, blockSize);
+    private RankedQueries rank(KnnDistance ranking, INDArray queries, int[] queryLabels, INDArray references,
+                               int[] referenceLabels, boolean exclude, int numCandidates) {
+        ExactKnn knn = new ExactKnn(ranking, blockSize, blockSize);
         int[] cutoffs = cutoffs(numCandidates);
         TreeSet<Integer> ndcg = ndcgCutoffs(numCandidates);
         int minDepth = Math.max(1, Math.max(cutoffs.length == 0 ? 0 : cutoffs[cutoffs.length - 1],

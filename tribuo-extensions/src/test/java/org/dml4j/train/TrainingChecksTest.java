@@ -3,6 +3,8 @@ package org.dml4j.train;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.DotProductSimilarity;
+import org.dml4j.eval.RetrievalEvaluator;
+import org.dml4j.eval.RetrievalMode;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -222,5 +225,31 @@ class TrainingChecksTest {
         EmbeddingModel configured = builder(new MultiSimilarityLoss()).rankingDistance(KnnDistance.SQUARED_EUCLIDEAN)
                 .build().train(DATA);
         assertEquals(KnnDistance.SQUARED_EUCLIDEAN, configured.distance());
+    }
+
+    @Test
+    void theEvaluatorRanksAsTheModelDoesUnlessToldOtherwise() {
+        EmbeddingModel dot = MetricLearningTrainer.builder(NetworkSpecs.parse("mlp:12,4:normalize=false"),
+                        new ContrastiveLoss(0, 1, new DotProductSimilarity(false), new AvgNonZeroReducer()))
+                .sampler(new MPerClassSampler(4)).epochs(2).batchSize(12).learningRate(1e-2).seed(1).build()
+                .train(DATA);
+        org.nd4j.linalg.api.ndarray.INDArray embeddings = dot.embed(DATA);
+        int[] labels = new int[DATA.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = DATA.getOutputIDInfo().getID(DATA.getExample(i).getOutput());
+        }
+        double[] byDot = evaluator(KnnDistance.DOT).evaluate(embeddings, labels, null, null, RetrievalMode.SELF)
+                .perQuery("map_at_r");
+        double[] byEuclidean = evaluator(KnnDistance.SQUARED_EUCLIDEAN)
+                .evaluate(embeddings, labels, null, null, RetrievalMode.SELF).perQuery("map_at_r");
+        assertFalse(java.util.Arrays.equals(byDot, byEuclidean), "the two distances must rank differently here");
+        assertArrayEquals(byDot, evaluator(null).evaluate(dot, DATA).perQuery("map_at_r"));
+        assertArrayEquals(byEuclidean, evaluator(KnnDistance.SQUARED_EUCLIDEAN).evaluate(dot, DATA)
+                .perQuery("map_at_r"));
+    }
+
+    private static RetrievalEvaluator evaluator(KnnDistance distance) {
+        return new RetrievalEvaluator(new int[]{1, 2, 4}, distance, RetrievalEvaluator.DEFAULT_BLOCK_SIZE,
+                false, RetrievalEvaluator.DEFAULT_SEED);
     }
 }
