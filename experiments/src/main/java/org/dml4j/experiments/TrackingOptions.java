@@ -89,10 +89,11 @@ final class TrackingOptions {
         if (runName != null) {
             options = options.withRunName(runName);
         }
-        return new Tracking(uri, client, new MlflowTracker(client, options), experiment);
+        return new Tracking(client.connection().trackingUri().toString(), client, new MlflowTracker(client, options),
+                experiment);
     }
 
-    /** A tracker with what it takes to find its run afterwards. */
+    /** A tracker with what it takes to find its run afterwards (the URI without user-info). */
     record Tracking(String uri, MlflowRestClient client, MlflowTracker tracker, String experiment) {
 
         /** @return the URL of the run in the MLflow UI, if the server knows it */

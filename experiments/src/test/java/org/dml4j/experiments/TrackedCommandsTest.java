@@ -359,7 +359,7 @@ class TrackedCommandsTest {
         String config = train("reproduce", "config", "--config", "configs/triplet.xml", "--train-limit", "64");
         for (String original : List.of(flags, config)) {
             CliRun run = CliRun.of("reproduce", original, "--tracking-uri", mlflow.uri(), "--experiment",
-                    "reproduce");
+                    "reproduce", "--out-dir", dir.toString());
             assertEquals(0, run.exitCode(), run.all());
             assertTrue(run.lines().contains("all metrics match"), run.all());
             assertTrue(run.lines().stream().anyMatch(l -> l.matches("map_at_r +[0-9.]+ +[0-9.]+  yes")), run.all());
