@@ -6,10 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -56,7 +53,7 @@ class ConfigFilesTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a parser that connects waits forever
     void anHttpEntityMakesNoRequest() throws IOException {
-        try (ServerSocket listener = listener()) {
+        try (ServerSocket listener = XxePayloads.listener()) {
             Path config = write("http-entity.xml", """
                     <?xml version="1.0"?>
                     <!DOCTYPE config [<!ENTITY xxe SYSTEM "http://127.0.0.1:%d/entity">]>
@@ -66,29 +63,20 @@ class ConfigFilesTest {
             CliRun run = train(config);
             assertEquals(2, run.exitCode(), run.all());
             assertTrue(run.err().contains("declares a DTD"), run.err());
-            assertNoConnection(listener);
+            XxePayloads.assertNoConnection(listener);
         }
     }
 
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anOutOfBandParameterEntityDtdSendsNothing() throws IOException {
-        try (ServerSocket listener = listener()) {
-            Path config = write("oob.xml", """
-                    <?xml version="1.0"?>
-                    <!DOCTYPE config [
-                      <!ENTITY % secret SYSTEM "SECRET_URI">
-                      <!ENTITY % dtd SYSTEM "http://127.0.0.1:PORT/evil.dtd">
-                      %dtd;
-                    ]>
-                    <config/>
-                    """.replace("SECRET_URI", secretFile.toUri().toString())
-                    .replace("PORT", String.valueOf(listener.getLocalPort())));
+        try (ServerSocket listener = XxePayloads.listener()) {
+            Path config = write("oob.xml", XxePayloads.outOfBandDtd(secretFile, listener.getLocalPort()));
             CliRun run = train(config);
             assertEquals(2, run.exitCode(), run.all());
             assertTrue(run.err().contains("declares a DTD"), run.err());
             assertFalse(run.all().contains(SECRET), run.all());
-            assertNoConnection(listener);
+            XxePayloads.assertNoConnection(listener);
         }
     }
 
@@ -146,19 +134,5 @@ class ConfigFilesTest {
         Path file = dir.resolve(name);
         Files.writeString(file, content);
         return file;
-    }
-
-    private static ServerSocket listener() throws IOException {
-        return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    }
-
-    /** A connection made while the command ran waits in the backlog; none must be there. */
-    private static void assertNoConnection(ServerSocket listener) throws IOException {
-        listener.setSoTimeout(500);
-        try (Socket accepted = listener.accept()) {
-            throw new AssertionError("the configuration made a connection from " + accepted.getRemoteSocketAddress());
-        } catch (SocketTimeoutException expected) {
-            // no connection
-        }
     }
 }

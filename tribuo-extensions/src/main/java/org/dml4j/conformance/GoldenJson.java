@@ -61,6 +61,40 @@ final class GoldenJson {
         return out;
     }
 
+    /**
+     * A matrix with the given shape.
+     *
+     * @param node the JSON array of rows
+     * @param what the field, for messages
+     * @param rows the number of rows the inputs give
+     * @param cols the number of columns the inputs give
+     * @return the matrix
+     * @throws CaseFormatException when it is missing or has another shape
+     */
+    static double[][] matrix(JsonNode node, String what, long rows, long cols) {
+        double[][] out = matrix(node, what);
+        int got = out.length == 0 ? 0 : out[0].length;
+        if (out.length != rows || got != cols) {
+            throw new CaseFormatException(what + " is " + out.length + "x" + got + " but the inputs give " + rows
+                    + "x" + cols);
+        }
+        return out;
+    }
+
+    /**
+     * Checks that an array has one entry per item of the inputs.
+     *
+     * @param length the array's length
+     * @param what   the field, for messages
+     * @param count  the number the inputs give
+     * @throws CaseFormatException when they differ
+     */
+    static void requireCount(int length, String what, int count) {
+        if (length != count) {
+            throw new CaseFormatException(what + " has " + length + " entries but the inputs give " + count);
+        }
+    }
+
     static double[] flatten(double[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         double[] out = new double[rows.length * cols];

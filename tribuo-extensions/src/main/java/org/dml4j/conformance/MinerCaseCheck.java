@@ -24,6 +24,10 @@ final class MinerCaseCheck {
         int[] labels = GoldenJson.ints(inputs.get("labels"), "inputs.labels");
         INDArray embeddings = Nd4j.create(GoldenJson.matrix(inputs.get("embeddings"), "inputs.embeddings"))
                 .castTo(precision);
+        GoldenJson.requireCount(labels.length, "inputs.labels", (int) embeddings.rows());
+        if (!root.path("miner_results").isArray() || root.path("miner_results").isEmpty()) {
+            throw new CaseFormatException("miner_results must be a non-empty array of miner configurations");
+        }
         List<CaseResult> results = new ArrayList<>();
         int index = 0;
         for (JsonNode spec : root.path("miner_results")) {
@@ -37,7 +41,7 @@ final class MinerCaseCheck {
                 results.add(difference == null ? new CaseResult(caseId, true, 0, "tuples=" + got.count())
                         : CaseResult.failure(caseId, "differs from PML: " + difference));
             } catch (CaseFormatException | IllegalArgumentException e) {
-                results.add(CaseResult.failure(caseId, e.getMessage()));
+                results.add(CaseResult.malformed(caseId, e.getMessage()));
             }
         }
         return results;
