@@ -1,6 +1,9 @@
 package org.dml4j.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads the numeric fields of golden case files: floats may be the strings {@code "NaN"}, {@code "Infinity"} and
@@ -50,7 +53,10 @@ final class GoldenJson {
         double[][] out = new double[node.size()][];
         for (int i = 0; i < out.length; i++) {
             JsonNode row = node.get(i);
-            if (!row.isArray() || (i > 0 && row.size() != out[0].length)) {
+            if (!row.isArray()) {
+                throw new CaseFormatException(what + " row " + i + " is not an array of numbers");
+            }
+            if (i > 0 && row.size() != out[0].length) {
                 throw new CaseFormatException(what + " row " + i + " is not a row of " + out[0].length + " numbers");
             }
             out[i] = new double[row.size()];
@@ -79,6 +85,23 @@ final class GoldenJson {
                     + "x" + cols);
         }
         return out;
+    }
+
+    /**
+     * Embeddings with one row per label.
+     *
+     * @param node       the JSON array of rows
+     * @param what       the field, for messages
+     * @param labels     the labels
+     * @param labelsWhat the labels' field, for messages
+     * @param precision  the data type to compute in
+     * @return the embeddings
+     * @throws CaseFormatException when they are missing, ragged or not one row per label
+     */
+    static INDArray embeddings(JsonNode node, String what, int[] labels, String labelsWhat, DataType precision) {
+        double[][] rows = matrix(node, what);
+        requireCount(labels.length, labelsWhat, rows.length);
+        return Nd4j.create(rows).castTo(precision);
     }
 
     /**

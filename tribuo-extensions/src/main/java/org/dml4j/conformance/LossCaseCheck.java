@@ -26,9 +26,8 @@ final class LossCaseCheck {
         Tolerance tolerance = Tolerance.forPrecision(precision);
         JsonNode inputs = root.path("inputs");
         int[] labels = GoldenJson.ints(inputs.get("labels"), "inputs.labels");
-        INDArray embeddings = Nd4j.create(GoldenJson.matrix(inputs.get("embeddings"), "inputs.embeddings"))
-                .castTo(precision);
-        GoldenJson.requireCount(labels.length, "inputs.labels", (int) embeddings.rows());
+        INDArray embeddings = GoldenJson.embeddings(inputs.get("embeddings"), "inputs.embeddings", labels,
+                "inputs.labels", precision);
         MetricLoss loss = PmlTranslator.loss(root.path("loss"));
         double[][] classVectors = classVectors(inputs);
         if (loss instanceof ClassParameterLoss parametric) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.dml4j.mining.Miner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +21,8 @@ final class MinerCaseCheck {
         String id = root.path("case_id").asText("?");
         JsonNode inputs = root.path("inputs");
         int[] labels = GoldenJson.ints(inputs.get("labels"), "inputs.labels");
-        INDArray embeddings = Nd4j.create(GoldenJson.matrix(inputs.get("embeddings"), "inputs.embeddings"))
-                .castTo(precision);
-        GoldenJson.requireCount(labels.length, "inputs.labels", (int) embeddings.rows());
+        INDArray embeddings = GoldenJson.embeddings(inputs.get("embeddings"), "inputs.embeddings", labels,
+                "inputs.labels", precision);
         if (!root.path("miner_results").isArray() || root.path("miner_results").isEmpty()) {
             throw new CaseFormatException("miner_results must be a non-empty array of miner configurations");
         }

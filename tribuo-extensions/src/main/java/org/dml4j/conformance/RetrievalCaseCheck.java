@@ -10,7 +10,6 @@ import org.dml4j.index.ExactKnn;
 import org.dml4j.index.KnnDistance;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.Iterator;
@@ -50,17 +49,14 @@ final class RetrievalCaseCheck {
         double mrrTolerance = precision == DataType.DOUBLE ? 1e-6 : 1e-4;
         JsonNode in = root.path("inputs");
         int[] queryLabels = GoldenJson.ints(in.get("query_labels"), "inputs.query_labels");
-        INDArray queries = Nd4j.create(GoldenJson.matrix(in.get("query_embeddings"), "inputs.query_embeddings"))
-                .castTo(precision);
-        GoldenJson.requireCount(queryLabels.length, "inputs.query_labels", (int) queries.rows());
+        INDArray queries = GoldenJson.embeddings(in.get("query_embeddings"), "inputs.query_embeddings", queryLabels,
+                "inputs.query_labels", precision);
         RetrievalMode mode = mode(in);
-        INDArray references = mode == RetrievalMode.SELF ? null : Nd4j.create(
-                GoldenJson.matrix(in.get("reference_embeddings"), "inputs.reference_embeddings")).castTo(precision);
         int[] referenceLabels = mode == RetrievalMode.SELF ? null
                 : GoldenJson.ints(in.get("reference_labels"), "inputs.reference_labels");
-        if (references != null) {
-            GoldenJson.requireCount(referenceLabels.length, "inputs.reference_labels", (int) references.rows());
-        }
+        INDArray references = mode == RetrievalMode.SELF ? null : GoldenJson.embeddings(
+                in.get("reference_embeddings"), "inputs.reference_embeddings", referenceLabels,
+                "inputs.reference_labels", precision);
         RetrievalEvaluation eval = new RetrievalEvaluator().withFullRanking(true).evaluate(queries, queryLabels, references,
                 referenceLabels, mode);
 
