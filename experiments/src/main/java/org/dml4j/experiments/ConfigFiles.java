@@ -24,8 +24,8 @@ import java.util.Set;
  * DTD is refused here by a parser that resolves nothing. Files it includes ({@code <file>}) are checked too.
  * <p>
  * A configuration from someone else (a run's record on a shared MLflow server, for {@code reproduce}) is held to more:
- * no included files, no Java-serialized objects, no {@code ${...}} variables, only DML4J component types, and no
- * output path ({@code checkpointDirectory}).
+ * only components, properties, lists and maps (no included files, Java-serialized objects or remote components),
+ * no {@code ${...}} variables, only DML4J component types, and no output path ({@code checkpointDirectory}).
  */
 final class ConfigFiles {
 
@@ -33,6 +33,15 @@ final class ConfigFiles {
     static final Set<String> OUTPUT_PROPERTIES = Set.of("checkpointDirectory");
 
     private static final String TYPE_PREFIX = "org.dml4j.";
+
+    /** The elements a configuration from someone else may use. */
+    private static final Set<String> UNTRUSTED_ELEMENTS = Set.of(ConfigLoader.CONFIG, ConfigLoader.COMPONENT,
+            ConfigLoader.PROPERTY, ConfigLoader.PROPERTYLIST, ConfigLoader.ITEM, ConfigLoader.PROPERTYMAP,
+            ConfigLoader.ENTRY);
+
+    /** The attributes its components may have. */
+    private static final Set<String> COMPONENT_ATTRIBUTES = Set.of(ConfigLoader.NAME, ConfigLoader.TYPE,
+            ConfigLoader.INHERIT);
 
     private ConfigFiles() {
     }
@@ -128,15 +137,24 @@ final class ConfigFiles {
             if (!untrusted) {
                 return;
             }
-            if (name.equals(ConfigLoader.SERIALIZED) || attributes.getValue(ConfigLoader.SERIALIZED) != null) {
-                refuseIfUntrusted("loads a Java-serialized object");
+            if (!UNTRUSTED_ELEMENTS.contains(name)) {
+                refuseIfUntrusted("uses <" + name + "> (serialized objects, included files, types lists)");
             }
-            String type = attributes.getValue(ConfigLoader.TYPE);
-            if (name.equals(ConfigLoader.COMPONENT) && type != null && !type.startsWith(TYPE_PREFIX)) {
-                refuseIfUntrusted("builds a component of type " + type + ", which is not a DML4J class");
+            if (name.equals(ConfigLoader.COMPONENT)) {
+                for (int i = 0; i < attributes.getLength(); i++) {
+                    if (!COMPONENT_ATTRIBUTES.contains(attributes.getQName(i))) {
+                        refuseIfUntrusted("gives a component the attribute " + attributes.getQName(i)
+                                + " (serialized forms, remote components)");
+                    }
+                }
+                String type = attributes.getValue(ConfigLoader.TYPE);
+                if (type != null && !type.startsWith(TYPE_PREFIX)) {
+                    refuseIfUntrusted("builds a component of type " + type + ", which is not a DML4J class");
+                }
             }
-            if (name.equals(ConfigLoader.PROPERTY) && OUTPUT_PROPERTIES.contains(attributes.getValue(ConfigLoader.NAME))) {
-                refuseIfUntrusted("sets the output path " + attributes.getValue(ConfigLoader.NAME));
+            String property = attributes.getValue(ConfigLoader.NAME);
+            if (name.equals(ConfigLoader.PROPERTY) && OUTPUT_PROPERTIES.contains(property)) {
+                refuseIfUntrusted("sets the output path " + property);
             }
             for (int i = 0; i < attributes.getLength(); i++) {
                 variable(attributes.getValue(i));

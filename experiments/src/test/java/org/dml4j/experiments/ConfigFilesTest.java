@@ -112,7 +112,11 @@ class ConfigFilesTest {
         String[][] refused = {
                 {"<config><file name=\"x\" value=\"other.xml\"/></config>", "includes another file"},
                 {"<config><serialized name=\"x\" type=\"java.lang.Object\" location=\"http://h/x\"/></config>",
-                        "Java-serialized"},
+                        "uses <serialized>"},
+                {"<config><component name=\"trainer\" type=\"org.dml4j.train.MetricLearningTrainer\" "
+                        + "serialized=\"x\"/></config>", "the attribute serialized"},
+                {"<config><component name=\"trainer\" type=\"org.dml4j.train.MetricLearningTrainer\" "
+                        + "import=\"true\"/></config>", "the attribute import"},
                 {"<config><component name=\"trainer\" type=\"org.tribuo.data.sql.SQLDataSource\"/></config>",
                         "not a DML4J class"},
                 {"<config><component name=\"t\" type=\"org.dml4j.train.MetricLearningTrainer\"><property "

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Seeded fuzzing of the command line's inputs (issue 23): over 1,000 malformed OLCUT configuration files, sweep
  * files (JSON and YAML), conformance case files and command lines, each run in-process, must each end in a clear
  * error with exit status 2 within a per-case time limit: a message (on standard error, or a conformance case's FAIL
- * line), no stack trace, no unexpected exception's class name, no NaN. Every case is malformed by construction (one mistake drawn from a catalogue, with random details), so none
- * of them trains. Malformed CSV data is left out (its load-time checks are another change's).
+ * line), no stack trace, no unexpected exception's class name, no NaN. Every case is malformed by construction (one
+ * mistake drawn from a catalogue, with random details), so none of them trains. Malformed CSV data is left out (its
+ * load-time checks are another change's).
  */
 class FuzzTest {
 

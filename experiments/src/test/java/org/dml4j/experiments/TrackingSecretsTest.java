@@ -43,7 +43,8 @@ class TrackingSecretsTest {
                     "--tracking-uri", uri, "--experiment", "secrets", "--run-name", "secrets", "--model-out",
                     work.resolve("model.dml4j").toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
-                    .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+                    .redirectOutput(dir.resolve("stdout.txt").toFile())
+                    .redirectError(dir.resolve("stderr.txt").toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("MLFLOW_"));
             builder.environment().put("MLFLOW_TRACKING_TOKEN", TOKEN);
             Process train = builder.start();
