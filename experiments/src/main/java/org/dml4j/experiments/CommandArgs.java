@@ -1,6 +1,7 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.dml4j.mlflow.Credentials;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -27,7 +28,8 @@ record CommandArgs(@JsonProperty("command") String command, @JsonProperty("args"
     /**
      * The arguments the running command was given: picocli's original arguments without the subcommand's name,
      * which leads them when the command ran under {@code dml4j} (the root takes no option values) and is absent
-     * when another command executed it directly (as {@code quickstart} does {@code train}).
+     * when another command executed it directly (as {@code quickstart} does {@code train}). The user-info of URIs
+     * in them (a password in {@code --tracking-uri http://user:password@host}) is removed.
      *
      * @param spec the running command (one without positional parameters)
      * @return its arguments
@@ -37,7 +39,8 @@ record CommandArgs(@JsonProperty("command") String command, @JsonProperty("args"
         if (!args.isEmpty() && args.get(0).equals(spec.name())) {
             args = args.subList(1, args.size());
         }
-        return new CommandArgs(spec.name(), List.copyOf(args), Path.of("").toAbsolutePath().toString());
+        return new CommandArgs(spec.name(), args.stream().map(Credentials::withoutUserInfo).toList(),
+                Path.of("").toAbsolutePath().toString());
     }
 
     /**

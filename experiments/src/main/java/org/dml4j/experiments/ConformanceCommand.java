@@ -16,13 +16,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dml4j conformance PATH...}: checks case files in the {@code dml-golden} schema (PML reference values) and
- * prints one line per case and a last line {@code N passed, M failed}; exits 1 if any failed.
+ * prints one line per case and a last line {@code N passed, M failed}; exits 1 if any failed, 2 if a case file is
+ * malformed (unreadable, not the schema, or expected arrays whose shapes and counts do not match the inputs).
  */
 @Command(name = "conformance", mixinStandardHelpOptions = true,
         description = {"Check DML4J against pytorch-metric-learning reference cases (dml-golden schema: losses "
                 + "with gradients, miners, retrieval metrics).",
                 "Prints one line per case (id, PASS/FAIL, worst error as a fraction of its tolerance, detail) and "
-                        + "a last line 'N passed, M failed'. Exit code 1 if any case failed."})
+                        + "a last line 'N passed, M failed'. Exit code 1 if any case failed, 2 if a case file is "
+                        + "malformed (unreadable, not the schema, or expected arrays of the wrong shape or count)."})
 public final class ConformanceCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Case files, or folders searched recursively.")
@@ -58,8 +60,10 @@ public final class ConformanceCommand implements Callable<Integer> {
                 out.println(result.toLine());
             }
         }
-        out.println(passed + " passed, " + (results.size() - passed) + " failed");
+        long malformed = results.stream().filter(CaseResult::malformed).count();
+        out.println(passed + " passed, " + (results.size() - passed) + " failed"
+                + (malformed > 0 ? " (" + malformed + " malformed: fix the case files)" : ""));
         out.flush();
-        return passed == results.size() ? 0 : 1;
+        return malformed > 0 ? 2 : passed == results.size() ? 0 : 1;
     }
 }

@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import org.dml4j.mlflow.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,7 +41,8 @@ public final class Dml4jCommand implements Runnable {
     public static CommandLine newCommandLine() {
         return new CommandLine(new Dml4jCommand())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("dml4j " + cmd.getCommandName() + ": " + describe(e));
+                    cmd.getErr().println("dml4j " + cmd.getCommandName() + ": "
+                            + Credentials.withoutUserInfo(describe(e)));
                     cmd.getErr().flush();
                     return 2;
                 });

@@ -3,7 +3,9 @@ package org.dml4j.experiments;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
@@ -44,7 +46,8 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
 
     private static final Set<String> KEYS = Set.of("base", "space", "search", "seed", "trials", "parallel",
             "isolation", "metric", "early_stopping");
-    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder().loaderOptions(loaderOptions())
+            .build());
     /** The validation fraction of the training data when the base does not set one. */
     static final String DEFAULT_VALIDATION_FRACTION = "0.2";
 
@@ -103,6 +106,18 @@ record SweepFile(Map<String, String> base, SearchSpace space, boolean random, lo
         return new SweepFile(base, space, random, root.path("seed").asLong(0), budget, parallel,
                 isolation.equals("process"), root.path("metric").asText("map_at_r"),
                 stopping(root.path("early_stopping")));
+    }
+
+    /**
+     * YAML read as data only: Jackson builds its tree from SnakeYAML's parser events, without SnakeYAML's
+     * constructor, so type tags ({@code !!java.net.URL ...}) never construct objects and aliases are not expanded
+     * (an alias reads as its name). Duplicate keys are an error and the file's size is bounded.
+     */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setCodePointLimit(1 << 20);
+        return options;
     }
 
     /** The parser's complaint in one paragraph, with the line of the problem (YAML's, not the enclosing block's). */

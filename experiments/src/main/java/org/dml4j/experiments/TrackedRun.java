@@ -38,7 +38,7 @@ record TrackedRun(MlflowRestClient client, RunInfo info, String name, Map<String
         }
         MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(System.getenv(), resolved));
         if (!client.healthy()) {
-            throw new UserError("The MLflow server at " + resolved + " does not answer. Start it (./dml4j "
+            throw new UserError("The MLflow server at " + client.connection().trackingUri() + " does not answer. Start it (./dml4j "
                     + "quickstart starts a local one) or fix --tracking-uri.");
         }
         return client;

@@ -121,13 +121,14 @@ final class TrackingOptions {
         if (runName != null) {
             options = options.withRunName(runName);
         }
-        return new Tracking(uri, client, new MlflowTracker(client, options), experiment, options.finishTimeout());
+        return new Tracking(client.connection().trackingUri().toString(), client, new MlflowTracker(client, options),
+                experiment, options.finishTimeout());
     }
 
     /**
      * A tracker with what it takes to find its run afterwards.
      *
-     * @param uri          the tracking server
+     * @param uri          the tracking server, without user-info
      * @param client       its client
      * @param tracker      the run's tracker
      * @param experiment   the experiment

@@ -2,6 +2,7 @@ package org.dml4j.experiments;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.config.io.ConfigLoaderException;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.nn.NetworkSpec;
@@ -13,7 +14,6 @@ import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -131,10 +131,14 @@ final class TrainerOptions {
     }
 
     private MetricLearningTrainer fromConfig() {
-        if (!Files.isRegularFile(config)) {
-            throw new UserError("Configuration file not found: " + config);
+        ConfigFiles.check(config, false);
+        ConfigurationManager cm;
+        try {
+            cm = new ConfigurationManager(config.toString());
+        } catch (ConfigLoaderException | PropertyException e) {
+            throw new UserError("Cannot load the configuration file " + config + ": " + e.getMessage()
+                    + ". Fix the file (see experiments/configs/ for examples).", e);
         }
-        ConfigurationManager cm = new ConfigurationManager(config.toString());
         Map<String, String> overrides = new LinkedHashMap<>();
         if (validationFraction > 0) {
             overrides.put(configName + ".validationFraction", String.valueOf(validationFraction));

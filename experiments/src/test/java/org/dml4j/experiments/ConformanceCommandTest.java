@@ -1,6 +1,7 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +50,26 @@ class ConformanceCommandTest {
     }
 
     @Test
+    void anExpectedGradientOfTheWrongShapeFails(@TempDir Path dir) throws IOException, URISyntaxException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(cases().resolve("contrastive__random1.json").toFile());
+        int rows = root.at("/inputs/embeddings").size();
+        ArrayNode full = (ArrayNode) root.at("/expected/grad_embeddings");
+        ArrayNode truncated = mapper.createArrayNode().add(full.get(0)).add(full.get(1));
+        for (ArrayNode gradient : List.of(truncated, mapper.createArrayNode())) {
+            ((ObjectNode) root.get("expected")).set("grad_embeddings", gradient);
+            Path file = dir.resolve("shape.json");
+            mapper.writeValue(file.toFile(), root);
+            CliRun run = run("conformance", file.toString());
+            assertEquals(2, run.exitCode(), run.all());
+            assertTrue(run.lines().get(0).contains(" FAIL ") && run.lines().get(0).contains(
+                    "expected.grad_embeddings is " + gradient.size() + "x"), run.lines().get(0));
+            assertTrue(run.lines().get(0).contains("but the inputs give " + rows + "x"), run.lines().get(0));
+            assertEquals("0 passed, 1 failed (1 malformed: fix the case files)", run.lines().get(1));
+        }
+    }
+
+    @Test
     void badInputsGiveAClearMessage(@TempDir Path dir) throws IOException {
         CliRun missing = run("conformance", dir.resolve("nope").toString());
         assertEquals(2, missing.exitCode());
@@ -55,7 +77,7 @@ class ConformanceCommandTest {
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{\"schema\": \"dml-golden/loss/v1\", \"case_id\": \"x\", \"inputs\": {}}");
         CliRun bad = run("conformance", broken.toString());
-        assertEquals(1, bad.exitCode());
+        assertEquals(2, bad.exitCode());
         assertTrue(bad.lines().get(0).contains("missing integer array: inputs.labels"), bad.lines().get(0));
         CliRun empty = run("conformance", dir.resolve("nothing-here").toString());
         assertEquals(2, empty.exitCode());

@@ -21,17 +21,44 @@ final class MlflowTestServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final LocalMlflowServer server;
+    private final String authorization;
 
-    private MlflowTestServer(LocalMlflowServer server) {
+    private MlflowTestServer(LocalMlflowServer server, String authorization) {
         this.server = server;
+        this.authorization = authorization;
     }
 
     static MlflowTestServer start() throws IOException {
-        LocalMlflowServer server = new LocalMlflowServer(Path.of("..", "scripts", "mlflow-server.sh"),
-                Files.createTempDirectory("dml4j-mlflow-cli"), LocalMlflowServer.freePort(0), null,
-                Map.of("MLFLOW_FLASK_SERVER_SECRET_KEY", "dml4j-test-secret-key"));
+        return start(Files.createTempDirectory("dml4j-mlflow-cli"), null, null);
+    }
+
+    /**
+     * A server with MLflow's basic-auth app, whose admin is this user; the REST reads here authenticate as it.
+     *
+     * @param user     the admin's name
+     * @param password the admin's password
+     * @return the running server
+     */
+    static MlflowTestServer startWithBasicAuth(String user, String password) throws IOException {
+        Path directory = Files.createTempDirectory("dml4j-mlflow-cli");
+        Files.writeString(directory.resolve("auth.ini"), String.join("\n", "[mlflow]", "default_permission = READ",
+                "database_uri = sqlite:///" + directory.resolve("basic_auth.db"), "admin_username = " + user,
+                "admin_password = " + password,
+                "authorization_function = mlflow.server.auth:authenticate_request_basic_auth", ""));
+        return start(directory, "basic-auth", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static MlflowTestServer start(Path directory, String app, String authorization) {
+        LocalMlflowServer server = new LocalMlflowServer(Path.of("..", "scripts", "mlflow-server.sh"), directory,
+                LocalMlflowServer.freePort(0), app, Map.of("MLFLOW_FLASK_SERVER_SECRET_KEY", "dml4j-test-secret-key"));
         server.start(false);
-        return new MlflowTestServer(server);
+        return new MlflowTestServer(server, authorization);
+    }
+
+    /** @return the folder with the server's database and artifacts */
+    Path directory() {
+        return server.directory();
     }
 
     String uri() {
@@ -49,12 +76,17 @@ final class MlflowTestServer implements AutoCloseable {
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(uri() + "/api/2.0/mlflow/" + path)).GET().build());
+        return send(request(path).GET().build());
     }
 
     JsonNode post(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(uri() + "/api/2.0/mlflow/" + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(uri() + "/api/2.0/mlflow/" + path));
+        return authorization == null ? builder : builder.header("Authorization", authorization);
     }
 
     private static JsonNode send(HttpRequest request) throws IOException, InterruptedException {

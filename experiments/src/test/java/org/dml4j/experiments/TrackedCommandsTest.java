@@ -354,16 +354,30 @@ class TrackedCommandsTest {
 
     @Test
     void reproduceGivesIdenticalMetricsOnCpuAlsoFromAConfigFile() throws IOException, InterruptedException {
+        Path metrics = dir.resolve("flags-metrics.json");
         String flags = train("reproduce", "flags", "--network", "mlp:16,4", "--epochs", "2", "--lr", "0.003",
-                "--loss", "contrastive", "--miner", "pair-margin", "--seed", "9", "--validation-fraction", "0.2");
+                "--loss", "contrastive", "--miner", "pair-margin", "--seed", "9", "--validation-fraction", "0.2",
+                "--metrics-out", metrics.toString());
         String config = train("reproduce", "config", "--config", "configs/triplet.xml", "--train-limit", "64");
+        Files.writeString(metrics, "the original's");
+        Map<String, String> outputs = Map.of(flags, "flags-metrics.json", config, "config/triplet.xml");
         for (String original : List.of(flags, config)) {
+            Path out = Files.createDirectories(dir.resolve("reproduced-" + original));
             CliRun run = CliRun.of("reproduce", original, "--tracking-uri", mlflow.uri(), "--experiment",
-                    "reproduce");
+                    "reproduce", "--out-dir", out.toString());
             assertEquals(0, run.exitCode(), run.all());
             assertTrue(run.lines().contains("all metrics match"), run.all());
             assertTrue(run.lines().stream().anyMatch(l -> l.matches("map_at_r +[0-9.]+ +[0-9.]+  yes")), run.all());
+            List<Path> folders;
+            try (java.util.stream.Stream<Path> made = Files.list(out)) {
+                folders = made.toList();
+            }
+            assertEquals(1, folders.size(), "one new folder: " + folders);
+            assertTrue(Files.isRegularFile(folders.get(0).resolve(outputs.get(original))), folders.toString());
+            assertTrue(run.err().contains("Reproducing run " + original + " into " + folders.get(0) + ":\n"
+                    + "  dml4j train --dataset=csv:"), run.err());
         }
+        assertEquals("the original's", Files.readString(metrics), "the original's output is untouched");
         assertEquals(4, mlflow.runs("reproduce").size());
     }
 }

@@ -1,16 +1,21 @@
 package org.dml4j.mlflow;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Credentials for an MLflow tracking server, as the MLflow clients read them: HTTP Basic from
  * {@code MLFLOW_TRACKING_USERNAME} and {@code MLFLOW_TRACKING_PASSWORD}, else a Bearer token from
- * {@code MLFLOW_TRACKING_TOKEN}. {@link #toString()} never shows a secret.
+ * {@code MLFLOW_TRACKING_TOKEN}; a tracking URI's user-info ({@code http://user:password@host}) is taken as Basic
+ * credentials and removed from the URI ({@link #withoutUserInfo}), so that it is never logged, spooled, printed or
+ * stored. {@link #toString()} never shows a secret.
  *
  * @param username the Basic user name, or null
  * @param password the Basic password, or null
@@ -20,6 +25,38 @@ public record Credentials(String username, String password, String token) {
 
     /** No credentials: requests carry no {@code Authorization} header. */
     public static final Credentials NONE = new Credentials(null, null, null);
+
+    /** A URI's scheme (group 1) and user-info (group 2, up to the last {@code @} of the authority). */
+    private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\\s]*)@");
+
+    /**
+     * A text with the user-info of every URI in it removed: {@code http://user:pass@host/x} becomes
+     * {@code http://host/x}.
+     *
+     * @param text a URI, a message or an argument; null stays null
+     * @return the text without user-info
+     */
+    public static String withoutUserInfo(String text) {
+        return text == null ? null : USER_INFO.matcher(text).replaceAll("$1");
+    }
+
+    /**
+     * These credentials, or, when they have neither a user name nor a password, the user name and password in a
+     * URI's user-info (percent-decoded), with this token.
+     *
+     * @param uri the tracking URI as given
+     * @return the credentials to use
+     */
+    public Credentials orUserInfoOf(String uri) {
+        Matcher matcher = USER_INFO.matcher(uri);
+        if (username != null || password != null || !matcher.lookingAt()) {
+            return this;
+        }
+        String info = matcher.group(2);
+        int colon = info.indexOf(':');
+        return new Credentials(blankToNull(decode(colon < 0 ? info : info.substring(0, colon))),
+                colon < 0 ? null : blankToNull(decode(info.substring(colon + 1))), token);
+    }
 
     /**
      * Reads the credentials from MLflow's standard environment variables.
@@ -66,6 +103,10 @@ public record Credentials(String username, String password, String token) {
     public String toString() {
         return "Credentials[username=" + username + ", password=" + (password == null ? "none" : "****")
                 + ", token=" + (token == null ? "none" : "****") + "]";
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String blankToNull(String value) {

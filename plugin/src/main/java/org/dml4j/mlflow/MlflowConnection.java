@@ -8,8 +8,10 @@ import java.util.Objects;
 /**
  * Where and how to reach an MLflow tracking server.
  *
- * @param trackingUri    the server, e.g. {@code http://127.0.0.1:5000} (http or https)
- * @param credentials    Basic or Bearer credentials, {@link Credentials#NONE} without
+ * @param trackingUri    the server, e.g. {@code http://127.0.0.1:5000} (http or https); user-info in it is moved to
+ *                       the credentials
+ * @param credentials    Basic or Bearer credentials, {@link Credentials#NONE} without (the tracking URI's user name
+ *                       and password when these have none)
  * @param insecureTls    accept any TLS certificate and host name ({@code MLFLOW_TRACKING_INSECURE_TLS=true}); for
  *                       test servers with self-signed certificates only
  * @param connectTimeout the limit on opening a connection
@@ -40,6 +42,11 @@ public record MlflowConnection(URI trackingUri, Credentials credentials, boolean
         Objects.requireNonNull(trackingUri, "trackingUri");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(retry, "retry");
+        String given = trackingUri.toString();
+        if (!Credentials.withoutUserInfo(given).equals(given)) {
+            credentials = credentials.orUserInfoOf(given);
+            trackingUri = URI.create(Credentials.withoutUserInfo(given));
+        }
         String scheme = trackingUri.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme) || trackingUri.getHost() == null) {
             throw new IllegalArgumentException("MLflow tracking URI '" + trackingUri + "' is not an http(s) URI with"
@@ -57,14 +64,14 @@ public record MlflowConnection(URI trackingUri, Credentials credentials, boolean
     }
 
     /**
-     * A connection with the default timeouts and retries and no credentials.
+     * A connection with the default timeouts and retries and no credentials (but the URI's user-info).
      *
      * @param trackingUri the server
      * @return the connection
      */
     public static MlflowConnection of(String trackingUri) {
-        return new MlflowConnection(URI.create(trackingUri), Credentials.NONE, false, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, RetryPolicy.DEFAULT);
+        return new MlflowConnection(uri(trackingUri), Credentials.NONE.orUserInfoOf(trackingUri), false,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, RetryPolicy.DEFAULT);
     }
 
     /**
@@ -83,8 +90,13 @@ public record MlflowConnection(URI trackingUri, Credentials credentials, boolean
                     + " --tracking-uri (e.g. http://127.0.0.1:5000)");
         }
         boolean insecure = "true".equalsIgnoreCase(env.getOrDefault("MLFLOW_TRACKING_INSECURE_TLS", "false"));
-        return new MlflowConnection(URI.create(uri.trim()), Credentials.fromEnvironment(env), insecure,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, RetryPolicy.DEFAULT);
+        return new MlflowConnection(uri(uri.trim()), Credentials.fromEnvironment(env).orUserInfoOf(uri.trim()),
+                insecure, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, RetryPolicy.DEFAULT);
+    }
+
+    /** The URI of a text without its user-info, which a syntax error's message would otherwise show. */
+    private static URI uri(String text) {
+        return URI.create(Credentials.withoutUserInfo(text));
     }
 
     /**

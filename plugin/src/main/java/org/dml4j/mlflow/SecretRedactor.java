@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps credentials out of what the tracker sends as data: the configured password and token are replaced wherever
- * they appear, and values of keys that name a secret are hidden.
+ * they appear, the user-info of URIs ({@code http://user:pass@host}) is removed, and values of keys that name a
+ * secret are hidden.
  */
 final class SecretRedactor {
 
@@ -33,7 +34,7 @@ final class SecretRedactor {
      * @return the text with every secret masked
      */
     String redact(String text) {
-        String result = text;
+        String result = Credentials.withoutUserInfo(text);
         for (String secret : secrets) {
             result = result.replace(secret, MASK);
         }

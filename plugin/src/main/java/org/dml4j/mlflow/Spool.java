@@ -16,12 +16,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The local record of one run: an append-only JSON-lines file of {@link TrackingRecord}s ({@code records.jsonl}),
  * copies of its artifact files ({@code files/}), how far it was delivered ({@code state.json}), and the records the
- * server rejected and malformed lines ({@code rejected.jsonl}). One writer appends while one reader delivers.
+ * server rejected and malformed lines ({@code rejected.jsonl}). One writer appends while one reader delivers. The
+ * folder and its files are the owner's only ({@link PrivateFiles}).
  */
 final class Spool {
 
@@ -47,9 +49,10 @@ final class Spool {
     Spool(Path directory) {
         this.directory = directory;
         try {
-            Files.createDirectories(directory.resolve("files"));
+            PrivateFiles.directory(directory);
+            PrivateFiles.directory(directory.resolve("files"));
             if (!Files.exists(directory.resolve(RECORDS))) {
-                Files.createFile(directory.resolve(RECORDS));
+                Files.createFile(directory.resolve(RECORDS), PrivateFiles.ownerOnly());
             }
             try (Stream<Path> stored = Files.list(directory.resolve("files"))) {
                 files = (int) stored.count();
@@ -105,7 +108,7 @@ final class Spool {
      */
     String storeFile(Path source) throws IOException {
         String name = "files/" + String.format("%06d-", files++) + source.getFileName();
-        Files.copy(source, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        PrivateFiles.file(Files.copy(source, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING));
         return name;
     }
 
@@ -182,6 +185,7 @@ final class Spool {
     void saveState(SpoolState state) throws IOException {
         Path temporary = directory.resolve(STATE + ".tmp");
         MlflowHttp.JSON.writeValue(temporary.toFile(), state);
+        PrivateFiles.file(temporary);
         Files.move(temporary, directory.resolve(STATE), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
     }
@@ -243,8 +247,8 @@ final class Spool {
      * @throws IOException when the lock file cannot be opened
      */
     synchronized boolean lock() throws IOException {
-        FileChannel channel = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(directory.resolve("lock"), Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), PrivateFiles.ownerOnly());
         try {
             FileLock taken = channel.tryLock();
             if (taken != null) {
@@ -274,8 +278,8 @@ final class Spool {
     }
 
     private void appendLine(String fileName, String line) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory.resolve(fileName), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel channel = FileChannel.open(directory.resolve(fileName), Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND), PrivateFiles.ownerOnly())) {
             ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);

@@ -69,7 +69,7 @@ class TrackedRunTest {
         assertEquals("synthetic-blobs", params.get("data.name"));
         assertEquals("600", params.get("data.train_size"));
         assertEquals(SecretRedactor.MASK, params.get("data.db_password"));
-        assertEquals("jdbc://user:****@host/db", params.get("data.source"));
+        assertEquals("jdbc://host/db", params.get("data.source"), "user-info is stripped from URIs");
         assertEquals(MlflowKeys.MAX_PARAM_VALUE_LENGTH, params.get("notes").length());
         assertTrue(params.get("notes").endsWith("...[truncated, 7000 chars in total]"), params.get("notes"));
 

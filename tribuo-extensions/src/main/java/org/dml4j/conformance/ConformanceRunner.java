@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Runs golden case files: a file in the {@code dml-golden} loss, miner or retrieval schema, or a folder searched
  * recursively for them (JSON files of other schemas in a folder, such as an index, are skipped). Each case gives one
- * {@link CaseResult}; a file that cannot be read or understood gives a failed result naming the file and the field.
+ * {@link CaseResult}; a file that cannot be read or understood, or whose expected arrays do not have the shapes and
+ * counts its inputs give, is a {@linkplain CaseResult#malformed malformed} result naming the file and the field.
  */
 public final class ConformanceRunner {
 
@@ -87,7 +88,7 @@ public final class ConformanceRunner {
         try {
             root = mapper.readTree(file.toFile());
         } catch (IOException e) {
-            return List.of(CaseResult.failure(name, "cannot read " + file + ": " + e.getMessage()));
+            return List.of(CaseResult.malformed(name, "cannot read " + file + ": " + e.getMessage()));
         }
         String schema = root.path("schema").asText("");
         try {
@@ -95,12 +96,12 @@ public final class ConformanceRunner {
                 case LOSS_SCHEMA -> List.of(LossCaseCheck.run(root, precision));
                 case MINER_SCHEMA -> MinerCaseCheck.run(root, precision);
                 case RETRIEVAL_SCHEMA -> List.of(RetrievalCaseCheck.run(root, precision));
-                default -> skipForeign ? List.of() : List.of(CaseResult.failure(name, file
+                default -> skipForeign ? List.of() : List.of(CaseResult.malformed(name, file
                         + " is not a dml-golden case file (schema '" + schema + "'); expected one of "
                         + List.of(LOSS_SCHEMA, MINER_SCHEMA, RETRIEVAL_SCHEMA)));
             };
         } catch (CaseFormatException | IllegalArgumentException e) {
-            return List.of(CaseResult.failure(root.path("case_id").asText(name), file + ": " + e.getMessage()));
+            return List.of(CaseResult.malformed(root.path("case_id").asText(name), file + ": " + e.getMessage()));
         } catch (RuntimeException e) {
             // A bug in DML4J must fail this case, not the whole run.
             return List.of(CaseResult.failure(root.path("case_id").asText(name), "error in DML4J: " + e));

@@ -1,6 +1,9 @@
 package org.dml4j.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads the numeric fields of golden case files: floats may be the strings {@code "NaN"}, {@code "Infinity"} and
@@ -50,7 +53,10 @@ final class GoldenJson {
         double[][] out = new double[node.size()][];
         for (int i = 0; i < out.length; i++) {
             JsonNode row = node.get(i);
-            if (!row.isArray() || (i > 0 && row.size() != out[0].length)) {
+            if (!row.isArray()) {
+                throw new CaseFormatException(what + " row " + i + " is not an array of numbers");
+            }
+            if (i > 0 && row.size() != out[0].length) {
                 throw new CaseFormatException(what + " row " + i + " is not a row of " + out[0].length + " numbers");
             }
             out[i] = new double[row.size()];
@@ -59,6 +65,57 @@ final class GoldenJson {
             }
         }
         return out;
+    }
+
+    /**
+     * A matrix with the given shape.
+     *
+     * @param node the JSON array of rows
+     * @param what the field, for messages
+     * @param rows the number of rows the inputs give
+     * @param cols the number of columns the inputs give
+     * @return the matrix
+     * @throws CaseFormatException when it is missing or has another shape
+     */
+    static double[][] matrix(JsonNode node, String what, long rows, long cols) {
+        double[][] out = matrix(node, what);
+        int got = out.length == 0 ? 0 : out[0].length;
+        if (out.length != rows || got != cols) {
+            throw new CaseFormatException(what + " is " + out.length + "x" + got + " but the inputs give " + rows
+                    + "x" + cols);
+        }
+        return out;
+    }
+
+    /**
+     * Embeddings with one row per label.
+     *
+     * @param node       the JSON array of rows
+     * @param what       the field, for messages
+     * @param labels     the labels
+     * @param labelsWhat the labels' field, for messages
+     * @param precision  the data type to compute in
+     * @return the embeddings
+     * @throws CaseFormatException when they are missing, ragged or not one row per label
+     */
+    static INDArray embeddings(JsonNode node, String what, int[] labels, String labelsWhat, DataType precision) {
+        double[][] rows = matrix(node, what);
+        requireCount(labels.length, labelsWhat, rows.length);
+        return Nd4j.create(rows).castTo(precision);
+    }
+
+    /**
+     * Checks that an array has one entry per item of the inputs.
+     *
+     * @param length the array's length
+     * @param what   the field, for messages
+     * @param count  the number the inputs give
+     * @throws CaseFormatException when they differ
+     */
+    static void requireCount(int length, String what, int count) {
+        if (length != count) {
+            throw new CaseFormatException(what + " has " + length + " entries but the inputs give " + count);
+        }
     }
 
     static double[] flatten(double[][] rows) {

@@ -26,8 +26,8 @@ final class LossCaseCheck {
         Tolerance tolerance = Tolerance.forPrecision(precision);
         JsonNode inputs = root.path("inputs");
         int[] labels = GoldenJson.ints(inputs.get("labels"), "inputs.labels");
-        INDArray embeddings = Nd4j.create(GoldenJson.matrix(inputs.get("embeddings"), "inputs.embeddings"))
-                .castTo(precision);
+        INDArray embeddings = GoldenJson.embeddings(inputs.get("embeddings"), "inputs.embeddings", labels,
+                "inputs.labels", precision);
         MetricLoss loss = PmlTranslator.loss(root.path("loss"));
         double[][] classVectors = classVectors(inputs);
         if (loss instanceof ClassParameterLoss parametric) {
@@ -54,7 +54,7 @@ final class LossCaseCheck {
         JsonNode expected = root.path("expected");
         double expectedLoss = GoldenJson.number(expected.get("loss"), "expected.loss");
         double[] expectedGrad = GoldenJson.flatten(GoldenJson.matrix(expected.get("grad_embeddings"),
-                "expected.grad_embeddings"));
+                "expected.grad_embeddings", embeddings.rows(), embeddings.columns()));
         double[] gotGrad = result.embeddingGradient().castTo(DataType.DOUBLE).dup('c').data().asDouble();
         if (Double.isNaN(expectedLoss)) {
             boolean zero = result.value() == 0 && maxAbs(gotGrad) == 0;
@@ -87,9 +87,11 @@ final class LossCaseCheck {
         INDArray got = result.parameterGradients().values().iterator().next();
         double[][] reference;
         if (expected.has("grad_proxies")) {
-            reference = GoldenJson.matrix(expected.get("grad_proxies"), "expected.grad_proxies");
+            reference = GoldenJson.matrix(expected.get("grad_proxies"), "expected.grad_proxies", got.rows(),
+                    got.columns());
         } else if (expected.has("grad_W")) {
-            reference = GoldenJson.transpose(GoldenJson.matrix(expected.get("grad_W"), "expected.grad_W"));
+            reference = GoldenJson.transpose(GoldenJson.matrix(expected.get("grad_W"), "expected.grad_W",
+                    got.columns(), got.rows()));
         } else {
             throw new CaseFormatException(loss.getClass().getSimpleName()
                     + " case has neither expected.grad_proxies nor expected.grad_W");

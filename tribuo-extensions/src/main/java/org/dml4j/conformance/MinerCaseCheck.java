@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.dml4j.mining.Miner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,11 @@ final class MinerCaseCheck {
         String id = root.path("case_id").asText("?");
         JsonNode inputs = root.path("inputs");
         int[] labels = GoldenJson.ints(inputs.get("labels"), "inputs.labels");
-        INDArray embeddings = Nd4j.create(GoldenJson.matrix(inputs.get("embeddings"), "inputs.embeddings"))
-                .castTo(precision);
+        INDArray embeddings = GoldenJson.embeddings(inputs.get("embeddings"), "inputs.embeddings", labels,
+                "inputs.labels", precision);
+        if (!root.path("miner_results").isArray() || root.path("miner_results").isEmpty()) {
+            throw new CaseFormatException("miner_results must be a non-empty array of miner configurations");
+        }
         List<CaseResult> results = new ArrayList<>();
         int index = 0;
         for (JsonNode spec : root.path("miner_results")) {
@@ -37,7 +39,7 @@ final class MinerCaseCheck {
                 results.add(difference == null ? new CaseResult(caseId, true, 0, "tuples=" + got.count())
                         : CaseResult.failure(caseId, "differs from PML: " + difference));
             } catch (CaseFormatException | IllegalArgumentException e) {
-                results.add(CaseResult.failure(caseId, e.getMessage()));
+                results.add(CaseResult.malformed(caseId, e.getMessage()));
             }
         }
         return results;

@@ -10,7 +10,6 @@ import org.dml4j.index.ExactKnn;
 import org.dml4j.index.KnnDistance;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.Iterator;
@@ -50,13 +49,14 @@ final class RetrievalCaseCheck {
         double mrrTolerance = precision == DataType.DOUBLE ? 1e-6 : 1e-4;
         JsonNode in = root.path("inputs");
         int[] queryLabels = GoldenJson.ints(in.get("query_labels"), "inputs.query_labels");
-        INDArray queries = Nd4j.create(GoldenJson.matrix(in.get("query_embeddings"), "inputs.query_embeddings"))
-                .castTo(precision);
+        INDArray queries = GoldenJson.embeddings(in.get("query_embeddings"), "inputs.query_embeddings", queryLabels,
+                "inputs.query_labels", precision);
         RetrievalMode mode = mode(in);
-        INDArray references = mode == RetrievalMode.SELF ? null : Nd4j.create(
-                GoldenJson.matrix(in.get("reference_embeddings"), "inputs.reference_embeddings")).castTo(precision);
         int[] referenceLabels = mode == RetrievalMode.SELF ? null
                 : GoldenJson.ints(in.get("reference_labels"), "inputs.reference_labels");
+        INDArray references = mode == RetrievalMode.SELF ? null : GoldenJson.embeddings(
+                in.get("reference_embeddings"), "inputs.reference_embeddings", referenceLabels,
+                "inputs.reference_labels", precision);
         RetrievalEvaluation eval = new RetrievalEvaluator().withFullRanking(true).evaluate(queries, queryLabels, references,
                 referenceLabels, mode);
 
@@ -81,9 +81,13 @@ final class RetrievalCaseCheck {
                     GoldenJson.number(own.path("means").get(golden), "own_metrics.means." + golden), tolerance);
             double[] expected = numbers(own.path("per_query").get(golden), "own_metrics.per_query." + golden);
             double[] got = eval.perQuery(ours);
+            GoldenJson.requireCount(expected.length, "own_metrics.per_query." + golden, got.length);
             for (int q = 0; q < expected.length; q++) {
                 worst.compare(ours + " of query #" + q, got[q], expected[q], tolerance);
             }
+        }
+        if (metrics == 0) {
+            throw new CaseFormatException("own_metrics.means is empty: the case compares no metric");
         }
         JsonNode pml = root.path("pml_accuracy_calculator").path("results");
         for (Map.Entry<String, String> e : PML_NAMES.entrySet()) {
@@ -99,6 +103,8 @@ final class RetrievalCaseCheck {
         JsonNode recorded = root.path("nmi_ami_from_recorded_clusters");
         int[] clusters = GoldenJson.ints(recorded.get("cluster_labels_from_pml_faiss_kmeans"),
                 "nmi_ami_from_recorded_clusters.cluster_labels_from_pml_faiss_kmeans");
+        GoldenJson.requireCount(clusters.length, "nmi_ami_from_recorded_clusters.cluster_labels_from_pml_faiss_kmeans",
+                queryLabels.length);
         worst.compare("NMI of the recorded clusters", MutualInformation.nmi(queryLabels, clusters),
                 GoldenJson.number(recorded.get("NMI"), "nmi_ami_from_recorded_clusters.NMI"),
                 CLUSTER_FORMULA_TOLERANCE);

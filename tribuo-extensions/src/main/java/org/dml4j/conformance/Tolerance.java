@@ -42,8 +42,13 @@ public record Tolerance(double lossAbsolute, double lossRelative, double gradien
      * @param got      the computed gradient, row-major
      * @param expected the reference gradient, row-major
      * @return the ratio (≤ 1 passes)
+     * @throws IllegalArgumentException when the arrays differ in length
      */
     public double gradientRatio(double[] got, double[] expected) {
+        if (got.length != expected.length) {
+            throw new IllegalArgumentException("the gradient has " + got.length + " values, the reference "
+                    + expected.length);
+        }
         double maxExpected = 0;
         double maxError = 0;
         for (int i = 0; i < expected.length; i++) {

@@ -55,6 +55,9 @@ record TupleRows(List<int[]> first, List<int[]> second) {
     }
 
     private static List<int[]> rows(JsonNode node) {
+        if (node == null || !node.isArray()) {
+            throw new CaseFormatException("missing array of tuples in the miner output");
+        }
         List<int[]> out = new ArrayList<>();
         for (JsonNode row : node) {
             out.add(GoldenJson.ints(row, "tuple"));

@@ -106,6 +106,7 @@ public record Checkpoint(int epoch, long step, String networkSpec, Map<String, I
         }
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        // Readable by its owner only: createTempFile makes the file rw------- on POSIX, and the rename keeps it.
         Path temp = Files.createTempFile(parent, ".checkpoint", ".tmp");
         try (OutputStream out = Files.newOutputStream(temp)) {
             b.build().writeTo(out);

@@ -91,4 +91,19 @@ class RetrievalConformanceTest {
                 .path("results")).put("NMI", 0.0));
         assertTrue(otherKMeans.passed(), otherKMeans.toLine());
     }
+
+    @Test
+    void truncatedOrEmptyExpectationsAreMalformed(@TempDir Path dir) throws Exception {
+        CaseResult truncated = runAltered(dir, root -> {
+            ArrayNode perQuery = (ArrayNode) root.path("own_metrics").path("per_query").path("ndcg_at_4");
+            while (perQuery.size() > 2) {
+                perQuery.remove(perQuery.size() - 1);
+            }
+        });
+        assertTrue(truncated.malformed() && !truncated.passed(), truncated.toLine());
+        assertTrue(truncated.detail().contains("own_metrics.per_query.ndcg_at_4 has 2 entries"), truncated.detail());
+        CaseResult noMetrics = runAltered(dir, root -> ((ObjectNode) root.path("own_metrics")).putObject("means"));
+        assertTrue(noMetrics.malformed() && !noMetrics.passed(), noMetrics.toLine());
+        assertTrue(noMetrics.detail().contains("own_metrics.means is empty"), noMetrics.detail());
+    }
 }
