@@ -53,7 +53,7 @@ final class EmbeddingFiles {
      */
     static void writeNpy(Path file, INDArray embeddings) throws IOException {
         float[][] rows = embeddings.toFloatMatrix();
-        int columns = rows.length == 0 ? (int) embeddings.columns() : rows[0].length;
+        int columns = rows.length == 0 ? embeddings.columns() : rows[0].length;
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows.length + ", " + columns + "), }";
         int preamble = 6 + 2 + 2; // magic, version, header length
         int padded = (preamble + dict.length() + 1 + NPY_ALIGNMENT - 1) / NPY_ALIGNMENT * NPY_ALIGNMENT;

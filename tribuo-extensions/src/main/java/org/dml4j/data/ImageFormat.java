@@ -18,6 +18,8 @@ public record ImageFormat(int size, int channels) {
     /**
      * Validates the format.
      *
+     * @param size     the side of the square image, in pixels (positive)
+     * @param channels 1 (grey) or 3 (RGB)
      * @throws IllegalArgumentException if the size is not positive or the channels are neither 1 nor 3
      */
     public ImageFormat {

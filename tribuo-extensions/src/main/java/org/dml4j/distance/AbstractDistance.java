@@ -80,9 +80,9 @@ abstract class AbstractDistance implements Distance {
 
     private PairwiseMatrix compute(INDArray rawQueries, INDArray rawReferences, boolean self) {
         checkShapes(rawQueries, rawReferences);
-        int rows = (int) rawQueries.rows();
-        int cols = (int) rawReferences.rows();
-        int dim = (int) rawQueries.columns();
+        int rows = rawQueries.rows();
+        int cols = rawReferences.rows();
+        int dim = rawQueries.columns();
         double[] queries = HostArrays.doubles(rawQueries);
         double[] references = self ? queries : HostArrays.doubles(rawReferences);
         L2Normalization queryNorm = normalizeEmbeddings ? L2Normalization.of(queries, rows, dim) : null;

@@ -202,7 +202,7 @@ public final class VerificationPairs {
             long total = genuine ? genuineTotal() : impostorTotal();
             if (total <= 2L * max) {
                 long[] all = enumerate(genuine);
-                int take = (int) Math.min(max, all.length);
+                int take = Math.min(max, all.length);
                 for (int i = 0; i < take; i++) {
                     int j = i + rng.nextInt(all.length - i);
                     long tmp = all[i];

@@ -18,6 +18,7 @@ public abstract class LargeMarginSoftmaxLoss extends ClassParameterLoss {
     /** PML's default logit scale s. */
     public static final double DEFAULT_SCALE = 64.0;
 
+    /** The scale s applied to every logit. */
     @Config(description = "The scale s applied to every logit (PML default " + DEFAULT_SCALE + ").")
     protected double scale = DEFAULT_SCALE;
 

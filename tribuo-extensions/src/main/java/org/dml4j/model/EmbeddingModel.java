@@ -121,7 +121,7 @@ public final class EmbeddingModel extends Model<Label> {
 
     /** @return the width of the embeddings */
     public int embeddingSize() {
-        return (int) references.embeddings().columns();
+        return references.embeddings().columns();
     }
 
     /**

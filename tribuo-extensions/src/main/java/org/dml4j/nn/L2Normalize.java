@@ -24,7 +24,7 @@ public final class L2Normalize implements Layer {
             throw new IllegalArgumentException("L2Normalize expects a matrix (one embedding per row), found shape "
                     + Arrays.toString(input.shape()) + ": put a Flatten before it");
         }
-        normalization = L2Normalization.of(HostArrays.doubles(input), (int) input.rows(), (int) input.columns());
+        normalization = L2Normalization.of(HostArrays.doubles(input), input.rows(), input.columns());
         return HostArrays.create(normalization.normalized(), input.dataType(), input.shape());
     }
 

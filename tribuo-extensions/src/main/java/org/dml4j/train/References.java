@@ -30,7 +30,7 @@ final class References {
             return new ReferenceSet(embeddings, outputIds, IntStream.range(0, outputIds.length).toArray(), kind);
         }
         int classes = train.labelIndex().size();
-        double[][] sums = new double[classes][(int) embeddings.columns()];
+        double[][] sums = new double[classes][embeddings.columns()];
         int[] counts = new int[classes];
         double[][] rows = embeddings.castTo(DataType.DOUBLE).toDoubleMatrix();
         for (int i = 0; i < rows.length; i++) {

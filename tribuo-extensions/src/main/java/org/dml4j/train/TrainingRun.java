@@ -71,7 +71,7 @@ final class TrainingRun {
         this.batches = batches;
         this.runSeed = runSeed;
         this.listeners = listeners;
-        this.network = config.network().build((int) train.features().columns(), runSeed, DataType.FLOAT);
+        this.network = config.network().build(train.features().columns(), runSeed, DataType.FLOAT);
         this.loss = config.loss().forTraining(runSeed, train.labelIndex().size(), config.network().embeddingSize());
         this.minedLoss = new MinedLoss(loss, config.miner());
         this.crossBatchLoss = config.memorySize() > 0

@@ -98,7 +98,7 @@ public final class PeerBench {
 
     private static void losses(INDArray embeddings, int[] labels, int warmup, int reps, String only) {
         int numClasses = Arrays.stream(labels).max().orElse(0) + 1;
-        int dim = (int) embeddings.columns();
+        int dim = embeddings.columns();
         TripletMarginMiner semihard = new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, new LpDistance());
         List<Workload> workloads = List.of(
                 new Workload("contrastive", new ContrastiveLoss(), null, false),
@@ -157,7 +157,7 @@ public final class PeerBench {
     private static void step(INDArray input, int[] labels, int warmup, int reps) {
         int numClasses = Arrays.stream(labels).max().orElse(0) + 1;
         for (Workload w : referenceLosses(numClasses, 128)) {
-            EmbeddingNetwork network = NetworkSpecs.parse("mlp:512,128").build((int) input.columns(), 0,
+            EmbeddingNetwork network = NetworkSpecs.parse("mlp:512,128").build(input.columns(), 0,
                     DataType.FLOAT);
             MetricLoss loss = w.loss.forTraining(0);
             MinedLoss minedLoss = new MinedLoss(loss, w.miner);

@@ -83,7 +83,7 @@ class ScheduleTest {
             String name = ProvenanceUtil.computeName(provenance, 0);
             @SuppressWarnings("unchecked")
             Provenancable<ConfiguredObjectProvenance> rebuilt =
-                    (Provenancable<ConfiguredObjectProvenance>) (Configurable) cm.lookup(name);
+                    (Provenancable<ConfiguredObjectProvenance>) cm.lookup(name);
             assertEquals(provenance, rebuilt.getProvenance());
             assertEquals(object.toString(), rebuilt.toString());
         }
