@@ -28,12 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Seeded fuzzing of the command line's inputs (issue 23): over 1,000 malformed OLCUT configuration files, sweep
- * files (JSON and YAML), conformance case files and command lines, each run in-process, must each end in a clear
- * error with exit status 2 within a per-case time limit: a message (on standard error, or a conformance case's FAIL
- * line), no stack trace, no unexpected exception's class name, no NaN. Every case is malformed by construction (one
- * mistake drawn from a catalogue, with random details), so none of them trains. Malformed CSV data is left out (its
- * load-time checks are another change's).
+ * Seeded fuzzing of the command line's inputs (issue 23): over 1,000 malformed CSV datasets, OLCUT configuration
+ * files, sweep files (JSON and YAML), conformance case files and command lines, each run in-process, must each end
+ * in a clear error with exit status 2 within a per-case time limit: a message (on standard error, or a conformance
+ * case's FAIL line), no stack trace, no unexpected exception's class name, no NaN. Every case is malformed by
+ * construction (one mistake drawn from a catalogue, with random details), so none of them trains.
  */
 class FuzzTest {
 
@@ -74,6 +73,10 @@ class FuzzTest {
         }
         for (int i = 0; i < 250; i++) {
             cases.add(brokenCommand(random));
+        }
+        for (int i = 0; i < 250; i++) {
+            cases.add(List.of("train", "--dataset", "csv:" + brokenCsv(random, i), "--label-column", "species",
+                    "--quiet", "--epochs", "1", "--batch-size", "32", "--m-per-class", "8", "--network", "mlp:16,4"));
         }
         assertTrue(cases.size() >= 1000);
         List<String> failures = new ArrayList<>();
@@ -198,6 +201,31 @@ class FuzzTest {
             }
         }
         return write("case-" + i + ".json", text != null ? text : JsonFiles.MAPPER.writeValueAsString(root));
+    }
+
+    /**
+     * The test's CSV with one mistake: a non-finite, float32-overflowing or non-numeric cell, a short or long row,
+     * no label column, no data rows, or a single class.
+     */
+    private static String brokenCsv(Random random, int i) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        int row = 1 + random.nextInt(lines.size() - 1);
+        List<String> cells = new ArrayList<>(List.of(lines.get(row).split(",", -1)));
+        int column = random.nextInt(cells.size() - 1);
+        int mistake = random.nextInt(7);
+        switch (mistake) {
+            case 0 -> cells.set(column, pick(random, "NaN", "Infinity", "-Infinity", "1e400", "-1e200", "3.5e38"));
+            case 1 -> cells.set(column, pick(random, "", "x" + word(random), "1.2.3", "--1", "nan", "inf"));
+            case 2 -> cells.remove(column);
+            case 3 -> cells.add(random.nextInt(cells.size() + 1), String.valueOf(random.nextGaussian()));
+            case 4 -> lines.set(0, lines.get(0).replace("species", "x" + word(random)));
+            case 5 -> lines.subList(random.nextInt(2), lines.size()).clear();
+            default -> lines.replaceAll(line -> line.replaceFirst("class[0-9]$", "class0"));
+        }
+        if (mistake < 4) {
+            lines.set(row, String.join(",", cells));
+        }
+        return write("data-" + i + ".csv", String.join("\n", lines) + "\n");
     }
 
     /** Truncates or empties the expected values: a miner's output, or a loss's value or gradient. */
