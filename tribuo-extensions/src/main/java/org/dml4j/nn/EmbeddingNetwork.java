@@ -114,9 +114,18 @@ public final class EmbeddingNetwork {
     }
 
     private INDArray backward(INDArray gradEmbeddings, boolean inputGradient) {
+        // Without the input gradient, a layer needs dL/d(its input) only if a layer before it has parameters: the
+        // first convolution after an Unflatten skips it too.
+        int firstWeighted = 0;
+        while (firstWeighted < layers.size() - 1 && layers.get(firstWeighted).parameters().isEmpty()) {
+            firstWeighted++;
+        }
         INDArray g = gradEmbeddings;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g, i > 0 || inputGradient);
+            g = layers.get(i).backward(g, i > firstWeighted || inputGradient);
+            if (g == null) {
+                break;
+            }
         }
         return g;
     }

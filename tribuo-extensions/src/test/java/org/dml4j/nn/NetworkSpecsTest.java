@@ -90,7 +90,7 @@ class NetworkSpecsTest {
     @Test
     void convolutionMatchesTheDefinition() {
         Conv2d conv = new Conv2d(2, 3, 3, 2, 1, new java.util.SplittableRandom(1), DataType.DOUBLE);
-        INDArray x = GradientCheck.normal(2, 2, 2, 5, 5);
+        INDArray x = GradientCheck.normal(2, 2, 2, 5, 5); // CNHW: 2 channels, 2 images
         INDArray y = conv.forward(x, false);
         INDArray w = conv.parameters().get("weight");
         INDArray b = conv.parameters().get("bias");
@@ -105,12 +105,12 @@ class NetworkSpecsTest {
                                     int r = i * 2 - 1 + di;
                                     int q = j * 2 - 1 + dj;
                                     if (r >= 0 && r < 5 && q >= 0 && q < 5) {
-                                        s += w.getDouble(o, c, di, dj) * x.getDouble(n, c, r, q);
+                                        s += w.getDouble(o, c, di, dj) * x.getDouble(c, n, r, q);
                                     }
                                 }
                             }
                         }
-                        assertEquals(s, y.getDouble(n, o, i, j), 1e-12);
+                        assertEquals(s, y.getDouble(o, n, i, j), 1e-12);
                     }
                 }
             }
