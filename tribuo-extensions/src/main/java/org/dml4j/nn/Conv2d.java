@@ -32,6 +32,7 @@ public final class Conv2d extends WeightedLayer {
     private Object chunkScratch;
     private Object inputGradient;
     private boolean scratchHoldsBatch;
+    private int columnLimit = MAX_COLUMN_VALUES;
 
     /**
      * Creates a convolution with PyTorch's default initialization.
@@ -95,10 +96,21 @@ public final class Conv2d extends WeightedLayer {
         return (int) weight().size(0);
     }
 
+    /**
+     * Lowers the largest column matrix built at once (for tests of the chunked path).
+     *
+     * @param values the most values of one column matrix
+     * @return this layer
+     */
+    Conv2d limitColumns(int values) {
+        columnLimit = values;
+        return this;
+    }
+
     /** @return how many images' columns are built at once */
     private int imagesPerChunk() {
         long perImage = (long) columns.rows() * columns.outHeight() * columns.outWidth();
-        return (int) Math.max(1, Math.min(columns.batch(), MAX_COLUMN_VALUES / perImage));
+        return (int) Math.max(1, Math.min(columns.batch(), columnLimit / perImage));
     }
 
     /** Unfolds images {@code [n0, n1)} of the last input into a column matrix array. */

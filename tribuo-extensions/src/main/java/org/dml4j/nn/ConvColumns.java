@@ -93,10 +93,14 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
      */
     void im2col(float[] x, int n0, int n1, float[] cols) {
         segments(n0, n1, (to, from, lo, hi, ow, inside) -> {
-            java.util.Arrays.fill(cols, to, to + (inside ? lo : ow), 0f);
+            for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
+                cols[i] = 0;
+            }
             if (inside) {
                 copy(x, from, lo, hi, cols, to);
-                java.util.Arrays.fill(cols, to + hi, to + ow, 0f);
+                for (int i = to + hi; i < to + ow; i++) {
+                    cols[i] = 0;
+                }
             }
         });
     }
@@ -104,10 +108,14 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
     /** {@link #im2col(float[], int, int, float[])} for float64. */
     void im2col(double[] x, int n0, int n1, double[] cols) {
         segments(n0, n1, (to, from, lo, hi, ow, inside) -> {
-            java.util.Arrays.fill(cols, to, to + (inside ? lo : ow), 0d);
+            for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
+                cols[i] = 0;
+            }
             if (inside) {
                 copy(x, from, lo, hi, cols, to);
-                java.util.Arrays.fill(cols, to + hi, to + ow, 0d);
+                for (int i = to + hi; i < to + ow; i++) {
+                    cols[i] = 0;
+                }
             }
         });
     }

@@ -48,49 +48,47 @@ public final class MaxPool2d implements Layer {
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
         ImageBatch.forChannels(planes, (long) h * w, p -> {
-            int o = p * oh * ow;
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int corner = (p * h + i * stride) * w + j * stride;
-                    argMax[o++] = input instanceof float[] f ? argMax(f, corner, w) : argMax((double[]) input, corner, w);
-                }
+            if (input instanceof float[] f) {
+                pool(f, (float[]) output, p, h, w, oh, ow);
+            } else {
+                pool((double[]) input, (double[]) output, p, h, w, oh, ow);
             }
         });
-        if (input instanceof float[] f) {
-            float[] out = (float[]) output;
-            for (int o = 0; o < length; o++) {
-                out[o] = f[argMax[o]];
-            }
-        } else {
-            double[] source = (double[]) input;
-            double[] out = (double[]) output;
-            for (int o = 0; o < length; o++) {
-                out[o] = source[argMax[o]];
-            }
-        }
         return ImageBatch.write(output, inputShape[0], inputShape[1], oh, ow);
     }
 
-    /** @return the index of the first maximum of the window whose top-left corner is {@code corner} */
-    private int argMax(float[] x, int corner, int width) {
-        int best = corner;
-        for (int di = 0; di < kernel; di++) {
-            for (int at = corner + di * width; at < corner + di * width + kernel; at++) {
-                best = x[at] > x[best] ? at : best;
+    /** Pools image plane {@code p}, keeping the index of each window's first maximum. */
+    private void pool(float[] x, float[] out, int p, int h, int w, int oh, int ow) {
+        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++, o++) {
+                int corner = (p * h + i * stride) * w + j * stride;
+                int best = corner;
+                for (int di = 0; di < kernel; di++) {
+                    for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        best = x[at] > x[best] ? at : best;
+                    }
+                }
+                argMax[o] = best;
+                out[o] = x[best];
             }
         }
-        return best;
     }
 
-    /** {@link #argMax(float[], int, int)} for float64. */
-    private int argMax(double[] x, int corner, int width) {
-        int best = corner;
-        for (int di = 0; di < kernel; di++) {
-            for (int at = corner + di * width; at < corner + di * width + kernel; at++) {
-                best = x[at] > x[best] ? at : best;
+    /** {@link #pool(float[], float[], int, int, int, int, int)} for float64. */
+    private void pool(double[] x, double[] out, int p, int h, int w, int oh, int ow) {
+        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++, o++) {
+                int corner = (p * h + i * stride) * w + j * stride;
+                int best = corner;
+                for (int di = 0; di < kernel; di++) {
+                    for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        best = x[at] > x[best] ? at : best;
+                    }
+                }
+                argMax[o] = best;
+                out[o] = x[best];
             }
         }
-        return best;
     }
 
     @Override

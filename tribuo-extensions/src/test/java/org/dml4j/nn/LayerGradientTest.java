@@ -76,6 +76,48 @@ class LayerGradientTest {
     }
 
     @Test
+    void conv2dInChunksOfImages() {
+        Conv2d whole = new Conv2d(2, 3, 3, 2, 1, new SplittableRandom(31), F64);
+        // 2 input channels x 9 taps x 3x3 output pixels = 162 column values per image: 2 images per chunk of 5
+        Conv2d chunked = ((Conv2d) whole.copy()).limitColumns(2 * 162);
+        INDArray x = normal(32, 2, 5, 6, 5);
+        INDArray g = normal(33, 3, 5, 3, 3);
+        assertEquals(whole.forward(x, true), chunked.forward(x, true));
+        assertEquals(whole.backward(g), chunked.backward(g));
+        assertEquals(whole.gradients(), chunked.gradients());
+        check(chunked, x, true);
+    }
+
+    @Test
+    void residualBlockWithIdentityShortcut() {
+        check(new ResidualBlock(2, 2, 1, new SplittableRandom(34), F64), normal(35, 2, 3, 5, 5), true);
+    }
+
+    @Test
+    void residualBlockWithStrideTwoProjection() {
+        ResidualBlock block = new ResidualBlock(2, 3, 2, new SplittableRandom(36), F64);
+        INDArray x = normal(37, 2, 3, 5, 6);
+        assertEquals(List.of(3L, 3L, 3L, 3L), List.of(boxed(block.forward(x, true).shape())));
+        check(block, x, true);
+    }
+
+    @Test
+    void globalAvgPool() {
+        GlobalAvgPool2d pool = new GlobalAvgPool2d();
+        INDArray x = normal(38, 3, 2, 4, 5);
+        INDArray y = pool.forward(x, true);
+        assertEquals(x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(2), org.nd4j.linalg.indexing.NDArrayIndex.point(1))
+                .meanNumber().doubleValue(), y.getDouble(1, 2), 1e-12);
+        check(pool, x, true);
+    }
+
+    @Test
+    void resnetWithNormalizedOutput() {
+        EmbeddingNetwork net = new ResNetSpec(new int[]{2, 3}, 1, 4, 1, 6, 6, true).build(36, 39, F64);
+        check(net, normal(40, 3, 36), true);
+    }
+
+    @Test
     void maxPool() {
         MaxPool2d pool = new MaxPool2d(2, 2);
         INDArray x = normal(15, 2, 3, 4, 6);
