@@ -15,11 +15,12 @@ of the input files both sides read. Run by experiments/bench/run-bench.sh inside
                                            NCHW rows) and DIR/labels.i32; SOURCE fmnist (the first --n images of
                                            the Fashion-MNIST training set / 255) or synthetic (--n images --image CxHxW of --classes classes:
                                            a per-class random low-frequency pattern plus noise, seed 1)
-  peer_bench.py image DIR NAME SPEC EPOCHS STEPS
+  peer_bench.py image DIR NAME SPEC EPOCHS STEPS EMBED
                                            EPOCHS training epochs of the image network SPEC (cnn:... or resnet:...,
                                            as DML4J's NetworkSpecs) on DIR, contrastive loss, M-per-class batches of
                                            8 x 32, Adam 1e-3 (STEPS steps per epoch, 0: N / 256), the last timed;
-                                           then the embedding of all N images (eval mode, blocks of 256)
+                                           then the embedding of the first EMBED images (0: all; eval mode, blocks
+                                           of 256); and the peak RSS (RESULT peak_rss_mib_NAME, in MiB)
   peer_bench.py epoch LOSS                 one training epoch of the reference protocol (FMNIST_DIR, default
                                            /usr/share/datasets/fashion-mnist); LOSS: contrastive, proxy_nca,
                                            multi_similarity, triplet_semihard
@@ -330,12 +331,14 @@ def image(a):
     result("epoch_" + a.name, [wall], "steps=%d ms_per_step=%.1f mean_loss=%.5f" % (steps, wall / steps,
                                                                                      total / steps))
     model.eval()
+    n = min(a.embed, len(labels)) if a.embed > 0 else len(labels)
     t0 = time.perf_counter()
     with torch.no_grad():
-        out = torch.cat([model(x[s:s + 256]) for s in range(0, len(labels), 256)])
+        out = torch.cat([model(x[s:min(n, s + 256)]) for s in range(0, n, 256)])
     ms = (time.perf_counter() - t0) * 1e3
-    result("embed_" + a.name, [ms], "images=%d images_per_s=%.1f checksum=%.4f peak_rss_mib=%d" % (
-        len(labels), len(labels) / (ms / 1e3), float(out.sum()), vm_hwm_mib()))
+    result("embed_" + a.name, [ms], "images=%d images_per_s=%.1f checksum=%.4f" % (n, n / (ms / 1e3),
+                                                                                   float(out.sum())))
+    result("peak_rss_mib_" + a.name, [vm_hwm_mib()])
 
 
 STEP_LOSSES = ["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"]
@@ -417,6 +420,7 @@ def main():
     g.add_argument("spec")
     g.add_argument("epochs", type=int)
     g.add_argument("steps", type=int)
+    g.add_argument("embed", type=int)
     g = sub.add_parser("epoch")
     g.add_argument("loss", choices=["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"])
     g.add_argument("--epochs", type=int, default=2, help="epochs to train; the last one is timed")

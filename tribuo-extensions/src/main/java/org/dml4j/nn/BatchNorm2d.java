@@ -19,8 +19,6 @@ public final class BatchNorm2d implements Layer {
     private final long channels;
     private long[] shape;
     private Object input;
-    private Object output;
-    private Object inputGradient;
     private double[] mean;
     private double[] inverseStd;
     private boolean batchStatistics;
@@ -49,7 +47,7 @@ public final class BatchNorm2d implements Layer {
         batchStatistics = training;
         Map<String, INDArray> buffers = parameters.buffers();
         input = ImageBatch.read(x, input);
-        output = ImageBatch.scratch(input, c * m, output);
+        Object output = ImageBatch.shared(ImageBatch.STAGING, input, c * m);
         mean = new double[c];
         double[] variance = new double[c];
         if (training) {
@@ -96,8 +94,8 @@ public final class BatchNorm2d implements Layer {
         long[] s = ForwardCache.require(shape, "BatchNorm2d");
         int c = (int) channels;
         int m = Math.toIntExact(gradOutput.length() / channels);
-        output = ImageBatch.read(gradOutput, output);
-        inputGradient = ImageBatch.scratch(input, c * m, inputGradient);
+        Object output = ImageBatch.readShared(gradOutput, ImageBatch.STAGING);
+        Object inputGradient = ImageBatch.shared(ImageBatch.SECOND, input, c * m);
         double[] gamma = parameters.parameters().get("weight").toDoubleVector();
         double[] gammaGrad = new double[c];
         double[] betaGrad = new double[c];

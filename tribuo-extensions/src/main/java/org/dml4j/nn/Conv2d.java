@@ -1,6 +1,9 @@
 package org.dml4j.nn;
 
+import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,22 +19,24 @@ import java.util.SplittableRandom;
  * backward pass multiplies the output gradient by the columns' transpose (weight gradient) and the weight's transpose
  * by the output gradient (column gradients, folded back into the input gradient). When the column matrix of the whole
  * batch would exceed {@value #MAX_COLUMN_VALUES} values, the images are processed in runs (chunks) and the backward
- * pass unfolds each run again rather than keeping all columns. Output size: {@code (size + 2·padding - k) / stride + 1}.
+ * pass unfolds each run again rather than keeping all columns; a run's arrays live in a workspace of their own, reused by
+ * the next run, so a training step's workspace does not grow with the number of runs. Host buffers that do not outlive a call are the
+ * thread's shared ones ({@link ImageBatch#shared}); the layer keeps only the host copy of its input. Output size: {@code (size + 2·padding - k) / stride + 1}.
  */
 public final class Conv2d extends WeightedLayer {
 
     /** The largest column matrix built at once (64 MiB of float32). */
     static final int MAX_COLUMN_VALUES = 1 << 24;
 
+    private static final String CHUNK_WORKSPACE = "DML4J_CONV_CHUNK";
+
     private final int kernel;
     private final int stride;
     private final int padding;
     private ConvColumns columns;
     private Object input;
-    private Object scratch;
-    private Object chunkScratch;
     private Object inputGradient;
-    private boolean scratchHoldsBatch;
+    private INDArray batchColumns;
     private int columnLimit = MAX_COLUMN_VALUES;
 
     /**
@@ -110,16 +115,16 @@ public final class Conv2d extends WeightedLayer {
     /** @return how many images' columns are built at once */
     private int imagesPerChunk() {
         long perImage = (long) columns.rows() * columns.outHeight() * columns.outWidth();
-        return (int) Math.max(1, Math.min(columns.batch(), columnLimit / perImage));
+        // a power of two, so that the runs of a batch of 2^k images all have the same size
+        return (int) Math.max(1, Math.min(columns.batch(), Long.highestOneBit(Math.max(1, columnLimit / perImage))));
     }
 
     /** Unfolds images {@code [n0, n1)} of the last input into a column matrix array. */
     private INDArray unfold(int n0, int n1) {
         int width = (n1 - n0) * columns.outHeight() * columns.outWidth();
-        scratch = ImageBatch.scratch(input, columns.rows() * width, scratch);
-        columns.im2col(input, n0, n1, scratch);
-        scratchHoldsBatch = n1 - n0 == columns.batch();
-        return ImageBatch.write(scratch, columns.rows(), width);
+        Object cols = ImageBatch.shared(ImageBatch.COLUMNS, input, columns.rows() * width);
+        columns.im2col(input, n0, n1, cols);
+        return ImageBatch.write(cols, columns.rows(), width);
     }
 
     @Override
@@ -128,20 +133,25 @@ public final class Conv2d extends WeightedLayer {
         long[] s = x.shape();
         columns = new ConvColumns((int) s[0], Math.toIntExact(s[1]), (int) s[2], (int) s[3], kernel, stride, padding);
         input = ImageBatch.read(x, input);
+        batchColumns = null;
         int n = columns.batch();
         int pixels = columns.outHeight() * columns.outWidth();
         int chunk = imagesPerChunk();
         INDArray weight = weightMatrix();
         INDArray out;
         if (chunk == n) {
-            out = product(weight, unfold(0, n), false, false);
+            batchColumns = unfold(0, n);
+            out = product(weight, batchColumns, false, false);
         } else {
-            Object host = ImageBatch.scratch(input, outChannels() * n * pixels, null);
+            Object host = ImageBatch.shared(ImageBatch.STAGING, input, outChannels() * n * pixels);
             for (int n0 = 0; n0 < n; n0 += chunk) {
                 int n1 = Math.min(n, n0 + chunk);
-                chunkScratch = ImageBatch.read(product(weight, unfold(n0, n1), false, false), chunkScratch);
-                ImageBatch.copyColumns(chunkScratch, (n1 - n0) * pixels, 0, host, n * pixels, n0 * pixels,
-                        outChannels(), (n1 - n0) * pixels);
+                try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
+                    INDArray product = product(weight, unfold(n0, n1), false, false);
+                    Object chunkOut = ImageBatch.readShared(product, ImageBatch.SECOND);
+                    ImageBatch.copyColumns(chunkOut, (n1 - n0) * pixels, 0, host, n * pixels, n0 * pixels,
+                            outChannels(), (n1 - n0) * pixels);
+                }
             }
             out = ImageBatch.write(host, outChannels(), (long) n * pixels);
         }
@@ -162,42 +172,47 @@ public final class Conv2d extends WeightedLayer {
         INDArray weight = weightMatrix();
         int chunk = imagesPerChunk();
         if (wantInputGradient) {
-            inputGradient = ImageBatch.zeros(input, cols.channels() * n * cols.height() * cols.width(),
-                    inputGradient);
+            int length = cols.channels() * n * cols.height() * cols.width();
+            inputGradient = ImageBatch.zeros(input, length, ImageBatch.shared(ImageBatch.GRADIENT, input, length));
         }
         INDArray weightGrad;
         if (chunk == n) {
-            INDArray unfolded = scratchHoldsBatch ? ImageBatch.write(scratch, cols.rows(), (long) n * pixels)
+            // the forward pass's column array while its workspace pass is on (a training step), else unfolded again
+            INDArray unfolded = batchColumns != null && !HostArrays.isOutdated(batchColumns) ? batchColumns
                     : unfold(0, n);
+            batchColumns = null;
             weightGrad = product(grad, unfolded, false, true);
             if (wantInputGradient) {
                 foldGradient(weight, grad, 0, n);
             }
         } else {
             weightGrad = Nd4j.zeros(grad.dataType(), outChannels(), cols.rows());
-            Object host = ImageBatch.read(grad, null);
+            Object host = ImageBatch.readShared(grad, ImageBatch.STAGING);
             for (int n0 = 0; n0 < n; n0 += chunk) {
                 int n1 = Math.min(n, n0 + chunk);
-                chunkScratch = ImageBatch.scratch(host, outChannels() * (n1 - n0) * pixels, chunkScratch);
-                ImageBatch.copyColumns(host, n * pixels, n0 * pixels, chunkScratch, (n1 - n0) * pixels, 0,
+                Object chunkGrad = ImageBatch.shared(ImageBatch.SECOND, host, outChannels() * (n1 - n0) * pixels);
+                ImageBatch.copyColumns(host, n * pixels, n0 * pixels, chunkGrad, (n1 - n0) * pixels, 0,
                         outChannels(), (n1 - n0) * pixels);
-                INDArray g = ImageBatch.write(chunkScratch, outChannels(), (long) (n1 - n0) * pixels);
-                Nd4j.gemm(g, unfold(n0, n1), weightGrad, false, true, 1.0, 1.0);
-                if (wantInputGradient) {
-                    foldGradient(weight, g, n0, n1);
+                try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
+                    INDArray g = ImageBatch.write(chunkGrad, outChannels(), (long) (n1 - n0) * pixels);
+                    Nd4j.gemm(g, unfold(n0, n1), weightGrad, false, true, 1.0, 1.0);
+                    if (wantInputGradient) {
+                        foldGradient(weight, g, n0, n1);
+                    }
                 }
             }
         }
         setGradients(weightGrad.reshape('c', weight().shape()), grad.sum(1));
-        return wantInputGradient ? ImageBatch.write(inputGradient, cols.channels(), n, cols.height(), cols.width())
-                : null;
+        INDArray dx = wantInputGradient ? ImageBatch.write(inputGradient, cols.channels(), n, cols.height(),
+                cols.width()) : null;
+        inputGradient = null;
+        return dx;
     }
 
     /** Adds the input gradient of images {@code [n0, n1)}: the weight's transpose times their output gradient. */
     private void foldGradient(INDArray weight, INDArray grad, int n0, int n1) {
-        scratch = ImageBatch.read(product(weight, grad, true, false), scratch);
-        scratchHoldsBatch = false;
-        columns.col2im(scratch, n0, n1, inputGradient);
+        columns.col2im(ImageBatch.readShared(product(weight, grad, true, false), ImageBatch.COLUMNS), n0, n1,
+                inputGradient);
     }
 
     /**

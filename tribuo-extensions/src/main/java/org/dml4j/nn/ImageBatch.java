@@ -24,6 +24,18 @@ import java.util.stream.IntStream;
  */
 final class ImageBatch {
 
+    /** A shared host buffer: the staging of a layer's output or gradient (see {@link #shared}). */
+    static final int STAGING = 0;
+    /** A second shared staging buffer, for a layer that needs two at once. */
+    static final int SECOND = 1;
+    /** The shared host buffer of a convolution's column matrix. */
+    static final int COLUMNS = 2;
+    /** The shared host buffer in which a layer accumulates its input gradient. */
+    static final int GRADIENT = 3;
+
+    /** Per thread, the host buffers of values that live only during one layer call, shared by all image layers. */
+    private static final ThreadLocal<Object[]> SHARED = ThreadLocal.withInitial(() -> new Object[GRADIENT + 1]);
+
     /** Below this many values a loop over channels runs on the calling thread alone. */
     private static final long PARALLEL_VALUES = 1 << 16;
 
@@ -92,26 +104,51 @@ final class ImageBatch {
     }
 
     /**
-     * A new zeroed host array of the same type as another.
+     * Zeroes the first {@code length} values of a host array of the same type as another, or creates one.
      *
      * @param like   a {@code float[]} or {@code double[]}
-     * @param length the new array's length
-     * @param reuse  an array to zero and return if it has the right type and length, or null
-     * @return the zeroed array
+     * @param length the values needed
+     * @param reuse  an array to zero and return if it has the right type and is long enough, or null
+     * @return the array, its first {@code length} values 0
      */
     static Object zeros(Object like, int length, Object reuse) {
-        if (like instanceof float[]) {
-            if (reuse instanceof float[] f && f.length == length) {
-                Arrays.fill(f, 0f);
-                return f;
-            }
-            return new float[length];
+        Object out = scratch(like, length, reuse);
+        if (out instanceof float[] f) {
+            Arrays.fill(f, 0, length, 0f);
+        } else {
+            Arrays.fill((double[]) out, 0, length, 0d);
         }
-        if (reuse instanceof double[] d && d.length == length) {
-            Arrays.fill(d, 0d);
-            return d;
-        }
-        return new double[length];
+        return out;
+    }
+
+    /**
+     * One of the calling thread's shared host buffers, grown to the type and size asked for: for values that do not
+     * outlive the layer call using them (the layers of a network run one at a time on a thread, so one set of
+     * buffers, as large as the largest use, serves them all instead of one set per layer). Its contents are
+     * whatever the last use left.
+     *
+     * @param slot   {@link #STAGING}, {@link #SECOND}, {@link #COLUMNS} or {@link #GRADIENT}
+     * @param like   a {@code float[]} or {@code double[]} of the type needed
+     * @param length the values needed
+     * @return the buffer, at least {@code length} long
+     */
+    static Object shared(int slot, Object like, int length) {
+        Object[] slots = SHARED.get();
+        slots[slot] = scratch(like, length, slots[slot]);
+        return slots[slot];
+    }
+
+    /**
+     * Copies an array's values into one of the calling thread's shared host buffers ({@link #shared}).
+     *
+     * @param array a float32 or float64 array
+     * @param slot  the buffer
+     * @return the buffer, its first {@code array.length()} values the array's
+     */
+    static Object readShared(INDArray array, int slot) {
+        Object[] slots = SHARED.get();
+        slots[slot] = read(array, slots[slot]);
+        return slots[slot];
     }
 
     /**
@@ -170,10 +207,10 @@ final class ImageBatch {
      * @param a      the first dimension
      * @param b      the second dimension
      * @param inner  the contiguous block length
-     * @return a new host array of the same type
+     * @return the calling thread's {@link #SECOND} shared buffer, holding the result
      */
     static Object swapOuter(Object values, int a, int b, int inner) {
-        Object out = zeros(values, a * b * inner, null);
+        Object out = shared(SECOND, values, a * b * inner);
         for (int i = 0; i < a; i++) {
             for (int j = 0; j < b; j++) {
                 System.arraycopy(values, (i * b + j) * inner, out, (j * a + i) * inner, inner);
@@ -197,6 +234,6 @@ final class ImageBatch {
             return array.reshape('c', result);
         }
         int inner = Math.toIntExact(array.length() / (a * b));
-        return write(swapOuter(read(array, null), (int) a, (int) b, inner), result);
+        return write(swapOuter(readShared(array, STAGING), (int) a, (int) b, inner), result);
     }
 }

@@ -13,9 +13,6 @@ public final class MaxPool2d implements Layer {
     private final int stride;
     private int[] argMax;
     private long[] inputShape;
-    private Object input;
-    private Object output;
-    private Object inputGradient;
 
     /**
      * Creates the layer.
@@ -41,9 +38,9 @@ public final class MaxPool2d implements Layer {
         int planes = Math.toIntExact(inputShape[0] * inputShape[1]);
         int oh = (int) Conv2d.outputSize(inputShape[2], kernel, stride, 0);
         int ow = (int) Conv2d.outputSize(inputShape[3], kernel, stride, 0);
-        input = ImageBatch.read(x, input);
+        Object input = ImageBatch.readShared(x, ImageBatch.STAGING);
         int length = planes * oh * ow;
-        output = ImageBatch.scratch(input, length, output);
+        Object output = ImageBatch.shared(ImageBatch.SECOND, input, length);
         argMax = argMax != null && argMax.length >= length ? argMax : new int[length];
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
@@ -95,9 +92,10 @@ public final class MaxPool2d implements Layer {
     public INDArray backward(INDArray gradOutput) {
         int[] from = ForwardCache.require(argMax, "MaxPool2d");
         int length = Math.toIntExact(gradOutput.length());
-        output = ImageBatch.read(gradOutput, output);
-        inputGradient = ImageBatch.zeros(input, Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2]
-                * inputShape[3]), inputGradient);
+        Object output = ImageBatch.readShared(gradOutput, ImageBatch.STAGING);
+        int inputLength = Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3]);
+        Object inputGradient = ImageBatch.zeros(output, inputLength,
+                ImageBatch.shared(ImageBatch.SECOND, output, inputLength));
         if (output instanceof float[] g) {
             float[] dx = (float[]) inputGradient;
             for (int o = 0; o < length; o++) {

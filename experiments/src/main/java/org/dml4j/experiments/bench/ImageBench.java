@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,9 +33,10 @@ import java.util.SplittableRandom;
  * {@code peer_bench.py image}): training epochs of an image network on the images in {@code DIR/x.f32} (raw
  * little-endian float32, N × C·H·W in NCHW order) and {@code DIR/labels.i32}, as the trainer runs them (batches of 8
  * classes × 32 images, contrastive loss with PML's defaults, Adam 1e-3, each step in a reused workspace with one
- * OpenMP thread for ND4J's element-wise ops), then the embedding of all N images in blocks of 256 (inference). Prints
- * {@code RESULT epoch_NAME} (the last epoch's milliseconds, the process's peak RSS) and {@code RESULT embed_NAME}
- * (milliseconds for all N images, images per second).
+ * OpenMP thread for ND4J's element-wise ops), then the embedding of the first EMBED images in blocks of 256 (inference). Prints
+ * {@code RESULT epoch_NAME} (the last epoch's milliseconds), {@code RESULT embed_NAME}
+ * (milliseconds for the first EMBED images, images per second) and {@code RESULT peak_rss_mib_NAME} (the process's
+ * peak resident set size, VmHWM, in MiB: the figure is in MiB, not milliseconds).
  */
 final class ImageBench {
 
@@ -52,9 +54,10 @@ final class ImageBench {
      * @param spec    the network spec, e.g. {@code cnn:32,64,128}
      * @param epochs  the epochs to train (the last is timed)
      * @param steps   the steps per epoch (0: a full epoch, N / 256 steps)
+     * @param embed   how many of the images (the first) to embed (0: all)
      * @throws IOException if the input files cannot be read
      */
-    static void run(Path dir, String name, String spec, int epochs, int steps) throws IOException {
+    static void run(Path dir, String name, String spec, int epochs, int steps, int embed) throws IOException {
         int[] labels = PeerBench.readInts(dir.resolve("labels.i32"));
         INDArray images = readRows(dir.resolve("x.f32"), labels.length);
         EmbeddingNetwork network = NetworkSpecs.parse(spec).build((int) images.columns(), 0, DataType.FLOAT);
@@ -99,12 +102,15 @@ final class ImageBench {
             }
             PeerBench.print("epoch_" + name, new double[]{lastMs}, String.format(Locale.ROOT,
                     "steps=%d ms_per_step=%.1f mean_loss=%.5f", perEpoch, lastMs / perEpoch, lastLoss));
+            int n = embed > 0 ? Math.min(embed, labels.length) : labels.length;
             long start = System.nanoTime();
-            INDArray embedded = network.embedInBlocks(images, batch);
+            INDArray embedded = network.embedInBlocks(images.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()),
+                    batch);
             double ms = (System.nanoTime() - start) / 1e6;
             PeerBench.print("embed_" + name, new double[]{ms}, String.format(Locale.ROOT,
-                    "images=%d images_per_s=%.1f checksum=%.4f peak_rss_mib=%d", labels.length,
-                    labels.length / (ms / 1e3), embedded.sumNumber().doubleValue(), PeerBench.vmHwmKiB() >> 10));
+                    "images=%d images_per_s=%.1f checksum=%.4f", n, n / (ms / 1e3),
+                    embedded.sumNumber().doubleValue()));
+            PeerBench.print("peak_rss_mib_" + name, new double[]{PeerBench.vmHwmKiB() >> 10}, "");
         }
     }
 

@@ -57,7 +57,7 @@ import java.util.regex.Pattern;
  *   Adam 1e-3) for each of its four losses, as the trainer runs a step, with {@code DIR/emb.f32} (B × 784) as the
  *   input batch: {@code step_LOSS_PHASE} for forward, miner (where there is one), loss, backward, optimizer and
  *   total.</li>
- *   <li>{@code image DIR NAME SPEC EPOCHS STEPS}: training epochs and embedding throughput of an image network
+ *   <li>{@code image DIR NAME SPEC EPOCHS STEPS EMBED}: training epochs and embedding throughput of an image network
  *   ({@link ImageBench}).</li>
  * </ul>
  */
@@ -70,19 +70,20 @@ public final class PeerBench {
      * Runs one benchmark.
      *
      * @param args {@code losses DIR WARMUP REPS [WORKLOAD]}, {@code knn DIR}, {@code step DIR WARMUP REPS} or
-     *             {@code image DIR NAME SPEC EPOCHS STEPS} ({@link ImageBench})
+     *             {@code image DIR NAME SPEC EPOCHS STEPS EMBED} ({@link ImageBench})
      * @throws IOException if the input files cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             System.err.println("usage: PeerBench losses DIR WARMUP REPS [WORKLOAD] | knn DIR | step DIR WARMUP REPS"
-                    + " | image DIR NAME SPEC EPOCHS STEPS"
+                    + " | image DIR NAME SPEC EPOCHS STEPS EMBED"
                     + "  (input files come from experiments/bench/peer_bench.py; see experiments/bench/run-bench.sh)");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
         if (args[0].equals("image")) {
-            ImageBench.run(dir, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            ImageBench.run(dir, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    Integer.parseInt(args[6]));
             return;
         }
         int[] labels = readInts(dir.resolve("labels.i32"));
