@@ -11,6 +11,16 @@ of the input files both sides read. Run by experiments/bench/run-bench.sh inside
   peer_bench.py knn DIR                    PML AccuracyCalculator (faiss IndexFlatL2) on the self-retrieval task
   peer_bench.py step DIR WARMUP REPS       the phases of a training step of the reference protocol (DIR from
                                            gen-batch --dim 784: the input batch), per loss
+  peer_bench.py gen-images DIR SOURCE      images for the image-network benchmark: DIR/x.f32 (N x C*H*W float32,
+                                           NCHW rows) and DIR/labels.i32; SOURCE fmnist (the first --n images of
+                                           the Fashion-MNIST training set / 255) or synthetic (--n images --image CxHxW of --classes classes:
+                                           a per-class random low-frequency pattern plus noise, seed 1)
+  peer_bench.py image DIR NAME SPEC EPOCHS STEPS EMBED
+                                           EPOCHS training epochs of the image network SPEC (cnn:... or resnet:...,
+                                           as DML4J's NetworkSpecs) on DIR, contrastive loss, M-per-class batches of
+                                           8 x 32, Adam 1e-3 (STEPS steps per epoch, 0: N / 256), the last timed;
+                                           then the embedding of the first EMBED images (0: all; eval mode, blocks
+                                           of 256); and the peak RSS (RESULT peak_rss_mib_NAME, in MiB)
   peer_bench.py epoch LOSS                 one training epoch of the reference protocol (FMNIST_DIR, default
                                            /usr/share/datasets/fashion-mnist); LOSS: contrastive, proxy_nca,
                                            multi_similarity, triplet_semihard
@@ -213,6 +223,124 @@ def reference_loss(name, classes):
     }[name]()
 
 
+def gen_images(a):
+    if a.source == "fmnist":
+        data = os.environ.get("FMNIST_DIR", "/usr/share/datasets/fashion-mnist")
+        x = read_idx(os.path.join(data, "train-images-idx3-ubyte.gz"), True).astype(np.float32) / 255.0
+        y = read_idx(os.path.join(data, "train-labels-idx1-ubyte.gz"), False)
+        x, y = x[:a.n], y[:a.n]
+    else:
+        c, h, w = (int(v) for v in a.image.split("x"))
+        rng = np.random.default_rng(1)
+        coarse = rng.standard_normal((a.classes, c, 8, 8), dtype=np.float32)
+        patterns = np.repeat(np.repeat(coarse, (h + 7) // 8, axis=2), (w + 7) // 8, axis=3)[:, :, :h, :w]
+        y = rng.integers(0, a.classes, a.n)
+        x = np.empty((a.n, c * h * w), np.float32)
+        for s in range(0, a.n, 1024):
+            e = min(a.n, s + 1024)
+            x[s:e] = (patterns[y[s:e]] + 2.0 * rng.standard_normal((e - s, c, h, w), dtype=np.float32)
+                      ).reshape(e - s, -1)
+    os.makedirs(a.dir, exist_ok=True)
+    x.astype("<f4").tofile(os.path.join(a.dir, "x.f32"))
+    y.astype("<i4").tofile(os.path.join(a.dir, "labels.i32"))
+
+
+def image_network(spec, features):
+    """The torch twin of DML4J's NetworkSpecs for cnn:C1,...,Cn,E and resnet:W1,...,Wn,E (options image=CxHxW,
+    blocks=B), PyTorch's default initialization, L2-normalized output."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+    kind, sizes, *rest = spec.split(":")
+    sizes = [int(v) for v in sizes.split(",")]
+    opts = dict(kv.split("=") for kv in rest[0].split(",")) if rest else {}
+    c, h, w = (int(v) for v in opts.get("image", "1x28x28").split("x"))
+    assert c * h * w == features, (spec, features)
+    layers = []
+    if kind == "cnn":
+        for width in sizes[:-1]:
+            layers += [nn.Conv2d(c, width, 3, 1, 1), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2, 2)]
+            c, h, w = width, h // 2, w // 2
+        layers += [nn.Flatten(), nn.Linear(c * h * w, sizes[-1])]
+    else:
+        class Basic(nn.Module):
+            def __init__(self, cin, cout, stride):
+                super().__init__()
+                self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1)
+                self.bn1 = nn.BatchNorm2d(cout)
+                self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1)
+                self.bn2 = nn.BatchNorm2d(cout)
+                self.downsample = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, 0), nn.BatchNorm2d(cout))
+                                   if stride != 1 or cin != cout else None)
+
+            def forward(self, x):
+                out = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+                return F.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+        widths = sizes[:-1]
+        layers += [nn.Conv2d(c, widths[0], 3, 1, 1), nn.BatchNorm2d(widths[0]), nn.ReLU()]
+        cin = widths[0]
+        for stage, width in enumerate(widths):
+            for b in range(int(opts.get("blocks", 1))):
+                layers.append(Basic(cin, width, 2 if stage > 0 and b == 0 else 1))
+                cin = width
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, sizes[-1])]
+    body = nn.Sequential(*layers)
+    image = tuple(int(v) for v in opts.get("image", "1x28x28").split("x"))
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = body
+
+        def forward(self, x):
+            return F.normalize(self.body(x.view(-1, *image)), p=2, dim=1)
+
+    return Net()
+
+
+def image(a):
+    """Training epochs and embedding throughput of an image network, as ImageBench on the DML4J side."""
+    import random
+    import torch
+    from pytorch_metric_learning import losses as L, samplers
+    torch.set_num_threads(a.threads)
+    labels = np.fromfile(os.path.join(a.dir, "labels.i32"), dtype="<i4").astype(np.int64)
+    x = torch.from_numpy(np.fromfile(os.path.join(a.dir, "x.f32"), dtype="<f4").reshape(len(labels), -1))
+    y = torch.from_numpy(labels)
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    model = image_network(a.spec, x.shape[1])
+    loss_fn = L.ContrastiveLoss(pos_margin=0, neg_margin=1)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    sampler = samplers.MPerClassSampler(labels, m=32, batch_size=None, length_before_new_iter=len(labels))
+    steps = a.steps if a.steps > 0 else len(labels) // 256
+    for _ in range(a.epochs):
+        model.train()
+        t0 = time.perf_counter()
+        idx = np.fromiter(iter(sampler), dtype=np.int64)
+        total = 0.0
+        for b in range(steps):
+            bi = torch.from_numpy(idx[b * 256:(b + 1) * 256])
+            loss = loss_fn(model(x[bi]), y[bi])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        wall = (time.perf_counter() - t0) * 1e3
+    result("epoch_" + a.name, [wall], "steps=%d ms_per_step=%.1f mean_loss=%.5f" % (steps, wall / steps,
+                                                                                     total / steps))
+    model.eval()
+    n = min(a.embed, len(labels)) if a.embed > 0 else len(labels)
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        out = torch.cat([model(x[s:min(n, s + 256)]) for s in range(0, n, 256)])
+    ms = (time.perf_counter() - t0) * 1e3
+    result("embed_" + a.name, [ms], "images=%d images_per_s=%.1f checksum=%.4f" % (n, n / (ms / 1e3),
+                                                                                   float(out.sum())))
+    result("peak_rss_mib_" + a.name, [vm_hwm_mib()])
+
+
 STEP_LOSSES = ["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"]
 
 
@@ -280,12 +408,25 @@ def main():
     g.add_argument("dir")
     g.add_argument("warmup", type=int)
     g.add_argument("reps", type=int)
+    g = sub.add_parser("gen-images")
+    g.add_argument("dir")
+    g.add_argument("source", choices=["fmnist", "synthetic"])
+    g.add_argument("--n", type=int, default=10240)
+    g.add_argument("--image", default="3x64x64")
+    g.add_argument("--classes", type=int, default=10)
+    g = sub.add_parser("image")
+    g.add_argument("dir")
+    g.add_argument("name")
+    g.add_argument("spec")
+    g.add_argument("epochs", type=int)
+    g.add_argument("steps", type=int)
+    g.add_argument("embed", type=int)
     g = sub.add_parser("epoch")
     g.add_argument("loss", choices=["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"])
     g.add_argument("--epochs", type=int, default=2, help="epochs to train; the last one is timed")
     a = ap.parse_args()
     {"gen-batch": gen_batch, "gen-clustered": gen_clustered, "losses": losses, "knn": knn, "step": step,
-     "epoch": epoch}[a.cmd](a)
+     "epoch": epoch, "gen-images": gen_images, "image": image}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 #
 #   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
 #                                  [--warmup 500] [--reps 100] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
-#                                  [--step-warmup 200] [--step-reps 100] [--out DIR]
+#                                  [--step-warmup 200] [--step-reps 100] [--cnn-steps 10] [--cnn-embed 2560]
+#                                  [--cnn-nets cnn28,resnet28,cnn64,resnet64] [--out DIR]
 #
 # Parts:
 #   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
@@ -28,6 +29,14 @@
 #           batches of 8 classes x 32, Adam 1e-3, seed 0): the last of EPOCHS epochs (default 2, so the JVM's
 #           warm-up stays in the untimed first one) of `./dml4j train ... --epochs EPOCHS` (its epoch_seconds_last)
 #           against the same loop in PyTorch + PML (peer_bench.py epoch --epochs EPOCHS, its last epoch too).
+#   cnn     image networks (issue 22): training epochs and embedding throughput of cnn:32,64,128 and
+#           resnet:16,32,64,128 on 28x28x1 images (the first 10240 Fashion-MNIST training images; cnn28, resnet28)
+#           and on 64x64x3 images (2560 synthetic images of 10 classes: a random low-frequency pattern per class
+#           plus noise; cnn64, resnet64), each side training EPOCHS epochs of CNN_STEPS steps (0: a full pass,
+#           N / 256 steps; the last timed) with the contrastive loss, M-per-class batches of 8 x 32 and Adam 1e-3,
+#           then embedding the first CNN_EMBED images in blocks of 256, in one process (PeerBench image /
+#           peer_bench.py image); rows epoch_NET (ms, last epoch), embed_NET (ms for CNN_EMBED images) and
+#           peak_rss_mib_NET (the process's VmHWM in MiB, not ms). Not part of the default --parts.
 # Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
 # OpenBLAS: both sides' OpenBLAS (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) read OPENBLAS_CORETYPE and
@@ -39,6 +48,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/experiments/bench"
 rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=500 reps=100
 epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2 step_warmup=200 step_reps=100
+cnn_steps=10 cnn_embed=2560 cnn_nets=cnn28,resnet28,cnn64,resnet64
 out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
 while (($#)); do
   case "$1" in
@@ -52,6 +62,9 @@ while (($#)); do
     --epochs) epochs="$2"; shift 2 ;;
     --step-warmup) step_warmup="$2"; shift 2 ;;
     --step-reps) step_reps="$2"; shift 2 ;;
+    --cnn-steps) cnn_steps="$2"; shift 2 ;;
+    --cnn-embed) cnn_embed="$2"; shift 2 ;;
+    --cnn-nets) cnn_nets="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -59,13 +72,19 @@ while (($#)); do
 done
 
 for part in ${parts//,/ }; do
-  [[ "$part" =~ ^(losses|knn|step|epoch)$ ]] || {
-    echo "run-bench: unknown part '$part' (losses, knn, step, epoch)" >&2; exit 2; }
+  [[ "$part" =~ ^(losses|knn|step|epoch|cnn)$ ]] || {
+    echo "run-bench: unknown part '$part' (losses, knn, step, epoch, cnn)" >&2; exit 2; }
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --rounds needs a positive integer, found '$rounds'" >&2; exit 2; }
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --epochs needs a positive integer, found '$epochs'" >&2; exit 2; }
 [[ "$step_warmup" =~ ^[0-9]+$ ]] || { echo "run-bench: --step-warmup needs a non-negative integer, found '$step_warmup'" >&2; exit 2; }
 [[ "$step_reps" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --step-reps needs a positive integer, found '$step_reps'" >&2; exit 2; }
+[[ "$cnn_steps" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-steps needs a non-negative integer, found '$cnn_steps'" >&2; exit 2; }
+[[ "$cnn_embed" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-embed needs a non-negative integer, found '$cnn_embed'" >&2; exit 2; }
+for net in ${cnn_nets//,/ }; do
+  [[ "$net" =~ ^(cnn28|resnet28|cnn64|resnet64)$ ]] || {
+    echo "run-bench: unknown --cnn-nets entry '$net' (cnn28, resnet28, cnn64, resnet64)" >&2; exit 2; }
+done
 
 py="${BENCH_VENV:-$root/.bench-venv}/bin/python"
 if ! "$py" -c "import torch, faiss, pytorch_metric_learning" 2>/dev/null; then
@@ -164,6 +183,23 @@ if [[ ",$parts," == *,epoch,* ]]; then
       both "$r" "dml4j_epoch $loss" "'$py' '$here/peer_bench.py' --threads $threads epoch $loss --epochs $epochs"
     done
   done
+fi
+if [[ ",$parts," == *,cnn,* ]]; then
+  "$py" "$here/peer_bench.py" gen-images "$data/img28" fmnist --n 10240
+  "$py" "$here/peer_bench.py" gen-images "$data/img64" synthetic --n 2560 --image 3x64x64
+  for net in ${cnn_nets//,/ }; do
+    case "$net" in
+      cnn28) dir=img28 spec="cnn:32,64,128" ;;
+      resnet28) dir=img28 spec="resnet:16,32,64,128" ;;
+      cnn64) dir=img64 spec="cnn:32,64,128:image=3x64x64" ;;
+      resnet64) dir=img64 spec="resnet:16,32,64,128:image=3x64x64" ;;
+    esac
+    for ((r = 1; r <= rounds; r++)); do
+      both "$r" "java_bench image '$data/$dir' $net '$spec' $epochs $cnn_steps $cnn_embed" \
+        "'$py' '$here/peer_bench.py' --threads $threads image '$data/$dir' $net '$spec' $epochs $cnn_steps $cnn_embed"
+    done
+  done
+  rm -rf "${data:?}/img28" "${data:?}/img64"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/environment.txt" >&2
 

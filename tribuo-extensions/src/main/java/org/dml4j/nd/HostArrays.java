@@ -115,7 +115,7 @@ public final class HostArrays {
      * @param array any array
      * @return whether its buffer may no longer hold its values
      */
-    static boolean isOutdated(INDArray array) {
+    public static boolean isOutdated(INDArray array) {
         if (array.wasClosed()) {
             return true;
         }

@@ -1,29 +1,43 @@
 package org.dml4j.nn;
 
-import org.dml4j.nd.ColumnSums;
+import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.SplittableRandom;
 
 /**
- * A 2-D convolution over NCHW batches with a square kernel, stride and zero padding (PyTorch's {@code nn.Conv2d}
- * without dilation or groups): {@code weight} is {@code [out, in, k, k]}, {@code bias} is {@code [out]}, both
- * initialized by {@link PyTorchInit} with {@code fan_in = in·k·k}.
+ * A 2-D convolution over CNHW batches ({@link ImageBatch}) with a square kernel, stride and zero padding (PyTorch's
+ * {@code nn.Conv2d} without dilation or groups): {@code weight} is {@code [out, in, k, k]}, {@code bias} is
+ * {@code [out]}, both initialized by {@link PyTorchInit} with {@code fan_in = in·k·k}.
  * <p>
- * The forward pass unfolds the input with ND4J's {@code im2col} into a {@code [N·oh·ow, in·k·k]} matrix and multiplies
- * it by the weights; the backward pass multiplies the other way and folds the columns back with {@code col2im}.
- * Output size: {@code (size + 2·padding - k) / stride + 1}.
+ * The forward pass unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
+ * over a host copy) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
+ * backward pass multiplies the output gradient by the columns' transpose (weight gradient) and the weight's transpose
+ * by the output gradient (column gradients, folded back into the input gradient). When the column matrix of the whole
+ * batch would exceed {@value #MAX_COLUMN_VALUES} values, the images are processed in runs (chunks) and the backward
+ * pass unfolds each run again rather than keeping all columns; a run's arrays live in a workspace of their own, reused by
+ * the next run, so a training step's workspace does not grow with the number of runs. Host buffers that do not outlive a call are the
+ * thread's shared ones ({@link ImageBatch#shared}); the layer keeps only the host copy of its input. Output size: {@code (size + 2·padding - k) / stride + 1}.
  */
 public final class Conv2d extends WeightedLayer {
+
+    /** The largest column matrix built at once (64 MiB of float32). */
+    static final int MAX_COLUMN_VALUES = 1 << 24;
+
+    private static final String CHUNK_WORKSPACE = "DML4J_CONV_CHUNK";
 
     private final int kernel;
     private final int stride;
     private final int padding;
-    private INDArray columns;
-    private long[] inputShape;
+    private ConvColumns columns;
+    private Object input;
+    private Object inputGradient;
+    private INDArray batchColumns;
+    private int columnLimit = MAX_COLUMN_VALUES;
 
     /**
      * Creates a convolution with PyTorch's default initialization.
@@ -83,34 +97,132 @@ public final class Conv2d extends WeightedLayer {
         return weight.reshape('c', weight.size(0), weight.length() / weight.size(0));
     }
 
+    private int outChannels() {
+        return (int) weight().size(0);
+    }
+
+    /**
+     * Lowers the largest column matrix built at once (for tests of the chunked path).
+     *
+     * @param values the most values of one column matrix
+     * @return this layer
+     */
+    Conv2d limitColumns(int values) {
+        columnLimit = values;
+        return this;
+    }
+
+    /** @return how many images' columns are built at once */
+    private int imagesPerChunk() {
+        long perImage = (long) columns.rows() * columns.outHeight() * columns.outWidth();
+        // a power of two, so that the runs of a batch of 2^k images all have the same size
+        return (int) Math.max(1, Math.min(columns.batch(), Long.highestOneBit(Math.max(1, columnLimit / perImage))));
+    }
+
+    /** Unfolds images {@code [n0, n1)} of the last input into a column matrix array. */
+    private INDArray unfold(int n0, int n1) {
+        int width = (n1 - n0) * columns.outHeight() * columns.outWidth();
+        Object cols = ImageBatch.shared(ImageBatch.COLUMNS, input, columns.rows() * width);
+        columns.im2col(input, n0, n1, cols);
+        return ImageBatch.write(cols, columns.rows(), width);
+    }
+
     @Override
-    public INDArray forward(INDArray input, boolean training) {
-        INDArray weight = weight();
-        Nchw.check(input, weight.size(1), "Conv2d");
-        inputShape = input.shape();
-        long n = inputShape[0];
-        long oh = outputSize(inputShape[2], kernel, stride, padding);
-        long ow = outputSize(inputShape[3], kernel, stride, padding);
-        INDArray cols = Nd4j.create(input.dataType(), n, inputShape[1], kernel, kernel, oh, ow);
-        Convolution.im2col(input, kernel, kernel, stride, stride, padding, padding, false, cols);
-        // [N, C, k, k, oh, ow] -> [N·oh·ow, C·k·k]
-        columns = cols.permute(0, 4, 5, 1, 2, 3).dup('c').reshape(n * oh * ow, weight.length() / weight.size(0));
-        INDArray rows = Nd4j.gemm(columns, weightMatrix(), false, true).addiRowVector(bias());
-        return Nchw.fromRows(rows, n, oh, ow);
+    public INDArray forward(INDArray x, boolean training) {
+        ImageBatch.check(x, weight().size(1), "Conv2d");
+        long[] s = x.shape();
+        columns = new ConvColumns((int) s[0], Math.toIntExact(s[1]), (int) s[2], (int) s[3], kernel, stride, padding);
+        input = ImageBatch.read(x, input);
+        batchColumns = null;
+        int n = columns.batch();
+        int pixels = columns.outHeight() * columns.outWidth();
+        int chunk = imagesPerChunk();
+        INDArray weight = weightMatrix();
+        INDArray out;
+        if (chunk == n) {
+            batchColumns = unfold(0, n);
+            out = product(weight, batchColumns, false, false);
+        } else {
+            Object host = ImageBatch.shared(ImageBatch.STAGING, input, outChannels() * n * pixels);
+            for (int n0 = 0; n0 < n; n0 += chunk) {
+                int n1 = Math.min(n, n0 + chunk);
+                try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
+                    INDArray product = product(weight, unfold(n0, n1), false, false);
+                    Object chunkOut = ImageBatch.readShared(product, ImageBatch.SECOND);
+                    ImageBatch.copyColumns(chunkOut, (n1 - n0) * pixels, 0, host, n * pixels, n0 * pixels,
+                            outChannels(), (n1 - n0) * pixels);
+                }
+            }
+            out = ImageBatch.write(host, outChannels(), (long) n * pixels);
+        }
+        return out.addiColumnVector(bias()).reshape('c', outChannels(), n, columns.outHeight(), columns.outWidth());
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        INDArray cols = ForwardCache.require(columns, "Conv2d");
-        long[] s = inputShape;
-        INDArray g = Nchw.toRows(gradOutput);
-        setGradients(Nd4j.gemm(g, cols, true, false).reshape('c', weight().shape()), ColumnSums.of(g));
-        long oh = gradOutput.size(2);
-        long ow = gradOutput.size(3);
-        INDArray dCols = g.mmul(weightMatrix())
-                .reshape('c', s[0], oh, ow, s[1], kernel, kernel)
-                .permute(0, 3, 4, 5, 1, 2).dup('c');
-        return Convolution.col2im(dCols, stride, stride, padding, padding, (int) s[2], (int) s[3]);
+        return backward(gradOutput, true);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean wantInputGradient) {
+        ConvColumns cols = ForwardCache.require(columns, "Conv2d");
+        int n = cols.batch();
+        int pixels = cols.outHeight() * cols.outWidth();
+        INDArray grad = gradOutput.reshape('c', outChannels(), (long) n * pixels);
+        INDArray weight = weightMatrix();
+        int chunk = imagesPerChunk();
+        if (wantInputGradient) {
+            int length = cols.channels() * n * cols.height() * cols.width();
+            inputGradient = ImageBatch.zeros(input, length, ImageBatch.shared(ImageBatch.GRADIENT, input, length));
+        }
+        INDArray weightGrad;
+        if (chunk == n) {
+            // the forward pass's column array while its workspace pass is on (a training step), else unfolded again
+            INDArray unfolded = batchColumns != null && !HostArrays.isOutdated(batchColumns) ? batchColumns
+                    : unfold(0, n);
+            batchColumns = null;
+            weightGrad = product(grad, unfolded, false, true);
+            if (wantInputGradient) {
+                foldGradient(weight, grad, 0, n);
+            }
+        } else {
+            weightGrad = Nd4j.zeros(grad.dataType(), outChannels(), cols.rows());
+            Object host = ImageBatch.readShared(grad, ImageBatch.STAGING);
+            for (int n0 = 0; n0 < n; n0 += chunk) {
+                int n1 = Math.min(n, n0 + chunk);
+                Object chunkGrad = ImageBatch.shared(ImageBatch.SECOND, host, outChannels() * (n1 - n0) * pixels);
+                ImageBatch.copyColumns(host, n * pixels, n0 * pixels, chunkGrad, (n1 - n0) * pixels, 0,
+                        outChannels(), (n1 - n0) * pixels);
+                try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
+                    INDArray g = ImageBatch.write(chunkGrad, outChannels(), (long) (n1 - n0) * pixels);
+                    Nd4j.gemm(g, unfold(n0, n1), weightGrad, false, true, 1.0, 1.0);
+                    if (wantInputGradient) {
+                        foldGradient(weight, g, n0, n1);
+                    }
+                }
+            }
+        }
+        setGradients(weightGrad.reshape('c', weight().shape()), grad.sum(1));
+        INDArray dx = wantInputGradient ? ImageBatch.write(inputGradient, cols.channels(), n, cols.height(),
+                cols.width()) : null;
+        inputGradient = null;
+        return dx;
+    }
+
+    /** Adds the input gradient of images {@code [n0, n1)}: the weight's transpose times their output gradient. */
+    private void foldGradient(INDArray weight, INDArray grad, int n0, int n1) {
+        columns.col2im(ImageBatch.readShared(product(weight, grad, true, false), ImageBatch.COLUMNS), n0, n1,
+                inputGradient);
+    }
+
+    /**
+     * A matrix product into a new uninitialized row-major array (ND4J's {@code mmul} returned the same values 4x
+     * slower here, and {@code Nd4j.gemm} without an output zeroes a new one first).
+     */
+    private static INDArray product(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+        INDArray out = Nd4j.createUninitialized(a.dataType(),
+                new long[]{transposeA ? a.columns() : a.rows(), transposeB ? b.rows() : b.columns()}, 'c');
+        return Nd4j.gemm(a, b, out, transposeA, transposeB, 1.0, 0.0);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.dml4j.nn;
 
+import org.dml4j.nd.Workspaces;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,6 +23,8 @@ import java.util.function.Function;
  */
 public final class EmbeddingNetwork {
 
+    private static final String EMBED_WORKSPACE = "DML4J_EMBED";
+
     private final List<Layer> layers;
 
     /**
@@ -36,13 +40,17 @@ public final class EmbeddingNetwork {
     }
 
     /**
-     * Runs the layers in inference mode (no dropout, running batch-norm statistics).
+     * Runs the layers in inference mode (no dropout, running batch-norm statistics). The intermediate arrays live in a
+     * workspace reused by every call on this thread (as a training step's), so a series of calls does not leave
+     * garbage off the Java heap for the collector; the result is copied out of it.
      *
      * @param input {@code [batch, features]}
      * @return the embeddings, {@code [batch, embedding]}
      */
     public INDArray embed(INDArray input) {
-        return forward(input, false);
+        try (MemoryWorkspace ignored = Workspaces.pass(EMBED_WORKSPACE)) {
+            return forward(input, false).detach();
+        }
     }
 
     /**
@@ -114,9 +122,18 @@ public final class EmbeddingNetwork {
     }
 
     private INDArray backward(INDArray gradEmbeddings, boolean inputGradient) {
+        // Without the input gradient, a layer needs dL/d(its input) only if a layer before it has parameters: the
+        // first convolution after an Unflatten skips it too.
+        int firstWeighted = 0;
+        while (firstWeighted < layers.size() - 1 && layers.get(firstWeighted).parameters().isEmpty()) {
+            firstWeighted++;
+        }
         INDArray g = gradEmbeddings;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g, i > 0 || inputGradient);
+            g = layers.get(i).backward(g, i > firstWeighted || inputGradient);
+            if (g == null) {
+                break;
+            }
         }
         return g;
     }

@@ -3,7 +3,9 @@ package org.dml4j.nn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Flattens each example to a row: {@code [N, d1, d2, ...]} becomes {@code [N, d1·d2·...]} (c order).
+ * Flattens each image of a CNHW batch ({@link ImageBatch}) to a row: {@code [C, N, H, W]} becomes
+ * {@code [N, C·H·W]}, each row in PyTorch's {@code (c, h, w)} order (what {@code torch.flatten(x, 1)} gives for the
+ * NCHW batch).
  */
 public final class Flatten implements Layer {
 
@@ -16,12 +18,13 @@ public final class Flatten implements Layer {
     @Override
     public INDArray forward(INDArray input, boolean training) {
         shape = input.shape();
-        return input.reshape('c', shape[0], input.length() / shape[0]);
+        return ImageBatch.swapOuter(input, shape[0], shape[1], shape[1], input.length() / shape[1]);
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        return gradOutput.reshape('c', ForwardCache.require(shape, "Flatten"));
+        long[] s = ForwardCache.require(shape, "Flatten");
+        return ImageBatch.swapOuter(gradOutput, s[1], s[0], s);
     }
 
     @Override

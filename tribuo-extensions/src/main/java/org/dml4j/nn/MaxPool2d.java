@@ -1,12 +1,11 @@
 package org.dml4j.nn;
 
-import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Max pooling over square windows of an NCHW batch, without padding (PyTorch's {@code nn.MaxPool2d(k, stride)}).
- * The gradient goes to the first maximum of each window, as in PyTorch; output side
- * {@code (size - k) / stride + 1}.
+ * Max pooling over square windows of an image batch, without padding (PyTorch's {@code nn.MaxPool2d(k, stride)}).
+ * The gradient goes to the first maximum of each window, as in PyTorch; output side {@code (size - k) / stride + 1}.
+ * Java loops over a host copy, image plane by image plane, so the same for CNHW ({@link ImageBatch}) and NCHW.
  */
 public final class MaxPool2d implements Layer {
 
@@ -31,50 +30,85 @@ public final class MaxPool2d implements Layer {
     }
 
     @Override
-    public INDArray forward(INDArray input, boolean training) {
-        if (input.rank() != 4) {
-            throw new IllegalArgumentException("MaxPool2d expects an NCHW batch, found rank " + input.rank());
+    public INDArray forward(INDArray x, boolean training) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("MaxPool2d expects an image batch, found rank " + x.rank());
         }
-        inputShape = input.shape();
+        inputShape = x.shape();
         int planes = Math.toIntExact(inputShape[0] * inputShape[1]);
+        int oh = (int) Conv2d.outputSize(inputShape[2], kernel, stride, 0);
+        int ow = (int) Conv2d.outputSize(inputShape[3], kernel, stride, 0);
+        Object input = ImageBatch.readShared(x, ImageBatch.STAGING);
+        int length = planes * oh * ow;
+        Object output = ImageBatch.shared(ImageBatch.SECOND, input, length);
+        argMax = argMax != null && argMax.length >= length ? argMax : new int[length];
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
-        int oh = (int) Conv2d.outputSize(h, kernel, stride, 0);
-        int ow = (int) Conv2d.outputSize(w, kernel, stride, 0);
-        double[] x = HostArrays.doubles(input);
-        double[] out = new double[planes * oh * ow];
-        argMax = new int[out.length];
-        for (int p = 0; p < planes; p++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int best = p * h * w + i * stride * w + j * stride;
-                    for (int di = 0; di < kernel; di++) {
-                        for (int dj = 0; dj < kernel; dj++) {
-                            int at = p * h * w + (i * stride + di) * w + j * stride + dj;
-                            if (x[at] > x[best]) {
-                                best = at;
-                            }
-                        }
+        ImageBatch.forChannels(planes, (long) h * w, p -> {
+            if (input instanceof float[] f) {
+                pool(f, (float[]) output, p, h, w, oh, ow);
+            } else {
+                pool((double[]) input, (double[]) output, p, h, w, oh, ow);
+            }
+        });
+        return ImageBatch.write(output, inputShape[0], inputShape[1], oh, ow);
+    }
+
+    /** Pools image plane {@code p}, keeping the index of each window's first maximum. */
+    private void pool(float[] x, float[] out, int p, int h, int w, int oh, int ow) {
+        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++, o++) {
+                int corner = (p * h + i * stride) * w + j * stride;
+                int best = corner;
+                for (int di = 0; di < kernel; di++) {
+                    for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        best = x[at] > x[best] ? at : best;
                     }
-                    int o = (p * oh + i) * ow + j;
-                    out[o] = x[best];
-                    argMax[o] = best;
                 }
+                argMax[o] = best;
+                out[o] = x[best];
             }
         }
-        return HostArrays.float64(out, inputShape[0], inputShape[1], oh, ow)
-                .castTo(input.dataType());
+    }
+
+    /** {@link #pool(float[], float[], int, int, int, int, int)} for float64. */
+    private void pool(double[] x, double[] out, int p, int h, int w, int oh, int ow) {
+        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++, o++) {
+                int corner = (p * h + i * stride) * w + j * stride;
+                int best = corner;
+                for (int di = 0; di < kernel; di++) {
+                    for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        best = x[at] > x[best] ? at : best;
+                    }
+                }
+                argMax[o] = best;
+                out[o] = x[best];
+            }
+        }
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
         int[] from = ForwardCache.require(argMax, "MaxPool2d");
-        double[] g = HostArrays.doubles(gradOutput);
-        double[] dx = new double[Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3])];
-        for (int o = 0; o < g.length; o++) {
-            dx[from[o]] += g[o];
+        int length = Math.toIntExact(gradOutput.length());
+        Object output = ImageBatch.readShared(gradOutput, ImageBatch.STAGING);
+        int inputLength = Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3]);
+        Object inputGradient = ImageBatch.zeros(output, inputLength,
+                ImageBatch.shared(ImageBatch.SECOND, output, inputLength));
+        if (output instanceof float[] g) {
+            float[] dx = (float[]) inputGradient;
+            for (int o = 0; o < length; o++) {
+                dx[from[o]] += g[o];
+            }
+        } else {
+            double[] g = (double[]) output;
+            double[] dx = (double[]) inputGradient;
+            for (int o = 0; o < length; o++) {
+                dx[from[o]] += g[o];
+            }
         }
-        return HostArrays.float64(dx, inputShape).castTo(gradOutput.dataType());
+        return ImageBatch.write(inputGradient, inputShape);
     }
 
     @Override

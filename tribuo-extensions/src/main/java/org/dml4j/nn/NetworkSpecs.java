@@ -17,6 +17,9 @@ import java.util.Map;
  *     <li>{@code cnn:C1,...,Cn,E}: the channels of each convolution block then the embedding width
  *     ({@code cnn:32,64,128}, see {@link CnnSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
  *     {@code normalize=true|false}.</li>
+ *     <li>{@code resnet:W1,...,Wn,E}: the widths of each stage of residual blocks then the embedding width
+ *     ({@code resnet:16,32,64,128}, see {@link ResNetSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
+ *     {@code blocks=B} (per stage, default 1), {@code normalize=true|false}.</li>
  * </ul>
  * Options are comma-separated {@code key=value} pairs, e.g. {@code mlp:512,128:dropout=0.1,batch-norm=true}.
  */
@@ -26,9 +29,12 @@ public final class NetworkSpecs {
     public static final String MLP = "mlp";
     /** The kind name of {@link CnnSpec}. */
     public static final String CNN = "cnn";
+    /** The kind name of {@link ResNetSpec}. */
+    public static final String RESNET = "resnet";
 
     private static final String EXPECTED = "expected mlp:H1,...,Hn,E[:activation=relu|tanh,dropout=P,"
-            + "batch-norm=true|false,normalize=true|false] or cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false]";
+            + "batch-norm=true|false,normalize=true|false], cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false] or "
+            + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false]";
 
     private NetworkSpecs() {
     }
@@ -51,6 +57,7 @@ public final class NetworkSpecs {
             NetworkSpec parsed = switch (parts[0].trim().toLowerCase(Locale.ROOT)) {
                 case MLP -> mlp(spec, sizes, options);
                 case CNN -> cnn(spec, sizes, options);
+                case RESNET -> resnet(spec, sizes, options);
                 default -> throw malformed(spec, "unknown kind '" + parts[0] + "'");
             };
             if (!options.isEmpty()) {
@@ -83,6 +90,25 @@ public final class NetworkSpecs {
         if (sizes.length < 2) {
             throw malformed(spec, "a cnn needs at least one block's channels and the embedding size");
         }
+        int[] image = image(spec, options);
+        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
+        return new CnnSpec(Arrays.copyOf(sizes, sizes.length - 1), sizes[sizes.length - 1], image[0],
+                image[1], image[2], normalize);
+    }
+
+    private static NetworkSpec resnet(String spec, int[] sizes, Map<String, String> options) {
+        if (sizes.length < 2) {
+            throw malformed(spec, "a resnet needs at least one stage's width and the embedding size");
+        }
+        int[] image = image(spec, options);
+        String blocks = options.remove("blocks");
+        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
+        return new ResNetSpec(Arrays.copyOf(sizes, sizes.length - 1), blocks == null ? 1 : positive(spec, blocks),
+                sizes[sizes.length - 1], image[0], image[1], image[2], normalize);
+    }
+
+    /** The {@code image=CxHxW} option, default {@code 1x28x28}. */
+    private static int[] image(String spec, Map<String, String> options) {
         int[] image = {1, 28, 28};
         String imageOption = options.remove("image");
         if (imageOption != null) {
@@ -94,9 +120,7 @@ public final class NetworkSpecs {
                 image[i] = positive(spec, dims[i]);
             }
         }
-        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
-        return new CnnSpec(Arrays.copyOf(sizes, sizes.length - 1), sizes[sizes.length - 1], image[0],
-                image[1], image[2], normalize);
+        return image;
     }
 
     private static int[] sizes(String spec, String text) {

@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * Turns rows of {@code C·H·W} features into an NCHW image batch (c order: a 784-feature MNIST row becomes
- * {@code [1, 28, 28]}), so that image networks take the same matrices as the others.
+ * Turns rows of {@code C·H·W} features (PyTorch's NCHW order: a 784-feature MNIST row is a {@code [1, 28, 28]}
+ * image) into a batch in the image layers' CNHW layout {@code [C, N, H, W]} ({@link ImageBatch}), so that image
+ * networks take the same matrices as the others.
  */
 public final class Unflatten implements Layer {
 
@@ -37,12 +38,13 @@ public final class Unflatten implements Layer {
             throw new IllegalArgumentException("Unflatten expects [batch, " + channels * height * width
                     + "] input, found " + Arrays.toString(input.shape()));
         }
-        return input.reshape('c', input.rows(), channels, height, width);
+        return ImageBatch.swapOuter(input, input.rows(), channels, channels, input.rows(), height, width);
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        return gradOutput.reshape('c', gradOutput.size(0), channels * height * width);
+        return ImageBatch.swapOuter(gradOutput, channels, gradOutput.size(1), gradOutput.size(1),
+                channels * height * width);
     }
 
     @Override

@@ -54,7 +54,7 @@ class LayerGradientTest {
 
     @Test
     void batchNorm2d() {
-        check(withTrainedAffine(new BatchNorm2d(2, F64)), normal(8, 3, 2, 4, 5), true);
+        check(withTrainedAffine(new BatchNorm2d(2, F64)), normal(8, 2, 3, 4, 5), true);
     }
 
     @Test
@@ -65,14 +65,56 @@ class LayerGradientTest {
     @Test
     void conv2dStrideTwoNoPadding() {
         Conv2d conv = new Conv2d(1, 2, 3, 2, 0, new SplittableRandom(11), F64);
-        INDArray x = normal(12, 2, 1, 7, 8);
+        INDArray x = normal(12, 1, 2, 7, 8);
         assertEquals(List.of(2L, 2L, 3L, 3L), List.of(boxed(conv.forward(x, true).shape())));
         check(conv, x, true);
     }
 
     @Test
     void conv2dStrideTwoWithPadding() {
-        check(new Conv2d(2, 2, 3, 2, 1, new SplittableRandom(13), F64), normal(14, 1, 2, 6, 6), true);
+        check(new Conv2d(2, 2, 3, 2, 1, new SplittableRandom(13), F64), normal(14, 2, 1, 6, 6), true);
+    }
+
+    @Test
+    void conv2dInChunksOfImages() {
+        Conv2d whole = new Conv2d(2, 3, 3, 2, 1, new SplittableRandom(31), F64);
+        // 2 input channels x 9 taps x 3x3 output pixels = 162 column values per image: 2 images per chunk of 5
+        Conv2d chunked = ((Conv2d) whole.copy()).limitColumns(2 * 162);
+        INDArray x = normal(32, 2, 5, 6, 5);
+        INDArray g = normal(33, 3, 5, 3, 3);
+        assertEquals(whole.forward(x, true), chunked.forward(x, true));
+        assertEquals(whole.backward(g), chunked.backward(g));
+        assertEquals(whole.gradients(), chunked.gradients());
+        check(chunked, x, true);
+    }
+
+    @Test
+    void residualBlockWithIdentityShortcut() {
+        check(new ResidualBlock(2, 2, 1, new SplittableRandom(34), F64), normal(35, 2, 3, 5, 5), true);
+    }
+
+    @Test
+    void residualBlockWithStrideTwoProjection() {
+        ResidualBlock block = new ResidualBlock(2, 3, 2, new SplittableRandom(36), F64);
+        INDArray x = normal(37, 2, 3, 5, 6);
+        assertEquals(List.of(3L, 3L, 3L, 3L), List.of(boxed(block.forward(x, true).shape())));
+        check(block, x, true);
+    }
+
+    @Test
+    void globalAvgPool() {
+        GlobalAvgPool2d pool = new GlobalAvgPool2d();
+        INDArray x = normal(38, 3, 2, 4, 5);
+        INDArray y = pool.forward(x, true);
+        assertEquals(x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(2), org.nd4j.linalg.indexing.NDArrayIndex.point(1))
+                .meanNumber().doubleValue(), y.getDouble(1, 2), 1e-12);
+        check(pool, x, true);
+    }
+
+    @Test
+    void resnetWithNormalizedOutput() {
+        EmbeddingNetwork net = new ResNetSpec(new int[]{2, 3}, 1, 4, 1, 6, 6, true).build(36, 39, F64);
+        check(net, normal(40, 3, 36), true);
     }
 
     @Test

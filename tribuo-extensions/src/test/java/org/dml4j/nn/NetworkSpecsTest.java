@@ -88,9 +88,25 @@ class NetworkSpecsTest {
     }
 
     @Test
+    void resnetArchitecture() {
+        NetworkSpec spec = NetworkSpecs.parse("resnet:16,32,64,128");
+        assertInstanceOf(ResNetSpec.class, spec);
+        EmbeddingNetwork net = spec.build(784, 0, DataType.FLOAT);
+        assertEquals("[Unflatten(1, 28, 28), Conv2d(1 -> 16, kernel=3, stride=1, padding=1), BatchNorm2d(16), ReLU, "
+                + "ResidualBlock(16 -> 16, stride=1), ResidualBlock(16 -> 32, stride=2), "
+                + "ResidualBlock(32 -> 64, stride=2), GlobalAvgPool2d, Dense(64 -> 128), L2Normalize]",
+                net.layers().toString());
+        assertArrayEquals(new long[]{2, 128}, net.embed(Nd4j.rand(DataType.FLOAT, 2, 784)).shape());
+        assertEquals("resnet:16,32,64,128", spec.toString());
+        assertEquals("resnet:8,16,32:image=3x64x64,blocks=2,normalize=false",
+                NetworkSpecs.parse("resnet:8,16,32:image=3x64x64,blocks=2,normalize=false").toString());
+        assertTrue(net.parameters().containsKey("5.downsample.0.weight"));
+    }
+
+    @Test
     void convolutionMatchesTheDefinition() {
         Conv2d conv = new Conv2d(2, 3, 3, 2, 1, new java.util.SplittableRandom(1), DataType.DOUBLE);
-        INDArray x = GradientCheck.normal(2, 2, 2, 5, 5);
+        INDArray x = GradientCheck.normal(2, 2, 2, 5, 5); // CNHW: 2 channels, 2 images
         INDArray y = conv.forward(x, false);
         INDArray w = conv.parameters().get("weight");
         INDArray b = conv.parameters().get("bias");
@@ -105,12 +121,12 @@ class NetworkSpecsTest {
                                     int r = i * 2 - 1 + di;
                                     int q = j * 2 - 1 + dj;
                                     if (r >= 0 && r < 5 && q >= 0 && q < 5) {
-                                        s += w.getDouble(o, c, di, dj) * x.getDouble(n, c, r, q);
+                                        s += w.getDouble(o, c, di, dj) * x.getDouble(c, n, r, q);
                                     }
                                 }
                             }
                         }
-                        assertEquals(s, y.getDouble(n, o, i, j), 1e-12);
+                        assertEquals(s, y.getDouble(o, n, i, j), 1e-12);
                     }
                 }
             }
@@ -120,7 +136,8 @@ class NetworkSpecsTest {
     @ParameterizedTest
     @ValueSource(strings = {"mlp", "mlp:", "mlp:512,x", "mlp:512,-1", "mlp:0", "rnn:5", "mlp:5:dropout=1.5",
             "mlp:5:dropout=abc", "mlp:5:activation=sigmoid", "mlp:5:colour=red", "mlp:5:batch-norm=yes",
-            "mlp:5:dropout", "cnn:128", "cnn:8,16,4:image=28x28", "cnn:8,8,8,8,8,16", "mlp:5:x=1:y=2"})
+            "mlp:5:dropout", "cnn:128", "cnn:8,16,4:image=28x28", "cnn:8,8,8,8,8,16", "mlp:5:x=1:y=2", "resnet:64",
+            "resnet:8,16:blocks=0", "resnet:8,8,8,8,8,8,16"})
     void malformedSpecsNameTheSpecAndTheExpectedForm(String spec) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecs.parse(spec));
         assertTrue(e.getMessage().contains("'" + spec + "'"), e.getMessage());

@@ -57,6 +57,8 @@ import java.util.regex.Pattern;
  *   Adam 1e-3) for each of its four losses, as the trainer runs a step, with {@code DIR/emb.f32} (B × 784) as the
  *   input batch: {@code step_LOSS_PHASE} for forward, miner (where there is one), loss, backward, optimizer and
  *   total.</li>
+ *   <li>{@code image DIR NAME SPEC EPOCHS STEPS EMBED}: training epochs and embedding throughput of an image network
+ *   ({@link ImageBench}).</li>
  * </ul>
  */
 public final class PeerBench {
@@ -67,16 +69,23 @@ public final class PeerBench {
     /**
      * Runs one benchmark.
      *
-     * @param args {@code losses DIR WARMUP REPS [WORKLOAD]}, {@code knn DIR} or {@code step DIR WARMUP REPS}
+     * @param args {@code losses DIR WARMUP REPS [WORKLOAD]}, {@code knn DIR}, {@code step DIR WARMUP REPS} or
+     *             {@code image DIR NAME SPEC EPOCHS STEPS EMBED} ({@link ImageBench})
      * @throws IOException if the input files cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             System.err.println("usage: PeerBench losses DIR WARMUP REPS [WORKLOAD] | knn DIR | step DIR WARMUP REPS"
+                    + " | image DIR NAME SPEC EPOCHS STEPS EMBED"
                     + "  (input files come from experiments/bench/peer_bench.py; see experiments/bench/run-bench.sh)");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
+        if (args[0].equals("image")) {
+            ImageBench.run(dir, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    Integer.parseInt(args[6]));
+            return;
+        }
         int[] labels = readInts(dir.resolve("labels.i32"));
         float[] values = readFloats(dir.resolve("emb.f32"));
         int dim = values.length / labels.length;
@@ -213,7 +222,7 @@ public final class PeerBench {
                 vmHwmKiB() >> 10, hwmBefore >> 10));
     }
 
-    private static void print(String name, double[] ms, String extra) {
+    static void print(String name, double[] ms, String extra) {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
@@ -223,7 +232,7 @@ public final class PeerBench {
     }
 
     /** The process's peak resident set size in KiB (VmHWM of /proc/self/status), or -1 where there is none. */
-    private static long vmHwmKiB() {
+    static long vmHwmKiB() {
         try {
             Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/self/status")));
             return m.find() ? Long.parseLong(m.group(1)) : -1;
@@ -232,7 +241,7 @@ public final class PeerBench {
         }
     }
 
-    private static int[] readInts(Path file) throws IOException {
+    static int[] readInts(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         int[] out = new int[b.remaining() / 4];
         b.asIntBuffer().get(out);

@@ -1,0 +1,137 @@
+package org.dml4j.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * A residual basic block (He et al., 2016) over CNHW batches ({@link ImageBatch}), as torchvision's
+ * {@code BasicBlock} but with convolution biases:
+ * <pre>
+ * main:     Conv2d(3×3, stride s, padding 1) → BatchNorm2d → ReLU → Conv2d(3×3, stride 1, padding 1) → BatchNorm2d
+ * shortcut: the input, or Conv2d(1×1, stride s) → BatchNorm2d when the stride is not 1 or the width changes
+ * output:   ReLU(main + shortcut)
+ * </pre>
+ * Parameters and buffers are named as in torchvision: {@code conv1.*}, {@code bn1.*}, {@code conv2.*}, {@code bn2.*},
+ * {@code downsample.0.*} (the shortcut's convolution) and {@code downsample.1.*} (its batch normalization).
+ */
+public final class ResidualBlock implements Layer {
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int stride;
+    private final Map<String, Layer> parts;
+    private final ReLU outputReLU = new ReLU();
+
+    /**
+     * Creates a block with PyTorch's default initialization.
+     *
+     * @param inChannels  the input channels
+     * @param outChannels the output channels
+     * @param stride      the first convolution's (and the shortcut's) stride
+     * @param rng         the random source for the initialization
+     * @param dataType    the parameters' type
+     */
+    public ResidualBlock(int inChannels, int outChannels, int stride, SplittableRandom rng, DataType dataType) {
+        this(inChannels, outChannels, stride, parts(inChannels, outChannels, stride, rng, dataType));
+    }
+
+    private ResidualBlock(int inChannels, int outChannels, int stride, Map<String, Layer> parts) {
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.stride = stride;
+        this.parts = parts;
+    }
+
+    private static Map<String, Layer> parts(int in, int out, int stride, SplittableRandom rng, DataType dataType) {
+        Map<String, Layer> parts = new LinkedHashMap<>();
+        parts.put("conv1", new Conv2d(in, out, 3, stride, 1, rng, dataType));
+        parts.put("bn1", new BatchNorm2d(out, dataType));
+        parts.put("relu", new ReLU());
+        parts.put("conv2", new Conv2d(out, out, 3, 1, 1, rng, dataType));
+        parts.put("bn2", new BatchNorm2d(out, dataType));
+        if (stride != 1 || in != out) {
+            parts.put("downsample.0", new Conv2d(in, out, 1, stride, 0, rng, dataType));
+            parts.put("downsample.1", new BatchNorm2d(out, dataType));
+        }
+        return parts;
+    }
+
+    private boolean projects() {
+        return parts.containsKey("downsample.0");
+    }
+
+    private INDArray run(List<String> names, INDArray x, boolean training) {
+        INDArray a = x;
+        for (String name : names) {
+            a = parts.get(name).forward(a, training);
+        }
+        return a;
+    }
+
+    @Override
+    public INDArray forward(INDArray input, boolean training) {
+        ImageBatch.check(input, inChannels, "ResidualBlock");
+        INDArray main = run(List.of("conv1", "bn1", "relu", "conv2", "bn2"), input, training);
+        INDArray shortcut = projects() ? run(List.of("downsample.0", "downsample.1"), input, training) : input;
+        return outputReLU.forward(main.addi(shortcut), training);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        return backward(gradOutput, true);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean inputGradient) {
+        INDArray g = outputReLU.backward(gradOutput);
+        INDArray main = parts.get("bn2").backward(g);
+        main = parts.get("conv2").backward(main, true);
+        main = parts.get("relu").backward(main);
+        main = parts.get("bn1").backward(main);
+        main = parts.get("conv1").backward(main, inputGradient);
+        INDArray shortcut = g;
+        if (projects()) {
+            shortcut = parts.get("downsample.0").backward(parts.get("downsample.1").backward(g), inputGradient);
+        }
+        return inputGradient ? main.addi(shortcut) : null;
+    }
+
+    private Map<String, INDArray> collect(Function<Layer, Map<String, INDArray>> part) {
+        Map<String, INDArray> all = new LinkedHashMap<>();
+        parts.forEach((name, layer) -> part.apply(layer).forEach((key, value) -> all.put(name + "." + key, value)));
+        return all;
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        return collect(Layer::parameters);
+    }
+
+    @Override
+    public Map<String, INDArray> gradients() {
+        return collect(Layer::gradients);
+    }
+
+    @Override
+    public Map<String, INDArray> buffers() {
+        return collect(Layer::buffers);
+    }
+
+    @Override
+    public Layer copy() {
+        Map<String, Layer> copies = new LinkedHashMap<>();
+        parts.forEach((name, layer) -> copies.put(name, layer.copy()));
+        return new ResidualBlock(inChannels, outChannels, stride, copies);
+    }
+
+    @Override
+    public String toString() {
+        return "ResidualBlock(" + inChannels + " -> " + outChannels + ", stride=" + stride + ")";
+    }
+}
