@@ -2,14 +2,18 @@ package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.eval.PairedComparison;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.report.Comparison;
+import org.dml4j.experiments.report.TrackedRun;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.RunStart;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

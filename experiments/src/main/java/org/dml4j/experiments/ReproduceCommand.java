@@ -1,15 +1,18 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.ConfigFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.report.TrackedRun;
 import org.dml4j.mlflow.Credentials;
 import org.dml4j.mlflow.MlflowKeys;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.RunInfo;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

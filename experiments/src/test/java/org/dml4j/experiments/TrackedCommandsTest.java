@@ -1,12 +1,15 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.report.PlotCanvas;
+import org.dml4j.experiments.report.TrackedRun;
+import org.dml4j.experiments.sweep.SuccessiveHalving;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
