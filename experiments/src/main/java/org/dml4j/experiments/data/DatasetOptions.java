@@ -67,6 +67,13 @@ public final class DatasetOptions {
     public record Splits(Dataset<Label> train, Dataset<Label> eval, String description) {
     }
 
+    /**
+     * Loads the dataset the options name, split into training and evaluation data.
+     *
+     * @param seed the seed of any random split
+     * @return the splits
+     * @throws UserError when the options or the files are wrong
+     */
     public Splits load(long seed) {
         Dataset<Label> train;
         Dataset<Label> eval;

@@ -6,10 +6,17 @@ package org.dml4j.experiments.io;
  */
 public final class UserError extends RuntimeException {
 
+    /**
+     * @param message the problem and the fix
+     */
     public UserError(String message) {
         super(message);
     }
 
+    /**
+     * @param message the problem and the fix
+     * @param cause   the failure behind it
+     */
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }

@@ -21,6 +21,7 @@ import javax.imageio.ImageIO;
  */
 public final class PlotCanvas {
 
+    /** A plot's width in pixels. */
     public static final int WIDTH = 640;
     static final int HEIGHT = 480;
     private static final int LEFT = 70;

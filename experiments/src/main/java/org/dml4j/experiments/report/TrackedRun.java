@@ -1,38 +1,32 @@
 package org.dml4j.experiments.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.mlflow.MlflowConnection;
 import org.dml4j.mlflow.MlflowException;
 import org.dml4j.mlflow.MlflowRestClient;
-import org.dml4j.mlflow.RunInfo;
+import org.dml4j.mlflow.RunReader;
+import org.dml4j.mlflow.RunRecord;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * A run read back from MLflow ({@code compare}, {@code reproduce}): its params, latest metric values and tags, and
- * access to its artifacts.
+ * A run read back from MLflow ({@code compare}, {@code reproduce}) through the plugin's {@link RunReader}, with the
+ * server's failures turned into {@link UserError}s that say what to do.
  *
- * @param client  the server
- * @param info    the run's identity
- * @param name    its name
- * @param params  its params, by key
- * @param metrics its latest metric values, by key
- * @param tags    its tags, by key
+ * @param reader the server
+ * @param run    the run
  */
-public record TrackedRun(MlflowRestClient client, RunInfo info, String name, Map<String, String> params,
-                  Map<String, Double> metrics, Map<String, String> tags) {
+public record TrackedRun(RunReader reader, RunRecord run) {
 
     /**
-     * A client for the server, checked to answer.
+     * A reader of the server, checked to answer.
      *
      * @param uri the {@code --tracking-uri} option, or null for {@code $MLFLOW_TRACKING_URI}
-     * @return the client
+     * @return the reader
      * @throws UserError when no server is given or it does not answer
      */
-    public static MlflowRestClient connect(String uri) {
+    public static RunReader connect(String uri) {
         String resolved = uri != null ? uri : System.getenv("MLFLOW_TRACKING_URI");
         if (resolved == null || resolved.isBlank()) {
             throw new UserError("No MLflow server given: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.");
@@ -42,38 +36,44 @@ public record TrackedRun(MlflowRestClient client, RunInfo info, String name, Map
             throw new UserError("The MLflow server at " + client.connection().trackingUri() + " does not answer. Start it (./dml4j "
                     + "quickstart starts a local one) or fix --tracking-uri.");
         }
-        return client;
+        return new RunReader(client);
     }
 
     /**
      * Reads a run.
      *
-     * @param client the server
+     * @param reader the server
      * @param runId  the run id (as in the MLflow UI)
      * @return the run
      * @throws UserError when the server does not know it
      */
-    public static TrackedRun fetch(MlflowRestClient client, String runId) {
-        JsonNode run;
+    public static TrackedRun fetch(RunReader reader, String runId) {
         try {
-            run = client.getRun(runId);
+            return new TrackedRun(reader, reader.read(runId));
         } catch (MlflowException e) {
             throw new UserError("MLflow has no run '" + runId + "' (" + e.getMessage() + "). Copy the run id from "
                     + "the MLflow UI or from the URL train prints.", e);
         }
-        Map<String, String> params = new TreeMap<>();
-        run.at("/data/params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
-        Map<String, Double> metrics = new TreeMap<>();
-        run.at("/data/metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
-        Map<String, String> tags = new TreeMap<>();
-        run.at("/data/tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
-        return new TrackedRun(client, client.runInfo(runId), run.at("/info/run_name").asText(runId), params,
-                metrics, tags);
     }
 
     /** @return the run id */
     public String id() {
-        return info.runId();
+        return run.id();
+    }
+
+    /** @return the run's name */
+    public String name() {
+        return run.name();
+    }
+
+    /** @return its params, by key */
+    public Map<String, String> params() {
+        return run.params();
+    }
+
+    /** @return its latest metric values, by key */
+    public Map<String, Double> metrics() {
+        return run.metrics();
     }
 
     /**
@@ -86,7 +86,7 @@ public record TrackedRun(MlflowRestClient client, RunInfo info, String name, Map
      */
     public byte[] artifact(String path, String what) {
         try {
-            return client.downloadArtifact(info, path);
+            return reader.artifact(run, path);
         } catch (MlflowException e) {
             throw new UserError("Run " + id() + " has no " + path + " (" + what + "): it was not tracked by this "
                     + "version of dml4j train. Train it again with --tracking-uri.", e);

@@ -25,6 +25,13 @@ public final class SuccessiveHalving implements StoppingRule {
      * @param reductionFactor eta: a rung keeps the top 1/eta of its trials, and the next rung is eta times later
      */
     public record Settings(int minEpochs, int reductionFactor) implements StoppingRule.Settings {
+        /**
+         * Checks the settings.
+         *
+         * @param minEpochs       the first rung, in epochs
+         * @param reductionFactor eta
+         * @throws UserError when {@code minEpochs < 1} or {@code reductionFactor < 2}
+         */
         public Settings {
             if (minEpochs < 1 || reductionFactor < 2) {
                 throw new UserError("Successive halving needs min_epochs >= 1 and reduction_factor >= 2, found "
@@ -44,6 +51,9 @@ public final class SuccessiveHalving implements StoppingRule {
     private final Map<Integer, Double> best = new HashMap<>();
     private final Set<Integer> ended = new HashSet<>();
 
+    /**
+     * @param settings the rungs
+     */
     public SuccessiveHalving(Settings settings) {
         this.settings = settings;
     }

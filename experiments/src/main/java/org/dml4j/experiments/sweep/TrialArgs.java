@@ -28,9 +28,11 @@ public final class TrialArgs {
     /** The key prefix of a {@code --config} file's component property. */
     static final String CONFIG_PREFIX = "config:";
 
+    /** The dataset options (the base's; never searched). */
     @Mixin
     public DatasetOptions data;
 
+    /** The trainer options. */
     @Mixin
     public TrainerOptions trainer;
 

@@ -27,6 +27,7 @@ import java.util.TreeSet;
  */
 public final class TrainerOptions {
 
+    /** {@code --config}: the OLCUT configuration file with the trainer, or null. */
     @Option(names = "--config", paramLabel = "FILE", description = "An OLCUT configuration file with the trainer "
             + "(then --loss, --miner, --network, --optimizer and the training numbers come from it).")
     public Path config;
@@ -60,9 +61,11 @@ public final class TrainerOptions {
     @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
+    /** {@code --epochs}. */
     @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
     public int epochs;
 
+    /** {@code --batch-size}. */
     @Option(names = "--batch-size", defaultValue = "256", description = "Default: ${DEFAULT-VALUE}.")
     public int batchSize;
 
@@ -70,9 +73,11 @@ public final class TrainerOptions {
             description = "Examples per class in a batch. Default: ${DEFAULT-VALUE}.")
     int mPerClass;
 
+    /** {@code --seed}: the trainer's and the data split's seed. */
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
     public long seed;
 
+    /** {@code --validation-fraction}: the held-out fraction of each training class. */
     @Option(names = "--validation-fraction", defaultValue = "0",
             description = "Hold out this fraction of each training class for validation (with --config, a value "
                     + "above 0 overrides the trainer's validationFraction). Default: ${DEFAULT-VALUE}.")
@@ -82,6 +87,7 @@ public final class TrainerOptions {
             description = "Stop after this many validations without improvement (0: never).")
     int patience;
 
+    /** {@code --checkpoint-dir}, or null. */
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every epoch.")
     public Path checkpointDir;
 
@@ -89,6 +95,7 @@ public final class TrainerOptions {
             + "against the embeddings of the last N examples too (XBM; 0: off). Default: ${DEFAULT-VALUE}.")
     int memorySize;
 
+    /** {@code --tuples}: the annotated tuples file, or null. */
     @Option(names = "--tuples", paramLabel = "FILE", description = "Train from annotated tuples instead of class "
             + "labels (Siamese/triplet/quadruplet networks): a CSV of example row indices, see --tuple-kind.")
     public Path tuples;
