@@ -18,7 +18,14 @@ public record Trial(int number, Map<String, String> values, TrialArgs args, Stat
              int epochs, double seconds, String message) {
 
     /** How a trial ended. */
-    public enum Status { COMPLETED, PRUNED, FAILED }
+    public enum Status {
+        /** It trained to its end (its epochs or its own early stopping). */
+        COMPLETED,
+        /** The sweep's stopping rule stopped it. */
+        PRUNED,
+        /** It failed with an error. */
+        FAILED
+    }
 
     /**
      * A trial not yet run.
