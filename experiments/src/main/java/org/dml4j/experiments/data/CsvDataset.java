@@ -22,7 +22,7 @@ import java.util.Map;
  * (e.g. {@code 1e200}) is refused with the file, its line and its column, instead of training a model whose embeddings
  * are all NaN.
  */
-public final class CsvDataset {
+final class CsvDataset {
 
     private CsvDataset() {
     }

@@ -23,7 +23,7 @@ import java.util.List;
  * layouts, read as {@link ImageFormat} images, with a {@link UserError} naming the missing file and the expected
  * layout when a folder is not what its kind says.
  */
-public final class ImageDatasets {
+final class ImageDatasets {
 
     /** The dataset kinds ({@code --dataset KIND:DIR}) that come with their own train/test split. */
     static final List<String> SPLIT_KINDS = List.of("cub", "cars196", "sop");

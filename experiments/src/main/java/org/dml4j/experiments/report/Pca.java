@@ -11,7 +11,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  * @param points    the {@code n × components} projections
  * @param explained the fraction of the total variance along each component, descending
  */
-public record Pca(double[][] points, double[] explained) {
+record Pca(double[][] points, double[] explained) {
 
     /**
      * Projects points on their leading principal components.

@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
  * The charts of a run, each written as a PNG: line charts (loss by epoch, Recall@K by K, validation metrics by epoch)
  * and a class-colored map.
  */
-public final class Plots {
+final class Plots {
 
     private static final int MAX_LEGEND = 20;
 

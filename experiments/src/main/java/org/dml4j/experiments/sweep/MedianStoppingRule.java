@@ -13,7 +13,7 @@ import java.util.Map;
  * the other trials had reached by the same epoch, provided enough other trials got that far. Thread-safe: parallel
  * trials report to one rule.
  */
-public final class MedianStoppingRule implements StoppingRule {
+final class MedianStoppingRule implements StoppingRule {
 
     /**
      * The rule's settings.

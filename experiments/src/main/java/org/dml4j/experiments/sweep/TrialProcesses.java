@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * trial's nested run from the events the child writes with {@code --events-out}). The children end with the sweep:
  * {@link #close()} and a shutdown hook (Ctrl-C, SIGTERM) kill those still running.
  */
-public final class TrialProcesses implements AutoCloseable {
+final class TrialProcesses implements AutoCloseable {
 
     private static final int STDERR_TAIL_CHARS = 800;
     private static final long POLL_MILLIS = 100;
@@ -60,8 +60,7 @@ public final class TrialProcesses implements AutoCloseable {
                     command.add(arg); // heap and system properties; not agents or debugger ports
                 }
             }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), launcher,
-                    "train"));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), launcher, "train"));
             command.addAll(trial.args().arguments);
             command.addAll(List.of("--quiet", "--events-out", events.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD)

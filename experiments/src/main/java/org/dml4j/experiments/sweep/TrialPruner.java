@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * says so, stops the trial: a trial in a thread through {@link #stopRequested()} (the trainer ends after the epoch
  * and returns its model), a trial in a child process with the stop action it was given (which ends the process).
  */
-public final class TrialPruner implements TrainingListener {
+final class TrialPruner implements TrainingListener {
 
     private final int trial;
     private final String metric;

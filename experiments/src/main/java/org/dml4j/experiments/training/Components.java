@@ -37,7 +37,7 @@ import java.util.List;
  * The command line's stable, kebab-case names for losses, miners and optimizers, and the components they build
  * (PML's defaults unless an option overrides them).
  */
-public final class Components {
+final class Components {
 
     /** The loss names, as documented in {@code --help}. */
     static final List<String> LOSSES = List.of("contrastive", "triplet", "quadruplet", "proxy-nca", "proxy-anchor",
