@@ -28,8 +28,9 @@ class PackageDependenciesTest {
     private static final Path ROOT = Path.of("src/main/java/org/dml4j");
     /** A comment: block or to the end of the line. */
     private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
-    /** A named {@code org.dml4j} type; group 1 is its package below {@code org.dml4j}. */
-    private static final Pattern TYPE = Pattern.compile("\\borg\\.dml4j\\.([a-z][a-z0-9]*(?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]");
+    /** A named {@code org.dml4j} type or wildcard import; group 1 is its package below {@code org.dml4j}. */
+    private static final Pattern TYPE =
+            Pattern.compile("\\borg\\.dml4j\\.([a-z][a-z0-9]*(?:\\.[a-z][a-z0-9]*)*)\\.(?:[A-Z]|\\*)");
 
     @Test
     void theScanSeesKnownDependencies() throws IOException {
