@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.UserError;
 import org.dml4j.train.Checkpoint;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.mlflow.Credentials;
 import picocli.CommandLine;
 

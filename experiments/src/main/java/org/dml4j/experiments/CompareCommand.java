@@ -2,14 +2,18 @@ package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.eval.PairedComparison;
-import org.dml4j.mlflow.MlflowRestClient;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.report.Comparison;
+import org.dml4j.experiments.report.TrackedRun;
+import org.dml4j.mlflow.RunReader;
 import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.train.RunStart;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -65,8 +69,8 @@ public final class CompareCommand implements Callable<Integer> {
             throw new UserError("--bootstrap must be at least 100 and --confidence in (0, 1), found " + resamples
                     + " and " + confidence + ".");
         }
-        MlflowRestClient client = TrackedRun.connect(tracking.resolvedUri());
-        List<TrackedRun> runs = runIds.stream().map(id -> TrackedRun.fetch(client, id)).toList();
+        RunReader reader = TrackedRun.connect(tracking.resolvedUri());
+        List<TrackedRun> runs = runIds.stream().map(id -> TrackedRun.fetch(reader, id)).toList();
         Comparison comparison = Comparison.of(runs, metrics, resamples, confidence, seed);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

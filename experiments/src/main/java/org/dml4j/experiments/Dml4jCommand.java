@@ -1,8 +1,9 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.UserError;
 import org.dml4j.mlflow.Credentials;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code dml4j} command: a parent for the subcommands. */
 @Command(name = "dml4j", mixinStandardHelpOptions = true, version = "DML4J 0.1.0-SNAPSHOT",

@@ -1,12 +1,15 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.data.EmbeddingFiles;
+import org.dml4j.experiments.data.ModelData;
+import org.dml4j.experiments.io.UserError;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,15 @@ package org.dml4j.experiments;
 
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
-import picocli.CommandLine;
+import org.dml4j.experiments.data.ModelData;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.progress.EvalProgress;
+import org.dml4j.experiments.report.Evaluation;
+import org.dml4j.experiments.report.PerQueryResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

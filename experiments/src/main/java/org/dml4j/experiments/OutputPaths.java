@@ -1,5 +1,7 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.UserError;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

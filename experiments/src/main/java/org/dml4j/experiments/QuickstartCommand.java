@@ -1,9 +1,10 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.UserError;
 import org.dml4j.mlflow.LocalMlflowServer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

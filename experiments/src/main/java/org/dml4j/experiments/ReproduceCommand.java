@@ -1,15 +1,18 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.ConfigFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.report.TrackedRun;
 import org.dml4j.mlflow.Credentials;
 import org.dml4j.mlflow.MlflowKeys;
-import org.dml4j.mlflow.MlflowRestClient;
-import org.dml4j.mlflow.RunInfo;
-import picocli.CommandLine;
+import org.dml4j.mlflow.RunReader;
+import org.dml4j.mlflow.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,8 +80,8 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MlflowRestClient client = TrackedRun.connect(tracking.resolvedUri());
-        TrackedRun original = TrackedRun.fetch(client, runId);
+        RunReader reader = TrackedRun.connect(tracking.resolvedUri());
+        TrackedRun original = TrackedRun.fetch(reader, runId);
         CommandArgs logged;
         try {
             logged = CommandArgs.parse(original.artifact(CommandArgs.ARTIFACT, "the command's arguments"));
@@ -112,11 +115,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (status != 0) {
             return status;
         }
-        String experimentId = client.experimentId(tracking.experiment);
-        RunInfo again = client.findRunByTag(experimentId, MlflowKeys.RUN_NAME_TAG, runName).orElseThrow(
+        RunRecord again = reader.findByTag(tracking.experiment, MlflowKeys.RUN_NAME_TAG, runName).orElseThrow(
                 () -> new UserError("The new run '" + runName + "' is not on the server yet (its data is spooled): "
                         + "run dml4j sync, then compare the runs with dml4j compare."));
-        return report(original, TrackedRun.fetch(client, again.runId()));
+        return report(original, new TrackedRun(reader, again));
     }
 
     /**

@@ -1,11 +1,21 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import picocli.CommandLine;
+import org.dml4j.experiments.data.DatasetOptions;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.sweep.StoppingRule;
+import org.dml4j.experiments.sweep.SweepFile;
+import org.dml4j.experiments.sweep.SweepProgress;
+import org.dml4j.experiments.sweep.SweepRunner;
+import org.dml4j.experiments.sweep.SweepSummary;
+import org.dml4j.experiments.sweep.Trial;
+import org.dml4j.experiments.sweep.TrialArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,7 +95,8 @@ public final class SweepCommand implements Callable<Integer> {
         SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep, rule);
         SweepProgress progress = quiet ? null : new SweepProgress(err, sweep.metric(), trials.size(),
                 System.console() != null, System::nanoTime);
-        List<Trial> done = new SweepRunner(data.train(), sweep.metric(), rule, tracked, progress)
+        List<Trial> done = new SweepRunner(data.train(), sweep.metric(), rule, tracked, progress,
+                Dml4jCommand.class.getName())
                 .run(trials, sweep.parallel(), sweep.processes());
         SweepSummary summary = new SweepSummary(sweep.metric(), done);
         PrintWriter out = spec.commandLine().getOut();

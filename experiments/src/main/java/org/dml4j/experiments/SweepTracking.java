@@ -1,5 +1,9 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.sweep.StoppingRule;
+import org.dml4j.experiments.sweep.SweepFile;
+import org.dml4j.experiments.sweep.SweepTracker;
+import org.dml4j.experiments.sweep.Trial;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
@@ -19,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * as {@code trial.*} params, its curves, {@code sweep/objective}), each child tagged with its trial number and state
  * and the best one with {@value #BEST_TAG}, and the best trial on the parent.
  */
-final class SweepTracking {
+final class SweepTracking implements SweepTracker {
 
     /** The tag of the best trial's run. */
     static final String BEST_TAG = "dml4j.sweep.best";
@@ -79,7 +83,8 @@ final class SweepTracking {
      * @param trial the trial
      * @return its tracker
      */
-    MlflowTracker child(Trial trial) {
+    @Override
+    public MlflowTracker trialStarted(Trial trial) {
         TrackerOptions defaults = TrackerOptions.forExperiment(tracking.experiment());
         MlflowTracker child = tracking.tracker().childRun(defaults.withRunName("trial-" + trial.number())
                 .withDescription(trial.label()).withSource(null, "dml4j")
@@ -94,7 +99,8 @@ final class SweepTracking {
      * @param trial   the finished trial
      * @param started whether its run was created (training started)
      */
-    void trialEnded(Trial trial, boolean started) {
+    @Override
+    public void trialEnded(Trial trial, boolean started) {
         MlflowTracker child = children.get(trial.number());
         if (child == null || !started) {
             children.remove(trial.number());

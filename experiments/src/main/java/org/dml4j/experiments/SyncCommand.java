@@ -1,13 +1,14 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.UserError;
 import org.dml4j.mlflow.MlflowConnection;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.SpoolReplayer;
 import org.dml4j.mlflow.SyncReport;
 import org.dml4j.mlflow.TrackerOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

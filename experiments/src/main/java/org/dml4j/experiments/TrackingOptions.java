@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.io.UserError;
 import org.dml4j.mlflow.MlflowConnection;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.MlflowTracker;

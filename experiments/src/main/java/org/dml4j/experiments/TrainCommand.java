@@ -1,17 +1,27 @@
 package org.dml4j.experiments;
 
 import org.dml4j.eval.RetrievalEvaluation;
-import org.dml4j.model.EmbeddingModel;
+import org.dml4j.experiments.data.DatasetOptions;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.progress.ProgressListener;
+import org.dml4j.experiments.report.EpochHistory;
+import org.dml4j.experiments.report.Evaluation;
+import org.dml4j.experiments.report.PerQueryResults;
+import org.dml4j.experiments.report.RunPlots;
+import org.dml4j.experiments.training.TrainerOptions;
+import org.dml4j.experiments.training.TrainingEventLog;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
+import org.dml4j.model.EmbeddingModel;
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.TrainingLimits;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

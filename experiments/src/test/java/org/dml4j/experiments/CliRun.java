@@ -13,9 +13,9 @@ import java.util.List;
  * @param lines    standard output, by line
  * @param err      standard error
  */
-record CliRun(int exitCode, List<String> lines, String err) {
+public record CliRun(int exitCode, List<String> lines, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Dml4jCommand.newCommandLine();
@@ -25,7 +25,7 @@ record CliRun(int exitCode, List<String> lines, String err) {
         return new CliRun(code, out.toString().lines().toList(), err.toString());
     }
 
-    String all() {
+    public String all() {
         return String.join("\n", lines) + "\n" + err;
     }
 }

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** A small generated CSV dataset: 240 rows in 4 well-separated Gaussian clusters of 8 features, label "species". */
-final class ClusterCsv {
+public final class ClusterCsv {
 
     private ClusterCsv() {
     }
 
-    static Path write(Path dir) throws IOException {
+    public static Path write(Path dir) throws IOException {
         Random rng = new Random(4);
         double[][] centres = new double[4][8];
         for (double[] c : centres) {

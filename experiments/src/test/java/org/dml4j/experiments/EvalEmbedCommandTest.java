@@ -2,6 +2,9 @@ package org.dml4j.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dml4j.experiments.data.ModelData;
+import org.dml4j.experiments.io.ModelFiles;
+import org.dml4j.experiments.report.PerQueryResults;
 import org.dml4j.model.EmbeddingModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

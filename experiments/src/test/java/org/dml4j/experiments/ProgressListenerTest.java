@@ -1,5 +1,9 @@
 package org.dml4j.experiments;
 
+import org.dml4j.experiments.progress.Eta;
+import org.dml4j.experiments.progress.ProgressListener;
+import org.dml4j.experiments.sweep.SweepProgress;
+import org.dml4j.experiments.sweep.Trial;
 import org.dml4j.train.BatchEnd;
 import org.dml4j.train.EpochEnd;
 import org.junit.jupiter.api.Test;

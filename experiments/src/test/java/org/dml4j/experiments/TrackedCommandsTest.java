@@ -1,12 +1,15 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.experiments.io.JsonFiles;
+import org.dml4j.experiments.report.PlotCanvas;
+import org.dml4j.experiments.report.TrackedRun;
+import org.dml4j.experiments.sweep.SuccessiveHalving;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -358,6 +362,7 @@ class TrackedCommandsTest {
         String flags = train("reproduce", "flags", "--network", "mlp:16,4", "--epochs", "2", "--lr", "0.003",
                 "--loss", "contrastive", "--miner", "pair-margin", "--seed", "9", "--validation-fraction", "0.2",
                 "--metrics-out", metrics.toString());
+        // the file's batch of 256 would not fit the 64 examples (TrainingLimits): overridden, and reproduced so
         String config = train("reproduce", "config", "--config", "configs/triplet.xml", "--train-limit", "64",
                 "--config-override", "trainer.batchSize=64");
         Files.writeString(metrics, "the original's");

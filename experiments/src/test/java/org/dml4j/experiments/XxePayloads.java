@@ -8,7 +8,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 
 /** The XML external entity payloads of issue 23, and the loopback listener that shows whether one connected. */
-final class XxePayloads {
+public final class XxePayloads {
 
     private XxePayloads() {
     }
@@ -21,7 +21,7 @@ final class XxePayloads {
      * @param port   the "other host's" loopback port
      * @return the XML
      */
-    static String outOfBandDtd(Path secret, int port) {
+    public static String outOfBandDtd(Path secret, int port) {
         return """
                 <?xml version="1.0"?>
                 <!DOCTYPE config [
@@ -34,12 +34,12 @@ final class XxePayloads {
     }
 
     /** @return a listener on a free loopback port */
-    static ServerSocket listener() throws IOException {
+    public static ServerSocket listener() throws IOException {
         return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
 
     /** A connection made while the command ran waits in the backlog; none must be there. */
-    static void assertNoConnection(ServerSocket listener) throws IOException {
+    public static void assertNoConnection(ServerSocket listener) throws IOException {
         listener.setSoTimeout(500);
         try (Socket accepted = listener.accept()) {
             throw new AssertionError("a connection came from " + accepted.getRemoteSocketAddress());

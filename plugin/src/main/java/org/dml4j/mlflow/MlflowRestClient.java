@@ -312,7 +312,8 @@ public final class MlflowRestClient {
         return http.get("registered-models/alias", Map.of("name", name, "alias", alias)).path("model_version");
     }
 
-    private static RunInfo runInfo(JsonNode info) {
+    /** A run's identity from its {@code info} object. */
+    static RunInfo runInfo(JsonNode info) {
         return new RunInfo(info.path("run_id").asText(), info.path("experiment_id").asText(),
                 info.path("artifact_uri").asText());
     }

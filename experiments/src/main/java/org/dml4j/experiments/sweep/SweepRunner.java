@@ -1,0 +1,160 @@
+package org.dml4j.experiments.sweep;
+
+import org.dml4j.experiments.training.TrainingEventLog;
+import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.RunStart;
+import org.dml4j.train.TrainingListener;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a sweep's trials on the training data, up to {@code parallel} at once (never more than the cores), in number
+ * order, each in a thread of this JVM or in a child JVM ({@link TrialProcesses}), with a {@link TrialPruner} on the
+ * shared stopping rule and, when tracked, a {@link SweepTracker} record.
+ */
+public final class SweepRunner {
+
+    private final Dataset<Label> train;
+    private final String metric;
+    private final StoppingRule rule;
+    private final SweepTracker tracking;
+    private final SweepProgress progress;
+    private final String launcher;
+
+    /** How a trial ended. */
+    private record Ended(Trial.Status status, String message) {
+    }
+
+    /**
+     * @param train    the training data (each trial holds out its validation fraction of it)
+     * @param metric   the validation metric to maximize
+     * @param rule     the stopping rule, or null
+     * @param tracking where the trials are recorded, or null
+     * @param progress where a line per finished trial goes, or null
+     * @param launcher the main class a child JVM runs {@code train} with (its first argument)
+     */
+    public SweepRunner(Dataset<Label> train, String metric, StoppingRule rule, SweepTracker tracking,
+                       SweepProgress progress, String launcher) {
+        this.train = train;
+        this.metric = metric;
+        this.rule = rule;
+        this.tracking = tracking;
+        this.progress = progress;
+        this.launcher = launcher;
+    }
+
+    /**
+     * Runs the trials.
+     *
+     * @param trials    the trials, in order
+     * @param parallel  how many to run at once
+     * @param processes run each trial in a child JVM
+     * @return the finished trials, in order
+     */
+    public List<Trial> run(List<Trial> trials, int parallel, boolean processes) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Math.max(1, Math.min(Math.min(parallel, cores), trials.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        // in-process trials need no thread cap: each trains and embeds under NativeOpThreads.limit(1) in its own thread
+        try (TrialProcesses children = processes ? new TrialProcesses(launcher, cores / threads) : null) {
+            List<Future<Trial>> futures = new ArrayList<>();
+            for (Trial trial : trials) {
+                futures.add(pool.submit(() -> runTrial(trial, children)));
+            }
+            List<Trial> done = new ArrayList<>();
+            for (Future<Trial> future : futures) {
+                done.add(future.get());
+            }
+            return done;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the sweep was interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Trial runTrial(Trial trial, TrialProcesses children) {
+        long start = System.nanoTime();
+        TrialPruner pruner;
+        Ended ended;
+        try {
+            if (children == null) {
+                pruner = new TrialPruner(trial.number(), metric, rule);
+                ended = inThread(trial, pruner);
+            } else {
+                TrialProcesses.Child child = children.start(trial);
+                pruner = new TrialPruner(trial.number(), metric, rule, child::stop);
+                ended = inProcess(trial, child, pruner);
+            }
+        } finally {
+            if (rule != null) {
+                rule.ended(trial.number());
+            }
+        }
+        pruner.requireKnownMetric();
+        String message = ended.status() == Trial.Status.PRUNED && pruner.stoppedAt() > 0
+                ? "stopped by " + rule.name() + " at epoch " + pruner.stoppedAt() : ended.message();
+        Trial done = trial.finished(ended.status(), pruner.best(), pruner.epochs(), (System.nanoTime() - start) / 1e9,
+                message);
+        if (tracking != null) {
+            tracking.trialEnded(done, pruner.started());
+        }
+        if (progress != null) {
+            progress.finished(done);
+        }
+        return done;
+    }
+
+    private List<TrainingListener> listeners(Trial trial, TrialPruner pruner) {
+        List<TrainingListener> listeners = new ArrayList<>(List.of(pruner));
+        if (tracking != null) {
+            listeners.add(tracking.trialStarted(trial));
+        }
+        return listeners;
+    }
+
+    private Ended inThread(Trial trial, TrialPruner pruner) {
+        try {
+            MetricLearningTrainer trainer = trial.args().trainer.build(train);
+            List<TrainingListener> listeners = listeners(trial, pruner);
+            listeners.forEach(trainer::addListener);
+            trainer.train(train);
+            if (!pruner.pruned()) {
+                return new Ended(Trial.Status.COMPLETED, null);
+            }
+            // the trainer ended at the pruner's request; the trial's record says it was stopped, as a stopped
+            // child process's does
+            InterruptedException stopped = new InterruptedException("stopped by " + rule.name() + " at epoch "
+                    + pruner.stoppedAt());
+            listeners.forEach(l -> l.onRunFailure(stopped));
+            return new Ended(Trial.Status.PRUNED, null);
+        } catch (RuntimeException e) {
+            return new Ended(Trial.Status.FAILED, e.getMessage());
+        }
+    }
+
+    private Ended inProcess(Trial trial, TrialProcesses.Child child, TrialPruner pruner) {
+        // the child checked the options before it logged its start, so building them here succeeds
+        TrainingEventLog.Replay replay = new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
+                trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data),
+                listeners(trial, pruner));
+        String failure = child.follow(replay);
+        if (child.stopped()) {
+            return new Ended(Trial.Status.PRUNED, null);
+        }
+        return failure == null ? new Ended(Trial.Status.COMPLETED, null) : new Ended(Trial.Status.FAILED, failure);
+    }
+}

@@ -1,0 +1,129 @@
+package org.dml4j.experiments.training;
+
+import org.dml4j.distance.CosineSimilarity;
+import org.dml4j.distance.LpDistance;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.loss.ArcFaceLoss;
+import org.dml4j.loss.CircleLoss;
+import org.dml4j.loss.ContrastiveLoss;
+import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.LiftedStructureLoss;
+import org.dml4j.loss.MarginLoss;
+import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.MultiSimilarityLoss;
+import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.ProxyAnchorLoss;
+import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.QuadrupletLoss;
+import org.dml4j.loss.SupConLoss;
+import org.dml4j.loss.TripletMarginLoss;
+import org.dml4j.mining.BatchHardMiner;
+import org.dml4j.mining.DistanceWeightedMiner;
+import org.dml4j.mining.Miner;
+import org.dml4j.mining.MultiSimilarityMiner;
+import org.dml4j.mining.PairMarginMiner;
+import org.dml4j.mining.TripletMarginMiner;
+import org.dml4j.nn.optim.Adam;
+import org.dml4j.nn.optim.AdamW;
+import org.dml4j.nn.optim.Optimizer;
+import org.dml4j.nn.optim.RmsProp;
+import org.dml4j.nn.optim.Sgd;
+import org.dml4j.reduce.AvgNonZeroReducer;
+
+import java.util.List;
+
+/**
+ * The command line's stable, kebab-case names for losses, miners and optimizers, and the components they build
+ * (PML's defaults unless an option overrides them).
+ */
+final class Components {
+
+    /** The loss names, as documented in {@code --help}. */
+    static final List<String> LOSSES = List.of("contrastive", "triplet", "quadruplet", "proxy-nca", "proxy-anchor",
+            "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca");
+    /** The miner names. */
+    static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
+            "pair-margin", "distance-weighted");
+    /** The optimizer names. */
+    static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+
+    private Components() {
+    }
+
+    /**
+     * Builds a loss.
+     *
+     * @param name          its command-line name
+     * @param margin        the margin for triplet, contrastive (negative margin) and quadruplet losses, or null
+     * @param numClasses    the number of training classes (proxy and softmax losses)
+     * @param embeddingSize the embedding width (proxy and softmax losses)
+     * @return the loss
+     */
+    static MetricLoss loss(String name, Double margin, int numClasses, int embeddingSize) {
+        return switch (name) {
+            case "contrastive" -> margin == null ? new ContrastiveLoss()
+                    : new ContrastiveLoss(ContrastiveLoss.DEFAULT_POS_MARGIN, margin, new LpDistance(),
+                    new AvgNonZeroReducer());
+            case "triplet" -> margin == null ? new TripletMarginLoss() : new TripletMarginLoss(margin);
+            case "quadruplet" -> margin == null ? new QuadrupletLoss()
+                    : new QuadrupletLoss(margin, margin / 2, new LpDistance(), new AvgNonZeroReducer());
+            case "proxy-nca" -> new ProxyNCALoss(numClasses, embeddingSize);
+            case "proxy-anchor" -> new ProxyAnchorLoss(numClasses, embeddingSize);
+            case "multi-similarity" -> new MultiSimilarityLoss();
+            case "ntxent" -> new NTXentLoss();
+            case "supcon" -> new SupConLoss();
+            case "arcface" -> new ArcFaceLoss(numClasses, embeddingSize);
+            case "cosface" -> new CosFaceLoss(numClasses, embeddingSize);
+            case "circle" -> new CircleLoss();
+            case "margin" -> new MarginLoss();
+            case "lifted-structure" -> new LiftedStructureLoss();
+            case "nca" -> new NCALoss();
+            default -> throw new UserError("Unknown loss '" + name + "'. Choose one of " + LOSSES + ".");
+        };
+    }
+
+    /**
+     * Builds a miner, or null for "none".
+     *
+     * @param name   its command-line name, or null/"none"
+     * @param margin the triplet miners' margin, or null for PML's default
+     * @param seed   the seed of random miners
+     * @return the miner or null
+     */
+    static Miner miner(String name, Double margin, long seed) {
+        if (name == null || name.equals("none")) {
+            return null;
+        }
+        double m = margin == null ? TripletMarginMiner.DEFAULT_MARGIN : margin;
+        return switch (name) {
+            case "all" -> new TripletMarginMiner(m, TripletMarginMiner.Type.ALL, new LpDistance());
+            case "hard" -> new TripletMarginMiner(m, TripletMarginMiner.Type.HARD, new LpDistance());
+            case "semihard" -> new TripletMarginMiner(m, TripletMarginMiner.Type.SEMIHARD, new LpDistance());
+            case "easy" -> new TripletMarginMiner(m, TripletMarginMiner.Type.EASY, new LpDistance());
+            case "batch-hard" -> new BatchHardMiner();
+            case "multi-similarity" -> new MultiSimilarityMiner(MultiSimilarityMiner.DEFAULT_EPSILON,
+                    new CosineSimilarity());
+            case "pair-margin" -> new PairMarginMiner();
+            case "distance-weighted" -> new DistanceWeightedMiner(DistanceWeightedMiner.DEFAULT_CUTOFF,
+                    DistanceWeightedMiner.DEFAULT_NONZERO_LOSS_CUTOFF, seed);
+            default -> throw new UserError("Unknown miner '" + name + "'. Choose one of " + MINERS + " or none.");
+        };
+    }
+
+    /**
+     * Builds an optimizer with its defaults.
+     *
+     * @param name its command-line name
+     * @return the optimizer
+     */
+    static Optimizer optimizer(String name) {
+        return switch (name) {
+            case "adam" -> new Adam();
+            case "adamw" -> new AdamW();
+            case "sgd" -> new Sgd(0.9, false, 0);
+            case "rmsprop" -> new RmsProp();
+            default -> throw new UserError("Unknown optimizer '" + name + "'. Choose one of " + OPTIMIZERS + ".");
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package org.dml4j.experiments.training;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.config.io.ConfigLoaderException;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import org.dml4j.data.LabelIndex;
+import org.dml4j.experiments.io.ConfigFiles;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.nn.NetworkSpec;
+import org.dml4j.nn.NetworkSpecs;
+import org.dml4j.sampling.MPerClassSampler;
+import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.TupleSupervision;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The trainer a command builds: from flags (loss, miner, network, optimizer and the training numbers) or from an
+ * OLCUT configuration file. Shared by {@code train} and the trials of {@code sweep}.
+ */
+public final class TrainerOptions {
+
+    /** {@code --config}: the OLCUT configuration file with the trainer, or null. */
+    @Option(names = "--config", paramLabel = "FILE", description = "An OLCUT configuration file with the trainer "
+            + "(then --loss, --miner, --network, --optimizer and the training numbers come from it).")
+    public Path config;
+
+    @Option(names = "--config-name", defaultValue = "trainer", paramLabel = "NAME",
+            description = "The trainer's component name in --config. Default: ${DEFAULT-VALUE}.")
+    String configName;
+
+    @Option(names = "--config-override", paramLabel = "COMPONENT.PROPERTY=VALUE", description = "Override a "
+            + "property of a component in --config (OLCUT's property override; repeatable), e.g. trainer.epochs=3 "
+            + "or loss.margin=0.1.")
+    Map<String, String> configOverrides = new LinkedHashMap<>();
+
+    @Option(names = "--loss", defaultValue = "triplet", description = "The loss. Default: ${DEFAULT-VALUE}.")
+    String loss;
+
+    @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
+            + "the negative margin of the contrastive loss (default: PML's).")
+    Double margin;
+
+    @Option(names = "--miner", defaultValue = "none", description = "The miner. Default: ${DEFAULT-VALUE}.")
+    String miner;
+
+    @Option(names = "--network", defaultValue = "mlp:512,128", description = "Default: ${DEFAULT-VALUE}.")
+    String network;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd or rmsprop. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    /** {@code --epochs}. */
+    @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    public int epochs;
+
+    /** {@code --batch-size}. */
+    @Option(names = "--batch-size", defaultValue = "256", description = "Default: ${DEFAULT-VALUE}.")
+    public int batchSize;
+
+    @Option(names = "--m-per-class", defaultValue = "32",
+            description = "Examples per class in a batch. Default: ${DEFAULT-VALUE}.")
+    int mPerClass;
+
+    /** {@code --seed}: the trainer's and the data split's seed. */
+    @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+    public long seed;
+
+    /** {@code --validation-fraction}: the held-out fraction of each training class. */
+    @Option(names = "--validation-fraction", defaultValue = "0",
+            description = "Hold out this fraction of each training class for validation (with --config, a value "
+                    + "above 0 overrides the trainer's validationFraction). Default: ${DEFAULT-VALUE}.")
+    public double validationFraction;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after this many validations without improvement (0: never).")
+    int patience;
+
+    /** {@code --checkpoint-dir}, or null. */
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every epoch.")
+    public Path checkpointDir;
+
+    @Option(names = "--memory-size", defaultValue = "0", paramLabel = "N", description = "Cross-batch memory: mine "
+            + "against the embeddings of the last N examples too (XBM; 0: off). Default: ${DEFAULT-VALUE}.")
+    int memorySize;
+
+    /** {@code --tuples}: the annotated tuples file, or null. */
+    @Option(names = "--tuples", paramLabel = "FILE", description = "Train from annotated tuples instead of class "
+            + "labels (Siamese/triplet/quadruplet networks): a CSV of example row indices, see --tuple-kind.")
+    public Path tuples;
+
+    @Option(names = "--tuple-kind", defaultValue = "TRIPLETS", paramLabel = "KIND", description = "PAIRS (id_a,id_b,"
+            + "similar), TRIPLETS (anchor,positive,negative) or QUADRUPLETS. Default: ${DEFAULT-VALUE}.")
+    TupleSupervision.Kind tupleKind;
+
+    /**
+     * Builds the trainer for this training data (proxy and softmax losses need its number of classes).
+     *
+     * @param train the training data
+     * @return a new trainer
+     */
+    public MetricLearningTrainer build(Dataset<Label> train) {
+        if (config == null && !configOverrides.isEmpty()) {
+            throw new UserError("--config-override " + configOverrides.keySet().iterator().next() + " needs "
+                    + "--config FILE: it overrides a property of a component in that file.");
+        }
+        return config != null ? fromConfig() : fromOptions(train);
+    }
+
+    private MetricLearningTrainer fromOptions(Dataset<Label> train) {
+        NetworkSpec spec;
+        try {
+            spec = NetworkSpecs.parse(network);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        int classes = LabelIndex.of(train).size();
+        if (batchSize % mPerClass != 0) {
+            throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
+        }
+        return MetricLearningTrainer.builder(spec, Components.loss(loss, margin, classes, spec.embeddingSize()))
+                .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
+                .optimizer(Components.optimizer(optimizer))
+                .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed)
+                .validationFraction(validationFraction).patience(patience)
+                .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString())
+                .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
+                .memorySize(memorySize).build();
+    }
+
+    private MetricLearningTrainer fromConfig() {
+        ConfigFiles.check(config, false);
+        ConfigurationManager cm;
+        try {
+            cm = new ConfigurationManager(config.toString());
+        } catch (ConfigLoaderException | PropertyException e) {
+            throw new UserError("Cannot load the configuration file " + config + ": " + e.getMessage()
+                    + ". Fix the file (see experiments/configs/ for examples).", e);
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (validationFraction > 0) {
+            overrides.put(configName + ".validationFraction", String.valueOf(validationFraction));
+        }
+        overrides.putAll(configOverrides);
+        overrides.forEach((key, value) -> override(cm, key, value));
+        Object trainer;
+        try {
+            trainer = cm.lookup(configName);
+        } catch (PropertyException e) {
+            throw new UserError("Cannot build '" + configName + "' from " + config + ": " + e.getMessage()
+                    + ". Fix the file or the --config-override values.", e);
+        }
+        if (!(trainer instanceof MetricLearningTrainer metricTrainer)) {
+            throw new UserError(config + " has no MetricLearningTrainer named '" + configName + "' (found "
+                    + (trainer == null ? "nothing" : trainer.getClass().getName()) + "); set --config-name.");
+        }
+        return metricTrainer;
+    }
+
+    /** Sets a simple property of a component before it is built, as OLCUT's {@code --@name.property} does. */
+    private void override(ConfigurationManager cm, String key, String value) {
+        int dot = key.lastIndexOf('.');
+        if (dot <= 0 || dot == key.length() - 1) {
+            throw new UserError("--config-override " + key + "=" + value + " names no property: write "
+                    + "COMPONENT.PROPERTY=VALUE, e.g. trainer.epochs=3.");
+        }
+        try {
+            cm.overrideConfigurableProperty(key.substring(0, dot), key.substring(dot + 1), new SimpleProperty(value));
+        } catch (PropertyException e) {
+            throw new UserError("Cannot override " + key + " in " + config + ": " + e.getMessage() + ". Name a "
+                    + "component of the file " + new TreeSet<>(cm.getComponentNames()) + " and one of its simple "
+                    + "(non-list) properties.", e);
+        }
+    }
+}
