@@ -1,14 +1,11 @@
 package org.dml4j.nn;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
-import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * A small convolutional network for images given as flattened rows (c order, e.g. 784 pixels of a 28×28×1 image):
@@ -20,19 +17,10 @@ import java.util.stream.Collectors;
  * {@code cnn:32,64,128} on 28×28×1 images is two blocks (28→14→7 pixels, 32 then 64 channels), then
  * {@code Dense(64·7·7 = 3136 → 128)}: 420,544 parameters.
  */
-public final class CnnSpec extends AbstractNetworkSpec {
+public final class CnnSpec extends AbstractImageNetworkSpec {
 
     @Config(description = "The output channels of each convolution block, in order.")
     private int[] channels = {32, 64};
-
-    @Config(description = "The channels of the input images.")
-    private int imageChannels = 1;
-
-    @Config(description = "The height of the input images.")
-    private int imageHeight = 28;
-
-    @Config(description = "The width of the input images.")
-    private int imageWidth = 28;
 
     /** For olcut. */
     private CnnSpec() {
@@ -71,31 +59,15 @@ public final class CnnSpec extends AbstractNetworkSpec {
 
     @Override
     public void postConfig() {
-        super.postConfig();
-        if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c <= 0)) {
-            throw new PropertyException("", "channels", "channels must be one or more positive counts, found "
-                    + Arrays.toString(channels));
-        }
-        if (imageChannels <= 0 || imageHeight <= 0 || imageWidth <= 0) {
-            throw new PropertyException("", "imageChannels", "image channels, height and width must be positive, "
-                    + "found " + imageChannels + "x" + imageHeight + "x" + imageWidth);
-        }
-        if (imageHeight >> channels.length == 0 || imageWidth >> channels.length == 0) {
-            throw new PropertyException("", "channels", channels.length + " pooling blocks halve a "
-                    + imageHeight + "x" + imageWidth + " image to nothing: use fewer blocks or larger images");
-        }
+        checkShape("channels", channels, channels.length, "pooling blocks");
     }
 
     @Override
     public EmbeddingNetwork build(int inputSize, long seed, DataType dataType) {
-        if (inputSize != imageChannels * imageHeight * imageWidth) {
-            throw new IllegalArgumentException("this CNN takes " + imageChannels + "x" + imageHeight + "x"
-                    + imageWidth + " images (" + imageChannels * imageHeight * imageWidth + " features), found "
-                    + inputSize + " features: set imageChannels, imageHeight and imageWidth");
-        }
+        Unflatten images = unflatten(inputSize, "CNN");
         SplittableRandom rng = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
-        layers.add(new Unflatten(imageChannels, imageHeight, imageWidth));
+        layers.add(images);
         int in = imageChannels;
         int h = imageHeight;
         int w = imageWidth;
@@ -116,15 +88,6 @@ public final class CnnSpec extends AbstractNetworkSpec {
     /** @return the spec in the form {@link NetworkSpecs#parse} reads, e.g. {@code cnn:32,64,128} */
     @Override
     public String toString() {
-        List<String> options = new ArrayList<>();
-        if (imageChannels != 1 || imageHeight != 28 || imageWidth != 28) {
-            options.add("image=" + imageChannels + "x" + imageHeight + "x" + imageWidth);
-        }
-        if (!normalize) {
-            options.add("normalize=false");
-        }
-        return NetworkSpecs.CNN + ":" + Arrays.stream(channels).mapToObj(Integer::toString)
-                .collect(Collectors.joining(",")) + "," + embeddingSize
-                + (options.isEmpty() ? "" : ":" + String.join(",", options));
+        return describe(NetworkSpecs.CNN, channels, List.of());
     }
 }

@@ -5,10 +5,8 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * A ResNet-shaped network for images given as flattened rows (c order, e.g. 784 pixels of a 28×28×1 image):
@@ -20,22 +18,13 @@ import java.util.stream.Collectors;
  * {@code resnet:16,32,64,128} on 28×28×1 images: a 16-channel stem, stages of 16 (28×28), 32 (14×14) and 64 (7×7)
  * channels with one block each, then {@code Dense(64 → 128)}.
  */
-public final class ResNetSpec extends AbstractNetworkSpec {
+public final class ResNetSpec extends AbstractImageNetworkSpec {
 
     @Config(description = "The output channels of each stage, in order (the stem has the first stage's width).")
     private int[] widths = {16, 32, 64};
 
     @Config(description = "The residual blocks per stage.")
     private int blocks = 1;
-
-    @Config(description = "The channels of the input images.")
-    private int imageChannels = 1;
-
-    @Config(description = "The height of the input images.")
-    private int imageHeight = 28;
-
-    @Config(description = "The width of the input images.")
-    private int imageWidth = 28;
 
     /** For olcut. */
     private ResNetSpec() {
@@ -66,34 +55,18 @@ public final class ResNetSpec extends AbstractNetworkSpec {
 
     @Override
     public void postConfig() {
-        super.postConfig();
-        if (widths.length == 0 || Arrays.stream(widths).anyMatch(c -> c <= 0)) {
-            throw new PropertyException("", "widths", "widths must be one or more positive counts, found "
-                    + Arrays.toString(widths));
-        }
+        checkShape("widths", widths, widths.length - 1, "stride-2 stages");
         if (blocks <= 0) {
             throw new PropertyException("", "blocks", "blocks must be positive, found " + blocks);
-        }
-        if (imageChannels <= 0 || imageHeight <= 0 || imageWidth <= 0) {
-            throw new PropertyException("", "imageChannels", "image channels, height and width must be positive, "
-                    + "found " + imageChannels + "x" + imageHeight + "x" + imageWidth);
-        }
-        if (imageHeight >> (widths.length - 1) == 0 || imageWidth >> (widths.length - 1) == 0) {
-            throw new PropertyException("", "widths", widths.length - 1 + " stride-2 stages halve a "
-                    + imageHeight + "x" + imageWidth + " image to nothing: use fewer stages or larger images");
         }
     }
 
     @Override
     public EmbeddingNetwork build(int inputSize, long seed, DataType dataType) {
-        if (inputSize != imageChannels * imageHeight * imageWidth) {
-            throw new IllegalArgumentException("this ResNet takes " + imageChannels + "x" + imageHeight + "x"
-                    + imageWidth + " images (" + imageChannels * imageHeight * imageWidth + " features), found "
-                    + inputSize + " features: set imageChannels, imageHeight and imageWidth");
-        }
+        Unflatten images = unflatten(inputSize, "ResNet");
         SplittableRandom rng = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
-        layers.add(new Unflatten(imageChannels, imageHeight, imageWidth));
+        layers.add(images);
         layers.add(new Conv2d(imageChannels, widths[0], 3, 1, 1, rng, dataType));
         layers.add(new BatchNorm2d(widths[0], dataType));
         layers.add(new ReLU());
@@ -112,18 +85,6 @@ public final class ResNetSpec extends AbstractNetworkSpec {
     /** @return the spec in the form {@link NetworkSpecs#parse} reads, e.g. {@code resnet:16,32,64,128} */
     @Override
     public String toString() {
-        List<String> options = new ArrayList<>();
-        if (imageChannels != 1 || imageHeight != 28 || imageWidth != 28) {
-            options.add("image=" + imageChannels + "x" + imageHeight + "x" + imageWidth);
-        }
-        if (blocks != 1) {
-            options.add("blocks=" + blocks);
-        }
-        if (!normalize) {
-            options.add("normalize=false");
-        }
-        return NetworkSpecs.RESNET + ":" + Arrays.stream(widths).mapToObj(Integer::toString)
-                .collect(Collectors.joining(",")) + "," + embeddingSize
-                + (options.isEmpty() ? "" : ":" + String.join(",", options));
+        return describe(NetworkSpecs.RESNET, widths, blocks == 1 ? List.of() : List.of("blocks=" + blocks));
     }
 }
