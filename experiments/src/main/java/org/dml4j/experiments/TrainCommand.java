@@ -44,7 +44,8 @@ import java.util.concurrent.Callable;
                         + "supcon, arcface, cosface, circle, margin, lifted-structure, nca.",
                 "Miners: all, hard, semihard, easy (triplet margin miners), batch-hard, multi-similarity, "
                         + "pair-margin, distance-weighted, none.",
-                "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128) or cnn:C1,C2,EMB[:options]."})
+                "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128), cnn:C1,C2,EMB[:options] or "
+                        + "resnet:W1,...,Wn,EMB[:image=CxHxW,blocks=B] (e.g. resnet:16,32,64,128)."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
