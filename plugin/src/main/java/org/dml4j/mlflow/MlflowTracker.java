@@ -51,13 +51,28 @@ public final class MlflowTracker implements TrainingListener {
     private TrackingOutcome outcome;
 
     /**
-     * Creates a tracker; nothing is sent before {@link #onRunStart}.
+     * Creates a tracker; nothing is sent before {@link #onRunStart}. The spool root is created (owner-only) and
+     * checked here, so that a spool that cannot take the run's records fails before training, instead of the run
+     * going on untracked.
      *
      * @param client  the server
      * @param options what to log
+     * @throws IllegalArgumentException if the spool root cannot be created or written
      */
     public MlflowTracker(MlflowRestClient client, TrackerOptions options) {
         this(client, options, null);
+        requireWritable(options.spoolRoot());
+    }
+
+    private static void requireWritable(Path spoolRoot) {
+        try {
+            PrivateFiles.directory(spoolRoot);
+            Files.delete(Files.createTempFile(spoolRoot, ".probe-", ".tmp"));
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("The tracking spool " + spoolRoot + " cannot be written (" + e
+                    + "); records wait there until the server takes them: give TrackerOptions.withSpoolRoot a "
+                    + "writable folder", e);
+        }
     }
 
     private MlflowTracker(MlflowRestClient client, TrackerOptions options, String parentClientRunId) {
