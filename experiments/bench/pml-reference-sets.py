@@ -22,65 +22,15 @@ import sys
 
 import numpy as np
 import torch
-import pytorch_metric_learning as pml
-from pytorch_metric_learning import distances, losses, miners, reducers
+from pytorch_metric_learning import losses
+
+from pml_golden import build_loss, build_miner, clustered, environment, indices_json
 
 SEED = 20261207
+GENERATOR = "experiments/bench/pml-reference-sets.py"
 REF_CASES = ["contrastive", "triplet_m02_all", "margin", "lifted_structure", "multi_similarity", "ntxent",
              "supcon", "circle", "nca", "multi_similarity_miner", "triplet_m02_semihard"]
 XBM_CASES = ["contrastive", "multi_similarity_miner", "triplet_m02_semihard", "ntxent"]
-
-
-def build_distance(spec):
-    cls = getattr(distances, spec["pml_class"])
-    if spec["pml_class"] == "CosineSimilarity":
-        return cls()  # always normalizes
-    kwargs = {"normalize_embeddings": spec["normalize_embeddings"]}
-    if spec["pml_class"] == "LpDistance":
-        kwargs.update(p=spec["p"], power=spec["power"])
-    return cls(**kwargs)
-
-
-def build_reducer(spec):
-    if spec["pml_class"] == "MultipleReducers":
-        return None  # the loss's default (the golden cases only use PML's defaults)
-    return getattr(reducers, spec["pml_class"])()
-
-
-def build_loss(spec):
-    kwargs = dict(spec["params"])
-    kwargs["distance"] = build_distance(spec["distance"])
-    reducer = build_reducer(spec["reducer"])
-    if reducer is not None:
-        kwargs["reducer"] = reducer
-    return getattr(losses, spec["pml_class"])(**kwargs)
-
-
-def build_miner(spec):
-    if spec is None:
-        return None
-    return getattr(miners, spec["pml_class"])(distance=build_distance(spec["distance"]), **spec["params"])
-
-
-def indices_json(tuples):
-    if tuples is None:
-        return None
-    t = [x.tolist() for x in tuples]
-    if len(t) == 3:
-        return {"type": "triplets", "anchor": t[0], "positive": t[1], "negative": t[2], "count": len(t[0])}
-    return {"type": "pairs", "pos_anchor": t[0], "positive": t[1], "neg_anchor": t[2], "negative": t[3],
-            "num_pos_pairs": len(t[0]), "num_neg_pairs": len(t[2])}
-
-
-def clustered(rng, labels, dim, centres):
-    # float32-representable inputs, as the public golden cases
-    x = centres[labels] + 0.8 * rng.standard_normal((len(labels), dim))
-    return x.astype(np.float32).astype(np.float64)
-
-
-def environment():
-    return {"pml_version": pml.__version__, "torch_version": torch.__version__, "numpy_version": np.__version__,
-            "generator": "experiments/bench/pml-reference-sets.py"}
 
 
 def ref_case(family, template, rng):
@@ -105,7 +55,7 @@ def ref_case(family, template, rng):
             "mined_indices": indices_json(tuples),
             "expected": {"loss": value.item(), "grad_embeddings": emb.grad.tolist(),
                          "grad_ref_embeddings": ref.grad.tolist()},
-            "environment": environment()}
+            "environment": environment(GENERATOR)}
 
 
 def xbm_case(family, template, rng):
@@ -125,7 +75,7 @@ def xbm_case(family, template, rng):
             "description": "CrossBatchMemory(loss, embedding_size, memory_size, miner) over 3 batches of 8 (the "
                            "memory of 12 wraps) with the loss (and miner) of golden case " + family + "__random1",
             "seed": SEED, "inputs": {"embedding_dim": dim, "memory_size": memory_size, "steps": steps},
-            "loss": template["loss"], "miner": template["miner"], "environment": environment()}
+            "loss": template["loss"], "miner": template["miner"], "environment": environment(GENERATOR)}
 
 
 def main(losses_dir, out_dir):
