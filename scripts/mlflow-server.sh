@@ -7,6 +7,11 @@
 #   mlflow-server.sh serve PORT DIR [basic-auth]
 #       Installs if needed, then runs `mlflow server` on 127.0.0.1:PORT with a SQLite store and artifacts under DIR
 #       (in the foreground; stop it with SIGTERM). With basic-auth, DIR/auth.ini must hold the auth app's config.
+#
+# DML4J_MLFLOW_VERSION=3.X.Y selects another MLflow server version (the compatibility matrix,
+# scripts/mlflow-compat.sh): it is installed into <repo>/.venv-mlflow-3.X.Y from the same requirements with only the
+# mlflow pin changed (plus the extra pins its line in scripts/mlflow-compat-versions.txt names, e.g. an older
+# SQLAlchemy for an older MLflow), and used by both commands.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,6 +19,18 @@ repo="$(cd "$here/.." && pwd)"
 venv="$repo/.venv"
 requirements="$here/requirements-mlflow.txt"
 pinned="$(sed -n 's/^mlflow\(\[[^]]*\]\)\?==\([^[:space:]]*\).*/\2/p' "$requirements")"
+if [[ -n "${DML4J_MLFLOW_VERSION:-}" && "$DML4J_MLFLOW_VERSION" != "$pinned" ]]; then
+  [[ "$DML4J_MLFLOW_VERSION" =~ ^3\.[0-9]+\.[0-9]+$ ]] \
+    || { echo "mlflow-server.sh: DML4J_MLFLOW_VERSION must be an MLflow 3 release such as 3.1.4, not '$DML4J_MLFLOW_VERSION'" >&2; exit 2; }
+  venv="$repo/.venv-mlflow-$DML4J_MLFLOW_VERSION"
+  mkdir -p "$venv"
+  sed "s/^\(mlflow\(\[[^]]*\]\)\?\)==[^[:space:]]*/\1==$DML4J_MLFLOW_VERSION/" "$here/requirements-mlflow.txt" \
+    > "$venv/requirements-mlflow.txt"
+  awk -v v="$DML4J_MLFLOW_VERSION" '$1 == v { for (i = 2; i <= NF; i++) print $i }' \
+    "$here/mlflow-compat-versions.txt" >> "$venv/requirements-mlflow.txt"
+  requirements="$venv/requirements-mlflow.txt"
+  pinned="$DML4J_MLFLOW_VERSION"
+fi
 python="${PYTHON:-python3}"
 
 install() {

@@ -19,6 +19,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
@@ -115,6 +116,24 @@ final class MlflowHttp {
      */
     byte[] getArtifact(String proxyPath) {
         return send(request(artifactUri(proxyPath)).GET(), "GET artifact " + proxyPath, true).body();
+    }
+
+    /**
+     * The server's MLflow version from {@code GET /version}, without retries.
+     *
+     * @return e.g. {@code 3.17.2}; empty when the server does not answer it with 200
+     */
+    Optional<String> version() {
+        try {
+            HttpRequest request = request(URI.create(connection.trackingUri() + "/version")).GET().build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(response.body().strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /**

@@ -47,6 +47,9 @@ public final class MlflowKeys {
     /** The error of a failed run. */
     public static final String ERROR_TAG = "dml4j.error";
 
+    /** Run tag: the MLflow version of the server the run was created on ({@link ServerVersions}). */
+    public static final String SERVER_VERSION_TAG = "dml4j.mlflowServerVersion";
+
     private static final Pattern BAD_CHARACTER = Pattern.compile("[^A-Za-z0-9_\\-./ :]");
     private static final Pattern SLASHES = Pattern.compile("/{2,}");
 

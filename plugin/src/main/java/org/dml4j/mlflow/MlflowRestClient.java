@@ -50,6 +50,15 @@ public final class MlflowRestClient {
     }
 
     /**
+     * The server's MLflow version ({@code GET /version}).
+     *
+     * @return e.g. {@code 3.17.2}; empty when the server does not say
+     */
+    public Optional<String> serverVersion() {
+        return http.version();
+    }
+
+    /**
      * The id of the experiment with this name: an active one is reused, a deleted one restored (and said so in the
      * log), a missing one created.
      *

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Delivers one spool to the server in order, from where the last delivery stopped. Consecutive
@@ -149,8 +150,17 @@ final class RunDelivery {
                         "", "The parent run " + create.parentClientRunId() + " is not on the server yet", null));
                 tags.put(MlflowKeys.PARENT_RUN_TAG, parent.runId());
             }
+            serverVersion().ifPresent(version -> tags.put(MlflowKeys.SERVER_VERSION_TAG, version));
             return client.createRun(experimentId, create.runName(), create.startTime(), tags);
         });
+    }
+
+    /** The server's version, with a one-line warning when it is outside the supported range. */
+    private Optional<String> serverVersion() {
+        Optional<String> version = client.serverVersion().flatMap(ServerVersions::parse);
+        version.flatMap(v -> ServerVersions.warning(v, client.connection().trackingUri().toString()))
+                .ifPresent(warning -> LOG.log(Level.WARNING, warning));
+        return version;
     }
 
     private void logModel(RunInfo run, TrackingRecord.LogModel model) throws IOException {

@@ -2,6 +2,7 @@ package org.dml4j.mlflow;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that a fast training loop costs the (local) server few calls: counted by a forwarding proxy in front of the real
  * server, with every metric still arriving.
  */
+@Tag("mlflow-compat")
 @ExtendWith(MlflowServerExtension.class)
 class DeliveryIntervalTest {
 

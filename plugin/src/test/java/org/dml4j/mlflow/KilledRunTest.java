@@ -1,5 +1,6 @@
 package org.dml4j.mlflow;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A training process stopped with SIGTERM (as Ctrl-C or {@code kill} do) ends its run as KILLED, with what it had
  * logged: a second JVM runs {@link TrainingProcess} against the real server and is terminated mid-run.
  */
+@Tag("mlflow-compat")
 @ExtendWith(MlflowServerExtension.class)
 class KilledRunTest {
 

@@ -28,6 +28,27 @@ final class MlflowServer implements AutoCloseable {
     }
 
     /**
+     * The MLflow version the test servers run: {@code DML4J_MLFLOW_VERSION} when the compatibility matrix
+     * ({@code scripts/mlflow-compat.sh}) sets it, otherwise the pin of {@code scripts/requirements-mlflow.txt}.
+     *
+     * @return e.g. {@code 3.17.2}
+     */
+    static String versionUnderTest() {
+        String selected = System.getenv("DML4J_MLFLOW_VERSION");
+        if (selected != null && !selected.isBlank()) {
+            return selected;
+        }
+        try {
+            return Files.readAllLines(SCRIPT.resolveSibling("requirements-mlflow.txt")).stream()
+                    .map(line -> line.replaceFirst("^mlflow(\\[[^\\]]*\\])?==(\\S+).*$", "$2"))
+                    .filter(pin -> pin.matches("\\d+\\.\\d+\\.\\d+")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no mlflow pin in scripts/requirements-mlflow.txt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Starts a server without authentication.
      *
      * @return the running server

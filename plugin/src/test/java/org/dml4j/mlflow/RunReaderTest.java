@@ -1,5 +1,6 @@
 package org.dml4j.mlflow;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A run logged to a real MLflow server, read back through {@link RunReader}. */
+@Tag("mlflow-compat")
 @ExtendWith(MlflowServerExtension.class)
 class RunReaderTest {
 

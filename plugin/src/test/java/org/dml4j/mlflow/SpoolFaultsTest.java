@@ -1,5 +1,6 @@
 package org.dml4j.mlflow;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Spools that go wrong, delivered to a real MLflow server: a malformed line, records the server rejects, and model
  * file names that need percent-encoding; and where spools live by default.
  */
+@Tag("mlflow-compat")
 @ExtendWith(MlflowServerExtension.class)
 class SpoolFaultsTest {
 

@@ -2,6 +2,7 @@ package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dml4j.train.RunEnd;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A simulated training run tracked on a real MLflow server, read back through the REST API. */
+@Tag("mlflow-compat")
 @ExtendWith(MlflowServerExtension.class)
 class TrackedRunTest {
 
@@ -80,6 +82,8 @@ class TrackedRunTest {
         assertEquals("0123456789abcdef0123456789abcdef01234567", tags.get("mlflow.source.git.commit"));
         assertEquals("Triplet loss on blobs; db password ****", tags.get("mlflow.note.content"));
         assertTrue(tags.get("mlflow.log-model.history").contains("\"dml4j\""), tags.get("mlflow.log-model.history"));
+        assertEquals(MlflowServer.versionUnderTest(), tags.get(MlflowKeys.SERVER_VERSION_TAG),
+                "the run records the version of the server it was created on, the one under test");
 
         List<MetricPoint> batchLoss = client.metricHistory(run.runId(), "train/batch_loss");
         assertEquals(List.of(1L, 2L, 4L, 6L, 8L, 10L, 12L, 14L), batchLoss.stream().map(MetricPoint::step).toList());
