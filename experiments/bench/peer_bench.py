@@ -30,6 +30,7 @@ Threads: --threads (default 2) for torch and faiss; set OMP_NUM_THREADS and OMP_
 environment (run-bench.sh does).
 """
 import argparse
+import ctypes
 import os
 import re
 import sys
@@ -381,6 +382,21 @@ def step(a):
                 result("step_%s_%s" % (name, phase), ms[k])
 
 
+def blas_info(a):
+    """Prints the OpenBLAS torch computes with: its kernel family (core name) and build configuration."""
+    import torch
+    torch.ones(2, 2) @ torch.ones(2, 2)  # loads and initialises the BLAS torch links
+    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.split()[-1]})
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_get_corename"):
+            lib.openblas_get_corename.restype = lib.openblas_get_config.restype = ctypes.c_char_p
+            print("%s (%s; %s)" % (lib.openblas_get_corename().decode(), lib.openblas_get_config().decode().strip(),
+                                   path))
+            return
+    print("not OpenBLAS: " + " ".join(torch.__config__.show().split()[:40]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--threads", type=int, default=2)
@@ -421,12 +437,13 @@ def main():
     g.add_argument("epochs", type=int)
     g.add_argument("steps", type=int)
     g.add_argument("embed", type=int)
+    sub.add_parser("blas-info")
     g = sub.add_parser("epoch")
     g.add_argument("loss", choices=["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"])
     g.add_argument("--epochs", type=int, default=2, help="epochs to train; the last one is timed")
     a = ap.parse_args()
     {"gen-batch": gen_batch, "gen-clustered": gen_clustered, "losses": losses, "knn": knn, "step": step,
-     "epoch": epoch, "gen-images": gen_images, "image": image}[a.cmd](a)
+     "epoch": epoch, "gen-images": gen_images, "image": image, "blas-info": blas_info}[a.cmd](a)
 
 
 if __name__ == "__main__":

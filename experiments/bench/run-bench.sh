@@ -7,7 +7,7 @@
 #   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
 #                                  [--warmup 500] [--reps 100] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
 #                                  [--step-warmup 200] [--step-reps 100] [--cnn-steps 10] [--cnn-embed 2560]
-#                                  [--cnn-nets cnn28,resnet28,cnn64,resnet64] [--out DIR]
+#                                  [--cnn-nets cnn28,resnet28,cnn64,resnet64] [--background-load N] [--out DIR]
 #
 # Parts:
 #   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
@@ -41,6 +41,10 @@
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
 # OpenBLAS: both sides' OpenBLAS (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) read OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE from the environment the harness is started in; the header prints them.
+# Controlled load: --background-load N keeps N busy-looping processes (one core each, default priority) running from
+# the first round to the end, so that "a busy machine" is reproducible; 0 (default) adds none. The header records
+# N, the CPU model and its vector extensions (AVX2, AVX-512, FMA), each side's OpenBLAS kernel family (core name)
+# and build, the JVM and its flags, and the load average before each run.
 # Needs: the peer environment (experiments/bench/setup-peer.sh), Java 17 and Maven (the build). Raw per-round
 # figures go to OUT/results.tsv (default bench-results/<date>), with the 1-minute load average before each run.
 set -euo pipefail
@@ -48,7 +52,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/experiments/bench"
 rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=500 reps=100
 epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2 step_warmup=200 step_reps=100
-cnn_steps=10 cnn_embed=2560 cnn_nets=cnn28,resnet28,cnn64,resnet64
+cnn_steps=10 cnn_embed=2560 cnn_nets=cnn28,resnet28,cnn64,resnet64 background_load=0
 out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
 while (($#)); do
   case "$1" in
@@ -65,6 +69,7 @@ while (($#)); do
     --cnn-steps) cnn_steps="$2"; shift 2 ;;
     --cnn-embed) cnn_embed="$2"; shift 2 ;;
     --cnn-nets) cnn_nets="$2"; shift 2 ;;
+    --background-load) background_load="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -79,6 +84,7 @@ done
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --epochs needs a positive integer, found '$epochs'" >&2; exit 2; }
 [[ "$step_warmup" =~ ^[0-9]+$ ]] || { echo "run-bench: --step-warmup needs a non-negative integer, found '$step_warmup'" >&2; exit 2; }
 [[ "$step_reps" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --step-reps needs a positive integer, found '$step_reps'" >&2; exit 2; }
+[[ "$background_load" =~ ^[0-9]+$ ]] || { echo "run-bench: --background-load needs a non-negative integer, found '$background_load'" >&2; exit 2; }
 [[ "$cnn_steps" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-steps needs a non-negative integer, found '$cnn_steps'" >&2; exit 2; }
 [[ "$cnn_embed" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-embed needs a non-negative integer, found '$cnn_embed'" >&2; exit 2; }
 for net in ${cnn_nets//,/ }; do
@@ -97,9 +103,10 @@ export OMP_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE
 mkdir -p "$out"
 tsv="$out/results.tsv"
 : >"$tsv"
+java_flags=(-Xmx"${DML4J_HEAP:-4g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${DML4J_OFFHEAP:-8G}"
+            -Dorg.nd4j.log.initialization=false ${JAVA_OPTS:-})
 java_bench() {
-  java -Xmx"${DML4J_HEAP:-4g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${DML4J_OFFHEAP:-8G}" \
-    -Dorg.nd4j.log.initialization=false -cp "$classpath" org.dml4j.experiments.bench.PeerBench "$@"
+  java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.PeerBench "$@"
 }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -144,11 +151,24 @@ both() {
 export -f java_bench dml4j_epoch
 export classpath py root out epochs
 
+# The controlled background load: N busy loops, stopped when the harness exits however it exits.
+burners=()
+stop_burners() { ((${#burners[@]} == 0)) || kill "${burners[@]}" 2>/dev/null || true; }
+trap stop_burners EXIT
+for ((i = 0; i < background_load; i++)); do
+  bash -c 'while :; do :; done' &
+  burners+=("$!")
+done
+
 {
   echo "date: $(date -u +%FT%TZ)  commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores visible, $(free -g | awk '/Mem:/{print $2}') GiB RAM"
-  echo "java: $(java -version 2>&1 | head -1); threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE"
-  echo "OpenBLAS kernels (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)}"
+  echo "cpu flags: $(grep -m1 '^flags' /proc/cpuinfo | grep -ow 'avx2\|avx512f\|avx512_bf16\|avx512_vnni\|fma' | sort -u | tr '\n' ' ')"
+  echo "java: $(java -version 2>&1 | head -1); flags: ${java_flags[*]} (and the JVM's own: $(java "${java_flags[@]}" -XX:+PrintCommandLineFlags -version 2>&1 | grep -o -e '-XX:+Use[A-Za-z0-9]*GC'))"
+  echo "threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE; background load: $background_load busy process(es)"
+  echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)}"
+  echo "OpenBLAS in use: DML4J $(OPENBLAS_VERBOSE=2 java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.BlasInfo 2>&1 | grep -E '^(Core:|OpenBLAS)' | sort -u | tr '\n' ' ')"
+  echo "                 peer $("$py" "$here/peer_bench.py" blas-info)"
   echo "peer: $("$py" -c "import torch, faiss, numpy, pytorch_metric_learning as p; print('torch', torch.__version__, '/ faiss', faiss.__version__, '/ numpy', numpy.__version__, '/ PML', p.__version__)")"
   echo "rounds: $rounds  parts: $parts  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/environment.txt" >&2
