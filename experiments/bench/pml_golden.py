@@ -14,6 +14,59 @@ from pytorch_metric_learning import distances, miners, reducers
 from pytorch_metric_learning import losses
 
 
+DISTANCE_MEANINGS = {
+    "LpDistance": "D[i,j] = ||u_i - v_j||_2 (to the given power) with u,v the L2-normalized rows when "
+                  "normalize_embeddings, else the raw rows; smaller = more similar",
+    "CosineSimilarity": "S[i,j] = <u_i, v_j> with u,v the L2-normalized rows (x/max(||x||,1e-12)); larger = more "
+                        "similar (is_inverted=true)",
+    "DotProductSimilarity": "S[i,j] = <u_i, v_j> with u,v the L2-normalized rows when normalize_embeddings, else the "
+                            "raw rows; larger = more similar (is_inverted=true)",
+}
+
+
+def distance_spec(pml_class, normalize_embeddings=True, power=1):
+    """The golden schema's description of a PML distance."""
+    return {"pml_class": pml_class, "normalize_embeddings": normalize_embeddings,
+            "is_inverted": pml_class != "LpDistance", "p": 2, "power": power,
+            "meaning": DISTANCE_MEANINGS[pml_class]}
+
+
+def loss_spec(pml_class, params, distance, reducer="MeanReducer"):
+    """The golden schema's description of a PML loss with PML's default reducer."""
+    return {"pml_class": pml_class, "params": params, "distance": distance,
+            "embeddings_l2_normalized_by_distance": distance["normalize_embeddings"],
+            "reducer": {"pml_class": reducer, "is_pml_default_for_loss": True}}
+
+
+def miner_spec(pml_class, params, distance):
+    """The golden schema's description of a PML miner."""
+    return {"pml_class": pml_class, "params": params, "distance": distance,
+            "note": "miner is run on the same (raw) embeddings under no_grad; its output indices are treated as "
+                    "constants for the gradient"}
+
+
+def float32_exact(x):
+    """x rounded to float32 and back: inputs a float32 implementation sees exactly."""
+    return np.asarray(x, dtype=np.float32).astype(np.float64)
+
+
+def finite_difference_check(value_of, x, grad, rng, coords=24):
+    """Central differences (h = 1e-6 max(1, max|row|)) of value_of(x) on random coordinates of x, against grad."""
+    x = x.detach().clone()
+    worst = 0.0
+    picks = [(int(rng.integers(x.shape[0])), int(rng.integers(x.shape[1]))) for _ in range(coords)]
+    for i, k in picks:
+        h = 1e-6 * max(1.0, float(x[i].abs().max()))
+        plus, minus = x.clone(), x.clone()
+        plus[i, k] += h
+        minus[i, k] -= h
+        numeric = (value_of(plus) - value_of(minus)) / (2 * h)
+        worst = max(worst, abs(numeric - float(grad[i, k])))
+    scale = float(grad.abs().max()) if grad.numel() else 0.0
+    return {"fd_coords_checked": coords, "fd_max_abs_err": worst,
+            "fd_max_err_relative_to_max_abs_grad": worst / scale if scale > 0 else worst}
+
+
 def build_distance(spec):
     cls = getattr(distances, spec["pml_class"])
     if spec["pml_class"] == "CosineSimilarity":
