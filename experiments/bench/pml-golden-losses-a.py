@@ -14,9 +14,14 @@ anchors and positives; the paper (and DML4J) normalizes all three. The angular c
 AngularLoss given the normalized embeddings as ref_emb (the only change), checks.pml_unpatched_loss records what
 stock PML returns.
 
+The pair losses that take a reference set in PML (generalized lifted structure, intra-pair variance, with and
+without their miner) also get a case against one (schema dml-golden/loss-ref/v1, REF_DIR/ref_<family>.json, as
+experiments/bench/pml-reference-sets.py writes).
+
 Run it in the peer environment (experiments/bench/setup-peer.sh), from the repository root:
 
-  .bench-venv/bin/python experiments/bench/pml-golden-losses-a.py tribuo-extensions/src/test/resources/golden/losses
+  .bench-venv/bin/python experiments/bench/pml-golden-losses-a.py tribuo-extensions/src/test/resources/golden/losses \\
+      tribuo-extensions/src/test/resources/golden-ref
 """
 import math
 import os
@@ -27,10 +32,13 @@ import torch
 from pytorch_metric_learning import losses
 
 from pml_golden import (build_loss, build_miner, clustered, distance_spec, environment, finite_difference_check,
-                        float32_exact, indices_json, loss_spec, miner_spec, write_case)
+                        float32_exact, indices_json, loss_spec, miner_spec, ref_case, write_case)
 
 SEED = 20261208
 GENERATOR = "experiments/bench/pml-golden-losses-a.py"
+# The families that, as in PML, also take a separate reference set (schema dml-golden/loss-ref/v1).
+REF_FAMILIES = ["generalized_lifted_structure", "generalized_lifted_structure_miner", "intra_pair_variance",
+                "intra_pair_variance_miner"]
 EDGES = ["edge_all_same_label", "edge_all_distinct_labels", "edge_duplicate_embeddings", "edge_large_values"]
 LP = distance_spec("LpDistance")
 COS = distance_spec("CosineSimilarity")
@@ -363,11 +371,18 @@ def make_case(family, category, spec, miner, kind, rng):
             "environment": environment(GENERATOR)}
 
 
-def main(out_dir):
+def main(out_dir, ref_dir):
     torch.set_default_dtype(torch.float64)
     rng = np.random.default_rng(SEED)
     worst_numpy = 0.0
-    for family, (spec, miner, categories, kind) in families().items():
+    all_families = families()
+    ref_rng = np.random.default_rng(SEED + 1)
+    for family in REF_FAMILIES:
+        spec, miner = all_families[family][:2]
+        case = ref_case(family, {"loss": spec, "miner": miner}, ref_rng, SEED + 1, GENERATOR)
+        write_case(os.path.join(ref_dir, "ref_%s.json" % family), case)
+        print("%-52s loss=%r" % (case["case_id"], case["expected"]["loss"]))
+    for family, (spec, miner, categories, kind) in all_families.items():
         for category in categories:
             case = make_case(family, category, spec, miner, kind, rng)
             write_case(os.path.join(out_dir, "%s__%s.json" % (family, category)), case)
@@ -381,6 +396,6 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: pml-golden-losses-a.py OUT_DIR")
-    main(sys.argv[1])
+    if len(sys.argv) != 3:
+        sys.exit("usage: pml-golden-losses-a.py LOSSES_DIR REF_DIR")
+    main(sys.argv[1], sys.argv[2])

@@ -114,6 +114,33 @@ def clustered(rng, labels, dim, centres):
     return x.astype(np.float32).astype(np.float64)
 
 
+def ref_case(family, template, rng, seed, generator):
+    """A dml-golden/loss-ref/v1 case: PML's loss(embeddings, labels, indices_tuple, ref_emb, ref_labels) with the loss
+    (and miner, then mined as miner(embeddings, labels, ref_emb, ref_labels)) of a golden case template."""
+    dim = 6
+    labels = np.array([0, 1, 2, 0, 1, 3, 2, 0])
+    ref_labels = np.array([0, 1, 2, 2, 0, 1, 3, 4, 1, 0])
+    centres = rng.standard_normal((5, dim))
+    emb = torch.tensor(clustered(rng, labels, dim, centres), requires_grad=True)
+    ref = torch.tensor(clustered(rng, ref_labels, dim, centres), requires_grad=True)
+    lab, ref_lab = torch.tensor(labels), torch.tensor(ref_labels)
+    loss_fn, miner = build_loss(template["loss"]), build_miner(template["miner"])
+    tuples = miner(emb, lab, ref, ref_lab) if miner is not None else None
+    value = loss_fn(emb, lab, tuples, ref, ref_lab)
+    value.backward()
+    inputs = {"batch_size": len(labels), "embedding_dim": dim, "labels": labels.tolist(),
+              "embeddings": emb.detach().tolist(), "ref_size": len(ref_labels), "ref_labels": ref_labels.tolist(),
+              "ref_embeddings": ref.detach().tolist()}
+    return {"schema": "dml-golden/loss-ref/v1", "case_id": "ref_" + family, "family": family,
+            "description": "loss(embeddings, labels, indices_tuple, ref_emb, ref_labels) with the loss (and miner) "
+                           "of golden case " + family + "__random1",
+            "seed": seed, "inputs": inputs, "loss": template["loss"], "miner": template["miner"],
+            "mined_indices": indices_json(tuples),
+            "expected": {"loss": value.item(), "grad_embeddings": emb.grad.tolist(),
+                         "grad_ref_embeddings": ref.grad.tolist()},
+            "environment": environment(generator)}
+
+
 def environment(generator):
     """The versions a case was computed with, and the script (path from the repository root) that wrote it."""
     return {"pml_version": pml.__version__, "torch_version": torch.__version__, "numpy_version": np.__version__,
