@@ -24,38 +24,13 @@ import numpy as np
 import torch
 from pytorch_metric_learning import losses
 
-from pml_golden import build_loss, build_miner, clustered, environment, indices_json
+from pml_golden import build_loss, build_miner, clustered, environment, ref_case
 
 SEED = 20261207
 GENERATOR = "experiments/bench/pml-reference-sets.py"
 REF_CASES = ["contrastive", "triplet_m02_all", "margin", "lifted_structure", "multi_similarity", "ntxent",
              "supcon", "circle", "nca", "multi_similarity_miner", "triplet_m02_semihard"]
 XBM_CASES = ["contrastive", "multi_similarity_miner", "triplet_m02_semihard", "ntxent"]
-
-
-def ref_case(family, template, rng):
-    dim = 6
-    labels = np.array([0, 1, 2, 0, 1, 3, 2, 0])
-    ref_labels = np.array([0, 1, 2, 2, 0, 1, 3, 4, 1, 0])
-    centres = rng.standard_normal((5, dim))
-    emb = torch.tensor(clustered(rng, labels, dim, centres), requires_grad=True)
-    ref = torch.tensor(clustered(rng, ref_labels, dim, centres), requires_grad=True)
-    lab, ref_lab = torch.tensor(labels), torch.tensor(ref_labels)
-    loss_fn, miner = build_loss(template["loss"]), build_miner(template["miner"])
-    tuples = miner(emb, lab, ref, ref_lab) if miner is not None else None
-    value = loss_fn(emb, lab, tuples, ref, ref_lab)
-    value.backward()
-    inputs = {"batch_size": len(labels), "embedding_dim": dim, "labels": labels.tolist(),
-              "embeddings": emb.detach().tolist(), "ref_size": len(ref_labels), "ref_labels": ref_labels.tolist(),
-              "ref_embeddings": ref.detach().tolist()}
-    return {"schema": "dml-golden/loss-ref/v1", "case_id": "ref_" + family, "family": family,
-            "description": "loss(embeddings, labels, indices_tuple, ref_emb, ref_labels) with the loss (and miner) "
-                           "of golden case " + family + "__random1",
-            "seed": SEED, "inputs": inputs, "loss": template["loss"], "miner": template["miner"],
-            "mined_indices": indices_json(tuples),
-            "expected": {"loss": value.item(), "grad_embeddings": emb.grad.tolist(),
-                         "grad_ref_embeddings": ref.grad.tolist()},
-            "environment": environment(GENERATOR)}
 
 
 def xbm_case(family, template, rng):
@@ -82,7 +57,10 @@ def main(losses_dir, out_dir):
     torch.set_default_dtype(torch.float64)
     rng = np.random.default_rng(SEED)
     os.makedirs(out_dir, exist_ok=True)
-    for kind, families, make in (("ref", REF_CASES, ref_case), ("xbm", XBM_CASES, xbm_case)):
+    def make_ref(family, template, rng):
+        return ref_case(family, template, rng, SEED, GENERATOR)
+
+    for kind, families, make in (("ref", REF_CASES, make_ref), ("xbm", XBM_CASES, xbm_case)):
         for family in families:
             with open(os.path.join(losses_dir, family + "__random1.json")) as f:
                 template = json.load(f)

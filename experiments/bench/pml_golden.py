@@ -14,6 +14,59 @@ from pytorch_metric_learning import distances, miners, reducers
 from pytorch_metric_learning import losses
 
 
+DISTANCE_MEANINGS = {
+    "LpDistance": "D[i,j] = ||u_i - v_j||_2 (to the given power) with u,v the L2-normalized rows when "
+                  "normalize_embeddings, else the raw rows; smaller = more similar",
+    "CosineSimilarity": "S[i,j] = <u_i, v_j> with u,v the L2-normalized rows (x/max(||x||,1e-12)); larger = more "
+                        "similar (is_inverted=true)",
+    "DotProductSimilarity": "S[i,j] = <u_i, v_j> with u,v the L2-normalized rows when normalize_embeddings, else the "
+                            "raw rows; larger = more similar (is_inverted=true)",
+}
+
+
+def distance_spec(pml_class, normalize_embeddings=True, power=1):
+    """The golden schema's description of a PML distance."""
+    return {"pml_class": pml_class, "normalize_embeddings": normalize_embeddings,
+            "is_inverted": pml_class != "LpDistance", "p": 2, "power": power,
+            "meaning": DISTANCE_MEANINGS[pml_class]}
+
+
+def loss_spec(pml_class, params, distance, reducer="MeanReducer"):
+    """The golden schema's description of a PML loss with PML's default reducer."""
+    return {"pml_class": pml_class, "params": params, "distance": distance,
+            "embeddings_l2_normalized_by_distance": distance["normalize_embeddings"],
+            "reducer": {"pml_class": reducer, "is_pml_default_for_loss": True}}
+
+
+def miner_spec(pml_class, params, distance):
+    """The golden schema's description of a PML miner."""
+    return {"pml_class": pml_class, "params": params, "distance": distance,
+            "note": "miner is run on the same (raw) embeddings under no_grad; its output indices are treated as "
+                    "constants for the gradient"}
+
+
+def float32_exact(x):
+    """x rounded to float32 and back: inputs a float32 implementation sees exactly."""
+    return np.asarray(x, dtype=np.float32).astype(np.float64)
+
+
+def finite_difference_check(value_of, x, grad, rng, coords=24):
+    """Central differences (h = 1e-6 max(1, max|row|)) of value_of(x) on random coordinates of x, against grad."""
+    x = x.detach().clone()
+    worst = 0.0
+    picks = [(int(rng.integers(x.shape[0])), int(rng.integers(x.shape[1]))) for _ in range(coords)]
+    for i, k in picks:
+        h = 1e-6 * max(1.0, float(x[i].abs().max()))
+        plus, minus = x.clone(), x.clone()
+        plus[i, k] += h
+        minus[i, k] -= h
+        numeric = (value_of(plus) - value_of(minus)) / (2 * h)
+        worst = max(worst, abs(numeric - float(grad[i, k])))
+    scale = float(grad.abs().max()) if grad.numel() else 0.0
+    return {"fd_coords_checked": coords, "fd_max_abs_err": worst,
+            "fd_max_err_relative_to_max_abs_grad": worst / scale if scale > 0 else worst}
+
+
 def build_distance(spec):
     cls = getattr(distances, spec["pml_class"])
     if spec["pml_class"] == "CosineSimilarity":
@@ -59,6 +112,33 @@ def clustered(rng, labels, dim, centres):
     # float32-representable inputs, as the public golden cases
     x = centres[labels] + 0.8 * rng.standard_normal((len(labels), dim))
     return x.astype(np.float32).astype(np.float64)
+
+
+def ref_case(family, template, rng, seed, generator):
+    """A dml-golden/loss-ref/v1 case: PML's loss(embeddings, labels, indices_tuple, ref_emb, ref_labels) with the loss
+    (and miner, then mined as miner(embeddings, labels, ref_emb, ref_labels)) of a golden case template."""
+    dim = 6
+    labels = np.array([0, 1, 2, 0, 1, 3, 2, 0])
+    ref_labels = np.array([0, 1, 2, 2, 0, 1, 3, 4, 1, 0])
+    centres = rng.standard_normal((5, dim))
+    emb = torch.tensor(clustered(rng, labels, dim, centres), requires_grad=True)
+    ref = torch.tensor(clustered(rng, ref_labels, dim, centres), requires_grad=True)
+    lab, ref_lab = torch.tensor(labels), torch.tensor(ref_labels)
+    loss_fn, miner = build_loss(template["loss"]), build_miner(template["miner"])
+    tuples = miner(emb, lab, ref, ref_lab) if miner is not None else None
+    value = loss_fn(emb, lab, tuples, ref, ref_lab)
+    value.backward()
+    inputs = {"batch_size": len(labels), "embedding_dim": dim, "labels": labels.tolist(),
+              "embeddings": emb.detach().tolist(), "ref_size": len(ref_labels), "ref_labels": ref_labels.tolist(),
+              "ref_embeddings": ref.detach().tolist()}
+    return {"schema": "dml-golden/loss-ref/v1", "case_id": "ref_" + family, "family": family,
+            "description": "loss(embeddings, labels, indices_tuple, ref_emb, ref_labels) with the loss (and miner) "
+                           "of golden case " + family + "__random1",
+            "seed": seed, "inputs": inputs, "loss": template["loss"], "miner": template["miner"],
+            "mined_indices": indices_json(tuples),
+            "expected": {"loss": value.item(), "grad_embeddings": emb.grad.tolist(),
+                         "grad_ref_embeddings": ref.grad.tolist()},
+            "environment": environment(generator)}
 
 
 def environment(generator):

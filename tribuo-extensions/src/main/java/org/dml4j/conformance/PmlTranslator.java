@@ -5,18 +5,26 @@ import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.DotProductSimilarity;
 import org.dml4j.distance.LpDistance;
+import org.dml4j.loss.AngularLoss;
 import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.GeneralizedLiftedStructureLoss;
+import org.dml4j.loss.InstanceLoss;
+import org.dml4j.loss.IntraPairVarianceLoss;
+import org.dml4j.loss.LargeMarginSoftmaxLoss;
 import org.dml4j.loss.LiftedStructureLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NormalizedSoftmaxLoss;
 import org.dml4j.loss.NTXentLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.SphereFaceLoss;
+import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.mining.BatchHardMiner;
@@ -181,10 +189,53 @@ public final class PmlTranslator {
                         p.num("margin", CosFaceLoss.DEFAULT_MARGIN),
                         p.num("scale", CosFaceLoss.DEFAULT_SCALE));
             }
+            case "AngularLoss", "GeneralizedLiftedStructureLoss", "IntraPairVarianceLoss", "InstanceLoss",
+                 "NormalizedSoftmaxLoss", "LargeMarginSoftmaxLoss", "SphereFaceLoss", "SubCenterArcFaceLoss" ->
+                    moreLosses(cls, p, d, r);
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
         p.checkAllUsed();
         return loss;
+    }
+
+    private static MetricLoss moreLosses(String cls, Params p, Distance d, Reducer r) {
+        return switch (cls) {
+            case "AngularLoss" -> {
+                if (!(d instanceof LpDistance lp && lp.normalizesEmbeddings() && lp.power() == 1)) {
+                    throw new CaseFormatException("AngularLoss needs LpDistance(p=2, power=1, "
+                            + "normalize_embeddings=True), as PML asserts; found " + d);
+                }
+                // PML's formula is on the inner products of the normalized embeddings: DML4J's cosine similarity.
+                yield new AngularLoss(p.num("alpha", AngularLoss.DEFAULT_ALPHA_DEGREES), new CosineSimilarity(), r);
+            }
+            case "GeneralizedLiftedStructureLoss" -> new GeneralizedLiftedStructureLoss(
+                    p.num("neg_margin", GeneralizedLiftedStructureLoss.DEFAULT_NEG_MARGIN),
+                    p.num("pos_margin", GeneralizedLiftedStructureLoss.DEFAULT_POS_MARGIN), d, r);
+            case "IntraPairVarianceLoss" -> new IntraPairVarianceLoss(
+                    p.num("pos_eps", IntraPairVarianceLoss.DEFAULT_POS_EPS),
+                    p.num("neg_eps", IntraPairVarianceLoss.DEFAULT_NEG_EPS), d, r);
+            case "InstanceLoss" -> new InstanceLoss(p.num("gamma", InstanceLoss.DEFAULT_GAMMA), d, r);
+            case "NormalizedSoftmaxLoss" -> {
+                p.ignoreNull("weight_regularizer");
+                yield new NormalizedSoftmaxLoss(p.integer("num_classes"), p.integer("embedding_size"),
+                        p.num("temperature", NormalizedSoftmaxLoss.DEFAULT_TEMPERATURE), d, r);
+            }
+            case "LargeMarginSoftmaxLoss", "SphereFaceLoss" -> {
+                p.ignoreNull("weight_regularizer");
+                // PML truncates the margin with int().
+                int margin = (int) p.num("margin", LargeMarginSoftmaxLoss.DEFAULT_MARGIN);
+                double scale = p.num("scale", LargeMarginSoftmaxLoss.DEFAULT_SCALE);
+                yield cls.equals("SphereFaceLoss")
+                        ? new SphereFaceLoss(p.integer("num_classes"), p.integer("embedding_size"), margin, scale)
+                        : new LargeMarginSoftmaxLoss(p.integer("num_classes"), p.integer("embedding_size"), margin,
+                        scale);
+            }
+            case "SubCenterArcFaceLoss" -> new SubCenterArcFaceLoss(p.integer("num_classes"),
+                    p.integer("embedding_size"), p.num("margin", SubCenterArcFaceLoss.DEFAULT_MARGIN_DEGREES),
+                    p.num("scale", SubCenterArcFaceLoss.DEFAULT_SCALE),
+                    (int) p.num("sub_centers", SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS));
+            default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.dml4j.loss;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.dml4j.distance.Distance;
@@ -131,6 +132,21 @@ abstract class AbstractMetricLoss implements MetricLoss {
             if (label < 0) {
                 throw new IllegalArgumentException("labels must be non-negative, found " + label);
             }
+        }
+    }
+
+    /**
+     * Rejects a distance other than the inner product of normalized embeddings (cosine similarity), for the losses
+     * whose formula is written on it.
+     *
+     * @param loss     the loss's name, for the message
+     * @param distance the configured distance
+     * @throws PropertyException if it is not a cosine similarity
+     */
+    protected static void requireCosine(String loss, Distance distance) {
+        if (!(distance.isInverted() && distance.normalizesEmbeddings())) {
+            throw new PropertyException("", "distance", loss + " is defined on the cosine similarity (the inner "
+                    + "product of normalized embeddings): use CosineSimilarity, found " + distance);
         }
     }
 

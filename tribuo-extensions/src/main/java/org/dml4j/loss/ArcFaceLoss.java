@@ -7,7 +7,10 @@ import com.oracle.labs.mlrg.olcut.config.Config;
  * {@code theta} the angle to the class weight, or {@code cos(theta) - m sin(m)} once {@code theta > pi - m} (to keep
  * the logit decreasing), scaled by {@code s}. The margin is given in degrees, as in PML.
  */
-public final class ArcFaceLoss extends LargeMarginSoftmaxLoss {
+public class ArcFaceLoss extends MarginSoftmaxLoss {
+
+    /** PML's default logit scale s. */
+    public static final double DEFAULT_SCALE = 64.0;
 
     /** PML's default angular margin in degrees. */
     public static final double DEFAULT_MARGIN_DEGREES = 28.6;
@@ -17,7 +20,18 @@ public final class ArcFaceLoss extends LargeMarginSoftmaxLoss {
     private double marginDegrees = DEFAULT_MARGIN_DEGREES;
 
     private ArcFaceLoss() {
-        // For OLCUT.
+        super(DEFAULT_SCALE);
+    }
+
+    /**
+     * Sets the margin and the scale, leaving the sizes and {@code postConfig()} to a subclass.
+     *
+     * @param marginDegrees the angular margin in degrees
+     * @param scale         the logit scale
+     */
+    ArcFaceLoss(double marginDegrees, double scale) {
+        super(scale);
+        this.marginDegrees = marginDegrees;
     }
 
     /**
@@ -39,11 +53,15 @@ public final class ArcFaceLoss extends LargeMarginSoftmaxLoss {
      * @param scale         the logit scale
      */
     public ArcFaceLoss(int numClasses, int embeddingSize, double marginDegrees, double scale) {
+        this(marginDegrees, scale);
         this.numClasses = numClasses;
         this.embeddingSize = embeddingSize;
-        this.marginDegrees = marginDegrees;
-        this.scale = scale;
         postConfig();
+    }
+
+    /** @return the angular margin in degrees */
+    double marginDegrees() {
+        return marginDegrees;
     }
 
     private double marginRadians() {

@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * The skeleton of the losses with one trainable vector per class (proxies, class weights): the matrix between the
  * batch and the C class vectors, a per-example formula on it, and gradients for both the embeddings and the class
- * vectors. The class vectors are a C × d matrix, one row per class, initialized from a standard normal with the
- * configured seed (every distance used here normalizes them, so their scale does not matter).
+ * vectors. The class vectors are a (C·K) × d matrix, K rows per class ({@link #vectorsPerClass()}, 1 but for
+ * sub-center losses; class c owns rows {@code c·K .. c·K+K-1}), initialized from a standard normal with the
+ * configured seed.
  */
 public abstract class ClassParameterLoss extends AbstractMetricLoss implements Cloneable {
 
@@ -71,14 +72,27 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
         return embeddingSize;
     }
 
+    /**
+     * The number K of class vectors per class: 1, or the sub-centers of a sub-center loss.
+     *
+     * @return K
+     */
+    public int vectorsPerClass() {
+        return 1;
+    }
+
+    private int numVectors() {
+        return numClasses * vectorsPerClass();
+    }
+
     private INDArray initialVectors(long fromSeed) {
-        return Nd4j.randn(fromSeed, new long[]{numClasses, embeddingSize}).castTo(DataType.FLOAT);
+        return Nd4j.randn(fromSeed, new long[]{numVectors(), embeddingSize}).castTo(DataType.FLOAT);
     }
 
     /** @return the name of the class vectors in {@link #parameters()} */
     public abstract String parameterName();
 
-    /** @return the live C × d class vectors (null while the sizes are unset) */
+    /** @return the live (C·K) × d class vectors (null while the sizes are unset) */
     public INDArray classVectors() {
         return classVectors;
     }
@@ -86,11 +100,11 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     /**
      * Replaces the class vectors (e.g. to load trained ones).
      *
-     * @param vectors a C × d matrix
+     * @param vectors a (C·K) × d matrix
      */
     public void setClassVectors(INDArray vectors) {
-        if (vectors.rank() != 2 || vectors.rows() != numClasses || vectors.columns() != embeddingSize) {
-            throw new IllegalArgumentException("class vectors must be " + numClasses + " x " + embeddingSize
+        if (vectors.rank() != 2 || vectors.rows() != numVectors() || vectors.columns() != embeddingSize) {
+            throw new IllegalArgumentException("class vectors must be " + numVectors() + " x " + embeddingSize
                     + ", found " + java.util.Arrays.toString(vectors.shape()));
         }
         this.classVectors = vectors;
@@ -153,20 +167,32 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
                         + "); set numClasses to the number of classes");
             }
         }
-        PairwiseMatrix matrix = distance.pairwise(embeddings, classVectors.castTo(embeddings.dataType()));
+        INDArray vectors = classVectors.castTo(embeddings.dataType());
+        PairwiseMatrix matrix = distance.pairwise(embeddings, vectors);
         double[] gradient = matrix.newGradient();
-        double value = compute(matrix, labels, MinerWeights.of(tuples, labels.length), gradient);
-        EmbeddingGradients grads = matrix.backward(gradient);
+        InputNorms norms = new InputNorms(embeddings, vectors);
+        double value = compute(matrix, norms, labels, MinerWeights.of(tuples, labels.length), gradient);
+        EmbeddingGradients grads = norms.backward(matrix.backward(gradient));
         return new LossResult(value, grads.queries(), Map.of(parameterName(), grads.references()));
     }
 
     /**
-     * Computes the loss from the B × C matrix between the batch and the class vectors.
+     * Computes the loss from the matrix and, for the losses whose logits also scale with the raw norms of the
+     * embeddings or class vectors (L-Softmax, SphereFace), from those norms, adding dL/d(norm) to {@code norms}. By
+     * default the norms are not used: {@link #compute(PairwiseMatrix, int[], double[], double[])}.
+     */
+    double compute(PairwiseMatrix matrix, InputNorms norms, int[] labels, double[] minerWeights,
+                   double[] gradient) {
+        return compute(matrix, labels, minerWeights, gradient);
+    }
+
+    /**
+     * Computes the loss from the B × (C·K) matrix between the batch and the class vectors.
      *
-     * @param matrix       the B × C matrix
+     * @param matrix       the B × (C·K) matrix
      * @param labels       the B labels
      * @param minerWeights the weight of each example from mined tuples (all 1 without a miner)
-     * @param gradient     output: dL/dM, row-major B × C
+     * @param gradient     output: dL/dM, row-major B × (C·K)
      * @return the loss value
      */
     protected abstract double compute(PairwiseMatrix matrix, int[] labels, double[] minerWeights, double[] gradient);

@@ -6,7 +6,10 @@ import com.oracle.labs.mlrg.olcut.config.Config;
  * CosFace (Wang et al. 2018, "large margin cosine loss"), PML's {@code CosFaceLoss}: the target logit is
  * {@code cos(theta) - m}, every logit scaled by {@code s}.
  */
-public final class CosFaceLoss extends LargeMarginSoftmaxLoss {
+public final class CosFaceLoss extends MarginSoftmaxLoss {
+
+    /** PML's default logit scale s. */
+    public static final double DEFAULT_SCALE = 64.0;
 
     /** PML's default cosine margin. */
     public static final double DEFAULT_MARGIN = 0.35;
@@ -15,7 +18,7 @@ public final class CosFaceLoss extends LargeMarginSoftmaxLoss {
     private double margin = DEFAULT_MARGIN;
 
     private CosFaceLoss() {
-        // For OLCUT.
+        super(DEFAULT_SCALE);
     }
 
     /**
@@ -37,6 +40,7 @@ public final class CosFaceLoss extends LargeMarginSoftmaxLoss {
      * @param scale         the logit scale
      */
     public CosFaceLoss(int numClasses, int embeddingSize, double margin, double scale) {
+        super(DEFAULT_SCALE);
         this.numClasses = numClasses;
         this.embeddingSize = embeddingSize;
         this.margin = margin;

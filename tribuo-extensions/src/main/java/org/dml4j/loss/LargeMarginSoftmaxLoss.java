@@ -2,85 +2,124 @@ package org.dml4j.loss;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import org.dml4j.distance.CosineSimilarity;
-import org.dml4j.distance.PairwiseMatrix;
-import org.dml4j.reduce.LossTerms;
-import org.dml4j.reduce.MeanReducer;
 
 /**
- * The skeleton of the margin-based softmax losses (ArcFace, CosFace): cross-entropy over the scaled cosines between
- * the embedding and each class weight vector, with the target class's cosine replaced by a penalized logit
- * ({@link #targetLogit}). Mean over examples, each weighted by its miner weight.
+ * The large-margin softmax loss, L-Softmax (Liu et al. 2016, "Large-Margin Softmax Loss for Convolutional Neural
+ * Networks"), PML's {@code LargeMarginSoftmaxLoss}: the target logit is {@code ||x|| ||w|| psi(theta)} with
+ * {@code psi(theta) = (-1)^k cos(m theta) - 2k} for {@code theta} in {@code [k pi/m, (k+1) pi/m]} (the paper's
+ * equation 6, {@code cos(m theta)} by the multiple-angle formula of its equation 7), the other logits
+ * {@code ||x|| ||w_c|| cos(theta_c)}, all times {@code s}; cross-entropy, mean over examples. The margin m is an
+ * integer (PML truncates it with {@code int()}; DML4J takes only integers).
  */
-public abstract class LargeMarginSoftmaxLoss extends ClassParameterLoss {
+public class LargeMarginSoftmaxLoss extends MarginSoftmaxLoss {
 
-    /** The scale s applied to every logit. */
+    /** PML's default multiplicative angular margin m. */
+    public static final int DEFAULT_MARGIN = 4;
+
     /** PML's default logit scale s. */
-    public static final double DEFAULT_SCALE = 64.0;
+    public static final double DEFAULT_SCALE = 1.0;
 
-    /** The scale s applied to every logit. */
-    @Config(description = "The scale s applied to every logit (PML default " + DEFAULT_SCALE + ").")
-    protected double scale = DEFAULT_SCALE;
+    @Config(description = "The multiplicative angular margin m, an integer >= 1 (PML default " + DEFAULT_MARGIN
+            + ").")
+    private int margin = DEFAULT_MARGIN;
 
-    /** Uses cosine similarity and a mean over examples, as PML. */
-    protected LargeMarginSoftmaxLoss() {
-        super(new CosineSimilarity(), new MeanReducer());
+    /** For OLCUT. */
+    LargeMarginSoftmaxLoss() {
+        super(DEFAULT_SCALE);
+    }
+
+    /**
+     * Creates the loss with PML's defaults (margin 4, scale 1).
+     *
+     * @param numClasses    the number of classes
+     * @param embeddingSize the embedding dimension
+     */
+    public LargeMarginSoftmaxLoss(int numClasses, int embeddingSize) {
+        this(numClasses, embeddingSize, DEFAULT_MARGIN, DEFAULT_SCALE);
+    }
+
+    /**
+     * Creates the loss.
+     *
+     * @param numClasses    the number of classes
+     * @param embeddingSize the embedding dimension
+     * @param margin        the multiplicative angular margin m (an integer >= 1)
+     * @param scale         the logit scale
+     */
+    public LargeMarginSoftmaxLoss(int numClasses, int embeddingSize, int margin, double scale) {
+        super(scale);
+        this.numClasses = numClasses;
+        this.embeddingSize = embeddingSize;
+        this.margin = margin;
+        postConfig();
     }
 
     @Override
     public void postConfig() {
+        if (margin < 1) {
+            throw new PropertyException("", "margin", getClass().getSimpleName() + " needs an integer margin m >= 1 "
+                    + "(the m of cos(m theta); 1 is the plain softmax), found " + margin);
+        }
         super.postConfig();
-        if (!distance.isInverted()) {
-            throw new PropertyException("", "distance", getClass().getSimpleName()
-                    + " needs a similarity (e.g. CosineSimilarity), found " + distance);
-        }
     }
 
     @Override
-    public String parameterName() {
-        return "classWeights";
+    protected boolean scalesByEmbeddingNorm() {
+        return true;
+    }
+
+    @Override
+    protected boolean scalesByWeightNorm() {
+        return true;
+    }
+
+    /** The k of {@code theta} in {@code [k pi/m, (k+1) pi/m]}; a constant for the gradient, as in PML. */
+    private int interval(double cosine) {
+        return (int) Math.floor(Math.acos(Math.max(-1, Math.min(1, cosine))) / (Math.PI / margin));
+    }
+
+    @Override
+    protected double targetLogit(double cosine) {
+        int k = interval(cosine);
+        return (k % 2 == 0 ? 1 : -1) * multipleAngleCosine(cosine, false) - 2 * k;
+    }
+
+    @Override
+    protected double targetLogitGradient(double cosine) {
+        return (interval(cosine) % 2 == 0 ? 1 : -1) * multipleAngleCosine(cosine, true);
     }
 
     /**
-     * The unscaled logit of the target class given its cosine.
-     *
-     * @param cosine the cosine between the embedding and its class's weight vector
-     * @return the penalized logit
+     * {@code cos(m theta)} as the polynomial {@code Σ_n (-1)^n C(m, 2n) c^(m-2n) (1-c²)^n} of {@code c = cos(theta)}
+     * (not clamped, as PML), or its derivative with respect to c.
      */
-    protected abstract double targetLogit(double cosine);
-
-    /**
-     * The derivative of {@link #targetLogit} with respect to the cosine.
-     *
-     * @param cosine the cosine
-     * @return the derivative
-     */
-    protected abstract double targetLogitGradient(double cosine);
+    private double multipleAngleCosine(double c, boolean derivative) {
+        double sine2 = 1 - c * c;
+        double sum = 0;
+        double binomial = 1;
+        for (int n = 0; n <= margin / 2; n++) {
+            if (n > 0) {
+                binomial = binomial * (margin - 2 * n + 2) * (margin - 2 * n + 1) / ((2 * n - 1) * (2 * n));
+            }
+            int power = margin - 2 * n;
+            double coefficient = (n % 2 == 0 ? 1 : -1) * binomial;
+            if (!derivative) {
+                sum += coefficient * Math.pow(c, power) * Math.pow(sine2, n);
+                continue;
+            }
+            if (power > 0) {
+                sum += coefficient * power * Math.pow(c, power - 1) * Math.pow(sine2, n);
+            }
+            if (n > 0) {
+                sum += coefficient * Math.pow(c, power) * n * Math.pow(sine2, n - 1) * (-2 * c);
+            }
+        }
+        return sum;
+    }
 
     @Override
-    protected double compute(PairwiseMatrix m, int[] labels, double[] minerWeights, double[] gradient) {
-        int size = labels.length;
-        double[][] softmax = new double[size][numClasses];
-        double[] terms = new double[size];
-        for (int i = 0; i < size; i++) {
-            double[] logits = new double[numClasses];
-            for (int c = 0; c < numClasses; c++) {
-                double cosine = m.get(i, c);
-                logits[c] = scale * (c == labels[i] ? targetLogit(cosine) : cosine);
-            }
-            double logNormalizer = LossMath.logSumExp(logits, numClasses, false, softmax[i]);
-            terms[i] = (logNormalizer - logits[labels[i]]) * minerWeights[i];
-        }
-        double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
-        for (int i = 0; i < size; i++) {
-            double w = weights[i] * minerWeights[i] * scale;
-            for (int c = 0; c < numClasses; c++) {
-                boolean target = c == labels[i];
-                double dLogit = softmax[i][c] - (target ? 1 : 0);
-                gradient[i * numClasses + c] += w * dLogit * (target ? targetLogitGradient(m.get(i, c)) : 1);
-            }
-        }
-        return value;
+    public String toString() {
+        return getClass().getSimpleName() + "(numClasses=" + numClasses + ", embeddingSize=" + embeddingSize
+                + ", margin=" + margin + ", scale=" + scale + ")";
     }
 }

@@ -5,10 +5,13 @@
  * {@link org.dml4j.mining.Miner}. Defaults follow PML (and so the papers).
  * <p>
  * Tuple losses ({@link org.dml4j.loss.TupleLoss}): contrastive, triplet margin, quadruplet, margin, lifted structure,
- * multi-similarity, NT-Xent, SupCon, Circle and NCA. Class-parameter losses
- * ({@link org.dml4j.loss.ClassParameterLoss}): ProxyNCA, ProxyAnchor, ArcFace and CosFace.
+ * multi-similarity, NT-Xent, SupCon, Circle and NCA; angular, generalized lifted structure, intra-pair variance and
+ * instance. Class-parameter losses ({@link org.dml4j.loss.ClassParameterLoss}): ProxyNCA, ProxyAnchor, normalized
+ * softmax, and the margin softmax family ({@link org.dml4j.loss.MarginSoftmaxLoss}): ArcFace, CosFace, L-Softmax,
+ * SphereFace and sub-center ArcFace.
  * <p>
- * As in PML, the tuple losses (but the quadruplet loss and the triplet loss with {@code swap}) also compare queries
+ * As in PML, the tuple losses (but the quadruplet loss, the triplet loss with {@code swap}, and, unlike PML, the
+ * angular loss; the instance loss takes none in PML either) also compare queries
  * with a separate reference set ({@code ref_emb}, {@code ref_labels}), with gradients for both sets; {@link
  * org.dml4j.loss.CrossBatchMemoryLoss} uses that to compare each batch with a memory of recent embeddings.
  */

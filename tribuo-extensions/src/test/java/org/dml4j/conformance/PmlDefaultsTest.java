@@ -6,17 +6,25 @@ import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
+import org.dml4j.loss.AngularLoss;
 import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.GeneralizedLiftedStructureLoss;
+import org.dml4j.loss.InstanceLoss;
+import org.dml4j.loss.IntraPairVarianceLoss;
+import org.dml4j.loss.LargeMarginSoftmaxLoss;
 import org.dml4j.loss.LiftedStructureLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
 import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.NormalizedSoftmaxLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.SphereFaceLoss;
+import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.mining.MultiSimilarityMiner;
@@ -55,7 +63,15 @@ class PmlDefaultsTest {
                 Arguments.of("ProxyNCALoss", (Supplier<Object>) () -> new ProxyNCALoss(3, 4)),
                 Arguments.of("ProxyAnchorLoss", (Supplier<Object>) () -> new ProxyAnchorLoss(3, 4)),
                 Arguments.of("ArcFaceLoss", (Supplier<Object>) () -> new ArcFaceLoss(3, 4)),
-                Arguments.of("CosFaceLoss", (Supplier<Object>) () -> new CosFaceLoss(3, 4)));
+                Arguments.of("CosFaceLoss", (Supplier<Object>) () -> new CosFaceLoss(3, 4)),
+                Arguments.of("AngularLoss", (Supplier<Object>) AngularLoss::new),
+                Arguments.of("GeneralizedLiftedStructureLoss", (Supplier<Object>) GeneralizedLiftedStructureLoss::new),
+                Arguments.of("IntraPairVarianceLoss", (Supplier<Object>) IntraPairVarianceLoss::new),
+                Arguments.of("InstanceLoss", (Supplier<Object>) InstanceLoss::new),
+                Arguments.of("NormalizedSoftmaxLoss", (Supplier<Object>) () -> new NormalizedSoftmaxLoss(3, 4)),
+                Arguments.of("LargeMarginSoftmaxLoss", (Supplier<Object>) () -> new LargeMarginSoftmaxLoss(3, 4)),
+                Arguments.of("SphereFaceLoss", (Supplier<Object>) () -> new SphereFaceLoss(3, 4)),
+                Arguments.of("SubCenterArcFaceLoss", (Supplier<Object>) () -> new SubCenterArcFaceLoss(3, 4)));
     }
 
     static Stream<Arguments> miners() {
@@ -66,8 +82,10 @@ class PmlDefaultsTest {
 
     private static JsonNode spec(String pmlClass, boolean classParameters) throws Exception {
         String params = classParameters ? "{\"num_classes\": 3, \"embedding_size\": 4}" : "{}";
+        // PML's AngularLoss asserts a normalized LpDistance; the others take the cosine similarity.
+        String distance = pmlClass.equals("AngularLoss") ? "LpDistance" : "CosineSimilarity";
         return JSON.readTree("{\"pml_class\": \"" + pmlClass + "\", \"params\": " + params + ", \"distance\": "
-                + "{\"pml_class\": \"CosineSimilarity\"}, \"reducer\": {\"pml_class\": \"MeanReducer\"}}");
+                + "{\"pml_class\": \"" + distance + "\"}, \"reducer\": {\"pml_class\": \"MeanReducer\"}}");
     }
 
     /** The configured numbers of a component (its margins, scales and temperatures). */
@@ -87,7 +105,8 @@ class PmlDefaultsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("losses")
     void lossDefaultsAgree(String pmlClass, Supplier<Object> defaults) throws Exception {
-        boolean classParameters = pmlClass.startsWith("Proxy") || pmlClass.endsWith("FaceLoss");
+        boolean classParameters = pmlClass.startsWith("Proxy") || pmlClass.endsWith("FaceLoss")
+                || pmlClass.endsWith("SoftmaxLoss");
         Map<String, Double> expected = numbers(defaults.get());
         assertFalse(expected.isEmpty(), pmlClass + " has configured numbers");
         assertEquals(expected, numbers(PmlTranslator.loss(spec(pmlClass, classParameters))));

@@ -64,6 +64,22 @@ class LossGradientTest {
         losses.put("proxy-anchor", new ProxyAnchorLoss(5, DIM));
         losses.put("arcface", new ArcFaceLoss(4, DIM));
         losses.put("cosface", new CosFaceLoss(4, DIM));
+        losses.put("angular", new AngularLoss());
+        losses.put("angular-sum", new AngularLoss(50, new CosineSimilarity(), new SumReducer()));
+        losses.put("generalized-lifted-structure", new GeneralizedLiftedStructureLoss());
+        losses.put("generalized-lifted-structure-cosine", new GeneralizedLiftedStructureLoss(0.3, 0.9,
+                new CosineSimilarity(), new MeanReducer()));
+        losses.put("intra-pair-variance", new IntraPairVarianceLoss());
+        losses.put("intra-pair-variance-lp-sum", new IntraPairVarianceLoss(0.05, 0.1, new LpDistance(),
+                new SumReducer()));
+        losses.put("instance", new InstanceLoss(4, new CosineSimilarity(), new MeanReducer()));
+        losses.put("normalized-softmax", new NormalizedSoftmaxLoss(4, DIM));
+        losses.put("normalized-softmax-lp", new NormalizedSoftmaxLoss(4, DIM, 0.5, new LpDistance(),
+                new MeanReducer()));
+        losses.put("large-margin-softmax", new LargeMarginSoftmaxLoss(4, DIM));
+        losses.put("large-margin-softmax-m3", new LargeMarginSoftmaxLoss(4, DIM, 3, 2));
+        losses.put("sphereface", new SphereFaceLoss(4, DIM));
+        losses.put("sub-center-arcface", new SubCenterArcFaceLoss(4, DIM));
         return losses;
     }
 

@@ -3,19 +3,27 @@ package org.dml4j.experiments.training;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.experiments.io.UserError;
+import org.dml4j.loss.AngularLoss;
 import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.GeneralizedLiftedStructureLoss;
+import org.dml4j.loss.InstanceLoss;
+import org.dml4j.loss.IntraPairVarianceLoss;
+import org.dml4j.loss.LargeMarginSoftmaxLoss;
 import org.dml4j.loss.LiftedStructureLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NormalizedSoftmaxLoss;
 import org.dml4j.loss.NTXentLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.QuadrupletLoss;
+import org.dml4j.loss.SphereFaceLoss;
+import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.mining.BatchHardMiner;
@@ -41,7 +49,9 @@ final class Components {
 
     /** The loss names, as documented in {@code --help}. */
     static final List<String> LOSSES = List.of("contrastive", "triplet", "quadruplet", "proxy-nca", "proxy-anchor",
-            "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca");
+            "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca",
+            "angular", "generalized-lifted-structure", "intra-pair-variance", "instance", "normalized-softmax",
+            "large-margin-softmax", "sphereface", "sub-center-arcface");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
             "pair-margin", "distance-weighted");
@@ -79,6 +89,14 @@ final class Components {
             case "margin" -> new MarginLoss();
             case "lifted-structure" -> new LiftedStructureLoss();
             case "nca" -> new NCALoss();
+            case "angular" -> new AngularLoss();
+            case "generalized-lifted-structure" -> new GeneralizedLiftedStructureLoss();
+            case "intra-pair-variance" -> new IntraPairVarianceLoss();
+            case "instance" -> new InstanceLoss();
+            case "normalized-softmax" -> new NormalizedSoftmaxLoss(numClasses, embeddingSize);
+            case "large-margin-softmax" -> new LargeMarginSoftmaxLoss(numClasses, embeddingSize);
+            case "sphereface" -> new SphereFaceLoss(numClasses, embeddingSize);
+            case "sub-center-arcface" -> new SubCenterArcFaceLoss(numClasses, embeddingSize);
             default -> throw new UserError("Unknown loss '" + name + "'. Choose one of " + LOSSES + ".");
         };
     }
