@@ -1,0 +1,54 @@
+package org.dml4j.loss;
+
+import org.dml4j.distance.Distance;
+import org.dml4j.mining.IndexTuples;
+import org.dml4j.reduce.LossTerms;
+import org.dml4j.reduce.Reducer;
+
+/**
+ * What the ranking and histogram losses share: as in PML they compare the batch with itself only (no reference
+ * set), and several return one value for the whole batch (PML's {@code "already_reduced"}), which the reducer sees as
+ * a single term.
+ */
+abstract class BatchOnlyLoss extends TupleLoss {
+
+    /**
+     * @param distance the default distance
+     * @param reducer  the default reducer
+     */
+    protected BatchOnlyLoss(Distance distance, Reducer reducer) {
+        super(distance, reducer);
+    }
+
+    /** @return false: PML's loss rejects {@code ref_emb} */
+    @Override
+    public final boolean acceptsReferences() {
+        return false;
+    }
+
+    /**
+     * Rejects mined tuples, for the losses whose PML class rejects an {@code indices_tuple}.
+     *
+     * @param tuples the tuples passed to the loss
+     */
+    protected final void rejectTuples(IndexTuples tuples) {
+        if (tuples != null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " ranks the whole batch and takes no"
+                    + " mined tuples (as in PML); train it without a miner");
+        }
+    }
+
+    /**
+     * Reduces a value that already stands for the whole batch, as PML's reducers pass an already-reduced loss
+     * through: the reducer sees one term.
+     *
+     * @param value     the batch's value
+     * @param batchSize the number of rows
+     * @return {@code {reduced value, d reduced / d value}}
+     */
+    protected final double[] reduceWhole(double value, int batchSize) {
+        double[] weight = new double[1];
+        double reduced = reduce(LossTerms.of(new double[]{value}, new int[]{0}, batchSize), weight);
+        return new double[]{reduced, weight[0]};
+    }
+}
