@@ -27,12 +27,13 @@ abstract class BatchOnlyLoss extends TupleLoss {
     }
 
     /**
-     * Rejects mined tuples, for the losses whose PML class rejects an {@code indices_tuple}.
+     * Rejects mined tuples, for the losses whose PML class rejects an {@code indices_tuple} (those return false from
+     * {@link #acceptsTuples()}).
      *
      * @param tuples the tuples passed to the loss
      */
     protected final void rejectTuples(IndexTuples tuples) {
-        if (tuples != null) {
+        if (tuples != null && !acceptsTuples()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " ranks the whole batch and takes no"
                     + " mined tuples (as in PML); train it without a miner");
         }

@@ -105,6 +105,12 @@ public final class PNPLoss extends BatchOnlyLoss {
         }
     }
 
+    /** @return false: as in PML, the loss ranks the whole batch */
+    @Override
+    public boolean acceptsTuples() {
+        return false;
+    }
+
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
                              double[] gradient) {

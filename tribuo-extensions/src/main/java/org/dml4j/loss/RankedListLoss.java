@@ -110,6 +110,12 @@ public final class RankedListLoss extends BatchOnlyLoss {
         return Double.isNaN(alpha) ? 1 + margin / 2 : alpha;
     }
 
+    /** @return false: as in PML, the loss ranks the whole batch */
+    @Override
+    public boolean acceptsTuples() {
+        return false;
+    }
+
     @Override
     protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
                              double[] gradient) {

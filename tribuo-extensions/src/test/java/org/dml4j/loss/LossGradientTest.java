@@ -64,6 +64,7 @@ class LossGradientTest {
         losses.put("proxy-anchor", new ProxyAnchorLoss(5, DIM));
         losses.put("arcface", new ArcFaceLoss(4, DIM));
         losses.put("cosface", new CosFaceLoss(4, DIM));
+        RankingLossTest.addLosses(losses);
         return losses;
     }
 

@@ -7,15 +7,19 @@ import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.FastAPLoss;
+import org.dml4j.loss.HistogramLoss;
 import org.dml4j.loss.LiftedStructureLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
 import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.QuadrupletLoss;
+import org.dml4j.loss.RankedListLoss;
 import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.mining.BatchHardMiner;
@@ -41,7 +45,8 @@ final class Components {
 
     /** The loss names, as documented in {@code --help}. */
     static final List<String> LOSSES = List.of("contrastive", "triplet", "quadruplet", "proxy-nca", "proxy-anchor",
-            "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca");
+            "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca",
+            "fast-ap", "histogram", "pnp", "ranked-list");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
             "pair-margin", "distance-weighted");
@@ -55,7 +60,8 @@ final class Components {
      * Builds a loss.
      *
      * @param name          its command-line name
-     * @param margin        the margin for triplet, contrastive (negative margin) and quadruplet losses, or null
+     * @param margin        the margin for triplet, contrastive (negative margin), quadruplet and ranked-list (its
+     *                      paper's 0.4 and Tn 10 otherwise: PML has no default) losses, or null
      * @param numClasses    the number of training classes (proxy and softmax losses)
      * @param embeddingSize the embedding width (proxy and softmax losses)
      * @return the loss
@@ -79,6 +85,11 @@ final class Components {
             case "margin" -> new MarginLoss();
             case "lifted-structure" -> new LiftedStructureLoss();
             case "nca" -> new NCALoss();
+            case "fast-ap" -> new FastAPLoss();
+            case "histogram" -> new HistogramLoss();
+            case "pnp" -> new PNPLoss();
+            case "ranked-list" -> new RankedListLoss(margin == null ? RankedListLoss.PAPER_MARGIN : margin,
+                    RankedListLoss.PAPER_TN);
             default -> throw new UserError("Unknown loss '" + name + "'. Choose one of " + LOSSES + ".");
         };
     }
