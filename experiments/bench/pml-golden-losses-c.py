@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes golden loss cases (schema dml-golden/loss/v1, ../shared/golden/README.md) of PML 2.8.1's ranking- and
-histogram-based losses: FastAPLoss, HistogramLoss, PNPLoss (every variant) and RankedListLoss, in float64, over
+histogram-based losses: FastAPLoss, HistogramLoss, PNPLoss (every variant), RankedListLoss and
+DynamicSoftMarginLoss, in float64, over
 several seeds, shapes and scales and the schema's edge cases. Each value is also computed by an independent numpy
 implementation of the formula (checks.numpy_loss_abs_diff) and each gradient checked by central finite differences
 (checks.fd_*; the losses are piecewise smooth, and random inputs lie away from their kinks).
@@ -12,10 +13,16 @@ PML quirks these cases pin down (see the DML4J classes' Javadoc):
   [-50, 50] (no gradient beyond).
 * RankedListLoss divides by sum(w + 1e-5) over the whole row (batch size x 1e-5 added) and skips negatives at
   distance exactly 0 (its mask is "N_star > 0").
+* DynamicSoftMarginLoss keeps the autograd graph of earlier batches in its histogram (a second training step raises)
+  and raises an index error for D_ap - D_an outside [min_val, min_val + (num_bins-1) delta): the loss/v1 cases are
+  first calls of a fresh loss on inputs inside that range (the seed is advanced until PML accepts the batch), and a
+  separate file of consecutive steps (schema dml-golden/loss-steps/v1, STEPS_DIR) is computed with the histogram
+  detached after each step, the minimal fix of the first bug.
 
 Run it in the peer environment (experiments/bench/setup-peer.sh):
 
-  .bench-venv/bin/python experiments/bench/pml-golden-losses-c.py tribuo-extensions/src/test/resources/golden/losses
+  .bench-venv/bin/python experiments/bench/pml-golden-losses-c.py tribuo-extensions/src/test/resources/golden/losses \\
+      tribuo-extensions/src/test/resources/golden-steps
 """
 import os
 import sys
@@ -23,7 +30,7 @@ import sys
 import numpy as np
 import torch
 
-from pml_golden import clustered, distance_spec, loss_case, loss_spec, write_case
+from pml_golden import build_loss, clustered, distance_spec, environment, loss_case, loss_spec, write_case
 
 SEED = 20261208
 GENERATOR = "experiments/bench/pml-golden-losses-c.py"
@@ -119,6 +126,24 @@ def np_ranked_list(labels, x, margin, Tn, imbalance=0.5, alpha=None, Tp=0):
     return float(np.mean(out))
 
 
+def np_dynamic_soft_margin(labels, x, min_val=-2.0, num_bins=10, power=1):
+    u = unit(x)
+    d = np.sqrt(np.maximum(((u[:, None, :] - u[None, :, :]) ** 2).sum(-1), 0)) ** power
+    data = [d[a, p] - d[a, n] for a in range(len(labels)) for p in range(len(labels)) for n in range(len(labels))
+            if p != a and labels[p] == labels[a] and labels[n] != labels[a]]
+    if not data:
+        return 0.0
+    data = np.array(data)
+    delta = 2 * abs(min_val) / num_bins
+    pos = (data - min_val) / delta
+    idx = np.floor(pos).astype(int)
+    hist = np.zeros(num_bins)
+    np.add.at(hist, idx, 1 - (pos - idx))
+    np.add.at(hist, idx + 1, pos - idx)
+    cdf = np.cumsum(hist / hist.sum())
+    return float(np.mean(cdf[idx] * data))
+
+
 LP2 = distance_spec("LpDistance", power=2)
 LP1 = distance_spec("LpDistance")
 COS = distance_spec("CosineSimilarity")
@@ -158,6 +183,15 @@ FAMILIES = {
     "pnp_ib": pnp("Ib", b=2),
     "ranked_list": ranked(0.4, 10),
     "ranked_list_tp": ranked(0.6, 4, imbalance=0.3, alpha=1.1, Tp=2),
+    "dynamic_soft_margin": (loss_spec("DynamicSoftMarginLoss", {"min_val": -2.0, "num_bins": 10, "momentum": 0.01},
+                                      LP1), None, lambda lab, x: np_dynamic_soft_margin(lab, x)),
+    "dynamic_soft_margin_min4_b16_power2": (
+        loss_spec("DynamicSoftMarginLoss", {"min_val": -4.0, "num_bins": 16, "momentum": 0.5}, LP2), None,
+        lambda lab, x: np_dynamic_soft_margin(lab, x, -4.0, 16, 2)),
+    "dynamic_soft_margin_semihard": (
+        loss_spec("DynamicSoftMarginLoss", {"min_val": -2.0, "num_bins": 10, "momentum": 0.01}, LP1),
+        {"pml_class": "TripletMarginMiner", "params": {"margin": 0.2, "type_of_triplets": "semihard"},
+         "distance": LP1}, None),
 }
 
 # category -> (batch size, dim, classes, scale, kind)
@@ -191,19 +225,58 @@ def inputs(rng, batch, dim, classes, scale, kind):
     return labels, x * scale  # scales are powers of two: still exactly float32
 
 
-def main(out_dir):
+def accepted_case(family, category, f_index, c_index, spec, miner, numpy_value, shape):
+    """The case of the first seed (from the family's and category's) whose batch PML accepts."""
+    for attempt in range(20):
+        seed = SEED + 100 * f_index + c_index + 10000 * attempt
+        rng = np.random.default_rng(seed)
+        labels, x = inputs(rng, *shape)
+        description = "PML %s (%s) on %s: B=%d, d=%d, %d classes, embeddings scale %g" % (
+            spec["pml_class"], spec["params"], category, shape[0], shape[1], shape[2], shape[3])
+        try:
+            return loss_case(family, category, description, seed, labels, x, spec, miner, numpy_value, GENERATOR,
+                             rng)
+        except RuntimeError as e:
+            if spec["pml_class"] != "DynamicSoftMarginLoss" or "out of bounds" not in str(e):
+                raise
+    raise RuntimeError("no accepted batch for " + family + "__" + category)
+
+
+def steps_case(rng):
+    """Consecutive DynamicSoftMarginLoss steps with the histogram detached after each (PML's own code raises)."""
+    spec = FAMILIES["dynamic_soft_margin_min4_b16_power2"][0]
+    loss_fn = build_loss(spec)
+    steps = []
+    while len(steps) < 4:
+        labels, x = inputs(rng, 12, 6, 3, 1.0, "random")
+        emb = torch.tensor(x, requires_grad=True)
+        saved = loss_fn.hist_.clone()
+        try:
+            value = loss_fn(emb, torch.tensor(labels))
+        except RuntimeError:
+            loss_fn.hist_ = saved  # a batch PML rejects (out of its histogram's range) is skipped
+            continue
+        value.backward()
+        loss_fn.hist_ = loss_fn.hist_.detach()
+        steps.append({"labels": labels.tolist(), "embeddings": x.tolist(),
+                      "expected": {"loss": value.item(), "grad_embeddings": emb.grad.tolist(),
+                                   "histogram": loss_fn.hist_.tolist()}})
+    return {"schema": "dml-golden/loss-steps/v1", "case_id": "dynamic_soft_margin_steps",
+            "family": "dynamic_soft_margin_min4_b16_power2",
+            "description": "4 consecutive calls of one PML DynamicSoftMarginLoss, its histogram detached after each "
+                           "backward (without that PML raises on the second backward)",
+            "seed": SEED, "loss": spec, "steps": steps, "environment": environment(GENERATOR)}
+
+
+def main(out_dir, steps_dir):
     torch.set_default_dtype(torch.float64)
+    write_case(os.path.join(steps_dir, "dynamic_soft_margin_steps.json"),
+               steps_case(np.random.default_rng(SEED)))
     for f_index, (family, (spec, miner, numpy_value)) in enumerate(FAMILIES.items()):
         for c_index, (category, shape) in enumerate(CATEGORIES.items()):
             if family.startswith("histogram") and category == "edge_duplicate_embeddings":
                 continue  # PML raises an index error at similarity 1 (see the module docstring)
-            seed = SEED + 100 * f_index + c_index
-            rng = np.random.default_rng(seed)
-            labels, x = inputs(rng, *shape)
-            description = "PML %s (%s) on %s: B=%d, d=%d, %d classes, embeddings scale %g" % (
-                spec["pml_class"], spec["params"], category, shape[0], shape[1], shape[2], shape[3])
-            case = loss_case(family, category, description, seed, labels, x, spec, miner, numpy_value,
-                             GENERATOR, rng)
+            case = accepted_case(family, category, f_index, c_index, spec, miner, numpy_value, shape)
             write_case(os.path.join(out_dir, family + "__" + category + ".json"), case)
             c = case["checks"]
             print("%-42s loss=%-22r fd_rel=%.2e numpy_diff=%s" % (
@@ -212,6 +285,6 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: pml-golden-losses-c.py OUT_DIR")
-    main(sys.argv[1])
+    if len(sys.argv) != 3:
+        sys.exit("usage: pml-golden-losses-c.py LOSSES_DIR STEPS_DIR")
+    main(sys.argv[1], sys.argv[2])

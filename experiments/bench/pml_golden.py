@@ -143,15 +143,20 @@ def loss_case(family, category, description, seed, labels, embeddings, spec, min
               generator=None, rng=None):
     """One dml-golden/loss/v1 case: PML's value and gradient (float64) of the loss `spec` on the inputs (with the
     tuples of `miner_spec`, held constant), central finite differences, and the value of an independent numpy
-    implementation `numpy_value(labels, embeddings)` where one is given."""
-    loss_fn, miner = build_loss(spec), build_miner(miner_spec)
+    implementation `numpy_value(labels, embeddings)` where one is given. Every evaluation uses a fresh loss object
+    (a first call, for losses that keep state between calls)."""
+    miner = build_miner(miner_spec)
     lab = torch.tensor(labels)
     emb = torch.tensor(embeddings, dtype=torch.float64, requires_grad=True)
     tuples = miner(emb.detach(), lab) if miner is not None else None
-    value = loss_fn(emb, lab, tuples)
+
+    def evaluate(v):
+        return build_loss(spec)(v, lab, tuples)
+
+    value = evaluate(emb)
     value.backward()
     grad = emb.grad.detach()
-    coords, fd_abs, fd_rel = finite_difference_check(lambda v: loss_fn(v, lab, tuples), emb,
+    coords, fd_abs, fd_rel = finite_difference_check(evaluate, emb,
                                                      rng if rng is not None else np.random.default_rng(seed))
     checks = {"fd_coords_checked": coords, "fd_max_abs_err": fd_abs, "fd_max_err_relative_to_max_abs_grad": fd_rel,
               "fd_applicable": True}

@@ -9,6 +9,7 @@ import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.DynamicSoftMarginLoss;
 import org.dml4j.loss.FastAPLoss;
 import org.dml4j.loss.HistogramLoss;
 import org.dml4j.loss.LiftedStructureLoss;
@@ -193,6 +194,10 @@ public final class PmlTranslator {
             case "RankedListLoss" -> new RankedListLoss(p.required("margin"), p.required("Tn"),
                     p.num("imbalance", RankedListLoss.DEFAULT_IMBALANCE), p.num("alpha", Double.NaN),
                     p.num("Tp", RankedListLoss.DEFAULT_TP), d, r);
+            case "DynamicSoftMarginLoss" -> new DynamicSoftMarginLoss(
+                    p.num("min_val", DynamicSoftMarginLoss.DEFAULT_MIN_VAL),
+                    p.whole("num_bins", DynamicSoftMarginLoss.DEFAULT_NUM_BINS),
+                    p.num("momentum", DynamicSoftMarginLoss.DEFAULT_MOMENTUM), d, r);
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
         p.checkAllUsed();

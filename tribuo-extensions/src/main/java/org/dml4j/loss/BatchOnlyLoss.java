@@ -2,13 +2,11 @@ package org.dml4j.loss;
 
 import org.dml4j.distance.Distance;
 import org.dml4j.mining.IndexTuples;
-import org.dml4j.reduce.LossTerms;
 import org.dml4j.reduce.Reducer;
 
 /**
  * What the ranking and histogram losses share: as in PML they compare the batch with itself only (no reference
- * set), and several return one value for the whole batch (PML's {@code "already_reduced"}), which the reducer sees as
- * a single term.
+ * set), and several return one value for the whole batch (PML's {@code "already_reduced"}).
  */
 abstract class BatchOnlyLoss extends TupleLoss {
 
@@ -40,16 +38,13 @@ abstract class BatchOnlyLoss extends TupleLoss {
     }
 
     /**
-     * Reduces a value that already stands for the whole batch, as PML's reducers pass an already-reduced loss
-     * through: the reducer sees one term.
+     * Reduces a value that already stands for the whole batch ({@link AlreadyReduced}).
      *
      * @param value     the batch's value
      * @param batchSize the number of rows
      * @return {@code {reduced value, d reduced / d value}}
      */
     protected final double[] reduceWhole(double value, int batchSize) {
-        double[] weight = new double[1];
-        double reduced = reduce(LossTerms.of(new double[]{value}, new int[]{0}, batchSize), weight);
-        return new double[]{reduced, weight[0]};
+        return AlreadyReduced.reduce(reducer, value, batchSize);
     }
 }

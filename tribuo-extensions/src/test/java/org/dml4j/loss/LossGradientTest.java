@@ -74,7 +74,8 @@ class LossGradientTest {
             MetricLoss loss = e.getValue();
             INDArray x = FiniteDifferences.clustered(LABELS, DIM, 7);
             LossResult result = loss.compute(x, LABELS);
-            assertTrue(result.value() > 0, "a random batch should have a positive loss");
+            assertTrue(result.value() != 0, "a random batch should have a non-zero loss (positive, except the"
+                    + " dynamic soft margin loss, mean CDF(gap)·gap)");
             double error = FiniteDifferences.relativeError(
                     v -> loss.compute(v, LABELS).value(), x, result.embeddingGradient());
             assertTrue(error < 1e-5, e.getKey() + " relative gradient error " + error);

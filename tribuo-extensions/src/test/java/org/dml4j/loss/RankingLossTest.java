@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The ranking and histogram losses (FastAP, histogram, PNP, ranked list) beyond their golden cases: mined tuples
+ * The ranking and histogram losses (FastAP, histogram, PNP, ranked list, dynamic soft margin) beyond their golden
+ * cases: mined tuples
  * held fixed under finite differences, PML's batch and configuration rules, and the cases where PML fails.
  */
 class RankingLossTest {
@@ -41,6 +42,50 @@ class RankingLossTest {
         losses.put("ranked-list", new RankedListLoss(0.4, 10));
         losses.put("ranked-list-tp-squared", new RankedListLoss(0.6, 4, 0.3, 1.1, 2, new LpDistance(true, 2),
                 new SumReducer()));
+        // stateful: the finite differences probe a fresh copy (first call) at each point
+        losses.put("dynamic-soft-margin", new FreshEachCall(new DynamicSoftMarginLoss()));
+        losses.put("dynamic-soft-margin-squared", new FreshEachCall(new DynamicSoftMarginLoss(-4, 16, 0.5,
+                new LpDistance(true, 2), new SumReducer())));
+    }
+
+    /** A stateful loss computed by a fresh copy (its {@code forTraining}) at every call. */
+    private record FreshEachCall(MetricLoss loss) implements MetricLoss {
+        @Override
+        public LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
+            return loss.forTraining(0).compute(embeddings, labels, tuples);
+        }
+
+        @Override
+        public com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance getProvenance() {
+            return loss.getProvenance();
+        }
+    }
+
+    @Test
+    void dynamicSoftMarginKeepsItsHistogramAcrossBatchesAndRunsDoNotShareIt() {
+        DynamicSoftMarginLoss loss = new DynamicSoftMarginLoss();
+        INDArray x = FiniteDifferences.clustered(LABELS, DIM, 21);
+        INDArray y = FiniteDifferences.clustered(LABELS, DIM, 22);
+        double first = loss.compute(y, LABELS).value();
+        double[] afterOne = loss.histogram();
+        assertEquals(1, java.util.Arrays.stream(afterOne).sum(), 1e-12);
+        loss.compute(x, LABELS);
+        assertTrue(loss.compute(y, LABELS).value() != first, "the histogram of earlier batches weighs the loss");
+        MetricLoss fresh = loss.forTraining(0);
+        assertEquals(first, fresh.compute(y, LABELS).value(), 1e-15);
+        // a new run starts from an empty histogram; the training one is untouched by it
+        assertTrue(java.util.Arrays.stream(loss.histogram()).sum() > 0);
+    }
+
+    @Test
+    void dynamicSoftMarginTakesTripletsBeyondPmlsRange() {
+        // PML raises "index 10 is out of bounds" when D_ap - D_an >= 1.6 (defaults); DML4J uses the last node.
+        int[] labels = {0, 0, 1};
+        INDArray x = org.nd4j.linalg.factory.Nd4j.create(new double[][]{{1, 0}, {-1, 0}, {1, 1e-3}});
+        LossResult r = new DynamicSoftMarginLoss().compute(x, labels);
+        // triplets (0,1,2): gap 2 - 1e-3, weighed by CDF 1 at the last node; (1,0,2): gap about 0
+        assertEquals(1.0, r.value(), 1e-3, "the mean of the out-of-range gap weighed by CDF 1 and a zero gap");
+        assertFalse(r.embeddingGradient().isNaN().any());
     }
 
     @Test
@@ -103,6 +148,10 @@ class RankingLossTest {
         assertMessage(() -> new RankedListLoss(0.4, 10, 0.5, Double.NaN, 0, new CosineSimilarity(),
                 new MeanReducer()), "similarity");
         assertEquals(1.2, new RankedListLoss(0.4, 10).alpha(), 1e-15);
+        assertMessage(() -> new DynamicSoftMarginLoss(-2, 10, 0, new LpDistance(), new MeanReducer()), "momentum");
+        assertMessage(() -> new DynamicSoftMarginLoss(2, 10, 0.1, new LpDistance(), new MeanReducer()), "minVal");
+        assertMessage(() -> new DynamicSoftMarginLoss(-2, 10, 0.1, new CosineSimilarity(), new MeanReducer()),
+                "LpDistance");
     }
 
     @Test

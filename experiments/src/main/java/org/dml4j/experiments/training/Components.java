@@ -7,6 +7,7 @@ import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.DynamicSoftMarginLoss;
 import org.dml4j.loss.FastAPLoss;
 import org.dml4j.loss.HistogramLoss;
 import org.dml4j.loss.LiftedStructureLoss;
@@ -46,7 +47,7 @@ final class Components {
     /** The loss names, as documented in {@code --help}. */
     static final List<String> LOSSES = List.of("contrastive", "triplet", "quadruplet", "proxy-nca", "proxy-anchor",
             "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca",
-            "fast-ap", "histogram", "pnp", "ranked-list");
+            "fast-ap", "histogram", "pnp", "ranked-list", "dynamic-soft-margin");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
             "pair-margin", "distance-weighted");
@@ -90,6 +91,7 @@ final class Components {
             case "pnp" -> new PNPLoss();
             case "ranked-list" -> new RankedListLoss(margin == null ? RankedListLoss.PAPER_MARGIN : margin,
                     RankedListLoss.PAPER_TN);
+            case "dynamic-soft-margin" -> new DynamicSoftMarginLoss();
             default -> throw new UserError("Unknown loss '" + name + "'. Choose one of " + LOSSES + ".");
         };
     }
