@@ -1,6 +1,8 @@
 package org.dml4j.loss;
 
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.mining.IndexTuples;
@@ -10,8 +12,12 @@ import org.dml4j.reduce.MeanReducer;
 import org.dml4j.reduce.SumReducer;
 import org.dml4j.testutil.FiniteDifferences;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -168,6 +174,49 @@ class RankingLossTest {
             assertFalse(loss.acceptsReferences());
             assertThrows(UnsupportedOperationException.class, () -> loss.compute(x, LABELS, null, x, LABELS));
         }
+    }
+
+    @Test
+    void configuredFromOlcutFiles(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("losses.xml");
+        Files.writeString(config, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <config>
+                  <component name="pnp" type="org.dml4j.loss.PNPLoss">
+                    <property name="variant" value="Dq"/>
+                    <property name="alpha" value="4"/>
+                  </component>
+                  <component name="rll" type="org.dml4j.loss.RankedListLoss">
+                    <property name="margin" value="0.5"/>
+                    <property name="tn" value="8"/>
+                  </component>
+                  <component name="fastap" type="org.dml4j.loss.FastAPLoss">
+                    <property name="numBins" value="20"/>
+                  </component>
+                  <component name="histogram" type="org.dml4j.loss.HistogramLoss">
+                    <property name="numBins" value="50"/>
+                  </component>
+                  <component name="dsm" type="org.dml4j.loss.DynamicSoftMarginLoss">
+                    <property name="momentum" value="0.1"/>
+                  </component>
+                  <component name="rll-without-tn" type="org.dml4j.loss.RankedListLoss">
+                    <property name="margin" value="0.5"/>
+                  </component>
+                </config>
+                """);
+        ConfigurationManager cm = new ConfigurationManager(config.toString());
+        INDArray x = FiniteDifferences.clustered(LABELS, DIM, 4);
+        Map<String, String> expected = Map.of("pnp", "variant = Dq", "rll", "tn = 8.0", "fastap", "numBins = 20",
+                "histogram", "numBins = 50", "dsm", "momentum = 0.1");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            MetricLoss loss = (MetricLoss) cm.lookup(e.getKey());
+            String provenance = ProvenanceUtil.formattedProvenanceString(loss.getProvenance());
+            assertTrue(provenance.contains(e.getValue()), provenance);
+            assertTrue(Double.isFinite(loss.compute(x, LABELS).value()), e.getKey());
+        }
+        assertEquals(1.25, ((RankedListLoss) cm.lookup("rll")).alpha(), 1e-15);
+        RuntimeException missing = assertThrows(RuntimeException.class, () -> cm.lookup("rll-without-tn"));
+        assertTrue(missing.getMessage().contains("tn"), missing.getMessage());
     }
 
     private static void assertMessage(Runnable build, String fragment) {
