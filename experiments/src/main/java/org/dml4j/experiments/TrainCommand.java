@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
         description = {"Train an embedding model and evaluate it by retrieval (each evaluation example queries "
                 + "all the others).",
                 "Losses: contrastive, triplet, quadruplet, proxy-nca, proxy-anchor, multi-similarity, ntxent, "
-                        + "supcon, arcface, cosface, circle, margin, lifted-structure, nca.",
+                        + "supcon, arcface, cosface, circle, margin, lifted-structure, nca, "
+                        + "fast-ap, histogram, pnp, ranked-list, dynamic-soft-margin.",
                 "Miners: all, hard, semihard, easy (triplet margin miners), batch-hard, multi-similarity, "
                         + "pair-margin, distance-weighted, none.",
                 "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128), cnn:C1,C2,EMB[:options] or "
