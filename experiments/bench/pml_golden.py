@@ -163,3 +163,90 @@ def write_case(path, case):
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w") as f:
         json.dump(finite_or_string(case), f, indent=1, allow_nan=False)
+
+
+# ---- loss cases (dml-golden/loss/v1) computed by PML: specifications, inputs, value, gradient, checks ----
+
+DISTANCE_MEANINGS = {
+    "LpDistance": "D[i,j] = ||u_i - v_j||_2 (power 1) or its square (power 2), u,v the L2-normalized rows when "
+                  "normalize_embeddings; smaller = more similar",
+    "CosineSimilarity": "S[i,j] = <u_i, v_j> of the L2-normalized rows; larger = more similar",
+}
+
+
+def distance_spec(pml_class, normalize_embeddings=True, power=1):
+    """A distance object of the golden schema."""
+    return {"pml_class": pml_class, "normalize_embeddings": normalize_embeddings,
+            "is_inverted": pml_class == "CosineSimilarity", "p": 2, "power": power,
+            "meaning": DISTANCE_MEANINGS[pml_class]}
+
+
+def loss_spec(pml_class, params, distance, reducer="MeanReducer"):
+    """A loss object of the golden schema (the reducer is the loss's PML default)."""
+    return {"pml_class": pml_class, "params": params, "distance": distance,
+            "embeddings_l2_normalized_by_distance": distance["normalize_embeddings"],
+            "reducer": {"pml_class": reducer, "is_pml_default_for_loss": True}}
+
+
+def label_inputs(labels, embeddings):
+    """The inputs object of a tuple-loss case."""
+    labels = np.asarray(labels)
+    values, counts = np.unique(labels, return_counts=True)
+    return {"batch_size": int(len(labels)), "embedding_dim": int(embeddings.shape[1]),
+            "num_classes": int(len(values)), "num_classes_present": int(len(values)),
+            "num_singleton_classes": int((counts == 1).sum()), "labels": labels.tolist(),
+            "embeddings": embeddings.tolist()}
+
+
+def finite_difference_check(fn, x, rng, coords=48):
+    """Central differences (h = 1e-6 max(1, max|row|)) of fn at up to `coords` random coordinates of x, against
+    fn's autograd gradient: (coordinates checked, max abs error, max error / max |gradient|)."""
+    x = x.detach().clone().requires_grad_(True)
+    fn(x).backward()
+    grad = x.grad.detach()
+    flat = rng.choice(x.numel(), size=min(coords, x.numel()), replace=False)
+    worst = 0.0
+    with torch.no_grad():
+        for k in flat:
+            i, j = divmod(int(k), x.shape[1])
+            h = 1e-6 * max(1.0, x[i].abs().max().item())
+            plus, minus = x.clone(), x.clone()
+            plus[i, j] += h
+            minus[i, j] -= h
+            numeric = (fn(plus).item() - fn(minus).item()) / (2 * h)
+            worst = max(worst, abs(numeric - grad[i, j].item()))
+    scale = grad.abs().max().item()
+    return len(flat), worst, worst / scale if scale > 0 else 0.0
+
+
+def loss_case(family, category, description, seed, labels, embeddings, spec, miner_spec=None, numpy_value=None,
+              generator=None, rng=None):
+    """One dml-golden/loss/v1 case: PML's value and gradient (float64) of the loss `spec` on the inputs (with the
+    tuples of `miner_spec`, held constant), central finite differences, and the value of an independent numpy
+    implementation `numpy_value(labels, embeddings)` where one is given. Every evaluation uses a fresh loss object
+    (a first call, for losses that keep state between calls)."""
+    miner = build_miner(miner_spec)
+    lab = torch.tensor(labels)
+    emb = torch.tensor(embeddings, dtype=torch.float64, requires_grad=True)
+    tuples = miner(emb.detach(), lab) if miner is not None else None
+
+    def evaluate(v):
+        return build_loss(spec)(v, lab, tuples)
+
+    value = evaluate(emb)
+    value.backward()
+    grad = emb.grad.detach()
+    coords, fd_abs, fd_rel = finite_difference_check(evaluate, emb,
+                                                     rng if rng is not None else np.random.default_rng(seed))
+    checks = {"fd_coords_checked": coords, "fd_max_abs_err": fd_abs, "fd_max_err_relative_to_max_abs_grad": fd_rel,
+              "fd_applicable": True}
+    if numpy_value is not None:
+        checks["numpy_loss_abs_diff"] = abs(numpy_value(np.asarray(labels), np.asarray(embeddings)) - value.item())
+    return {"schema": "dml-golden/loss/v1", "case_id": family + "__" + category, "family": family,
+            "category": category, "description": description, "seed": seed,
+            "inputs": label_inputs(labels, np.asarray(embeddings)), "loss": spec, "miner": miner_spec,
+            "mined_indices": indices_json(tuples),
+            "expected": {"loss": value.item(), "loss_is_nan": bool(torch.isnan(value).item()),
+                         "grad_embeddings": grad.tolist(),
+                         "grad_embeddings_all_finite": bool(torch.isfinite(grad).all().item())},
+            "checks": checks, "environment": environment(generator)}

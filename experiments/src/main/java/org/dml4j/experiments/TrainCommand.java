@@ -43,7 +43,9 @@ import java.util.concurrent.Callable;
                 "Losses: contrastive, triplet, quadruplet, proxy-nca, proxy-anchor, multi-similarity, ntxent, "
                         + "supcon, arcface, cosface, circle, margin, lifted-structure, nca, "
                         + "angular, generalized-lifted-structure, intra-pair-variance, instance, normalized-softmax, "
-                        + "large-margin-softmax, sphereface, sub-center-arcface.",
+                        + "large-margin-softmax, sphereface, sub-center-arcface, n-pairs, tuplet-margin, snr-contrastive, "
+                        + "soft-triple, p2s-grad, threshold-consistent-margin, fast-ap, histogram, pnp, ranked-list, "
+                        + "dynamic-soft-margin.",
                 "Miners: all, hard, semihard, easy (triplet margin miners), batch-hard, multi-similarity, "
                         + "pair-margin, distance-weighted, none.",
                 "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128), cnn:C1,C2,EMB[:options] or "

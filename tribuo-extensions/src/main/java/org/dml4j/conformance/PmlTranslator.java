@@ -10,7 +10,10 @@ import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.DynamicSoftMarginLoss;
+import org.dml4j.loss.FastAPLoss;
 import org.dml4j.loss.GeneralizedLiftedStructureLoss;
+import org.dml4j.loss.HistogramLoss;
 import org.dml4j.loss.InstanceLoss;
 import org.dml4j.loss.IntraPairVarianceLoss;
 import org.dml4j.loss.LargeMarginSoftmaxLoss;
@@ -19,10 +22,12 @@ import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
-import org.dml4j.loss.NormalizedSoftmaxLoss;
 import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.NormalizedSoftmaxLoss;
+import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.RankedListLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
@@ -192,6 +197,18 @@ public final class PmlTranslator {
             case "AngularLoss", "GeneralizedLiftedStructureLoss", "IntraPairVarianceLoss", "InstanceLoss",
                  "NormalizedSoftmaxLoss", "LargeMarginSoftmaxLoss", "SphereFaceLoss", "SubCenterArcFaceLoss" ->
                     moreLosses(cls, p, d, r);
+            case "FastAPLoss" -> new FastAPLoss(p.whole("num_bins", FastAPLoss.DEFAULT_NUM_BINS), d, r);
+            case "HistogramLoss" -> new HistogramLoss(histogramBins(p), d, r);
+            case "PNPLoss" -> new PNPLoss(pnpVariant(p.text("variant", PNPLoss.DEFAULT_VARIANT.name())),
+                    p.num("b", PNPLoss.DEFAULT_B), p.num("alpha", PNPLoss.DEFAULT_ALPHA),
+                    p.num("anneal", PNPLoss.DEFAULT_ANNEAL), d, r);
+            case "RankedListLoss" -> new RankedListLoss(p.required("margin"), p.required("Tn"),
+                    p.num("imbalance", RankedListLoss.DEFAULT_IMBALANCE), p.num("alpha", Double.NaN),
+                    p.num("Tp", RankedListLoss.DEFAULT_TP), d, r);
+            case "DynamicSoftMarginLoss" -> new DynamicSoftMarginLoss(
+                    p.num("min_val", DynamicSoftMarginLoss.DEFAULT_MIN_VAL),
+                    p.whole("num_bins", DynamicSoftMarginLoss.DEFAULT_NUM_BINS),
+                    p.num("momentum", DynamicSoftMarginLoss.DEFAULT_MOMENTUM), d, r);
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
         p.checkAllUsed();
@@ -236,6 +253,29 @@ public final class PmlTranslator {
                     (int) p.num("sub_centers", SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS));
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
+    }
+
+    /** HistogramLoss's bins from PML's n_bins and/or delta (which must be 2 / n_bins, as PML asserts). */
+    private static int histogramBins(Params p) {
+        double delta = p.num("delta", Double.NaN);
+        if (Double.isNaN(delta)) {
+            return p.whole("n_bins", HistogramLoss.DEFAULT_NUM_BINS);
+        }
+        int bins = p.whole("n_bins", (int) Math.round(2 / delta));
+        if (2.0 / bins != delta) {
+            throw new CaseFormatException("HistogramLoss delta=" + delta + " is not 2 / n_bins for a whole n_bins"
+                    + " (n_bins=" + bins + "); DML4J takes the number of bins");
+        }
+        return bins;
+    }
+
+    private static PNPLoss.Variant pnpVariant(String name) {
+        try {
+            return PNPLoss.Variant.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new CaseFormatException("PNPLoss variant '" + name + "' is not one of "
+                    + java.util.Arrays.toString(PNPLoss.Variant.values()));
+        }
     }
 
     /**
@@ -294,6 +334,21 @@ public final class PmlTranslator {
         double num(String name, double fallback) {
             used.add(name);
             return node.hasNonNull(name) ? GoldenJson.number(node.get(name), cls + "." + name) : fallback;
+        }
+
+        double required(String name) {
+            if (!node.hasNonNull(name)) {
+                throw new CaseFormatException(cls + " needs the parameter " + name);
+            }
+            return num(name, Double.NaN);
+        }
+
+        int whole(String name, int fallback) {
+            double value = num(name, fallback);
+            if (value != Math.rint(value)) {
+                throw new CaseFormatException(cls + "." + name + " must be a whole number, found " + value);
+            }
+            return (int) value;
         }
 
         int integer(String name) {

@@ -34,6 +34,16 @@ public interface MetricLoss extends Configurable, Provenancable<ConfiguredObject
     }
 
     /**
+     * Whether the loss takes mined tuples; as in PML, a few losses that rank the whole batch (PNP, ranked list) do
+     * not, and reject them.
+     *
+     * @return true if it does
+     */
+    default boolean acceptsTuples() {
+        return true;
+    }
+
+    /**
      * Whether the loss can compare queries with a separate reference set
      * ({@link #compute(INDArray, int[], IndexTuples, INDArray, int[])}); as in PML, the tuple losses can, the losses
      * with class parameters (proxies, class weights) cannot.

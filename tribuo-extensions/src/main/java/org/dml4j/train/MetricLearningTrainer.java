@@ -284,6 +284,8 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
         require(memorySize == 0 || loss == null || loss.acceptsReferences(), "memorySize", "memorySize > 0 needs a "
                 + "loss that compares the batch with a reference set (acceptsReferences(): the tuple losses except "
                 + "QuadrupletLoss and triplets with swap), found " + lossName());
+        require(miner == null || loss == null || loss.acceptsTuples(), "miner", "the loss " + lossName()
+                + " ranks the whole batch and takes no mined tuples: unset the miner, found " + miner);
         require(memorySize == 0 || tupleSupervision == null, "memorySize", "memorySize must be 0 with "
                 + "tupleSupervision: the memory mines by class label, found " + memorySize);
         require(tupleSupervision == null || loss instanceof TupleLoss, "tupleSupervision", "tupleSupervision needs "

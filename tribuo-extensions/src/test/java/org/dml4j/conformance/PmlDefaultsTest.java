@@ -21,6 +21,7 @@ import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
 import org.dml4j.loss.NTXentLoss;
 import org.dml4j.loss.NormalizedSoftmaxLoss;
+import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.SphereFaceLoss;
@@ -60,6 +61,7 @@ class PmlDefaultsTest {
                 Arguments.of("SupConLoss", (Supplier<Object>) SupConLoss::new),
                 Arguments.of("CircleLoss", (Supplier<Object>) CircleLoss::new),
                 Arguments.of("NCALoss", (Supplier<Object>) NCALoss::new),
+                Arguments.of("PNPLoss", (Supplier<Object>) PNPLoss::new),
                 Arguments.of("ProxyNCALoss", (Supplier<Object>) () -> new ProxyNCALoss(3, 4)),
                 Arguments.of("ProxyAnchorLoss", (Supplier<Object>) () -> new ProxyAnchorLoss(3, 4)),
                 Arguments.of("ArcFaceLoss", (Supplier<Object>) () -> new ArcFaceLoss(3, 4)),

@@ -8,7 +8,10 @@ import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
 import org.dml4j.loss.ContrastiveLoss;
 import org.dml4j.loss.CosFaceLoss;
+import org.dml4j.loss.DynamicSoftMarginLoss;
+import org.dml4j.loss.FastAPLoss;
 import org.dml4j.loss.GeneralizedLiftedStructureLoss;
+import org.dml4j.loss.HistogramLoss;
 import org.dml4j.loss.InstanceLoss;
 import org.dml4j.loss.IntraPairVarianceLoss;
 import org.dml4j.loss.LargeMarginSoftmaxLoss;
@@ -17,11 +20,13 @@ import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
-import org.dml4j.loss.NormalizedSoftmaxLoss;
 import org.dml4j.loss.NTXentLoss;
+import org.dml4j.loss.NormalizedSoftmaxLoss;
+import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.QuadrupletLoss;
+import org.dml4j.loss.RankedListLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
@@ -51,7 +56,8 @@ final class Components {
     static final List<String> LOSSES = List.of("contrastive", "triplet", "quadruplet", "proxy-nca", "proxy-anchor",
             "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca",
             "angular", "generalized-lifted-structure", "intra-pair-variance", "instance", "normalized-softmax",
-            "large-margin-softmax", "sphereface", "sub-center-arcface");
+            "large-margin-softmax", "sphereface", "sub-center-arcface",
+            "fast-ap", "histogram", "pnp", "ranked-list", "dynamic-soft-margin");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
             "pair-margin", "distance-weighted");
@@ -65,7 +71,8 @@ final class Components {
      * Builds a loss.
      *
      * @param name          its command-line name
-     * @param margin        the margin for triplet, contrastive (negative margin) and quadruplet losses, or null
+     * @param margin        the margin for triplet, contrastive (negative margin), quadruplet and ranked-list (its
+     *                      paper's 0.4 and Tn 10 otherwise: PML has no default) losses, or null
      * @param numClasses    the number of training classes (proxy and softmax losses)
      * @param embeddingSize the embedding width (proxy and softmax losses)
      * @return the loss
@@ -97,6 +104,12 @@ final class Components {
             case "large-margin-softmax" -> new LargeMarginSoftmaxLoss(numClasses, embeddingSize);
             case "sphereface" -> new SphereFaceLoss(numClasses, embeddingSize);
             case "sub-center-arcface" -> new SubCenterArcFaceLoss(numClasses, embeddingSize);
+            case "fast-ap" -> new FastAPLoss();
+            case "histogram" -> new HistogramLoss();
+            case "pnp" -> new PNPLoss();
+            case "ranked-list" -> new RankedListLoss(margin == null ? RankedListLoss.PAPER_MARGIN : margin,
+                    RankedListLoss.PAPER_TN);
+            case "dynamic-soft-margin" -> new DynamicSoftMarginLoss();
             default -> throw new UserError("Unknown loss '" + name + "'. Choose one of " + LOSSES + ".");
         };
     }

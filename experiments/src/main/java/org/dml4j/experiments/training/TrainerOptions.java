@@ -45,7 +45,8 @@ public final class TrainerOptions {
     String loss;
 
     @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
-            + "the negative margin of the contrastive loss (default: PML's).")
+            + "the negative margin of the contrastive loss (default: PML's); the ranked-list loss's margin (default "
+            + "0.4, its paper's: PML has none).")
     Double margin;
 
     @Option(names = "--miner", defaultValue = "none", description = "The miner. Default: ${DEFAULT-VALUE}.")
