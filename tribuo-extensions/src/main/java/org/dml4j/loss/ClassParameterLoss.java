@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * The skeleton of the losses with one trainable vector per class (proxies, class weights): the matrix between the
  * batch and the C class vectors, a per-example formula on it, and gradients for both the embeddings and the class
- * vectors. The class vectors are a C × d matrix, one row per class, initialized from a standard normal with the
- * configured seed (every distance used here normalizes them, so their scale does not matter).
+ * vectors. The class vectors are a C·k × d matrix, one row per vector, k = {@link #vectorsPerClass()} consecutive
+ * rows per class (one for most losses), initialized from a standard normal with the configured seed (every distance
+ * used here normalizes them, so their scale does not matter).
  */
 public abstract class ClassParameterLoss extends AbstractMetricLoss implements Cloneable {
 
@@ -72,13 +73,22 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     }
 
     private INDArray initialVectors(long fromSeed) {
-        return Nd4j.randn(fromSeed, new long[]{numClasses, embeddingSize}).castTo(DataType.FLOAT);
+        return Nd4j.randn(fromSeed, new long[]{vectorCount(), embeddingSize}).castTo(DataType.FLOAT);
+    }
+
+    /** @return the number of vectors of each class (rows {@code c·k .. c·k + k - 1} are class c's); 1 by default */
+    public int vectorsPerClass() {
+        return 1;
+    }
+
+    private int vectorCount() {
+        return Math.multiplyExact(numClasses, vectorsPerClass());
     }
 
     /** @return the name of the class vectors in {@link #parameters()} */
     public abstract String parameterName();
 
-    /** @return the live C × d class vectors (null while the sizes are unset) */
+    /** @return the live C·k × d class vectors (null while the sizes are unset) */
     public INDArray classVectors() {
         return classVectors;
     }
@@ -86,11 +96,11 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     /**
      * Replaces the class vectors (e.g. to load trained ones).
      *
-     * @param vectors a C × d matrix
+     * @param vectors a C·k × d matrix
      */
     public void setClassVectors(INDArray vectors) {
-        if (vectors.rank() != 2 || vectors.rows() != numClasses || vectors.columns() != embeddingSize) {
-            throw new IllegalArgumentException("class vectors must be " + numClasses + " x " + embeddingSize
+        if (vectors.rank() != 2 || vectors.rows() != vectorCount() || vectors.columns() != embeddingSize) {
+            throw new IllegalArgumentException("class vectors must be " + vectorCount() + " x " + embeddingSize
                     + ", found " + java.util.Arrays.toString(vectors.shape()));
         }
         this.classVectors = vectors;
@@ -137,7 +147,23 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     }
 
     @Override
-    public final LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
+    public LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
+        checkClassBatch(embeddings, labels);
+        PairwiseMatrix matrix = distance.pairwise(embeddings, classVectors.castTo(embeddings.dataType()));
+        double[] gradient = matrix.newGradient();
+        double value = compute(matrix, labels, MinerWeights.of(tuples, labels.length), gradient);
+        EmbeddingGradients grads = matrix.backward(gradient);
+        return new LossResult(value, grads.queries(), Map.of(parameterName(), grads.references()));
+    }
+
+    /**
+     * Rejects a batch that does not fit the class vectors: a label outside {@code [0, C)}, another embedding
+     * dimension, or class vectors not sized yet.
+     *
+     * @param embeddings the batch
+     * @param labels     its labels
+     */
+    protected final void checkClassBatch(INDArray embeddings, int[] labels) {
         checkBatch(embeddings, labels);
         if (!isSized()) {
             throw new IllegalStateException(getClass().getSimpleName() + " has no class vectors yet: set numClasses "
@@ -153,20 +179,15 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
                         + "); set numClasses to the number of classes");
             }
         }
-        PairwiseMatrix matrix = distance.pairwise(embeddings, classVectors.castTo(embeddings.dataType()));
-        double[] gradient = matrix.newGradient();
-        double value = compute(matrix, labels, MinerWeights.of(tuples, labels.length), gradient);
-        EmbeddingGradients grads = matrix.backward(gradient);
-        return new LossResult(value, grads.queries(), Map.of(parameterName(), grads.references()));
     }
 
     /**
-     * Computes the loss from the B × C matrix between the batch and the class vectors.
+     * Computes the loss from the B × C·k matrix between the batch and the class vectors.
      *
-     * @param matrix       the B × C matrix
+     * @param matrix       the B × C·k matrix
      * @param labels       the B labels
      * @param minerWeights the weight of each example from mined tuples (all 1 without a miner)
-     * @param gradient     output: dL/dM, row-major B × C
+     * @param gradient     output: dL/dM, row-major B × C·k
      * @return the loss value
      */
     protected abstract double compute(PairwiseMatrix matrix, int[] labels, double[] minerWeights, double[] gradient);

@@ -47,4 +47,25 @@ final class LossMath {
         }
         return max + Math.log(sum);
     }
+
+    /**
+     * {@code cos(θ + shift)} for {@code θ = acos(cosine)}, the cosine clamped to [-1, 1] first (PyTorch's
+     * {@code acos} gives NaN just outside it, where rounding puts the cosine of duplicates).
+     */
+    static double shiftedAngleCosine(double cosine, double shift) {
+        return Math.cos(Math.acos(Math.max(-1, Math.min(1, cosine))) + shift);
+    }
+
+    /**
+     * The derivative of {@link #shiftedAngleCosine} with respect to the cosine, {@code sin(θ + shift) / sin θ}: 0
+     * outside [-1, 1] (the clamp), and finite at θ = 0 or π, where {@code sin θ} is floored at the smallest normal
+     * double (the derivative is unbounded there; through a normalization the huge factor meets a zero projection).
+     */
+    static double shiftedAngleCosineGrad(double cosine, double shift) {
+        if (cosine < -1 || cosine > 1) {
+            return 0;
+        }
+        double sine = Math.sqrt(Math.max(1 - cosine * cosine, Double.MIN_NORMAL));
+        return Math.sin(Math.acos(cosine) + shift) / sine;
+    }
 }
