@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * The skeleton of the losses with one trainable vector per class (proxies, class weights): the matrix between the
  * batch and the C class vectors, a per-example formula on it, and gradients for both the embeddings and the class
- * vectors. The class vectors are a C·k × d matrix, one row per vector, k = {@link #vectorsPerClass()} consecutive
- * rows per class (one for most losses), initialized from a standard normal with the configured seed (every distance
- * used here normalizes them, so their scale does not matter).
+ * vectors. The class vectors are a (C·K) × d matrix, K rows per class ({@link #vectorsPerClass()}, 1 but for
+ * sub-center losses; class c owns rows {@code c·K .. c·K+K-1}), initialized from a standard normal with the
+ * configured seed.
  */
 public abstract class ClassParameterLoss extends AbstractMetricLoss implements Cloneable {
 
@@ -72,23 +72,27 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
         return embeddingSize;
     }
 
-    private INDArray initialVectors(long fromSeed) {
-        return Nd4j.randn(fromSeed, new long[]{vectorCount(), embeddingSize}).castTo(DataType.FLOAT);
-    }
-
-    /** @return the number of vectors of each class (rows {@code c·k .. c·k + k - 1} are class c's); 1 by default */
+    /**
+     * The number K of class vectors per class: 1, or the sub-centers of a sub-center loss.
+     *
+     * @return K
+     */
     public int vectorsPerClass() {
         return 1;
     }
 
-    private int vectorCount() {
-        return Math.multiplyExact(numClasses, vectorsPerClass());
+    private int numVectors() {
+        return numClasses * vectorsPerClass();
+    }
+
+    private INDArray initialVectors(long fromSeed) {
+        return Nd4j.randn(fromSeed, new long[]{numVectors(), embeddingSize}).castTo(DataType.FLOAT);
     }
 
     /** @return the name of the class vectors in {@link #parameters()} */
     public abstract String parameterName();
 
-    /** @return the live C·k × d class vectors (null while the sizes are unset) */
+    /** @return the live (C·K) × d class vectors (null while the sizes are unset) */
     public INDArray classVectors() {
         return classVectors;
     }
@@ -96,11 +100,11 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     /**
      * Replaces the class vectors (e.g. to load trained ones).
      *
-     * @param vectors a C·k × d matrix
+     * @param vectors a (C·K) × d matrix
      */
     public void setClassVectors(INDArray vectors) {
-        if (vectors.rank() != 2 || vectors.rows() != vectorCount() || vectors.columns() != embeddingSize) {
-            throw new IllegalArgumentException("class vectors must be " + vectorCount() + " x " + embeddingSize
+        if (vectors.rank() != 2 || vectors.rows() != numVectors() || vectors.columns() != embeddingSize) {
+            throw new IllegalArgumentException("class vectors must be " + numVectors() + " x " + embeddingSize
                     + ", found " + java.util.Arrays.toString(vectors.shape()));
         }
         this.classVectors = vectors;
@@ -182,12 +186,12 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     }
 
     /**
-     * Computes the loss from the B × C·k matrix between the batch and the class vectors.
+     * Computes the loss from the B × (C·K) matrix between the batch and the class vectors.
      *
-     * @param matrix       the B × C·k matrix
+     * @param matrix       the B × (C·K) matrix
      * @param labels       the B labels
      * @param minerWeights the weight of each example from mined tuples (all 1 without a miner)
-     * @param gradient     output: dL/dM, row-major B × C·k
+     * @param gradient     output: dL/dM, row-major B × (C·K)
      * @return the loss value
      */
     protected abstract double compute(PairwiseMatrix matrix, int[] labels, double[] minerWeights, double[] gradient);

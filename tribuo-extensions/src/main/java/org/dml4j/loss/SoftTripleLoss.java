@@ -17,7 +17,7 @@ import org.dml4j.reduce.Reducer;
  * the batch.
  * <p>
  * The centers are the class vectors, {@code numClasses · centersPerClass} rows (class c's are rows
- * {@code c·k .. c·k + k - 1}, PML's column order of its {@code fc} matrix). As in PML, the paper's regularizer that
+ * {@code c·K .. c·K+K-1}, PML's column order of its {@code fc} matrix). As in PML, the paper's regularizer that
  * merges similar centers is not part of the loss (PML leaves it to a weight regularizer).
  */
 public final class SoftTripleLoss extends ClassParameterLoss {
