@@ -16,8 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Checks one loss case ({@code dml-golden/loss/v1}): builds the loss (and miner) the case describes, runs DML4J's
  * miner and compares its tuples with PML's, computes the loss on DML4J's tuples, and compares the value and every
  * gradient. A {@code MultipleLosses} case compares each term's miner with {@code mined_indices_per_loss}; a case
- * with {@code inputs.ref_embeddings} is a loss between two views (VICReg), with the gradient of both. Where PML returns NaN (a mean over no terms) DML4J returns 0 with a zero gradient by design; that
- * counts as a pass and says so.
+ * with {@code inputs.ref_embeddings} is a loss between two views (VICReg), with the gradient of both. Where PML
+ * returns NaN (a mean over no terms) DML4J returns 0 with a zero gradient by design; that counts as a pass and says
+ * so.
  */
 final class LossCaseCheck {
 

@@ -92,7 +92,7 @@ public class ContrastiveLoss extends TupleLoss {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance=" + distance
-                + ", reducer=" + reducer + ")";
+        return getClass().getSimpleName() + "(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance="
+                + distance + ", reducer=" + reducer + ")";
     }
 }

@@ -71,15 +71,15 @@ class SNRDistanceTest {
                 weights[k] = rng.nextGaussian();
             }
             INDArray analytic = d.pairwise(x).backward(weights).queries();
-            assertTrue(FiniteDifferences.relativeError(v -> weighted(d.pairwise(v), weights), x, analytic) < 1e-6,
-                    d + " self gradient");
+            assertTrue(FiniteDifferences.relativeError(v -> DistanceTest.weighted(d.pairwise(v), weights), x,
+                    analytic) < 1e-6, d + " self gradient");
             INDArray y = random(3, 5, 5);
             double[] cross = java.util.Arrays.copyOf(weights, 18);
             EmbeddingGradients g = d.pairwise(x, y).backward(cross);
-            assertTrue(FiniteDifferences.relativeError(v -> weighted(d.pairwise(v, y), cross), x, g.queries())
-                    < 1e-6, d + " query gradient");
-            assertTrue(FiniteDifferences.relativeError(v -> weighted(d.pairwise(x, v), cross), y, g.references())
-                    < 1e-6, d + " reference gradient");
+            assertTrue(FiniteDifferences.relativeError(v -> DistanceTest.weighted(d.pairwise(v, y), cross), x,
+                    g.queries()) < 1e-6, d + " query gradient");
+            assertTrue(FiniteDifferences.relativeError(v -> DistanceTest.weighted(d.pairwise(x, v), cross), y,
+                    g.references()) < 1e-6, d + " reference gradient");
             INDArray sum = d.pairwise(x, x.dup()).backward(weights).queries()
                     .add(d.pairwise(x, x.dup()).backward(weights).references());
             assertTrue(analytic.sub(sum).norm2Number().doubleValue() <= 1e-12 * sum.norm2Number().doubleValue(),
@@ -100,14 +100,5 @@ class SNRDistanceTest {
         INDArray g = m.backward(ones).queries();
         assertEquals(DataType.FLOAT, g.dataType());
         assertFalse(g.castTo(DataType.DOUBLE).isNaN().any() || g.castTo(DataType.DOUBLE).isInfinite().any());
-    }
-
-    private static double weighted(PairwiseMatrix m, double[] weights) {
-        double[] values = m.toArray();
-        double sum = 0;
-        for (int k = 0; k < values.length; k++) {
-            sum += weights[k] * values[k];
-        }
-        return sum;
     }
 }
