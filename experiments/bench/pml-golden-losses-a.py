@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from pytorch_metric_learning import losses
 
-from pml_golden import (build_loss, build_miner, clustered, distance_spec, environment, finite_difference_check,
+from pml_golden import (build_loss, build_miner, clustered, distance_spec, environment, finite_difference_error,
                         float32_exact, indices_json, loss_spec, miner_spec, ref_case, write_case)
 
 SEED = 20261208
@@ -353,7 +353,7 @@ def make_case(family, category, spec, miner, kind, rng):
     if kind == "class":
         expected["grad_W"] = run["grad_W"].tolist()
     x = torch.tensor(inputs["embeddings"])
-    checks = finite_difference_check(run["value_of"], x, run["grad_embeddings"], case_rng)
+    checks = finite_difference_error(run["value_of"], x, run["grad_embeddings"], case_rng)
     reference = numpy_loss(spec, inputs, run["tuples"])
     checks["numpy_loss"] = reference
     checks["numpy_loss_abs_diff"] = abs(reference - run["loss"])

@@ -27,7 +27,7 @@ DISTANCE_MEANINGS = {
 def distance_spec(pml_class, normalize_embeddings=True, power=1):
     """The golden schema's description of a PML distance."""
     return {"pml_class": pml_class, "normalize_embeddings": normalize_embeddings,
-            "is_inverted": pml_class != "LpDistance", "p": 2, "power": power,
+            "is_inverted": pml_class in ("CosineSimilarity", "DotProductSimilarity"), "p": 2, "power": power,
             "meaning": DISTANCE_MEANINGS[pml_class]}
 
 
@@ -50,7 +50,7 @@ def float32_exact(x):
     return np.asarray(x, dtype=np.float32).astype(np.float64)
 
 
-def finite_difference_check(value_of, x, grad, rng, coords=24):
+def finite_difference_error(value_of, x, grad, rng, coords=24):
     """Central differences (h = 1e-6 max(1, max|row|)) of value_of(x) on random coordinates of x, against grad."""
     x = x.detach().clone()
     worst = 0.0
@@ -167,27 +167,6 @@ def write_case(path, case):
 
 # ---- loss cases (dml-golden/loss/v1) computed by PML: specifications, inputs, value, gradient, checks ----
 
-DISTANCE_MEANINGS = {
-    "LpDistance": "D[i,j] = ||u_i - v_j||_2 (power 1) or its square (power 2), u,v the L2-normalized rows when "
-                  "normalize_embeddings; smaller = more similar",
-    "CosineSimilarity": "S[i,j] = <u_i, v_j> of the L2-normalized rows; larger = more similar",
-}
-
-
-def distance_spec(pml_class, normalize_embeddings=True, power=1):
-    """A distance object of the golden schema."""
-    return {"pml_class": pml_class, "normalize_embeddings": normalize_embeddings,
-            "is_inverted": pml_class == "CosineSimilarity", "p": 2, "power": power,
-            "meaning": DISTANCE_MEANINGS[pml_class]}
-
-
-def loss_spec(pml_class, params, distance, reducer="MeanReducer"):
-    """A loss object of the golden schema (the reducer is the loss's PML default)."""
-    return {"pml_class": pml_class, "params": params, "distance": distance,
-            "embeddings_l2_normalized_by_distance": distance["normalize_embeddings"],
-            "reducer": {"pml_class": reducer, "is_pml_default_for_loss": True}}
-
-
 def label_inputs(labels, embeddings):
     """The inputs object of a tuple-loss case."""
     labels = np.asarray(labels)
@@ -249,4 +228,139 @@ def loss_case(family, category, description, seed, labels, embeddings, spec, min
             "expected": {"loss": value.item(), "loss_is_nan": bool(torch.isnan(value).item()),
                          "grad_embeddings": grad.tolist(),
                          "grad_embeddings_all_finite": bool(torch.isfinite(grad).all().item())},
+            "checks": checks, "environment": environment(generator)}
+
+
+# ---- cases of losses with class parameters, of two-view losses and of MultipleLosses (pml-golden-losses-b.py) ----
+
+DISTANCE_MEANINGS.update({
+    "DotProductSimilarity": "S[i,j] = <u_i, v_j> with u,v the L2-normalized rows when normalize_embeddings, else the "
+                            "raw rows; larger = more similar",
+    "SNRDistance": "D[i,j] = var(u_i - v_j) / var(u_i) over the embedding dimensions (unbiased variances), u,v the "
+                   "L2-normalized rows when normalize_embeddings; smaller = more similar",
+})
+
+
+def any_distance_spec(pml_class, normalize_embeddings=True, power=1):
+    """distance_spec for every PML distance (the similarities are inverted)."""
+    spec = distance_spec(pml_class, normalize_embeddings, power)
+    spec["is_inverted"] = pml_class in ("CosineSimilarity", "DotProductSimilarity")
+    return spec
+
+
+def build_any_loss(spec):
+    """build_loss, also for a loss without a distance (spec distance null: the loss's own) and MultipleLosses."""
+    if spec["pml_class"] == "MultipleLosses":
+        miners_ = [build_miner(m) for m in spec["miners"]]
+        return losses.MultipleLosses([build_any_loss(s) for s in spec["losses"]],
+                                     miners=miners_ if any(m is not None for m in miners_) else None,
+                                     weights=spec["params"]["weights"])
+    if spec["distance"] is not None:
+        return build_loss(spec)
+    kwargs = dict(spec["params"])
+    reducer = build_reducer(spec["reducer"])
+    if reducer is not None:
+        kwargs["reducer"] = reducer
+    return getattr(losses, spec["pml_class"])(**kwargs)
+
+
+def _expected(value, grad):
+    return {"loss": value.item(), "loss_is_nan": bool(torch.isnan(value).item()), "grad_embeddings": grad.tolist(),
+            "grad_embeddings_all_finite": bool(torch.isfinite(grad).all().item())}
+
+
+def _numpy_check(checks, numpy_value, value, *args):
+    if numpy_value is not None:
+        checks["numpy_loss_abs_diff"] = abs(numpy_value(*args) - value.item())
+
+
+def class_parameter_case(family, category, description, seed, labels, embeddings, spec, weights, attribute,
+                         numpy_value=None, generator=None, rng=None):
+    """A dml-golden/loss/v1 case of a loss with a class-parameter matrix `attribute` (PML layout [d][columns]),
+    set to `weights` before the call: inputs.W and expected.grad_W (the gradient PML's autograd gives that
+    parameter), and numpy_value(labels, embeddings, weights) as the independent check."""
+    loss_fn = build_any_loss(spec)
+    param = getattr(loss_fn, attribute)
+    lab = torch.tensor(labels)
+
+    def value_of(x):
+        param.data = torch.tensor(weights, dtype=torch.float64)
+        return loss_fn(x, lab)
+
+    emb = torch.tensor(embeddings, dtype=torch.float64, requires_grad=True)
+    param.grad = None
+    value = value_of(emb)
+    value.backward()
+    grad, grad_w = emb.grad.detach().clone(), param.grad.detach().clone()  # the check below adds to .grad
+    coords, fd_abs, fd_rel = finite_difference_check(value_of, emb, rng if rng is not None
+                                                     else np.random.default_rng(seed))
+    checks = {"fd_coords_checked": coords, "fd_max_abs_err": fd_abs, "fd_max_err_relative_to_max_abs_grad": fd_rel,
+              "fd_applicable": True}
+    _numpy_check(checks, numpy_value, value, np.asarray(labels), np.asarray(embeddings), np.asarray(weights))
+    inputs = label_inputs(labels, np.asarray(embeddings))
+    inputs.update(num_classes=int(spec["params"]["num_classes"]), W=np.asarray(weights).tolist(),
+                  W_layout="[embedding_dim][columns]; column j is PML's " + attribute + "[:, j]")
+    expected = _expected(value, grad)
+    expected["grad_W"] = grad_w.tolist()
+    return {"schema": "dml-golden/loss/v1", "case_id": family + "__" + category, "family": family,
+            "category": category, "description": description, "seed": seed, "inputs": inputs, "loss": spec,
+            "miner": None, "mined_indices": None, "expected": expected, "checks": checks,
+            "environment": environment(generator)}
+
+
+def two_view_case(family, category, description, seed, view1, view2, spec, numpy_value=None, generator=None,
+                  rng=None):
+    """A dml-golden/loss/v1 case of a loss between two views, PML's loss(view1, ref_emb=view2) without labels:
+    inputs.labels null, inputs.ref_embeddings (the second view) and expected.grad_ref_embeddings."""
+    loss_fn = build_any_loss(spec)
+    z1 = torch.tensor(view1, dtype=torch.float64, requires_grad=True)
+    z2 = torch.tensor(view2, dtype=torch.float64, requires_grad=True)
+    value = loss_fn(z1, ref_emb=z2)
+    value.backward()
+    coords, fd_abs, fd_rel = finite_difference_check(lambda v: loss_fn(v, ref_emb=z2.detach()), z1,
+                                                     rng if rng is not None else np.random.default_rng(seed))
+    checks = {"fd_coords_checked": coords, "fd_max_abs_err": fd_abs, "fd_max_err_relative_to_max_abs_grad": fd_rel,
+              "fd_applicable": True}
+    _numpy_check(checks, numpy_value, value, np.asarray(view1), np.asarray(view2))
+    expected = _expected(value, z1.grad.detach())
+    expected["grad_ref_embeddings"] = z2.grad.detach().tolist()
+    inputs = {"batch_size": len(view1), "embedding_dim": int(np.asarray(view1).shape[1]), "labels": None,
+              "embeddings": np.asarray(view1).tolist(), "ref_embeddings": np.asarray(view2).tolist()}
+    return {"schema": "dml-golden/loss/v1", "case_id": family + "__" + category, "family": family,
+            "category": category, "description": description, "seed": seed, "inputs": inputs, "loss": spec,
+            "miner": None, "mined_indices": None, "expected": expected, "checks": checks,
+            "environment": environment(generator)}
+
+
+def multiple_losses_spec(terms, weights):
+    """The loss object of a MultipleLosses case: terms = [(loss spec, miner spec or None)]."""
+    return {"pml_class": "MultipleLosses", "params": {"weights": list(weights)},
+            "losses": [t[0] for t in terms], "miners": [t[1] for t in terms]}
+
+
+def multiple_losses_case(family, category, description, seed, labels, embeddings, spec, numpy_value=None,
+                         generator=None, rng=None):
+    """A dml-golden/loss/v1 case of PML's MultipleLosses: each term's miner output in mined_indices_per_loss (null
+    for a term without a miner), mined on the embeddings as MultipleLosses does."""
+    loss_fn = build_any_loss(spec)
+    lab = torch.tensor(labels)
+    emb = torch.tensor(embeddings, dtype=torch.float64, requires_grad=True)
+    value = loss_fn(emb, lab)
+    value.backward()
+    mined = [indices_json(build_miner(m)(emb.detach(), lab)) if m is not None else None for m in spec["miners"]]
+    fixed = [build_miner(m)(emb.detach(), lab) if m is not None else None for m in spec["miners"]]
+    terms = [build_any_loss(s) for s in spec["losses"]]
+
+    def value_of(x):
+        return sum(w * t(x, lab, f) for w, t, f in zip(spec["params"]["weights"], terms, fixed))
+
+    coords, fd_abs, fd_rel = finite_difference_check(value_of, emb, rng if rng is not None
+                                                     else np.random.default_rng(seed))
+    checks = {"fd_coords_checked": coords, "fd_max_abs_err": fd_abs, "fd_max_err_relative_to_max_abs_grad": fd_rel,
+              "fd_applicable": True, "fd_note": "mined tuples held fixed"}
+    _numpy_check(checks, numpy_value, value, np.asarray(labels), np.asarray(embeddings))
+    return {"schema": "dml-golden/loss/v1", "case_id": family + "__" + category, "family": family,
+            "category": category, "description": description, "seed": seed,
+            "inputs": label_inputs(labels, np.asarray(embeddings)), "loss": spec, "miner": None,
+            "mined_indices": None, "mined_indices_per_loss": mined, "expected": _expected(value, emb.grad.detach()),
             "checks": checks, "environment": environment(generator)}

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.LossResult;
 import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.MultipleLosses;
+import org.dml4j.loss.ReferenceLossResult;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.mining.Miner;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,8 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Checks one loss case ({@code dml-golden/loss/v1}): builds the loss (and miner) the case describes, runs DML4J's
  * miner and compares its tuples with PML's, computes the loss on DML4J's tuples, and compares the value and every
- * gradient. Where PML returns NaN (a mean over no terms) DML4J returns 0 with a zero gradient by design; that
- * counts as a pass and says so.
+ * gradient. A {@code MultipleLosses} case compares each term's miner with {@code mined_indices_per_loss}; a case
+ * with {@code inputs.ref_embeddings} is a loss between two views (VICReg), with the gradient of both. Where PML
+ * returns NaN (a mean over no terms) DML4J returns 0 with a zero gradient by design; that counts as a pass and says
+ * so.
  */
 final class LossCaseCheck {
 
@@ -25,6 +29,9 @@ final class LossCaseCheck {
         String id = root.path("case_id").asText("?");
         Tolerance tolerance = Tolerance.forPrecision(precision);
         JsonNode inputs = root.path("inputs");
+        if (inputs.has("ref_embeddings")) {
+            return runTwoViews(root, id, tolerance, precision);
+        }
         int[] labels = GoldenJson.ints(inputs.get("labels"), "inputs.labels");
         INDArray embeddings = GoldenJson.embeddings(inputs.get("embeddings"), "inputs.embeddings", labels,
                 "inputs.labels", precision);
@@ -50,6 +57,12 @@ final class LossCaseCheck {
             }
             detail.append("mined=").append(got.count()).append(' ');
         }
+        if (loss instanceof MultipleLosses sum) {
+            String difference = termMinerDifference(sum, root.path("mined_indices_per_loss"), embeddings, labels);
+            if (difference != null) {
+                return CaseResult.failure(id, difference);
+            }
+        }
         LossResult result = loss.compute(embeddings, labels, tuples);
         JsonNode expected = root.path("expected");
         double expectedLoss = GoldenJson.number(expected.get("loss"), "expected.loss");
@@ -70,6 +83,53 @@ final class LossCaseCheck {
             worst = Math.max(worst, classGradientRatio(parametric, result, expected, tolerance, detail));
         }
         return new CaseResult(id, worst <= 1, worst, detail.toString());
+    }
+
+    /**
+     * A case of a loss between two views without labels ({@code inputs.ref_embeddings}, {@code
+     * expected.grad_ref_embeddings}; VICReg): PML's {@code loss(embeddings, ref_emb=ref_embeddings)}.
+     */
+    private static CaseResult runTwoViews(JsonNode root, String id, Tolerance tolerance, DataType precision) {
+        JsonNode inputs = root.path("inputs");
+        INDArray view1 = Nd4j.create(GoldenJson.matrix(inputs.get("embeddings"), "inputs.embeddings"))
+                .castTo(precision);
+        INDArray view2 = Nd4j.create(GoldenJson.matrix(inputs.get("ref_embeddings"), "inputs.ref_embeddings",
+                view1.rows(), view1.columns())).castTo(precision);
+        MetricLoss loss = PmlTranslator.loss(root.path("loss"));
+        if (!loss.acceptsReferences()) {
+            throw new CaseFormatException(id + ": " + loss.getClass().getSimpleName() + " takes no second view");
+        }
+        ReferenceLossResult result = loss.compute(view1, null, null, view2, null);
+        JsonNode expected = root.path("expected");
+        double expectedLoss = GoldenJson.number(expected.get("loss"), "expected.loss");
+        double worst = Math.max(tolerance.lossRatio(result.value(), expectedLoss), Math.max(
+                gradientRatio(tolerance, result.queryGradient(), expected.get("grad_embeddings"),
+                        "expected.grad_embeddings"),
+                gradientRatio(tolerance, result.referenceGradient(), expected.get("grad_ref_embeddings"),
+                        "expected.grad_ref_embeddings")));
+        return new CaseResult(id, worst <= 1, worst, String.format("loss=%.10g expected=%.10g", result.value(),
+                expectedLoss));
+    }
+
+    private static double gradientRatio(Tolerance tolerance, INDArray got, JsonNode expected, String what) {
+        return tolerance.gradientRatio(got.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+                GoldenJson.flatten(GoldenJson.matrix(expected, what, got.rows(), got.columns())));
+    }
+
+    /** The first term of a sum whose miner's tuples differ from PML's ({@code mined_indices_per_loss}), or null. */
+    private static String termMinerDifference(MultipleLosses sum, JsonNode mined, INDArray embeddings, int[] labels) {
+        for (int i = 0; i < sum.losses().size(); i++) {
+            Miner miner = sum.losses().get(i).miner();
+            if (miner == null) {
+                continue;
+            }
+            String difference = TupleRows.of(miner.mine(embeddings, labels))
+                    .differenceFrom(TupleRows.fromColumns(mined.path(i)));
+            if (difference != null) {
+                return "miner of loss " + i + " differs from PML: " + difference;
+            }
+        }
+        return null;
     }
 
     private static double[][] classVectors(JsonNode inputs) {

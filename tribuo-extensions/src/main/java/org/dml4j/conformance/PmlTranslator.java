@@ -5,6 +5,7 @@ import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.DotProductSimilarity;
 import org.dml4j.distance.LpDistance;
+import org.dml4j.distance.SNRDistance;
 import org.dml4j.loss.AngularLoss;
 import org.dml4j.loss.ArcFaceLoss;
 import org.dml4j.loss.CircleLoss;
@@ -21,17 +22,26 @@ import org.dml4j.loss.LiftedStructureLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
+import org.dml4j.loss.MultipleLosses;
 import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NPairsLoss;
 import org.dml4j.loss.NTXentLoss;
 import org.dml4j.loss.NormalizedSoftmaxLoss;
+import org.dml4j.loss.P2SGradLoss;
 import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.RankedListLoss;
+import org.dml4j.loss.SignalToNoiseRatioContrastiveLoss;
+import org.dml4j.loss.SoftTripleLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
+import org.dml4j.loss.ThresholdConsistentMarginLoss;
 import org.dml4j.loss.TripletMarginLoss;
+import org.dml4j.loss.TupletMarginLoss;
+import org.dml4j.loss.VICRegLoss;
+import org.dml4j.loss.WeightedLoss;
 import org.dml4j.mining.BatchHardMiner;
 import org.dml4j.mining.Miner;
 import org.dml4j.mining.MultiSimilarityMiner;
@@ -45,8 +55,10 @@ import org.dml4j.reduce.Reducer;
 import org.dml4j.reduce.SumReducer;
 import org.dml4j.reduce.ThresholdReducer;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -84,6 +96,10 @@ public final class PmlTranslator {
             case "DotProductSimilarity" -> {
                 requirePowerOne(cls, power);
                 return new DotProductSimilarity(normalize);
+            }
+            case "SNRDistance" -> {
+                requirePowerOne(cls, power);
+                return new SNRDistance(normalize);
             }
             default -> throw new CaseFormatException("unsupported distance pml_class: " + cls);
         }
@@ -137,8 +153,12 @@ public final class PmlTranslator {
      */
     public static MetricLoss loss(JsonNode spec) {
         String cls = text(spec, "pml_class");
+        if (cls.equals("MultipleLosses")) {
+            return multipleLosses(spec);
+        }
         Params p = new Params(cls, spec.path("params"));
-        Distance d = distance(spec.path("distance"));
+        // A loss that takes no distance (VICReg) or ignores it (P2SGrad) has a null one in its case.
+        Distance d = spec.path("distance").isNull() ? null : distance(spec.path("distance"));
         Reducer r = reducer(spec.path("reducer"));
         MetricLoss loss = switch (cls) {
             case "ContrastiveLoss" -> new ContrastiveLoss(p.num("pos_margin", ContrastiveLoss.DEFAULT_POS_MARGIN),
@@ -209,6 +229,43 @@ public final class PmlTranslator {
                     p.num("min_val", DynamicSoftMarginLoss.DEFAULT_MIN_VAL),
                     p.whole("num_bins", DynamicSoftMarginLoss.DEFAULT_NUM_BINS),
                     p.num("momentum", DynamicSoftMarginLoss.DEFAULT_MOMENTUM), d, r);
+            case "NPairsLoss" -> new NPairsLoss(d, r);
+            case "TupletMarginLoss" -> {
+                requireDistance(cls, d, CosineSimilarity.class);
+                yield new TupletMarginLoss(p.num("margin", TupletMarginLoss.DEFAULT_MARGIN_DEGREES),
+                        p.num("scale", TupletMarginLoss.DEFAULT_SCALE), r);
+            }
+            case "SignalToNoiseRatioContrastiveLoss" -> new SignalToNoiseRatioContrastiveLoss(
+                    p.num("pos_margin", ContrastiveLoss.DEFAULT_POS_MARGIN),
+                    p.num("neg_margin", ContrastiveLoss.DEFAULT_NEG_MARGIN),
+                    requireDistance(cls, d, SNRDistance.class), r);
+            case "ThresholdConsistentMarginLoss" -> {
+                // PML reduces this loss itself: its reducer has no effect, and DML4J's stays the mean.
+                requireDistance(cls, d, CosineSimilarity.class);
+                yield new ThresholdConsistentMarginLoss(
+                        p.num("lambda_plus", ThresholdConsistentMarginLoss.DEFAULT_LAMBDA_PLUS),
+                        p.num("lambda_minus", ThresholdConsistentMarginLoss.DEFAULT_LAMBDA_MINUS),
+                        p.num("margin_plus", ThresholdConsistentMarginLoss.DEFAULT_MARGIN_PLUS),
+                        p.num("margin_minus", ThresholdConsistentMarginLoss.DEFAULT_MARGIN_MINUS));
+            }
+            case "SoftTripleLoss" -> {
+                p.ignoreNull("weight_regularizer");
+                yield new SoftTripleLoss(p.integer("num_classes"), p.integer("embedding_size"),
+                        (int) p.num("centers_per_class", SoftTripleLoss.DEFAULT_CENTERS_PER_CLASS),
+                        p.num("la", SoftTripleLoss.DEFAULT_LA), p.num("gamma", SoftTripleLoss.DEFAULT_GAMMA),
+                        p.num("margin", SoftTripleLoss.DEFAULT_MARGIN), d, r);
+            }
+            // PML's P2SGrad ignores any distance and reducer (cosines, reduced by itself).
+            case "P2SGradLoss" -> new P2SGradLoss(p.integer("num_classes"), p.integer("descriptors_dim"));
+            case "VICRegLoss" -> {
+                if (d != null) {
+                    throw new CaseFormatException("VICRegLoss takes no distance (PML raises), found " + d);
+                }
+                yield new VICRegLoss(p.num("invariance_lambda", VICRegLoss.DEFAULT_INVARIANCE_LAMBDA),
+                        p.num("variance_mu", VICRegLoss.DEFAULT_VARIANCE_MU),
+                        p.num("covariance_v", VICRegLoss.DEFAULT_COVARIANCE_V), p.num("eps", VICRegLoss.DEFAULT_EPS),
+                        r);
+            }
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
         p.checkAllUsed();
@@ -276,6 +333,40 @@ public final class PmlTranslator {
             throw new CaseFormatException("PNPLoss variant '" + name + "' is not one of "
                     + java.util.Arrays.toString(PNPLoss.Variant.values()));
         }
+    }
+
+    /**
+     * PML's {@code MultipleLosses(losses, miners, weights)}: {@code losses} a list of loss objects, {@code miners} a
+     * list of miner objects or nulls (or absent), {@code params.weights} a list of numbers (or absent: all 1).
+     */
+    private static MultipleLosses multipleLosses(JsonNode spec) {
+        JsonNode losses = spec.path("losses");
+        JsonNode miners = spec.path("miners");
+        JsonNode weights = spec.path("params").path("weights");
+        if (!losses.isArray() || losses.isEmpty()) {
+            throw new CaseFormatException("MultipleLosses needs a non-empty list 'losses'");
+        }
+        if ((!miners.isMissingNode() && !miners.isNull() && miners.size() != losses.size())
+                || (!weights.isMissingNode() && !weights.isNull() && weights.size() != losses.size())) {
+            throw new CaseFormatException("MultipleLosses needs one miner (or null) and one weight per loss, found "
+                    + losses.size() + " losses, " + miners.size() + " miners, " + weights.size() + " weights");
+        }
+        List<WeightedLoss> terms = new ArrayList<>();
+        for (int i = 0; i < losses.size(); i++) {
+            JsonNode miner = miners.path(i);
+            double weight = weights.has(i) ? GoldenJson.number(weights.get(i), "MultipleLosses.weights[" + i + "]")
+                    : WeightedLoss.DEFAULT_WEIGHT;
+            terms.add(new WeightedLoss(loss(losses.get(i)), weight,
+                    miner.isMissingNode() || miner.isNull() ? null : miner(miner)));
+        }
+        return new MultipleLosses(terms);
+    }
+
+    private static <T extends Distance> T requireDistance(String cls, Distance d, Class<T> type) {
+        if (!type.isInstance(d)) {
+            throw new CaseFormatException(cls + " needs a " + type.getSimpleName() + " (PML asserts it), found " + d);
+        }
+        return type.cast(d);
     }
 
     /**

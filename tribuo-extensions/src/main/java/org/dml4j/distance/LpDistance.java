@@ -57,6 +57,23 @@ public final class LpDistance extends AbstractDistance {
 
     @Override
     protected double[] matrix(Inputs in) {
+        double[] out = squaredDistances(in);
+        if (power == 1) {
+            for (int k = 0; k < out.length; k++) {
+                out[k] = Math.sqrt(out[k]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The squared Euclidean distances {@code ||u_i - v_j||²} between the inputs' rows, from one matrix product, with
+     * the entries where the product form cancels badly recomputed exactly (so duplicates are exactly 0).
+     *
+     * @param in the inputs
+     * @return the {@code rows × cols} squared distances, row-major
+     */
+    static double[] squaredDistances(Inputs in) {
         int rows = in.rows();
         int cols = in.cols();
         int dim = in.dim();
@@ -68,7 +85,7 @@ public final class LpDistance extends AbstractDistance {
         // Below this fraction of ||u||²+||v||² the product form's rounding error (a few ulps of ||u||²+||v||²) is more
         // than about 1e-10 of the squared distance: recompute those entries from the difference.
         double cancellation = 1e-6;
-        // Three passes over each row, the first and last without branches so that the JIT vectorises them.
+        // Two passes over each row, the first without branches so that the JIT vectorises it.
         double[] out = dots;
         for (int i = 0; i < rows; i++) {
             int offset = i * cols;
@@ -79,11 +96,6 @@ public final class LpDistance extends AbstractDistance {
             for (int j = 0; j < cols; j++) {
                 if (out[offset + j] <= cancellation * (rowSq + vSq[j])) {
                     out[offset + j] = exactSquaredDistance(uRows, i, vRows, j, dim);
-                }
-            }
-            if (power == 1) {
-                for (int j = 0; j < cols; j++) {
-                    out[offset + j] = Math.sqrt(out[offset + j]);
                 }
             }
         }
@@ -153,6 +165,20 @@ public final class LpDistance extends AbstractDistance {
                 }
             }
         }
+        return squaredDistanceGradient(in, w, references);
+    }
+
+    /**
+     * The gradients of {@code Σ_ij W_ij ||u_i - v_j||² / 2} with respect to the inputs' rows:
+     * {@code dU = diag(rowsum W) u - W v} and {@code dV = diag(colsum W) v - Wᵀ u}; for a self matrix their sum
+     * {@code diag(rowsum S) u - S u} with {@code S = W + Wᵀ}.
+     *
+     * @param in         the inputs
+     * @param w          the row-major {@code rows × cols} weights W, overwritten for a self matrix
+     * @param references whether dV is needed (ignored for a self matrix)
+     * @return {dU, dV} (dV null when not needed or for a self matrix, where dU holds the total)
+     */
+    static double[][] squaredDistanceGradient(Inputs in, double[] w, boolean references) {
         int rows = in.rows();
         int cols = in.cols();
         if (in.self()) {

@@ -10,6 +10,7 @@ import org.dml4j.mining.IndexTuples;
 import org.dml4j.mining.PairTuples;
 import org.dml4j.mining.TripletTuples;
 import org.dml4j.reduce.LossTerms;
+import org.dml4j.reduce.MeanReducer;
 import org.dml4j.reduce.Reducer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -44,6 +45,19 @@ abstract class AbstractMetricLoss implements MetricLoss {
     /** @return the reducer */
     public Reducer reducer() {
         return reducer;
+    }
+
+    /**
+     * For a loss that PML reduces itself (its "already reduced" value passes through every PML reducer unchanged):
+     * rejects a reducer other than the default mean, so that a configured reducer never silently does nothing.
+     *
+     * @throws PropertyException if the reducer is not a {@link MeanReducer}
+     */
+    protected void requireMeanReducer() {
+        if (!(reducer instanceof MeanReducer)) {
+            throw new PropertyException("", "reducer", getClass().getSimpleName() + " reduces its terms itself, as in"
+                    + " PML, where a reducer has no effect on it; leave the reducer at MeanReducer, found " + reducer);
+        }
     }
 
     /**

@@ -151,7 +151,25 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
     }
 
     @Override
-    public final LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
+    public LossResult compute(INDArray embeddings, int[] labels, IndexTuples tuples) {
+        checkClassBatch(embeddings, labels);
+        INDArray vectors = classVectors.castTo(embeddings.dataType());
+        PairwiseMatrix matrix = distance.pairwise(embeddings, vectors);
+        double[] gradient = matrix.newGradient();
+        InputNorms norms = new InputNorms(embeddings, vectors);
+        double value = compute(matrix, norms, labels, MinerWeights.of(tuples, labels.length), gradient);
+        EmbeddingGradients grads = norms.backward(matrix.backward(gradient));
+        return new LossResult(value, grads.queries(), Map.of(parameterName(), grads.references()));
+    }
+
+    /**
+     * Rejects a batch that does not fit the class vectors: a label outside {@code [0, C)}, another embedding
+     * dimension, or class vectors not sized yet.
+     *
+     * @param embeddings the batch
+     * @param labels     its labels
+     */
+    protected final void checkClassBatch(INDArray embeddings, int[] labels) {
         checkBatch(embeddings, labels);
         if (!isSized()) {
             throw new IllegalStateException(getClass().getSimpleName() + " has no class vectors yet: set numClasses "
@@ -167,13 +185,6 @@ public abstract class ClassParameterLoss extends AbstractMetricLoss implements C
                         + "); set numClasses to the number of classes");
             }
         }
-        INDArray vectors = classVectors.castTo(embeddings.dataType());
-        PairwiseMatrix matrix = distance.pairwise(embeddings, vectors);
-        double[] gradient = matrix.newGradient();
-        InputNorms norms = new InputNorms(embeddings, vectors);
-        double value = compute(matrix, norms, labels, MinerWeights.of(tuples, labels.length), gradient);
-        EmbeddingGradients grads = norms.backward(matrix.backward(gradient));
-        return new LossResult(value, grads.queries(), Map.of(parameterName(), grads.references()));
     }
 
     /**

@@ -14,9 +14,10 @@ import org.dml4j.reduce.Reducer;
  * The contrastive loss (Hadsell et al. 2006), PML's {@code ContrastiveLoss}: positive pairs are pulled within
  * {@code posMargin}, negative pairs pushed beyond {@code negMargin}:
  * {@code relu(D_ap - posMargin)} and {@code relu(negMargin - D_an)} (mirrored for a similarity). Each part is reduced
- * on its own (average of the non-zero terms by default) and the two are added.
+ * on its own (average of the non-zero terms by default) and the two are added. {@link
+ * SignalToNoiseRatioContrastiveLoss} is this loss on the SNR distance.
  */
-public final class ContrastiveLoss extends TupleLoss {
+public class ContrastiveLoss extends TupleLoss {
 
     /** PML's default positive margin. */
     public static final double DEFAULT_POS_MARGIN = 0.0;
@@ -91,7 +92,7 @@ public final class ContrastiveLoss extends TupleLoss {
 
     @Override
     public String toString() {
-        return "ContrastiveLoss(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance=" + distance
-                + ", reducer=" + reducer + ")";
+        return getClass().getSimpleName() + "(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance="
+                + distance + ", reducer=" + reducer + ")";
     }
 }

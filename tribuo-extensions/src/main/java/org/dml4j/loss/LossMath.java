@@ -47,4 +47,30 @@ final class LossMath {
         }
         return max + Math.log(sum);
     }
+
+    /**
+     * {@code cos(θ + shift)} for {@code θ = acos(cosine)}, the cosine clamped to [-1, 1] first (PyTorch's
+     * {@code acos} gives NaN just outside it, where rounding puts the cosine of duplicates).
+     */
+    static double shiftedAngleCosine(double cosine, double shift) {
+        return Math.cos(Math.acos(Math.max(-1, Math.min(1, cosine))) + shift);
+    }
+
+    /**
+     * The derivative of {@link #shiftedAngleCosine} with respect to the cosine, {@code sin(θ + shift) / sin θ}: 0
+     * outside [-1, 1] (the clamp), and with {@code sin θ} floored at {@value #SINE_FLOOR}. The derivative is
+     * unbounded as θ → 0 or π, but the angle's own derivative with respect to the embeddings vanishes as fast, so
+     * the gradient with respect to the embeddings stays bounded; the floor keeps exact duplicates (θ = 0, where the
+     * normalization's projection is 0 up to rounding) at a negligible gradient instead of rounding noise times 1e150.
+     */
+    static double shiftedAngleCosineGrad(double cosine, double shift) {
+        if (cosine < -1 || cosine > 1) {
+            return 0;
+        }
+        double sine = Math.max(Math.sqrt(1 - cosine * cosine), SINE_FLOOR);
+        return Math.sin(Math.acos(cosine) + shift) / sine;
+    }
+
+    /** The floor under {@code sin θ} in {@link #shiftedAngleCosineGrad}. */
+    static final double SINE_FLOOR = 1e-8;
 }

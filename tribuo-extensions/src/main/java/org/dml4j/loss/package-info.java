@@ -14,5 +14,9 @@
  * angular loss; the instance loss takes none in PML either) also compare queries
  * with a separate reference set ({@code ref_emb}, {@code ref_labels}), with gradients for both sets; {@link
  * org.dml4j.loss.CrossBatchMemoryLoss} uses that to compare each batch with a memory of recent embeddings.
+ * <p>
+ * {@link org.dml4j.loss.MultipleLosses} is PML's weighted sum of losses, each with an optional miner of its own
+ * ({@link org.dml4j.loss.WeightedLoss}); {@link org.dml4j.loss.VICRegLoss} is self-supervised and compares two views
+ * of a batch instead of labeled embeddings.
  */
 package org.dml4j.loss;

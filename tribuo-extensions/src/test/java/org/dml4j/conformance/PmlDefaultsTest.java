@@ -91,7 +91,7 @@ class PmlDefaultsTest {
     }
 
     /** The configured numbers of a component (its margins, scales and temperatures). */
-    private static Map<String, Double> numbers(Object component) {
+    static Map<String, Double> numbers(Object component) {
         Map<String, Double> out = new TreeMap<>();
         @SuppressWarnings("unchecked")
         ConfiguredObjectProvenance provenance =

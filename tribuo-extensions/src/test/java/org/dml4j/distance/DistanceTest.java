@@ -158,7 +158,7 @@ class DistanceTest {
         }
     }
 
-    private static double weighted(PairwiseMatrix m, double[] weights) {
+    static double weighted(PairwiseMatrix m, double[] weights) {
         double[] values = m.toArray();
         double sum = 0;
         for (int k = 0; k < values.length; k++) {

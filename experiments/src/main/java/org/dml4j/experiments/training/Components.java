@@ -2,6 +2,7 @@ package org.dml4j.experiments.training;
 
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.LpDistance;
+import org.dml4j.distance.SNRDistance;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.loss.AngularLoss;
 import org.dml4j.loss.ArcFaceLoss;
@@ -20,17 +21,23 @@ import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
+import org.dml4j.loss.NPairsLoss;
 import org.dml4j.loss.NTXentLoss;
 import org.dml4j.loss.NormalizedSoftmaxLoss;
+import org.dml4j.loss.P2SGradLoss;
 import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.QuadrupletLoss;
 import org.dml4j.loss.RankedListLoss;
+import org.dml4j.loss.SignalToNoiseRatioContrastiveLoss;
+import org.dml4j.loss.SoftTripleLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
+import org.dml4j.loss.ThresholdConsistentMarginLoss;
 import org.dml4j.loss.TripletMarginLoss;
+import org.dml4j.loss.TupletMarginLoss;
 import org.dml4j.mining.BatchHardMiner;
 import org.dml4j.mining.DistanceWeightedMiner;
 import org.dml4j.mining.Miner;
@@ -57,7 +64,8 @@ final class Components {
             "multi-similarity", "ntxent", "supcon", "arcface", "cosface", "circle", "margin", "lifted-structure", "nca",
             "angular", "generalized-lifted-structure", "intra-pair-variance", "instance", "normalized-softmax",
             "large-margin-softmax", "sphereface", "sub-center-arcface",
-            "fast-ap", "histogram", "pnp", "ranked-list", "dynamic-soft-margin");
+            "fast-ap", "histogram", "pnp", "ranked-list", "dynamic-soft-margin",
+            "n-pairs", "tuplet-margin", "snr-contrastive", "soft-triple", "p2s-grad", "threshold-consistent-margin");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
             "pair-margin", "distance-weighted");
@@ -78,6 +86,9 @@ final class Components {
      * @return the loss
      */
     static MetricLoss loss(String name, Double margin, int numClasses, int embeddingSize) {
+        if (name.contains("+")) {
+            return LossSum.parse(name, term -> loss(term, margin, numClasses, embeddingSize));
+        }
         return switch (name) {
             case "contrastive" -> margin == null ? new ContrastiveLoss()
                     : new ContrastiveLoss(ContrastiveLoss.DEFAULT_POS_MARGIN, margin, new LpDistance(),
@@ -110,6 +121,17 @@ final class Components {
             case "ranked-list" -> new RankedListLoss(margin == null ? RankedListLoss.PAPER_MARGIN : margin,
                     RankedListLoss.PAPER_TN);
             case "dynamic-soft-margin" -> new DynamicSoftMarginLoss();
+            case "n-pairs" -> new NPairsLoss();
+            case "tuplet-margin" -> new TupletMarginLoss();
+            case "snr-contrastive" -> margin == null ? new SignalToNoiseRatioContrastiveLoss()
+                    : new SignalToNoiseRatioContrastiveLoss(ContrastiveLoss.DEFAULT_POS_MARGIN, margin,
+                    new SNRDistance(), new AvgNonZeroReducer());
+            case "soft-triple" -> new SoftTripleLoss(numClasses, embeddingSize);
+            case "p2s-grad" -> new P2SGradLoss(numClasses, embeddingSize);
+            case "threshold-consistent-margin" -> new ThresholdConsistentMarginLoss();
+            case "vicreg" -> throw new UserError("vicreg compares two augmented views of each batch without labels,"
+                    + " which train does not make: use org.dml4j.loss.VICRegLoss from the library (its documentation"
+                    + " shows the training step).");
             default -> throw new UserError("Unknown loss '" + name + "'. Choose one of " + LOSSES + ".");
         };
     }

@@ -41,7 +41,9 @@ public final class TrainerOptions {
             + "or loss.margin=0.1.")
     Map<String, String> configOverrides = new LinkedHashMap<>();
 
-    @Option(names = "--loss", defaultValue = "triplet", description = "The loss. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss", defaultValue = "triplet", description = "The loss, or a weighted sum of losses as "
+            + "NAME+W*NAME (PML's MultipleLosses), e.g. triplet+0.5*threshold-consistent-margin. "
+            + "Default: ${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
