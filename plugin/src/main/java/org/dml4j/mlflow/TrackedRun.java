@@ -32,6 +32,9 @@ public final class TrackedRun {
 
     private static final System.Logger LOG = System.getLogger(TrackedRun.class.getName());
 
+    /** The model file's name in the run's {@code model} directory. */
+    static final String MODEL_FILE = "model.tribuo";
+
     private final MlflowTracker tracker;
     private final String name;
     private final List<Path> temporaryFiles = new ArrayList<>();
@@ -149,8 +152,8 @@ public final class TrackedRun {
     }
 
     /**
-     * Logs a model as the run's {@code model} directory: its Tribuo protobuf with an {@code MLmodel} of flavor
-     * {@code dml4j} ({@link MlflowTracker#logModel}), optionally registered.
+     * Logs a model as the run's {@code model} directory: its Tribuo protobuf ({@code model.tribuo}) with an
+     * {@code MLmodel} of flavor {@code dml4j} ({@link MlflowTracker#logModel}), optionally registered.
      *
      * @param model        any Tribuo model that serializes to protobuf
      * @param registration the registry entry to create, or null
@@ -159,8 +162,10 @@ public final class TrackedRun {
     public void logModel(Model<?> model, ModelRegistration registration) {
         Path file;
         try {
-            file = Files.createTempFile("dml4j-model-", ".tribuo");
+            Path folder = Files.createTempDirectory("dml4j-model-");
+            file = folder.resolve(MODEL_FILE);
             temporaryFiles.add(file);
+            temporaryFiles.add(folder);
             model.serializeToFile(file);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot serialize the model " + model.getName() + " to log it: " + e, e);
