@@ -140,7 +140,8 @@ final class TrackingOptions {
 
         /**
          * The run's page in the MLflow UI, from what the delivery learnt (no further call to a server that may not
-         * answer).
+         * answer), in the UI's training view ({@code workflowType=machine_learning}: MLflow 3 otherwise opens in
+         * the GenAI view the browser last used).
          *
          * @param outcome the tracker's outcome
          * @return the URL, when the run was created on the server
@@ -148,7 +149,7 @@ final class TrackingOptions {
         Optional<String> runUrl(TrackingOutcome outcome) {
             RunInfo run = outcome.run();
             return run == null ? Optional.empty() : Optional.of(uri.replaceAll("/+$", "") + "/#/experiments/"
-                    + run.experimentId() + "/runs/" + run.runId());
+                    + run.experimentId() + "/runs/" + run.runId() + "?workflowType=machine_learning");
         }
     }
 }
