@@ -85,6 +85,9 @@ class TrackedCommandsTest {
             Map<String, String> params = MlflowTestServer.params(child);
             Map<String, Double> metrics = MlflowTestServer.metrics(child);
             assertEquals(parentId, tags.get("mlflow.parentRunId"));
+            Set<String> contexts = new HashSet<>();
+            child.at("/inputs/dataset_inputs").forEach(input -> contexts.add(input.at("/tags/0/value").asText()));
+            assertEquals(Set.of("train", "validation"), contexts, "a trial's datasets: " + child.path("inputs"));
             combinations.add(params.get("trial.lr") + "/" + params.get("trial.loss"));
             assertEquals(params.get("trial.lr"), params.get("trainer.learningRate"));
             assertTrue(metrics.containsKey("val/map_at_r") && metrics.containsKey("sweep/objective")
