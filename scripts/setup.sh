@@ -2,8 +2,9 @@
 # Installs what DML4J's tests and quickstart need beyond Java 17 and Maven, idempotently:
 #   - Debian's dataset-fashion-mnist (the Fashion-MNIST IDX files), when apt is available;
 #   - the Python virtual environment .venv with the pinned MLflow server (plugin tests, quickstart);
-#   - with --tests (scripts/run-tests.sh), also Debian's postgresql: the docker stack's MLflow command line is tested
-#     against a throwaway cluster. Not for the quickstart, which needs no database server.
+#   - with --tests (scripts/run-tests.sh), also Debian's postgresql (the docker stack's MLflow command line is tested
+#     against a throwaway cluster) and chromium (the MLflow UI is checked in headless Chromium). Not for the
+#     quickstart, which needs neither.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -38,5 +39,7 @@ install_debian_package dataset-fashion-mnist \
 if [[ "${1:-}" == "--tests" ]]; then
   install_debian_package postgresql \
     "the docker stack's server test (plugin's ComposeServerTest) needs a PostgreSQL server."
+  install_debian_package chromium \
+    "the MLflow UI test (plugin's UiViewsTest) loads the UI in headless Chromium."
 fi
 install_mlflow

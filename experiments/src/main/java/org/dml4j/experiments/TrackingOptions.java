@@ -4,6 +4,7 @@ import org.dml4j.experiments.io.UserError;
 import org.dml4j.mlflow.MlflowConnection;
 import org.dml4j.mlflow.MlflowRestClient;
 import org.dml4j.mlflow.MlflowTracker;
+import org.dml4j.mlflow.MlflowUi;
 import org.dml4j.mlflow.ModelRegistration;
 import org.dml4j.mlflow.RunInfo;
 import org.dml4j.mlflow.TrackerOptions;
@@ -140,15 +141,14 @@ final class TrackingOptions {
 
         /**
          * The run's page in the MLflow UI, from what the delivery learnt (no further call to a server that may not
-         * answer).
+         * answer), in the UI's training view ({@link MlflowUi}).
          *
          * @param outcome the tracker's outcome
          * @return the URL, when the run was created on the server
          */
         Optional<String> runUrl(TrackingOutcome outcome) {
             RunInfo run = outcome.run();
-            return run == null ? Optional.empty() : Optional.of(uri.replaceAll("/+$", "") + "/#/experiments/"
-                    + run.experimentId() + "/runs/" + run.runId());
+            return run == null ? Optional.empty() : Optional.of(MlflowUi.runUrl(uri, run));
         }
     }
 }

@@ -11,6 +11,7 @@ import org.dml4j.experiments.report.PerQueryResults;
 import org.dml4j.experiments.report.RunPlots;
 import org.dml4j.experiments.training.TrainerOptions;
 import org.dml4j.experiments.training.TrainingEventLog;
+import org.dml4j.mlflow.DatasetInput;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.model.EmbeddingModel;
@@ -28,6 +29,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -116,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         EmbeddingModel model = checkpoint != null ? trainer.resume(splits.train(), checkpoint)
                 : trainer.train(splits.train());
-        RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval());
+        RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval(), trainerOptions.fullRanking);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         metrics.put("epoch_seconds_mean", history.meanSeconds());
         metrics.put("epoch_seconds_last", history.lastSeconds());
@@ -135,7 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Path> plots = tracked != null || modelOut != null
                 ? plots(history, metrics, model, splits) : Map.of();
         if (tracked != null) {
-            finishTracking(tracked, metrics, PerQueryResults.of(evaluation), plots, err);
+            finishTracking(tracked, metrics, splits.eval(), PerQueryResults.of(evaluation), plots, err);
         }
         return 0;
     }
@@ -208,13 +210,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void finishTracking(TrackingOptions.Tracking tracked, Map<String, Double> metrics,
-                                PerQueryResults perQuery, Map<String, Path> plots, PrintWriter err)
-            throws IOException {
+                                Dataset<Label> evalData, PerQueryResults perQuery, Map<String, Path> plots,
+                                PrintWriter err) throws IOException {
         MlflowTracker tracker = tracked.tracker();
         for (Map.Entry<String, Path> plot : plots.entrySet()) {
             tracker.logArtifact(plot.getKey(), plot.getValue());
         }
-        tracker.logMetrics(metrics, trainerOptions.epochs);
+        tracker.logDatasets(List.of(DatasetInput.of(evalData, DatasetInput.TEST)));
+        tracker.logParams(Map.of("evaluation.full_ranking", String.valueOf(trainerOptions.fullRanking)));
+        tracker.logResults(metrics, DatasetInput.TEST, trainerOptions.epochs);
         tracker.logArtifact("metrics.json", jsonFile(metrics));
         tracker.logArtifact(PerQueryResults.ARTIFACT, jsonFile(perQuery));
         tracker.logArtifact(CommandArgs.ARTIFACT, jsonFile(CommandArgs.of(spec)));

@@ -85,6 +85,11 @@ class TrackedCommandsTest {
             Map<String, String> params = MlflowTestServer.params(child);
             Map<String, Double> metrics = MlflowTestServer.metrics(child);
             assertEquals(parentId, tags.get("mlflow.parentRunId"));
+            Set<String> contexts = new HashSet<>();
+            JsonNode inputs = mlflow.get("runs/get?run_id=" + child.at("/info/run_id").asText())
+                    .at("/run/inputs/dataset_inputs"); // runs/search leaves the inputs out
+            inputs.forEach(input -> contexts.add(input.at("/tags/0/value").asText()));
+            assertEquals(Set.of("train", "validation"), contexts, "a trial's datasets: " + inputs);
             combinations.add(params.get("trial.lr") + "/" + params.get("trial.loss"));
             assertEquals(params.get("trial.lr"), params.get("trainer.learningRate"));
             assertTrue(metrics.containsKey("val/map_at_r") && metrics.containsKey("sweep/objective")
@@ -255,15 +260,68 @@ class TrackedCommandsTest {
     }
 
     private static String train(String experiment, String runName, String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "csv:" + csv, "--label-column",
+        return trainOn(csv, experiment, runName, options);
+    }
+
+    private static String trainOn(Path data, String experiment, String runName, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "csv:" + data, "--label-column",
                 "species", "--batch-size", "32", "--m-per-class", "8", "--quiet", "--tracking-uri", mlflow.uri(),
                 "--experiment", experiment, "--run-name", runName));
         args.addAll(List.of(options));
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.all());
-        java.util.regex.Matcher url = java.util.regex.Pattern.compile("MLflow run: .*/runs/(\\w+)").matcher(run.err());
-        assertTrue(url.find(), run.err());
+        java.util.regex.Matcher url = java.util.regex.Pattern
+                .compile("MLflow run: \\S*/#/experiments/\\d+/runs/(\\w+)\\?workflowType=machine_learning\n")
+                .matcher(run.err());
+        assertTrue(url.find(), "no run URL in the training view: " + run.err());
         return url.group(1);
+    }
+
+    @Test
+    void trainLogsItsThreeDatasetsTestMetricsUnderPlainNamesAndOnlyHyperparametersAsParams()
+            throws IOException, InterruptedException {
+        Path metricsOut = dir.resolve("semantics-metrics.json");
+        String small = train("semantics", "small", "--epochs", "2", "--validation-fraction", "0.25", "--network",
+                "mlp:16,4", "--metrics-out", metricsOut.toString());
+        Path wide = ClusterCsv.write(Files.createDirectories(dir.resolve("wide")), 960, 64);
+        String large = trainOn(wide, "semantics", "large", "--epochs", "2", "--validation-fraction", "0.25",
+                "--network", "mlp:16,4", "--no-full-ranking");
+
+        JsonNode smallRun = mlflow.get("runs/get?run_id=" + small).path("run");
+        JsonNode largeRun = mlflow.get("runs/get?run_id=" + large).path("run");
+        Map<String, String> params = MlflowTestServer.params(smallRun);
+        Map<String, String> largeParams = MlflowTestServer.params(largeRun);
+        assertEquals(params.keySet(), largeParams.keySet(), "the params grow with the data");
+        assertTrue(params.size() < 100, params.size() + " params: " + params.keySet());
+        assertTrue(params.keySet().stream().noneMatch(k -> k.startsWith("dataset.")), params.keySet().toString());
+        assertEquals("true", params.get("evaluation.full_ranking"));
+        assertEquals("false", largeParams.get("evaluation.full_ranking"));
+        assertEquals("false", largeParams.get("trainer.validationFullRanking"));
+
+        Map<String, String> contexts = new java.util.TreeMap<>();
+        for (JsonNode input : smallRun.at("/inputs/dataset_inputs")) {
+            contexts.put(input.at("/tags/0/value").asText(), input.at("/dataset/name").asText());
+        }
+        assertEquals(Map.of("train", "clusters.csv", "validation", "clusters.csv", "test", "clusters.csv"),
+                contexts, smallRun.path("inputs").toString());
+
+        JsonNode printed = JsonFiles.MAPPER.readTree(metricsOut.toFile());
+        Map<String, Double> metrics = MlflowTestServer.metrics(smallRun);
+        for (String name : List.of("recall_at_1", "map", "map_at_r", "ndcg_at_4")) {
+            assertTrue(metrics.containsKey("val/" + name), "no val/" + name + ": " + metrics.keySet());
+            JsonNode history = mlflow.get("metrics/get-history?run_id=" + small + "&metric_key=" + name)
+                    .path("metrics");
+            assertEquals(1, history.size(), name + " holds more than the test value: " + history);
+            assertEquals(printed.get(name).asDouble(), history.get(0).get("value").asDouble(), 1e-12, name);
+        }
+        assertTrue(!MlflowTestServer.metrics(largeRun).containsKey("map")
+                && !MlflowTestServer.metrics(largeRun).containsKey("val/map"), "--no-full-ranking computed map");
+
+        String experimentId = smallRun.at("/info/experiment_id").asText();
+        JsonNode experimentTags = mlflow.get("experiments/get?experiment_id=" + experimentId).at("/experiment/tags");
+        assertTrue(experimentTags.toString().contains(
+                "{\"key\":\"mlflow.experimentKind\",\"value\":\"custom_model_development\"}"),
+                experimentTags.toString());
     }
 
     @Test

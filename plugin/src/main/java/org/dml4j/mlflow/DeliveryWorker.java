@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -84,6 +85,15 @@ final class DeliveryWorker {
             LOG.log(Level.ERROR, "The MLflow tracking queue is full (is the disk of {0} stalled?); records are"
                     + " being dropped", spool.directory());
         }
+    }
+
+    /**
+     * The run as the server created it.
+     *
+     * @return the run, empty before its creation was delivered
+     */
+    Optional<RunInfo> run() {
+        return Optional.ofNullable(lastState.run());
     }
 
     /**

@@ -50,6 +50,18 @@ public final class MlflowKeys {
     /** Run tag: the MLflow version of the server the run was created on ({@link ServerVersions}). */
     public static final String SERVER_VERSION_TAG = "dml4j.mlflowServerVersion";
 
+    /**
+     * The experiment tag by which the MLflow 3 UI picks its view; {@link #MODEL_TRAINING_KIND} opens the training
+     * view (runs, metric charts), not the GenAI one (traces, evaluations).
+     */
+    public static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+
+    /** The {@link #EXPERIMENT_KIND_TAG} value of model training ({@code ExperimentKind.CUSTOM_MODEL_DEVELOPMENT}). */
+    public static final String MODEL_TRAINING_KIND = "custom_model_development";
+
+    /** The dataset input tag saying what a run used the data for. */
+    public static final String DATASET_CONTEXT_TAG = "mlflow.data.context";
+
     private static final Pattern BAD_CHARACTER = Pattern.compile("[^A-Za-z0-9_\\-./ :]");
     private static final Pattern SLASHES = Pattern.compile("/{2,}");
 

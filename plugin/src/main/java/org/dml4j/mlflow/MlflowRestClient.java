@@ -60,7 +60,8 @@ public final class MlflowRestClient {
 
     /**
      * The id of the experiment with this name: an active one is reused, a deleted one restored (and said so in the
-     * log), a missing one created.
+     * log), a missing one created. An experiment created here, and one found without a kind, is tagged as model
+     * training ({@link MlflowKeys#EXPERIMENT_KIND_TAG}), so that the MLflow 3 UI opens it in its training view.
      *
      * @param name the experiment name
      * @return the experiment id
@@ -70,6 +71,7 @@ public final class MlflowRestClient {
         if (existing.isEmpty()) {
             try {
                 ObjectNode body = MlflowHttp.JSON.createObjectNode().put("name", name);
+                body.set("tags", keyValues(Map.of(MlflowKeys.EXPERIMENT_KIND_TAG, MlflowKeys.MODEL_TRAINING_KIND)));
                 return http.post("experiments/create", body, false).path("experiment_id").asText();
             } catch (MlflowException e) {
                 if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
@@ -85,7 +87,20 @@ public final class MlflowRestClient {
             http.post("experiments/restore", Map.of("experiment_id", id), true);
             LOG.log(Level.INFO, "Restored the deleted MLflow experiment ''{0}'' (id {1}) to log into it", name, id);
         }
+        if (!hasTag(experiment, MlflowKeys.EXPERIMENT_KIND_TAG)) {
+            http.post("experiments/set-experiment-tag", Map.of("experiment_id", id,
+                    "key", MlflowKeys.EXPERIMENT_KIND_TAG, "value", MlflowKeys.MODEL_TRAINING_KIND), true);
+        }
         return id;
+    }
+
+    private static boolean hasTag(JsonNode experiment, String key) {
+        for (JsonNode tag : experiment.path("tags")) {
+            if (key.equals(tag.path("key").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<JsonNode> experimentByName(String name) {
@@ -158,6 +173,31 @@ public final class MlflowRestClient {
         body.set("params", keyValues(params));
         body.set("tags", keyValues(tags));
         http.post("runs/log-batch", body, true);
+    }
+
+    /**
+     * Logs datasets as the run's inputs ({@code runs/log-inputs}), each tagged with its context; the server keeps
+     * one dataset per name and digest in an experiment, so repeating the call changes nothing.
+     *
+     * @param runId  the run
+     * @param inputs the datasets
+     */
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
+        ArrayNode datasets = body.putArray("datasets");
+        for (DatasetInput input : inputs) {
+            ObjectNode entry = datasets.addObject();
+            ObjectNode dataset = entry.putObject("dataset").put("name", input.name()).put("digest", input.digest())
+                    .put("source_type", input.sourceType()).put("source", input.source());
+            if (input.schema() != null) {
+                dataset.put("schema", input.schema());
+            }
+            if (input.profile() != null) {
+                dataset.put("profile", input.profile());
+            }
+            entry.set("tags", keyValues(Map.of(MlflowKeys.DATASET_CONTEXT_TAG, input.context())));
+        }
+        http.post("runs/log-inputs", body, true);
     }
 
     /**

@@ -23,13 +23,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Tracks a training run in MLflow. As a {@link TrainingListener} it logs the hyperparameters (flattened trainer
- * provenance), the dataset facts, the sampled batch loss, per-epoch loss, learning rate and validation metrics, and
- * the final metrics; the caller adds artifacts and the model, then calls {@link #finish()}. Every method returns
+ * provenance), the dataset facts, the datasets as run inputs (train, validation), the sampled batch loss, per-epoch
+ * loss, learning rate and validation metrics ({@code val/...}); the caller adds the test metrics
+ * ({@link #logResults}), artifacts and the model, then calls {@link #finish()}. One tracker tracks one run: a
+ * second {@link #onRunStart} (the same trainer trained again, e.g. in a cross-validation) is an error; for one run
+ * per fold use {@link TribuoTracking#crossValidate}. Every method returns
  * at once: records go through a bounded queue to a local spool and on to the server in the background, so an
  * unreachable server never blocks or fails training (see the package documentation).
  */
@@ -47,6 +51,10 @@ public final class MlflowTracker implements TrainingListener {
     private final Set<String> nonFiniteKeys = new HashSet<>();
     private final Thread shutdownHook = new Thread(this::killedByShutdown, "dml4j-mlflow-shutdown");
     private volatile DeliveryWorker worker;
+    /** Set by {@link #onRunEnd}: listener events after it belong to another run, never to this one. */
+    private volatile boolean runEnded;
+    /** Set by a second {@link #onRunStart}: that run's failure is not this run's. */
+    private volatile boolean foreignRun;
     private String finalStatus = "FINISHED";
     private TrackingOutcome outcome;
 
@@ -109,11 +117,26 @@ public final class MlflowTracker implements TrainingListener {
         return clientRunId;
     }
 
+    /**
+     * The server's id of the run, once the server created it. Delivery runs in the background, so it is empty before
+     * the first delivery and while the server is unreachable; after {@link #finish()} it is present whenever the
+     * run reached the server (as {@code finish().run()}).
+     *
+     * @return the MLflow run id, or empty
+     */
+    public Optional<String> runId() {
+        DeliveryWorker started = worker;
+        return started == null ? Optional.empty() : started.run().map(RunInfo::runId);
+    }
+
     @Override
     public synchronized void onRunStart(RunStart start) {
         if (worker != null) {
-            LOG.log(Level.WARNING, "MlflowTracker.onRunStart called twice; the second call is ignored");
-            return;
+            runEnded = true;
+            foreignRun = true;
+            throw new IllegalStateException("This MlflowTracker already tracks a run (" + clientRunId + "): one"
+                    + " tracker tracks one training run. Give each run its own tracker; for cross-validation use"
+                    + " TribuoTracking.crossValidate, which nests one run per fold under a parent run");
         }
         try {
             Spool spool = new Spool(options.spoolRoot().resolve(clientRunId));
@@ -131,6 +154,12 @@ public final class MlflowTracker implements TrainingListener {
             if (start.datasetProvenance() != null) {
                 logText("provenance/dataset.json", ProvenanceParams.json(start.datasetProvenance()));
             }
+            List<DatasetInput> inputs = new ArrayList<>();
+            start.datasets().forEach((use, data) -> inputs.add(DatasetInput.of(data,
+                    RunStart.VALIDATION.equals(use) ? DatasetInput.VALIDATION : DatasetInput.TRAIN)));
+            if (!inputs.isEmpty()) {
+                logDatasets(inputs);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "MLflow tracking could not start, training goes on untracked: " + e.getMessage());
         }
@@ -138,7 +167,7 @@ public final class MlflowTracker implements TrainingListener {
 
     @Override
     public void onBatchEnd(BatchEnd batch) {
-        if (batch.step() % options.batchLossEvery() != 0 && batch.step() != 1) {
+        if (runEnded || batch.step() % options.batchLossEvery() != 0 && batch.step() != 1) {
             return;
         }
         Map<String, Double> values = new LinkedHashMap<>();
@@ -151,6 +180,9 @@ public final class MlflowTracker implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochEnd epoch) {
+        if (runEnded) {
+            return;
+        }
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("train/loss", epoch.meanLoss());
         values.put("train/lr", epoch.learningRate());
@@ -159,9 +191,17 @@ public final class MlflowTracker implements TrainingListener {
         logQuietly(values, epoch.epoch());
     }
 
+    /**
+     * Logs the run's length. {@link RunEnd#finalMetrics()} are validation values, already logged as
+     * {@code val/<name>} at their epoch; the plain names are kept for test metrics ({@link #logResults}).
+     */
     @Override
     public void onRunEnd(RunEnd end) {
-        Map<String, Double> values = new LinkedHashMap<>(end.finalMetrics());
+        if (runEnded) {
+            return;
+        }
+        runEnded = true;
+        Map<String, Double> values = new LinkedHashMap<>();
         values.put("train/epochs", (double) end.epochs());
         values.put("train/seconds", end.seconds());
         logQuietly(values, end.epochs());
@@ -169,6 +209,9 @@ public final class MlflowTracker implements TrainingListener {
 
     @Override
     public synchronized void onRunFailure(Throwable error) {
+        if (foreignRun) {
+            return;
+        }
         finalStatus = error instanceof InterruptedException || error instanceof TrainingInterruptedException
                 ? "KILLED" : "FAILED";
         if (worker != null) {
@@ -194,6 +237,45 @@ public final class MlflowTracker implements TrainingListener {
             points.add(new MetricPoint(key, value, now, step));
         });
         offerBatches(points, Map.of(), Map.of());
+    }
+
+    /**
+     * Logs evaluation results under names that say which data they come from: test (evaluation) data under the
+     * metrics' plain names ({@code precision_at_1}), validation data with {@code val/}, training data with
+     * {@code train/}.
+     *
+     * @param metrics the values by name
+     * @param context {@link DatasetInput#TEST}, {@link DatasetInput#VALIDATION} or {@link DatasetInput#TRAIN}
+     * @param step    the step (e.g. the last epoch)
+     * @throws IllegalArgumentException for another context
+     * @throws IllegalStateException    before {@link #onRunStart}
+     */
+    public void logResults(Map<String, Double> metrics, String context, long step) {
+        String prefix = switch (context) {
+            case DatasetInput.TEST -> "";
+            case DatasetInput.VALIDATION -> "val/";
+            case DatasetInput.TRAIN -> "train/";
+            default -> throw new IllegalArgumentException("Unknown evaluation context '" + context + "': use "
+                    + DatasetInput.TEST + ", " + DatasetInput.VALIDATION + " or " + DatasetInput.TRAIN);
+        };
+        Map<String, Double> named = new LinkedHashMap<>();
+        metrics.forEach((name, value) -> named.put(prefix + name, value));
+        logMetrics(named, step);
+    }
+
+    /**
+     * Logs datasets as the run's inputs (the UI's Dataset column); their source is masked like every text.
+     *
+     * @param inputs the datasets, each with its context
+     * @throws IllegalStateException before {@link #onRunStart}
+     */
+    public void logDatasets(List<DatasetInput> inputs) {
+        List<DatasetInput> masked = new ArrayList<>(inputs.size());
+        for (DatasetInput input : inputs) {
+            masked.add(new DatasetInput(input.name(), input.digest(), input.sourceType(),
+                    sanitizer.redact(input.source()), input.schema(), input.profile(), input.context()));
+        }
+        requireStarted().offer(new TrackingRecord.LogInputs(masked), false);
     }
 
     /**
@@ -327,9 +409,6 @@ public final class MlflowTracker implements TrainingListener {
         Map<String, String> params = new LinkedHashMap<>();
         if (start.trainerProvenance() != null) {
             params.putAll(ProvenanceParams.flatten(start.trainerProvenance(), "trainer"));
-        }
-        if (start.datasetProvenance() != null) {
-            params.putAll(ProvenanceParams.flatten(start.datasetProvenance(), "dataset"));
         }
         if (start.datasetInfo() != null) {
             start.datasetInfo().forEach((key, value) -> params.put("data." + key, value));

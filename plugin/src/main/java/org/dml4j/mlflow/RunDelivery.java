@@ -131,6 +131,8 @@ final class RunDelivery {
             client.uploadArtifact(run, artifact.artifactPath(), spool.directory().resolve(artifact.file()));
         } else if (record instanceof TrackingRecord.LogModel model) {
             logModel(run, model);
+        } else if (record instanceof TrackingRecord.LogInputs inputs) {
+            client.logInputs(run.runId(), inputs.inputs());
         } else if (record instanceof TrackingRecord.RegisterModel registration) {
             register(run, registration);
         } else if (record instanceof TrackingRecord.SetStatus status) {

@@ -17,6 +17,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = TrackingRecord.LogArtifact.class, name = "log-artifact"),
         @JsonSubTypes.Type(value = TrackingRecord.LogModel.class, name = "log-model"),
         @JsonSubTypes.Type(value = TrackingRecord.RegisterModel.class, name = "register-model"),
+        @JsonSubTypes.Type(value = TrackingRecord.LogInputs.class, name = "log-inputs"),
         @JsonSubTypes.Type(value = TrackingRecord.SetStatus.class, name = "set-status")
 })
 sealed interface TrackingRecord {
@@ -76,6 +77,14 @@ sealed interface TrackingRecord {
      * @param alias        the alias, or null
      */
     record RegisterModel(String name, String artifactPath, String alias) implements TrackingRecord {
+    }
+
+    /**
+     * Datasets the run used ({@code runs/log-inputs}).
+     *
+     * @param inputs the datasets, each with its context
+     */
+    record LogInputs(List<DatasetInput> inputs) implements TrackingRecord {
     }
 
     /**

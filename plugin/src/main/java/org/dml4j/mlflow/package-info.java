@@ -1,27 +1,35 @@
 /**
- * MLflow tracking of DML4J training runs over MLflow's REST API, in plain Java (no Python on the client, no
- * {@code mlflow-client} jar).
+ * MLflow tracking of DML4J training runs, and of any Tribuo pipeline, over MLflow's REST API, in plain Java (no
+ * Python on the client, no {@code mlflow-client} jar).
  *
  * <h2>Use</h2>
  * <pre>{@code
  * MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(System.getenv(), trackingUri));
  * MlflowTracker tracker = new MlflowTracker(client, TrackerOptions.forExperiment("fashion-mnist"));
- * trainer.addListener(tracker);                         // params, batch/epoch metrics, final metrics
+ * trainer.addListener(tracker);                         // params, datasets, batch/epoch and val/ metrics
  * try { model = trainer.train(data); tracker.logModel("model", modelFile, new ModelRegistration("dml4j", "champion")); }
  * finally { System.out.println(tracker.finish().message()); }   // FINISHED, or FAILED after onRunFailure
  * }</pre>
+ * Any Tribuo trainer, evaluation, model and cross-validation: {@link org.dml4j.mlflow.TribuoTracking}. Links into the
+ * UI's training view: {@link org.dml4j.mlflow.MlflowUi}; experiments DML4J creates are tagged
+ * {@code mlflow.experimentKind = custom_model_development}.
+ * <p>
  * Later, {@code new SpoolReplayer(client, TrackerOptions.defaultSpoolRoot(System.getenv())).syncAll()}
  * ({@code ./dml4j sync}) delivers the runs an unreachable server left spooled.
  *
  * <h2>What a run logs</h2>
  * <ul>
- *   <li>Params: the trainer provenance flattened into dotted keys ({@code trainer.loss.margin}), the dataset
- *   provenance ({@code dataset.*}) and facts ({@code data.name}, sizes, split); values over 6000 characters end in
- *   {@code ...[truncated, N chars in total]}, and the full provenance is the artifact
- *   {@code provenance/trainer.json}.</li>
+ *   <li>Params: the hyperparameters, i.e. the trainer provenance flattened into dotted keys
+ *   ({@code trainer.loss.margin}), and a few data facts ({@code data.name}, sizes, split): a fixed number, whatever
+ *   the data's size; values over 6000 characters end in {@code ...[truncated, N chars in total]}. The full
+ *   provenances are the artifacts {@code provenance/trainer.json} and {@code provenance/dataset.json}.</li>
+ *   <li>Datasets as run inputs ({@link org.dml4j.mlflow.DatasetInput}, {@code runs/log-inputs}): the training rows and
+ *   the validation split (from the trainer's run start) and the test data ({@link
+ *   org.dml4j.mlflow.MlflowTracker#logDatasets}), each with its context tag {@code mlflow.data.context}.</li>
  *   <li>Metrics: {@code train/batch_loss} and {@code train/mined_tuples} every N global steps;
  *   {@code train/loss}, {@code train/lr}, {@code train/epoch_seconds} and {@code val/<metric>} with step = epoch;
- *   the final metrics under their own names ({@code precision_at_1}, {@code map_at_r}, ...). NaN is sent and
+ *   test metrics under their plain names ({@code precision_at_1}, {@code map_at_r}, ...) through
+ *   {@link org.dml4j.mlflow.MlflowTracker#logResults}: a plain name is never a validation value. NaN is sent and
  *   stored as NaN (MLflow accepts it; its charts skip it), infinities are stored as the largest finite doubles;
  *   the first non-finite value of a key is logged as a warning.</li>
  *   <li>Tags: {@code mlflow.runName}, {@code mlflow.user}, {@code mlflow.source.name}/{@code type}, the git commit,

@@ -129,7 +129,8 @@ class ComposeServerTest {
                 .withSpoolRoot(temp.resolve("spool")));
         tracker.onRunStart(SimulatedTraining.start("compose-stack", Map.of()));
         SimulatedTraining.epochs(tracker, 1, 2);
-        tracker.onRunEnd(new RunEnd(null, Map.of("precision_at_1", 0.5), 2, 1.0));
+        tracker.onRunEnd(new RunEnd(null, Map.of(), 2, 1.0));
+        tracker.logResults(Map.of("precision_at_1", 0.5), DatasetInput.TEST, 2);
         byte[] bytes = new byte[3000];
         new Random(7).nextBytes(bytes);
         tracker.logArtifact("eval/sample.bin", Files.write(temp.resolve("sample.bin"), bytes));

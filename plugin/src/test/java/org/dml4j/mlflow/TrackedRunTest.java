@@ -43,7 +43,8 @@ class TrackedRunTest {
         tracker.onRunStart(SimulatedTraining.start("triplet-blobs", Map.of("db_password", PASSWORD,
                 "source", "jdbc://user:" + PASSWORD + "@host/db")));
         SimulatedTraining.epochs(tracker, 1, 3);
-        tracker.onRunEnd(new RunEnd(null, Map.of("precision_at_1", 0.61, "map", 0.42), 3, 1.5));
+        tracker.onRunEnd(new RunEnd(null, Map.of("precision_at_1", 0.53, "map", 0.42), 3, 1.5));
+        tracker.logResults(Map.of("precision_at_1", 0.61), DatasetInput.TEST, 3);
         tracker.logParams(Map.of("notes", "n".repeat(7000)));
         tracker.logMetrics(Map.of("test/diverged", Double.NaN), 3);
         byte[] evalBytes = randomBytes(5000, 1);
@@ -93,7 +94,9 @@ class TrackedRunTest {
         assertEquals(List.of(1L, 2L, 3L), steps(client, run, "train/loss"));
         assertEquals(List.of(1L, 2L, 3L), steps(client, run, "val/recall_at_1"));
         assertEquals(0.53, client.metricHistory(run.runId(), "val/recall_at_1").get(2).value(), 1e-12);
-        assertEquals(0.61, client.metricHistory(run.runId(), "precision_at_1").get(0).value(), 1e-12);
+        assertEquals(List.of(0.61), client.metricHistory(run.runId(), "precision_at_1").stream()
+                .map(MetricPoint::value).toList(), "the plain name holds the test value only, not the validation one");
+        assertTrue(client.metricHistory(run.runId(), "map").isEmpty(), "a validation value under a plain name");
         assertTrue(Double.isNaN(client.metricHistory(run.runId(), "test/diverged").get(0).value()),
                 "MLflow stores NaN as NaN");
 

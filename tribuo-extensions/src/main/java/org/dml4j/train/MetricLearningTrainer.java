@@ -119,6 +119,10 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
     @Config(description = "Stop after this many validations without improvement (0: never stop early).")
     private int patience = 0;
 
+    @Config(description = "Also report full-ranking map in validation (a second ranking pass for most queries); "
+            + "false for validation sets too large for it.")
+    private boolean validationFullRanking = true;
+
     @Config(description = "Where checkpoints are written (none: no checkpoints).")
     private String checkpointDirectory;
 
@@ -396,18 +400,22 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
         DenseData trainData;
         DenseData validationData = null;
         int[] trainRows = null;
+        Map<String, Dataset<Label>> datasets = new LinkedHashMap<>();
         if (validationFraction > 0) {
             StratifiedSplit split = StratifiedSplit.of(examples, validationFraction, runSeed, featureMap);
             trainData = DenseData.of(split.train(), featureMap, labelIndex);
             validationData = DenseData.of(split.validation(), featureMap, labelIndex);
             trainRows = split.train().getExampleIndices();
+            datasets.put(RunStart.TRAIN, split.train());
+            datasets.put(RunStart.VALIDATION, split.validation());
         } else {
             trainData = DenseData.of(examples, featureMap, labelIndex);
+            datasets.put(RunStart.TRAIN, examples);
         }
         BatchSource batches = batchSource(examples, trainData, trainRows);
         long start = System.nanoTime();
         listeners.each(l -> l.onRunStart(new RunStart(loss.getClass().getSimpleName() + "-" + network,
-                trainerProvenance, examples.getProvenance(), datasetInfo(examples, labelIndex))));
+                trainerProvenance, examples.getProvenance(), datasetInfo(examples, labelIndex), datasets)));
         try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
             TrainingRun run = new TrainingRun(this, trainData, validationData, batches, runSeed, listeners,
                     resume);
@@ -509,6 +517,10 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
 
     int validationInterval() {
         return validationInterval;
+    }
+
+    boolean validationFullRanking() {
+        return validationFullRanking;
     }
 
     String earlyStoppingMetric() {
@@ -708,6 +720,16 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
          */
         public Builder earlyStoppingMetric(String value) {
             draft.earlyStoppingMetric = value;
+            return this;
+        }
+
+        /**
+         * @param value whether validation also reports full-ranking {@code map} (default true; false skips its
+         *              second ranking pass, for validation sets too large for it)
+         * @return this builder
+         */
+        public Builder validationFullRanking(boolean value) {
+            draft.validationFullRanking = value;
             return this;
         }
 

@@ -255,6 +255,7 @@ final class TrainingRun {
         INDArray embeddings = network.embedInBlocks(validation.features(), EMBED_BLOCK);
         lastMetrics = new RetrievalEvaluator(new int[]{1, 2, 4, 8, 16}, config.rankingDistance(),
                 RetrievalEvaluator.DEFAULT_BLOCK_SIZE, false, RetrievalEvaluator.DEFAULT_SEED)
+                .withFullRanking(config.validationFullRanking())
                 .evaluate(embeddings, validation.labels(), null, null, RetrievalMode.SELF).summary();
         return lastMetrics;
     }

@@ -20,14 +20,15 @@ public final class Evaluation {
 
     /**
      * The library's leave-one-out retrieval evaluation with the default settings (what {@code eval} reports without
-     * options).
+     * options), with or without full-ranking {@code map}.
      *
-     * @param model the model
-     * @param data  the examples, each a query against all the others
+     * @param model       the model
+     * @param data        the examples, each a query against all the others
+     * @param fullRanking whether to report full-ranking {@code map} too
      * @return the evaluation
      */
-    public static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data) {
-        return new RetrievalEvaluator().evaluate(model, data);
+    public static RetrievalEvaluation retrieval(EmbeddingModel model, Dataset<Label> data, boolean fullRanking) {
+        return new RetrievalEvaluator().withFullRanking(fullRanking).evaluate(model, data);
     }
 
     /**

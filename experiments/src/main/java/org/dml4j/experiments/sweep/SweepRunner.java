@@ -9,6 +9,7 @@ import org.tribuo.classification.Label;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -148,9 +149,10 @@ public final class SweepRunner {
 
     private Ended inProcess(Trial trial, TrialProcesses.Child child, TrialPruner pruner) {
         // the child checked the options before it logged its start, so building them here succeeds
+        // the child process splits off its validation rows itself: the trial's input is the data it was given
         TrainingEventLog.Replay replay = new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
-                trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data),
-                listeners(trial, pruner));
+                trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data,
+                Map.of(RunStart.TRAIN, train)), listeners(trial, pruner));
         String failure = child.follow(replay);
         if (child.stopped()) {
             return new Ended(Trial.Status.PRUNED, null);

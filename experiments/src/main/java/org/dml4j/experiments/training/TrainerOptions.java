@@ -86,6 +86,14 @@ public final class TrainerOptions {
                     + "above 0 overrides the trainer's validationFraction). Default: ${DEFAULT-VALUE}.")
     public double validationFraction;
 
+    /** {@code --[no-]full-ranking}: whether validation and the test evaluation report full-ranking map. */
+    @Option(names = "--full-ranking", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Report full-ranking map (average precision over every relevant example's exact rank) in "
+                    + "validation and the test evaluation, as well as Recall@K, MAP@R and NDCG. It costs a second "
+                    + "ranking pass for most queries: --no-full-ranking leaves it out for evaluation sets too large "
+                    + "for it (the run records the choice). Default: on.")
+    public boolean fullRanking;
+
     @Option(names = "--patience", defaultValue = "0",
             description = "Stop after this many validations without improvement (0: never).")
     int patience;
@@ -136,7 +144,7 @@ public final class TrainerOptions {
                 .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
                 .optimizer(Components.optimizer(optimizer))
                 .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed)
-                .validationFraction(validationFraction).patience(patience)
+                .validationFraction(validationFraction).validationFullRanking(fullRanking).patience(patience)
                 .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString())
                 .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
                 .memorySize(memorySize).build();
@@ -154,6 +162,9 @@ public final class TrainerOptions {
         Map<String, String> overrides = new LinkedHashMap<>();
         if (validationFraction > 0) {
             overrides.put(configName + ".validationFraction", String.valueOf(validationFraction));
+        }
+        if (!fullRanking) {
+            overrides.put(configName + ".validationFullRanking", "false");
         }
         overrides.putAll(configOverrides);
         overrides.forEach((key, value) -> override(cm, key, value));
