@@ -72,7 +72,7 @@ public abstract class LargeMarginSoftmaxLoss extends ClassParameterLoss {
             terms[i] = (logNormalizer - logits[labels[i]]) * minerWeights[i];
         }
         double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < size; i++) {
             double w = weights[i] * minerWeights[i] * scale;
             for (int c = 0; c < numClasses; c++) {
