@@ -291,6 +291,9 @@ public final class PmlTranslator {
             }
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
+        if ((loss instanceof ArcFaceLoss || loss instanceof CosFaceLoss) && !(r instanceof MeanReducer)) {
+            throw new CaseFormatException(cls + " with reducer " + r + " is not supported (only MeanReducer)");
+        }
         p.checkAllUsed();
         return loss;
     }

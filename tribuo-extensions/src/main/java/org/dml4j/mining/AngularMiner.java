@@ -2,7 +2,6 @@ package org.dml4j.mining;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import org.dml4j.distance.L2Normalization;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.nd.HostArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,10 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The triplets whose angle at the negative exceeds a threshold (PML's {@code AngularMiner}, after the angular loss
  * of Wang et al. 2017): for every triplet {@code (a, p, n)}, with {@code c = (x_a + x_p) / 2} the centre of anchor
- * and positive, the angle is {@code atan(||â - p̂|| / (2 ||n̂ - ĉ||))} (hats: L2-normalized), and the triplet is kept
- * when it is larger than {@code angle} degrees. As PML, the distances are PyTorch's {@code pairwise_distance}
- * ({@code ||x - y + 1e-6||}), the distance must be Euclidean on normalized embeddings, and triplets are enumerated
- * in the order of all triplets.
+ * and positive, the angle is {@code atan(||x_a - x_p|| / (2 ||x_n - c||))}, and the triplet is kept when it is
+ * larger than {@code angle} degrees. As PML: the distances are PyTorch's {@code pairwise_distance}
+ * ({@code ||x - y + 1e-6||}) on the embeddings as given (PML's {@code LpDistance.pairwise_distance} does not
+ * normalize, although the miner requires a normalizing distance), and triplets are enumerated in the order of all
+ * triplets.
  */
 public final class AngularMiner extends AbstractMiner {
 
@@ -84,8 +84,6 @@ public final class AngularMiner extends AbstractMiner {
         int dim = queries.columns();
         double[] q = HostArrays.doubles(queries);
         double[] r = self ? q : HostArrays.doubles(references);
-        double[] qHat = L2Normalization.of(q, queryLabels.length, dim).normalized();
-        double[] rHat = self ? qHat : L2Normalization.of(r, referenceLabels.length, dim).normalized();
         double threshold = Math.toRadians(angle);
         double[] centre = new double[dim];
         return TripletTuples.where(queryLabels, referenceLabels, self, new TripletTuples.Condition() {
@@ -98,19 +96,12 @@ public final class AngularMiner extends AbstractMiner {
                 if (a != lastAnchor || p != lastPositive) {
                     lastAnchor = a;
                     lastPositive = p;
-                    anchorPositive = pairwiseDistance(qHat, a, rHat, p, dim);
-                    double norm = 0;
+                    anchorPositive = pairwiseDistance(q, a, r, p, dim);
                     for (int k = 0; k < dim; k++) {
                         centre[k] = (q[a * dim + k] + r[p * dim + k]) / 2;
-                        norm += centre[k] * centre[k];
-                    }
-                    double clamped = Math.max(Math.sqrt(norm), L2Normalization.EPSILON);
-                    for (int k = 0; k < dim; k++) {
-                        centre[k] /= clamped;
                     }
                 }
-                double negativeCentre = pairwiseDistance(rHat, n, centre, 0, dim);
-                return Math.atan(anchorPositive / (2 * negativeCentre)) > threshold;
+                return Math.atan(anchorPositive / (2 * pairwiseDistance(r, n, centre, 0, dim))) > threshold;
             }
         });
     }
