@@ -372,6 +372,7 @@ def sampler_cases(rng):
 
 def main(out_dir):
     torch.set_default_dtype(torch.float64)
+    torch.manual_seed(SEED)  # UniformHistogramMiner's draws
     rng = np.random.default_rng(SEED)
     for case in miner_cases(rng):
         write_case(os.path.join(out_dir, "miners", case["case_id"] + ".json"), case)
