@@ -1,5 +1,5 @@
 """Shared parts of the scripts that write PML golden cases (run in the peer environment, .bench-venv):
-building PML distances, reducers, losses and miners from the golden schema's specifications
+building PML distances, reducers, regularizers, losses and miners from the golden schema's specifications
 (../shared/golden/README.md), float32-representable clustered inputs, mined-tuple JSON, the environment record,
 and strict-JSON case writing.
 """
@@ -10,7 +10,7 @@ import os
 import numpy as np
 import torch
 import pytorch_metric_learning as pml
-from pytorch_metric_learning import distances, miners, reducers
+from pytorch_metric_learning import distances, miners, reducers, regularizers
 from pytorch_metric_learning import losses
 
 
@@ -79,12 +79,30 @@ def build_distance(spec):
 
 def build_reducer(spec):
     if spec["pml_class"] == "MultipleReducers":
-        return None  # the loss's default (the golden cases only use PML's defaults)
+        if spec.get("is_pml_default_for_loss", True):
+            return None  # the loss's default
+        subs = {name: build_reducer(sub if isinstance(sub, dict) else {"pml_class": sub})
+                for name, sub in spec["sub_loss_reducers"].items()}
+        default = build_reducer(spec["default_reducer"]) if "default_reducer" in spec else None
+        return reducers.MultipleReducers(subs, default_reducer=default)
+    if spec["pml_class"] == "ClassWeightedReducer":
+        return reducers.ClassWeightedReducer(torch.tensor(spec["weights"], dtype=torch.float64))
     return getattr(reducers, spec["pml_class"])()
+
+
+def build_regularizer(spec):
+    """A PML regularizer from {pml_class, params, [reducer]} (the distance is the class's default)."""
+    kwargs = dict(spec.get("params", {}))
+    if spec.get("reducer") is not None:
+        kwargs["reducer"] = build_reducer(spec["reducer"])
+    return getattr(regularizers, spec["pml_class"])(**kwargs)
 
 
 def build_loss(spec):
     kwargs = dict(spec["params"])
+    for name in ("embedding_regularizer", "weight_regularizer"):
+        if kwargs.get(name) is not None:
+            kwargs[name] = build_regularizer(kwargs[name])
     kwargs["distance"] = build_distance(spec["distance"])
     reducer = build_reducer(spec["reducer"])
     if reducer is not None:

@@ -47,7 +47,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     /** Train options replayed as logged: the data, the trainer and how the run prints. */
     static final Set<String> TRAINING = Set.of("--dataset", "--image-size", "--image-channels", "--data-dir",
             "--label-column", "--train-classes", "--eval-classes", "--train-limit", "--config-name",
-            "--config-override", "--loss", "--margin", "--miner", "--network", "--optimizer", "--lr", "--epochs",
+            "--config-override", "--loss", "--margin", "--miner", "--embedding-regularizer", "--weight-regularizer",
+            "--network", "--optimizer", "--lr", "--epochs",
             "--batch-size", "--m-per-class", "--seed", "--validation-fraction", "--patience", "--memory-size",
             "--tuples", "--tuple-kind", "--quiet", "--json");
 

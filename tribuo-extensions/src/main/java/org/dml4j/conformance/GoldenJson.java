@@ -46,6 +46,17 @@ final class GoldenJson {
         return out;
     }
 
+    static double[] doubles(JsonNode node, String what) {
+        if (node == null || !node.isArray()) {
+            throw new CaseFormatException("missing number array: " + what);
+        }
+        double[] out = new double[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = number(node.get(i), what + "[" + i + "]");
+        }
+        return out;
+    }
+
     static double[][] matrix(JsonNode node, String what) {
         if (node == null || !node.isArray()) {
             throw new CaseFormatException("missing matrix: " + what);

@@ -8,6 +8,7 @@ import org.dml4j.loss.MultipleLosses;
 import org.dml4j.loss.ReferenceLossResult;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.mining.Miner;
+import org.dml4j.regularize.RegularizedLoss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,8 +37,9 @@ final class LossCaseCheck {
         INDArray embeddings = GoldenJson.embeddings(inputs.get("embeddings"), "inputs.embeddings", labels,
                 "inputs.labels", precision);
         MetricLoss loss = PmlTranslator.loss(root.path("loss"));
+        MetricLoss core = loss instanceof RegularizedLoss regularized ? regularized.loss() : loss;
         double[][] classVectors = classVectors(inputs);
-        if (loss instanceof ClassParameterLoss parametric) {
+        if (core instanceof ClassParameterLoss parametric) {
             if (classVectors == null) {
                 throw new CaseFormatException(id + ": " + parametric.getClass().getSimpleName()
                         + " needs inputs.proxies or inputs.W");
@@ -79,7 +81,7 @@ final class LossCaseCheck {
         double gradRatio = tolerance.gradientRatio(gotGrad, expectedGrad);
         double worst = Math.max(lossRatio, gradRatio);
         detail.append(String.format("loss=%.10g expected=%.10g", result.value(), expectedLoss));
-        if (loss instanceof ClassParameterLoss parametric) {
+        if (core instanceof ClassParameterLoss parametric) {
             worst = Math.max(worst, classGradientRatio(parametric, result, expected, tolerance, detail));
         }
         return new CaseResult(id, worst <= 1, worst, detail.toString());

@@ -1,6 +1,7 @@
 package org.dml4j.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.DotProductSimilarity;
@@ -42,30 +43,49 @@ import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.loss.TupletMarginLoss;
 import org.dml4j.loss.VICRegLoss;
 import org.dml4j.loss.WeightedLoss;
+import org.dml4j.mining.AngularMiner;
+import org.dml4j.mining.BatchEasyHardMiner;
 import org.dml4j.mining.BatchHardMiner;
+import org.dml4j.mining.EmbeddingsAlreadyPackagedAsTriplets;
+import org.dml4j.mining.HDCMiner;
 import org.dml4j.mining.Miner;
 import org.dml4j.mining.MultiSimilarityMiner;
 import org.dml4j.mining.PairMarginMiner;
 import org.dml4j.mining.TripletMarginMiner;
+import org.dml4j.mining.UniformHistogramMiner;
 import org.dml4j.reduce.AvgNonZeroReducer;
+import org.dml4j.reduce.ClassWeightedReducer;
 import org.dml4j.reduce.DivisorReducer;
+import org.dml4j.reduce.DoNothingReducer;
 import org.dml4j.reduce.MeanReducer;
+import org.dml4j.reduce.MultipleReducers;
 import org.dml4j.reduce.PerAnchorReducer;
 import org.dml4j.reduce.Reducer;
 import org.dml4j.reduce.SumReducer;
 import org.dml4j.reduce.ThresholdReducer;
+import org.dml4j.regularize.CenterInvariantRegularizer;
+import org.dml4j.regularize.LpRegularizer;
+import org.dml4j.regularize.RegularFaceRegularizer;
+import org.dml4j.regularize.RegularizedLoss;
+import org.dml4j.regularize.Regularizer;
+import org.dml4j.regularize.SparseCentersRegularizer;
+import org.dml4j.regularize.ZeroMeanRegularizer;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Builds the DML4J distance, reducer, loss or miner that a PML configuration in a case file describes
- * ({@code pml_class} and {@code params}). Parameters DML4J does not support (a learnable beta, a weight regularizer,
- * sampled triplets per anchor) are rejected with a message naming them, never silently ignored.
+ * ({@code pml_class} and {@code params}). A loss's {@code embedding_regularizer}/{@code weight_regularizer}
+ * parameters (regularizer specifications, with {@code embedding_reg_weight}/{@code weight_reg_weight}) wrap it in a
+ * {@link RegularizedLoss}. Parameters DML4J does not support (a learnable beta, sampled triplets per anchor) are
+ * rejected with a message naming them, never silently ignored.
  */
 public final class PmlTranslator {
 
@@ -121,14 +141,22 @@ public final class PmlTranslator {
         String cls = text(spec, "pml_class");
         if (cls.equals("MultipleReducers")) {
             Set<String> subs = new HashSet<>();
-            spec.path("sub_loss_reducers").elements().forEachRemaining(n -> subs.add(n.asText()));
-            if (subs.size() != 1) {
-                throw new CaseFormatException("MultipleReducers with different sub-loss reducers " + subs
-                        + " is not supported");
+            spec.path("sub_loss_reducers").elements().forEachRemaining(n -> subs.add(n.toString()));
+            if (subs.size() == 1 && !spec.has("default_reducer")) {
+                return subReducer(spec.path("sub_loss_reducers").elements().next(), spec);
             }
-            return simpleReducer(subs.iterator().next(), spec);
+            Map<String, Reducer> reducers = new LinkedHashMap<>();
+            spec.path("sub_loss_reducers").fields().forEachRemaining(e -> reducers.put(e.getKey(),
+                    subReducer(e.getValue(), spec)));
+            return new MultipleReducers(reducers, spec.has("default_reducer")
+                    ? reducer(spec.get("default_reducer")) : new MeanReducer());
         }
         return simpleReducer(cls, spec);
+    }
+
+    /** A sub-loss reducer of MultipleReducers: a class name (parameters from the enclosing spec) or a spec. */
+    private static Reducer subReducer(JsonNode sub, JsonNode spec) {
+        return sub.isTextual() ? simpleReducer(sub.asText(), spec) : reducer(sub);
     }
 
     private static Reducer simpleReducer(String cls, JsonNode spec) {
@@ -138,6 +166,9 @@ public final class PmlTranslator {
             case "DivisorReducer" -> new DivisorReducer();
             case "SumReducer" -> new SumReducer();
             case "PerAnchorReducer" -> new PerAnchorReducer();
+            case "DoNothingReducer" -> new DoNothingReducer();
+            case "ClassWeightedReducer" -> new ClassWeightedReducer(GoldenJson.doubles(spec.get("weights"),
+                    "ClassWeightedReducer.weights"));
             case "ThresholdReducer" -> new ThresholdReducer(
                     spec.hasNonNull("low") ? spec.get("low").asDouble() : Double.NEGATIVE_INFINITY,
                     spec.hasNonNull("high") ? spec.get("high").asDouble() : Double.POSITIVE_INFINITY);
@@ -148,15 +179,91 @@ public final class PmlTranslator {
     /**
      * The loss of a {@code loss} object.
      *
-     * @param spec {@code {pml_class, params, distance, reducer}}
-     * @return the loss (class vectors of proxy and softmax losses still to be set)
+     * @param spec {@code {pml_class, params, distance, reducer}}; {@code params} may attach regularizers
+     * @return the loss (class vectors of proxy and softmax losses still to be set), a {@link RegularizedLoss} when
+     *         regularizers are attached
      */
     public static MetricLoss loss(JsonNode spec) {
         String cls = text(spec, "pml_class");
         if (cls.equals("MultipleLosses")) {
             return multipleLosses(spec);
         }
+        JsonNode params = spec.path("params");
+        if (!params.isObject()) {
+            return unregularized(cls, params, spec);
+        }
+        // The regularizer parameters of any loss become a RegularizedLoss around it; the loss sees the rest.
+        ObjectNode lossParams = ((ObjectNode) params).deepCopy();
+        lossParams.remove(List.of(EMBEDDING_REGULARIZER, EMBEDDING_REG_WEIGHT, WEIGHT_REGULARIZER, WEIGHT_REG_WEIGHT));
+        return withRegularizers(unregularized(cls, lossParams, spec), params);
+    }
+
+    private static final String EMBEDDING_REGULARIZER = "embedding_regularizer";
+    private static final String EMBEDDING_REG_WEIGHT = "embedding_reg_weight";
+    private static final String WEIGHT_REGULARIZER = "weight_regularizer";
+    private static final String WEIGHT_REG_WEIGHT = "weight_reg_weight";
+
+    /** The loss wrapped in a {@link RegularizedLoss} when the PML parameters attach regularizers to it. */
+    private static MetricLoss withRegularizers(MetricLoss loss, JsonNode params) {
+        if (params == null) {
+            return loss;
+        }
+        Regularizer embedding = params.hasNonNull(EMBEDDING_REGULARIZER)
+                ? regularizer(params.get(EMBEDDING_REGULARIZER)) : null;
+        Regularizer weight = params.hasNonNull(WEIGHT_REGULARIZER) ? regularizer(params.get(WEIGHT_REGULARIZER)) : null;
+        if (embedding == null && weight == null) {
+            return loss;
+        }
+        return new RegularizedLoss(loss, embedding, weightOf(params, EMBEDDING_REG_WEIGHT), weight,
+                weightOf(params, WEIGHT_REG_WEIGHT));
+    }
+
+    private static double weightOf(JsonNode params, String name) {
+        return params.hasNonNull(name) ? GoldenJson.number(params.get(name), name) : 1;
+    }
+
+    /**
+     * The regularizer of a {@code regularizer} object.
+     *
+     * @param spec {@code {pml_class, params, [reducer], [distance]}}; the distance, if given, must be the one PML
+     *             requires of the class
+     * @return the regularizer
+     */
+    public static Regularizer regularizer(JsonNode spec) {
+        String cls = text(spec, "pml_class");
         Params p = new Params(cls, spec.path("params"));
+        JsonNode reducerSpec = spec.path("reducer");
+        boolean hasReducer = reducerSpec.isObject();
+        Reducer r = hasReducer ? reducer(reducerSpec) : null;
+        JsonNode distanceSpec = spec.path("distance");
+        String requiredDistance = switch (cls) {
+            case "CenterInvariantRegularizer" -> "LpDistance";
+            case "RegularFaceRegularizer", "SparseCentersRegularizer" -> "CosineSimilarity";
+            default -> null;
+        };
+        if (distanceSpec.isObject() && requiredDistance != null
+                && !requiredDistance.equals(distanceSpec.path("pml_class").asText())) {
+            throw new CaseFormatException(cls + " with distance " + distanceSpec.path("pml_class").asText()
+                    + " is not supported (only " + requiredDistance + ", as PML requires)");
+        }
+        Regularizer regularizer = switch (cls) {
+            case "LpRegularizer" -> new LpRegularizer(p.num("p", 2), p.num("power", 1), hasReducer ? r
+                    : new MeanReducer());
+            case "ZeroMeanRegularizer" -> hasReducer ? new ZeroMeanRegularizer(r) : new ZeroMeanRegularizer();
+            case "CenterInvariantRegularizer" -> hasReducer ? new CenterInvariantRegularizer(r)
+                    : new CenterInvariantRegularizer();
+            case "RegularFaceRegularizer" -> hasReducer ? new RegularFaceRegularizer(r) : new RegularFaceRegularizer();
+            case "SparseCentersRegularizer" -> hasReducer
+                    ? new SparseCentersRegularizer(p.integer("num_classes"), p.integer("centers_per_class"), r)
+                    : new SparseCentersRegularizer(p.integer("num_classes"), p.integer("centers_per_class"));
+            default -> throw new CaseFormatException("unsupported regularizer pml_class: " + cls);
+        };
+        p.checkAllUsed();
+        return regularizer;
+    }
+
+    private static MetricLoss unregularized(String cls, JsonNode params, JsonNode spec) {
+        Params p = new Params(cls, params);
         // A loss that takes no distance (VICReg) or ignores it (P2SGrad) has a null one in its case.
         Distance d = spec.path("distance").isNull() ? null : distance(spec.path("distance"));
         Reducer r = reducer(spec.path("reducer"));
@@ -268,6 +375,9 @@ public final class PmlTranslator {
             }
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
+        if ((loss instanceof ArcFaceLoss || loss instanceof CosFaceLoss) && !(r instanceof MeanReducer)) {
+            throw new CaseFormatException(cls + " with reducer " + r + " is not supported (only MeanReducer)");
+        }
         p.checkAllUsed();
         return loss;
     }
@@ -393,10 +503,29 @@ public final class PmlTranslator {
                     new MultiSimilarityMiner(p.num("epsilon", MultiSimilarityMiner.DEFAULT_EPSILON), d);
             case "PairMarginMiner" -> new PairMarginMiner(p.num("pos_margin", PairMarginMiner.DEFAULT_POS_MARGIN),
                     p.num("neg_margin", PairMarginMiner.DEFAULT_NEG_MARGIN), d);
+            case "AngularMiner" -> {
+                if (!(d instanceof LpDistance lp) || lp.power() != 1 || !lp.normalizesEmbeddings()) {
+                    throw new CaseFormatException("AngularMiner needs LpDistance(power=1, normalized), as PML");
+                }
+                yield new AngularMiner(p.num("angle", AngularMiner.DEFAULT_ANGLE));
+            }
+            case "BatchEasyHardMiner" -> new BatchEasyHardMiner(strategy(p, "pos_strategy", "easy"),
+                    strategy(p, "neg_strategy", "semihard"), p.range("allowed_pos_range"),
+                    p.range("allowed_neg_range"), d);
+            case "HDCMiner" -> new HDCMiner(p.num("filter_percentage", HDCMiner.DEFAULT_FILTER_PERCENTAGE), d);
+            case "UniformHistogramMiner" -> new UniformHistogramMiner(
+                    (int) p.num("num_bins", UniformHistogramMiner.DEFAULT_NUM_BINS),
+                    (int) p.num("pos_per_bin", UniformHistogramMiner.DEFAULT_PER_BIN),
+                    (int) p.num("neg_per_bin", UniformHistogramMiner.DEFAULT_PER_BIN), 12345L, d);
+            case "EmbeddingsAlreadyPackagedAsTriplets" -> new EmbeddingsAlreadyPackagedAsTriplets();
             default -> throw new CaseFormatException("unsupported miner pml_class: " + cls);
         };
         p.checkAllUsed();
         return miner;
+    }
+
+    private static BatchEasyHardMiner.Strategy strategy(Params p, String name, String fallback) {
+        return BatchEasyHardMiner.Strategy.valueOf(p.text(name, fallback).toUpperCase(Locale.ROOT));
     }
 
     private static String text(JsonNode node, String field) {
@@ -458,6 +587,11 @@ public final class PmlTranslator {
         String text(String name, String fallback) {
             used.add(name);
             return node.hasNonNull(name) ? node.get(name).asText() : fallback;
+        }
+
+        double[] range(String name) {
+            used.add(name);
+            return node.hasNonNull(name) ? GoldenJson.doubles(node.get(name), cls + "." + name) : null;
         }
 
         void require(String name, String expected) {

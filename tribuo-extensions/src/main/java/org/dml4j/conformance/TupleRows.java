@@ -54,6 +54,27 @@ record TupleRows(List<int[]> first, List<int[]> second) {
         throw new CaseFormatException("unknown miner output type: " + type);
     }
 
+    /**
+     * These tuples without the pairs a reference marks as interchangeable ({@code output.tied_pos_pairs},
+     * {@code tied_neg_pairs}: pairs whose value ties a selection's cut-off, of which the reference kept an arbitrary
+     * few); the number of pairs kept must still agree, which {@link #differenceFrom} checks on the full rows first.
+     *
+     * @param output the reference output
+     * @return the rows without the tied pairs
+     */
+    TupleRows withoutTies(JsonNode output) {
+        return new TupleRows(without(first, output.path("tied_pos_pairs")),
+                without(second, output.path("tied_neg_pairs")));
+    }
+
+    private static List<int[]> without(List<int[]> rows, JsonNode tied) {
+        if (!tied.isArray()) {
+            return rows;
+        }
+        List<int[]> ties = rows(tied);
+        return rows.stream().filter(r -> ties.stream().noneMatch(t -> Arrays.equals(t, r))).toList();
+    }
+
     private static List<int[]> rows(JsonNode node) {
         if (node == null || !node.isArray()) {
             throw new CaseFormatException("missing array of tuples in the miner output");

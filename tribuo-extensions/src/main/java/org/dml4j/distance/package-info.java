@@ -5,6 +5,7 @@
  * org.dml4j.distance.DotProductSimilarity} and the signal-to-noise ratio {@link org.dml4j.distance.SNRDistance}.
  * Two distances are equal when they compute the same matrix. A {@link
  * org.dml4j.distance.PairwiseMatrix} holds the values and turns a gradient with respect to them into gradients with
- * respect to the (raw, unnormalized) embeddings.
+ * respect to the (raw, unnormalized) embeddings; {@link org.dml4j.distance.BatchedDistance} computes a large matrix
+ * in blocks of query rows.
  */
 package org.dml4j.distance;

@@ -90,7 +90,7 @@ public final class AngularLoss extends TupleLoss {
             terms[k] = LossMath.logSumExp(v, v.length, true, softmaxes[k]);
         }
         double[] weights = new double[count];
-        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), m.rows()), weights);
+        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), m.rows()).withLabels(labels), weights);
         for (int k = 0; k < count; k++) {
             int a = pairs.posAnchors()[k];
             int p = pairs.positives()[k];

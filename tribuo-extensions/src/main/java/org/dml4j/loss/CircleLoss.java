@@ -105,7 +105,7 @@ public final class CircleLoss extends TupleLoss {
             terms[i] = LossMath.softplus(z[i]);
         }
         double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < size; i++) {
             if (weights[i] == 0 || posSlope[i] == null) {
                 continue;

@@ -75,8 +75,8 @@ public class ContrastiveLoss extends TupleLoss {
         }
         double[] posWeights = new double[pos.length];
         double[] negWeights = new double[neg.length];
-        double value = reduce(LossTerms.of(pos, pairs.posAnchors(), size), posWeights)
-                + reduce(LossTerms.of(neg, pairs.negAnchors(), size), negWeights);
+        double value = reduce(LossTerms.of(pos, pairs.posAnchors(), size).named("pos_loss").withLabels(labels), posWeights)
+                + reduce(LossTerms.of(neg, pairs.negAnchors(), size).named("neg_loss").withLabels(labels), negWeights);
         for (int k = 0; k < pos.length; k++) {
             if (pos[k] > 0) {
                 gradient[pairs.posAnchors()[k] * cols + pairs.positives()[k]] += posWeights[k] * sign;

@@ -90,7 +90,7 @@ public final class FastAPLoss extends BatchOnlyLoss {
             }
         }
         double[] weights = new double[kept];
-        double value = reduce(LossTerms.of(terms, rows, size), weights);
+        double value = reduce(LossTerms.of(terms, rows, size).withLabels(labels), weights);
         for (int k = 0; k < kept; k++) {
             int i = rows[k];
             anchors[i].backward(m, labels, i, delta, -weights[k] * minerWeights[i] / anchors[i].numPositives,

@@ -83,7 +83,7 @@ public final class GeneralizedLiftedStructureLoss extends TupleLoss {
             terms[i] = LossMath.relu(z[i]);
         }
         double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         double sign = distance.marginSign();
         for (int i = 0; i < size; i++) {
             double dz = weights[i] * LossMath.reluGrad(z[i]);

@@ -82,7 +82,7 @@ public final class InstanceLoss extends TupleLoss {
         double[] rowWeights = new double[size];
         Arrays.fill(rowWeights, 1);
         double[][] dLogits = new double[size][size];
-        double value = SoftmaxCrossEntropy.reduce(logits, size, targets, rowWeights, reducer, dLogits);
+        double value = SoftmaxCrossEntropy.reduce(logits, size, targets, labels, rowWeights, reducer, dLogits);
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < size; j++) {
                 gradient[i * size + j] += dLogits[i][j] * gamma;

@@ -69,15 +69,15 @@ public final class IntraPairVarianceLoss extends TupleLoss {
         }
         // A similarity should rise above its positive mean and a distance fall below it; negatives the other way.
         boolean inverted = distance.isInverted();
-        return part(m, pairs.posAnchors(), pairs.positives(), posEps, inverted, gradient)
-                + part(m, pairs.negAnchors(), pairs.negatives(), negEps, !inverted, gradient);
+        return part(m, labels, pairs.posAnchors(), pairs.positives(), posEps, inverted, gradient)
+                + part(m, labels, pairs.negAnchors(), pairs.negatives(), negEps, !inverted, gradient);
     }
 
     /**
      * One part: {@code relu((1 - eps) mu - s_k)²} when the values should increase, else
      * {@code relu(s_k - (1 + eps) mu)²}, reduced; its gradient is added to {@code gradient}.
      */
-    private double part(PairwiseMatrix m, int[] anchors, int[] others, double eps, boolean increase,
+    private double part(PairwiseMatrix m, int[] labels, int[] anchors, int[] others, double eps, boolean increase,
                         double[] gradient) {
         int n = anchors.length;
         if (n == 0) {
@@ -98,7 +98,7 @@ public final class IntraPairVarianceLoss extends TupleLoss {
             terms[k] = gaps[k] * gaps[k];
         }
         double[] weights = new double[n];
-        double value = reduce(LossTerms.of(terms, anchors, m.rows()), weights);
+        double value = reduce(LossTerms.of(terms, anchors, m.rows()).withLabels(labels), weights);
         // d term_k / d s_j = 2 gap_k (±(1 ∓ eps)/n ∓ [j == k]): a shared part through the mean, and the own part.
         double throughMean = 0;
         for (int k = 0; k < n; k++) {

@@ -80,7 +80,7 @@ public final class LiftedStructureLoss extends TupleLoss {
             terms[k] = LossMath.relu(z[k]) * LossMath.relu(z[k]) / 2;
         }
         double[] weights = new double[count];
-        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), size), weights);
+        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), size).withLabels(labels), weights);
         double sign = distance.marginSign();
         for (int k = 0; k < count; k++) {
             double dz = weights[k] * LossMath.relu(z[k]);

@@ -72,7 +72,7 @@ public final class MarginLoss extends TupleLoss {
             nonZero += (pos[k] > 0 ? 1 : 0) + (neg[k] > 0 ? 1 : 0);
         }
         double[] weights = new double[count];
-        double value = reduce(LossTerms.of(terms, t.anchors(), size).withDivisor(nonZero), weights);
+        double value = reduce(LossTerms.of(terms, t.anchors(), size).withDivisor(nonZero).named("margin_loss").withLabels(labels), weights);
         double sign = distance.marginSign();
         for (int k = 0; k < count; k++) {
             if (pos[k] > 0) {

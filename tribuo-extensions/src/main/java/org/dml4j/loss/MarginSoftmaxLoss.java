@@ -99,7 +99,7 @@ public abstract class MarginSoftmaxLoss extends ClassParameterLoss {
             }
         }
         double[][] dLogits = new double[size][numClasses];
-        double value = SoftmaxCrossEntropy.reduce(logits, numClasses, labels, minerWeights, reducer, dLogits);
+        double value = SoftmaxCrossEntropy.reduce(logits, numClasses, labels, labels, minerWeights, reducer, dLogits);
         for (int i = 0; i < size; i++) {
             double a = embeddingNorm(norms, i);
             for (int c = 0; c < numClasses; c++) {

@@ -98,7 +98,7 @@ public final class MultiSimilarityLoss extends TupleLoss {
             terms[i] = pos + neg;
         }
         double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < posCols[i].length; j++) {
                 gradient[i * cols + posCols[i][j]] += weights[i] * posSoftmax[i][j] * sign;

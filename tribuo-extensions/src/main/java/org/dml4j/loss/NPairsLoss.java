@@ -67,7 +67,7 @@ public final class NPairsLoss extends AbstractMetricLoss {
             terms[i] = LossMath.logSumExp(logits, n, false, softmax[i]) - logits[i];
         }
         double[] weights = new double[n];
-        double value = reduce(LossTerms.of(terms, anchors, labels.length), weights);
+        double value = reduce(LossTerms.of(terms, anchors, labels.length).withLabels(labels), weights);
         double[] gradient = m.newGradient();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {

@@ -77,7 +77,7 @@ public final class NTXentLoss extends TemperatureScaledLoss {
             terms[k] = -Math.log(probability[k] + Double.MIN_NORMAL);
         }
         double[] weights = new double[count];
-        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), size), weights);
+        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), size).withLabels(labels), weights);
         for (int k = 0; k < count; k++) {
             if (weights[k] == 0) {
                 continue;

@@ -67,7 +67,7 @@ final class NcaTerms {
             }
         }
         double[] weights = new double[kept];
-        double value = reducer.reduce(LossTerms.of(terms, anchors, rows), weights);
+        double value = reducer.reduce(LossTerms.of(terms, anchors, rows).withLabels(queryLabels), weights);
         for (int k = 0; k < kept; k++) {
             int i = anchors[k];
             double w = weights[k] * minerWeights[i] * scale;

@@ -85,7 +85,7 @@ public final class NormalizedSoftmaxLoss extends ClassParameterLoss {
             }
         }
         double[][] dLogits = new double[size][numClasses];
-        double value = SoftmaxCrossEntropy.reduce(logits, numClasses, labels, minerWeights, reducer, dLogits);
+        double value = SoftmaxCrossEntropy.reduce(logits, numClasses, labels, labels, minerWeights, reducer, dLogits);
         for (int i = 0; i < size; i++) {
             for (int c = 0; c < numClasses; c++) {
                 gradient[i * numClasses + c] += dLogits[i][c] * sign / temperature;

@@ -98,8 +98,8 @@ public final class ProxyAnchorLoss extends ClassParameterLoss {
         }
         double[] posWeights = new double[numClasses];
         double[] negWeights = new double[numClasses];
-        double value = reduce(LossTerms.of(pos, classes, numClasses).withDivisor(present), posWeights)
-                + reduce(LossTerms.of(neg, classes, numClasses).withDivisor(numClasses), negWeights);
+        double value = reduce(LossTerms.of(pos, classes, numClasses).withDivisor(present).named("pos_loss"), posWeights)
+                + reduce(LossTerms.of(neg, classes, numClasses).withDivisor(numClasses).named("neg_loss"), negWeights);
         double sign = distance.marginSign();
         for (int c = 0; c < numClasses; c++) {
             for (int k = 0; k < posRows[c].length; k++) {

@@ -87,8 +87,8 @@ public final class QuadrupletLoss extends TupleLoss {
         }
         double[] tripletWeights = new double[count];
         double[] pairWeights = new double[count];
-        double value = reduce(LossTerms.of(tripletTerms, q.anchors(), size), tripletWeights)
-                + reduce(LossTerms.of(pairTerms, q.anchors(), size), pairWeights);
+        double value = reduce(LossTerms.of(tripletTerms, q.anchors(), size).withLabels(labels), tripletWeights)
+                + reduce(LossTerms.of(pairTerms, q.anchors(), size).withLabels(labels), pairWeights);
         double sign = distance.marginSign();
         for (int t = 0; t < count; t++) {
             int ap = q.anchors()[t] * size + q.positives()[t];

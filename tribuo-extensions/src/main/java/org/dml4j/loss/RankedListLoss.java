@@ -140,7 +140,7 @@ public final class RankedListLoss extends BatchOnlyLoss {
             terms[i] = (1 - imbalance) * positives[i].value() + imbalance * negatives[i].value();
         }
         double[] weights = new double[n];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < n; i++) {
             positives[i].backward(weights[i] * (1 - imbalance), tp, gradient, i * n);
             negatives[i].backward(-weights[i] * imbalance, tn, gradient, i * n);

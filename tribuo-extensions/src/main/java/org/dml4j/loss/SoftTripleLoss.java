@@ -143,7 +143,7 @@ public final class SoftTripleLoss extends ClassParameterLoss {
                     * minerWeights[i];
         }
         double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < size; i++) {
             double w = weights[i] * minerWeights[i] * la;
             for (int c = 0; c < numClasses; c++) {

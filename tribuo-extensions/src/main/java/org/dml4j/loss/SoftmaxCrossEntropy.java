@@ -19,13 +19,14 @@ final class SoftmaxCrossEntropy {
      * @param logits     the logits, one row per example; row i's first {@code classes} entries are used
      * @param classes    the number of logits per row
      * @param targets    the target index of each row
+     * @param labels     the batch labels, for reducers that weight by class
      * @param rowWeights the weight of each row's term (PML's miner weights; all 1 without a miner)
      * @param reducer    the reducer over rows
      * @param dLogits    output: {@code dL/dlogit}, same shape as {@code logits}
      * @return the loss value
      */
-    static double reduce(double[][] logits, int classes, int[] targets, double[] rowWeights, Reducer reducer,
-                         double[][] dLogits) {
+    static double reduce(double[][] logits, int classes, int[] targets, int[] labels, double[] rowWeights,
+                         Reducer reducer, double[][] dLogits) {
         int rows = logits.length;
         double[] terms = new double[rows];
         for (int i = 0; i < rows; i++) {
@@ -34,7 +35,7 @@ final class SoftmaxCrossEntropy {
             terms[i] = (logNormalizer - logits[i][targets[i]]) * rowWeights[i];
         }
         double[] weights = new double[rows];
-        double value = reducer.reduce(LossTerms.perElement(terms), weights);
+        double value = reducer.reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < rows; i++) {
             double w = weights[i] * rowWeights[i];
             for (int c = 0; c < classes; c++) {

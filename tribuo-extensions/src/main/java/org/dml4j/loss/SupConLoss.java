@@ -75,7 +75,7 @@ public final class SupConLoss extends TemperatureScaledLoss {
             terms[i] = -sum / (numPositives[i] + Double.MIN_NORMAL);
         }
         double[] weights = new double[size];
-        double value = reduce(LossTerms.perElement(terms), weights);
+        double value = reduce(LossTerms.perElement(terms).withLabels(labels), weights);
         for (int i = 0; i < size; i++) {
             if (weights[i] == 0 || numPositives[i] == 0) {
                 continue;

@@ -119,7 +119,7 @@ public final class TripletMarginLoss extends TupleLoss {
             terms[k] = smoothLoss ? LossMath.softplus(violation[k]) : LossMath.relu(violation[k]);
         }
         double[] weights = new double[count];
-        double value = reduce(LossTerms.of(terms, t.anchors(), size), weights);
+        double value = reduce(LossTerms.of(terms, t.anchors(), size).withLabels(labels), weights);
         double sign = distance.marginSign();
         for (int k = 0; k < count; k++) {
             double local = smoothLoss ? LossMath.softplusGrad(violation[k]) : LossMath.reluGrad(violation[k]);

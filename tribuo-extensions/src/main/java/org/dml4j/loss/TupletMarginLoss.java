@@ -91,7 +91,7 @@ public final class TupletMarginLoss extends TupleLoss {
             terms[k] = LossMath.logSumExp(v, group.length, true, softmax[k]);
         }
         double[] weights = new double[numPos];
-        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), m.rows()), weights);
+        double value = reduce(LossTerms.of(terms, pairs.posAnchors(), m.rows()).withLabels(labels), weights);
         for (int k = 0; k < numPos; k++) {
             int a = pairs.posAnchors()[k];
             int p = pairs.positives()[k];

@@ -174,6 +174,26 @@ public record PairTuples(int[] posAnchors, int[] positives, int[] negAnchors, in
         return negAnchors.length;
     }
 
+    /**
+     * The pairs at the given positions, in that order (a position may repeat).
+     *
+     * @param positivePositions positions in the positive pair lists
+     * @param negativePositions positions in the negative pair lists
+     * @return the selected pairs
+     */
+    public PairTuples select(int[] positivePositions, int[] negativePositions) {
+        return new PairTuples(at(posAnchors, positivePositions), at(positives, positivePositions),
+                at(negAnchors, negativePositions), at(negatives, negativePositions));
+    }
+
+    private static int[] at(int[] values, int[] positions) {
+        int[] out = new int[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+            out[k] = values[positions[k]];
+        }
+        return out;
+    }
+
     @Override
     public int size() {
         return posAnchors.length + negAnchors.length;

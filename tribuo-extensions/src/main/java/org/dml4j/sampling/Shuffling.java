@@ -1,5 +1,7 @@
 package org.dml4j.sampling;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -52,6 +54,49 @@ final class Shuffling {
         }
         shuffle(p, rng);
         return p;
+    }
+
+    /**
+     * {@code size} values drawn from {@code values} without replacement, or with replacement when there are fewer
+     * than {@code size} (PML's {@code safe_random_choice}).
+     *
+     * @param values the values to draw from (not modified)
+     * @param size   the number of draws
+     * @param rng    the source of randomness
+     * @return the drawn values
+     */
+    static int[] safeChoice(int[] values, int size, SplittableRandom rng) {
+        int[] out = new int[size];
+        if (values.length < size) {
+            for (int i = 0; i < size; i++) {
+                out[i] = values[rng.nextInt(values.length)];
+            }
+            return out;
+        }
+        int[] pool = values.clone();
+        for (int i = 0; i < size; i++) {
+            int j = i + rng.nextInt(pool.length - i);
+            int t = pool[i];
+            pool[i] = pool[j];
+            pool[j] = t;
+            out[i] = pool[i];
+        }
+        return out;
+    }
+
+    /**
+     * Consecutive batches of {@code batchSize} from a sequence of indices, the last one shorter if needed.
+     *
+     * @param order     the indices in sampling order
+     * @param batchSize the batch size
+     * @return the batches
+     */
+    static List<int[]> cut(int[] order, int batchSize) {
+        List<int[]> batches = new ArrayList<>((order.length + batchSize - 1) / batchSize);
+        for (int start = 0; start < order.length; start += batchSize) {
+            batches.add(Arrays.copyOfRange(order, start, Math.min(start + batchSize, order.length)));
+        }
+        return batches;
     }
 
     /**

@@ -55,6 +55,6 @@ class GoldenConformanceTest {
         }
         assertTrue(lossFiles >= 150, "the 150 public loss cases and the generated ones");
         assertEquals(lossFiles, runner.run(List.of(golden("losses"))).size());
-        assertEquals(63, runner.run(List.of(golden("miners"))).size());
+        assertEquals(63 + 175, runner.run(List.of(golden("miners"))).size());
     }
 }

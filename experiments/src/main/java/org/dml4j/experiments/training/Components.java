@@ -1,5 +1,6 @@
 package org.dml4j.experiments.training;
 
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.distance.SNRDistance;
@@ -38,18 +39,28 @@ import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.ThresholdConsistentMarginLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.loss.TupletMarginLoss;
+import org.dml4j.mining.AngularMiner;
+import org.dml4j.mining.BatchEasyHardMiner;
 import org.dml4j.mining.BatchHardMiner;
 import org.dml4j.mining.DistanceWeightedMiner;
+import org.dml4j.mining.HDCMiner;
 import org.dml4j.mining.Miner;
 import org.dml4j.mining.MultiSimilarityMiner;
 import org.dml4j.mining.PairMarginMiner;
 import org.dml4j.mining.TripletMarginMiner;
+import org.dml4j.mining.UniformHistogramMiner;
 import org.dml4j.nn.optim.Adam;
 import org.dml4j.nn.optim.AdamW;
 import org.dml4j.nn.optim.Optimizer;
 import org.dml4j.nn.optim.RmsProp;
 import org.dml4j.nn.optim.Sgd;
 import org.dml4j.reduce.AvgNonZeroReducer;
+import org.dml4j.regularize.CenterInvariantRegularizer;
+import org.dml4j.regularize.LpRegularizer;
+import org.dml4j.regularize.RegularFaceRegularizer;
+import org.dml4j.regularize.RegularizedLoss;
+import org.dml4j.regularize.Regularizer;
+import org.dml4j.regularize.ZeroMeanRegularizer;
 
 import java.util.List;
 
@@ -68,7 +79,9 @@ final class Components {
             "n-pairs", "tuplet-margin", "snr-contrastive", "soft-triple", "p2s-grad", "threshold-consistent-margin");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
-            "pair-margin", "distance-weighted");
+            "pair-margin", "distance-weighted", "angular", "batch-easy-hard", "hdc", "uniform-histogram");
+    /** The regularizer names (embedding: lp, zero-mean; weight: center-invariant, regular-face, or any). */
+    static final List<String> REGULARIZERS = List.of("lp", "zero-mean", "center-invariant", "regular-face");
     /** The optimizer names. */
     static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
 
@@ -160,8 +173,67 @@ final class Components {
             case "pair-margin" -> new PairMarginMiner();
             case "distance-weighted" -> new DistanceWeightedMiner(DistanceWeightedMiner.DEFAULT_CUTOFF,
                     DistanceWeightedMiner.DEFAULT_NONZERO_LOSS_CUTOFF, seed);
+            case "angular" -> new AngularMiner();
+            case "batch-easy-hard" -> new BatchEasyHardMiner();
+            case "hdc" -> new HDCMiner();
+            case "uniform-histogram" -> new UniformHistogramMiner(UniformHistogramMiner.DEFAULT_NUM_BINS,
+                    UniformHistogramMiner.DEFAULT_PER_BIN, UniformHistogramMiner.DEFAULT_PER_BIN, seed,
+                    new LpDistance());
             default -> throw new UserError("Unknown miner '" + name + "'. Choose one of " + MINERS + " or none.");
         };
+    }
+
+    /**
+     * Attaches regularizers to a loss, as PML's {@code embedding_regularizer} and {@code weight_regularizer}.
+     *
+     * @param loss      the loss
+     * @param embedding {@code NAME[:WEIGHT]} of the embedding regularizer, or null
+     * @param weight    {@code NAME[:WEIGHT]} of the class-vector regularizer, or null
+     * @return the loss itself without regularizers, else a {@link RegularizedLoss}
+     */
+    static MetricLoss regularized(MetricLoss loss, String embedding, String weight) {
+        if (embedding == null && weight == null) {
+            return loss;
+        }
+        try {
+            return new RegularizedLoss(loss, regularizer(embedding, "--embedding-regularizer"),
+                    regularizerWeight(embedding, "--embedding-regularizer"), regularizer(weight, "--weight-regularizer"),
+                    regularizerWeight(weight, "--weight-regularizer"));
+        } catch (PropertyException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    private static Regularizer regularizer(String spec, String option) {
+        if (spec == null) {
+            return null;
+        }
+        String name = spec.split(":", 2)[0];
+        return switch (name) {
+            case "lp" -> new LpRegularizer();
+            case "zero-mean" -> new ZeroMeanRegularizer();
+            case "center-invariant" -> new CenterInvariantRegularizer();
+            case "regular-face" -> new RegularFaceRegularizer();
+            default -> throw new UserError("Unknown regularizer '" + name + "' in " + option + ". Choose one of "
+                    + REGULARIZERS + ", optionally with :WEIGHT (e.g. lp:0.1).");
+        };
+    }
+
+    private static double regularizerWeight(String spec, String option) {
+        if (spec == null || !spec.contains(":")) {
+            return 1;
+        }
+        String weight = spec.substring(spec.indexOf(':') + 1);
+        try {
+            double w = Double.parseDouble(weight);
+            if (!Double.isFinite(w)) {
+                throw new NumberFormatException();
+            }
+            return w;
+        } catch (NumberFormatException e) {
+            throw new UserError(option + " " + spec + ": the weight after ':' must be a finite number, found '"
+                    + weight + "'.");
+        }
     }
 
     /**

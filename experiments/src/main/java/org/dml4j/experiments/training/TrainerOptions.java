@@ -54,6 +54,15 @@ public final class TrainerOptions {
     @Option(names = "--miner", defaultValue = "none", description = "The miner. Default: ${DEFAULT-VALUE}.")
     String miner;
 
+    @Option(names = "--embedding-regularizer", paramLabel = "NAME[:WEIGHT]", description = "Add a regularizer of "
+            + "the embeddings to the loss (PML's embedding_regularizer): lp or zero-mean, weight 1 unless given.")
+    String embeddingRegularizer;
+
+    @Option(names = "--weight-regularizer", paramLabel = "NAME[:WEIGHT]", description = "Add a regularizer of the "
+            + "class vectors of proxy and softmax losses (PML's weight_regularizer): center-invariant, regular-face "
+            + "or lp, weight 1 unless given.")
+    String weightRegularizer;
+
     @Option(names = "--network", defaultValue = "mlp:512,128", description = "Default: ${DEFAULT-VALUE}.")
     String network;
 
@@ -140,7 +149,8 @@ public final class TrainerOptions {
         if (batchSize % mPerClass != 0) {
             throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
         }
-        return MetricLearningTrainer.builder(spec, Components.loss(loss, margin, classes, spec.embeddingSize()))
+        return MetricLearningTrainer.builder(spec, Components.regularized(Components.loss(loss, margin, classes,
+                        spec.embeddingSize()), embeddingRegularizer, weightRegularizer))
                 .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
                 .optimizer(Components.optimizer(optimizer))
                 .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed)
