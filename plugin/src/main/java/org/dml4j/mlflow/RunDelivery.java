@@ -24,6 +24,7 @@ final class RunDelivery {
 
     private final MlflowRestClient client;
     private final Spool spool;
+    private final LoggedModelUpload loggedModels;
     private SpoolState state;
 
     /**
@@ -36,6 +37,7 @@ final class RunDelivery {
     RunDelivery(MlflowRestClient client, Spool spool) throws IOException {
         this.client = client;
         this.spool = spool;
+        this.loggedModels = new LoggedModelUpload(client, spool.directory());
         this.state = spool.state();
     }
 
@@ -130,6 +132,10 @@ final class RunDelivery {
             client.uploadArtifact(run, artifact.artifactPath(), spool.directory().resolve(artifact.file()));
         } else if (record instanceof TrackingRecord.LogModel model) {
             logModel(run, model);
+        } else if (record instanceof TrackingRecord.LogLoggedModel model) {
+            if (!loggedModels.deliver(run, model) && model.registeredName() != null) {
+                register(run, new TrackingRecord.RegisterModel(model.registeredName(), model.name(), model.alias()));
+            }
         } else if (record instanceof TrackingRecord.RegisterModel registration) {
             register(run, registration);
         } else if (record instanceof TrackingRecord.SetStatus status) {

@@ -424,6 +424,18 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     }
 
     /**
+     * The exported graph's input for examples: their dense float32 feature vectors in the model's feature id order
+     * (unknown features ignored, missing ones 0), as {@link #embed} sees them.
+     *
+     * @param examples the examples
+     * @return one row of {@code features} values per example
+     * @throws IllegalArgumentException when an example has none of the model's features
+     */
+    public float[][] onnxInput(List<? extends Example<Label>> examples) {
+        return FeatureMatrix.of(examples, featureIDMap).rows().toFloatMatrix();
+    }
+
+    /**
      * Writes the embedding network after {@code input} (a {@code [batch, features]} float32 value).
      *
      * @param input the feature vectors in the graph

@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tribuo.Example;
-import org.tribuo.Feature;
 import org.tribuo.MutableDataset;
 import org.tribuo.ONNXExportable;
 import org.tribuo.classification.Label;
@@ -50,17 +49,6 @@ class OnnxExportTest {
                 new MPerClassSampler(4), new Adam(), 2, 12, 1e-2, 3).train(DATA);
     }
 
-    /** The dense float32 feature vectors of the data, in the model's feature id order (the ONNX input). */
-    static float[][] features(EmbeddingModel model, List<Example<Label>> examples) {
-        float[][] rows = new float[examples.size()][model.getFeatureIDMap().size()];
-        for (int i = 0; i < rows.length; i++) {
-            for (Feature f : examples.get(i)) {
-                rows[i][model.getFeatureIDMap().getID(f.getName())] = (float) f.getValue();
-            }
-        }
-        return rows;
-    }
-
     static float[][] onnxRuntime(OnnxMl.ModelProto proto, float[][] input) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(proto.toByteArray(), new OrtSession.SessionOptions());
@@ -78,7 +66,7 @@ class OnnxExportTest {
         EmbeddingModel model = train(network);
         List<Example<Label>> examples = DATA.getData();
         INDArray expected = model.embed(DATA);
-        float[][] actual = onnxRuntime(model.exportONNXModel("org.dml4j.test", 3), features(model, examples));
+        float[][] actual = onnxRuntime(model.exportONNXModel("org.dml4j.test", 3), model.onnxInput(examples));
         assertEquals(examples.size(), actual.length);
         double worst = 0;
         for (int i = 0; i < actual.length; i++) {
