@@ -67,29 +67,8 @@ class ModelDirectoryTest {
     @Test
     void aFailedExportIsNamedAndTheModelKeepsItsTribuoFlavor() throws Exception {
         EmbeddingModel trained = TrainedModels.train("mlp:16,8", DATA);
-        Layer custom = new Layer() {
-            @Override
-            public INDArray forward(INDArray input, boolean training) {
-                return input;
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput) {
-                return gradOutput;
-            }
-
-            @Override
-            public Layer copy() {
-                return this;
-            }
-
-            @Override
-            public String toString() {
-                return "MyCustomBlock";
-            }
-        };
         List<Layer> layers = new java.util.ArrayList<>(trained.network().layers());
-        layers.add(custom);
+        layers.add(new UnknownBlock());
         EmbeddingModel model = new EmbeddingModel("custom", trained.getProvenance(), trained.getFeatureIDMap(),
                 trained.getOutputIDInfo(), new EmbeddingNetwork(layers), "mlp:16,8", trained.references(), 3,
                 trained.distance());
@@ -98,5 +77,28 @@ class ModelDirectoryTest {
         assertFalse(Files.exists(temp.resolve("model.onnx")));
         assertTrue(directory.onnxProblem().startsWith("EmbeddingModel 'custom' could not be exported to ONNX"
                 + " (Cannot export layer " + (layers.size() - 1) + " (MyCustomBlock, "), directory.onnxProblem());
+    }
+
+    /** A block the ONNX writer has no operators for. */
+    private static final class UnknownBlock implements Layer {
+        @Override
+        public INDArray forward(INDArray input, boolean training) {
+            return input;
+        }
+
+        @Override
+        public INDArray backward(INDArray gradOutput) {
+            return gradOutput;
+        }
+
+        @Override
+        public Layer copy() {
+            return new UnknownBlock();
+        }
+
+        @Override
+        public String toString() {
+            return "MyCustomBlock";
+        }
     }
 }
