@@ -82,9 +82,9 @@ public final class ModelDirectory {
                         "mlflow\nonnx\nonnxruntime\nnumpy\n", StandardCharsets.UTF_8);
                 files.put(ONNX_FILE, onnxFile);
                 files.put(REQUIREMENTS, requirements);
-                flavors.put("onnx", Map.of("data", ONNX_FILE, "providers", List.of("CPUExecutionProvider"),
+                flavors.put("onnx", ordered("data", ONNX_FILE, "providers", List.of("CPUExecutionProvider"),
                         "onnx_opset", String.valueOf(onnx.getOpsetImport(0).getVersion())));
-                flavors.put("python_function", Map.of("data", ONNX_FILE, "loader_module", "mlflow.onnx"));
+                flavors.put("python_function", ordered("data", ONNX_FILE, "loader_module", "mlflow.onnx"));
                 content.put("signature", signature);
             } catch (RuntimeException e) {
                 problem = model.getClass().getSimpleName() + " '" + model.getName() + "' could not be exported to"
@@ -113,7 +113,7 @@ public final class ModelDirectory {
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("name", value.getName());
             spec.put("type", "tensor");
-            spec.put("tensor-spec", Map.of("dtype", numpyType(tensor.getElemType(), value.getName()),
+            spec.put("tensor-spec", ordered("dtype", numpyType(tensor.getElemType(), value.getName()),
                     "shape", shape));
             specs.add(spec);
         }
@@ -122,6 +122,15 @@ public final class ModelDirectory {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the signature JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** A map of key-value pairs in the given order (the MLmodel file keeps it). */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private static String numpyType(int onnxType, String name) {

@@ -45,8 +45,7 @@ class ModelDirectoryTest {
         JsonNode inputs = new ObjectMapper().readTree((String) ((Map<?, ?>) directory.content().get("signature"))
                 .get("inputs"));
         assertEquals("[{\"name\":\"input\",\"type\":\"tensor\",\"tensor-spec\":{\"dtype\":\"float32\",\"shape\":"
-                + "[-1,64]}}]", inputs.toString().replace("\"shape\":[-1,64],\"dtype\":\"float32\"",
-                "\"dtype\":\"float32\",\"shape\":[-1,64]"));
+                + "[-1,64]}}]", inputs.toString());
         Model<?> loaded = Model.deserializeFromFile(directory.files().get("model.tribuo"));
         assertEquals(model.getProvenance(), loaded.getProvenance());
         String yaml = new MlModelFile(directory.content()).yaml();
