@@ -137,7 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Path> plots = tracked != null || modelOut != null
                 ? plots(history, metrics, model, splits) : Map.of();
         if (tracked != null) {
-            finishTracking(tracked, metrics, splits.eval(), PerQueryResults.of(evaluation), plots, err);
+            finishTracking(tracked, model, metrics, splits.eval(), PerQueryResults.of(evaluation), plots, err);
         }
         return 0;
     }
@@ -209,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
         return files;
     }
 
-    private void finishTracking(TrackingOptions.Tracking tracked, Map<String, Double> metrics,
+    private void finishTracking(TrackingOptions.Tracking tracked, EmbeddingModel model, Map<String, Double> metrics,
                                 Dataset<Label> evalData, PerQueryResults perQuery, Map<String, Path> plots,
                                 PrintWriter err) throws IOException {
         MlflowTracker tracker = tracked.tracker();
@@ -223,7 +223,8 @@ public final class TrainCommand implements Callable<Integer> {
         tracker.logArtifact(PerQueryResults.ARTIFACT, jsonFile(perQuery));
         tracker.logArtifact(CommandArgs.ARTIFACT, jsonFile(CommandArgs.of(spec)));
         if (modelOut != null) {
-            tracker.logModel("model", modelOut, tracking.registration());
+            // an MLflow 3 logged model: the Tribuo protobuf plus its ONNX graph (onnx and python_function flavors)
+            tracker.logModel("model", model, trainerOptions.epochs, tracking.registration());
         }
         if (trainerOptions.config != null) {
             tracker.logArtifact(CommandArgs.CONFIG_FOLDER + trainerOptions.config.getFileName(),

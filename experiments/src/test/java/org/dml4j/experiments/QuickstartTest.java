@@ -55,11 +55,33 @@ class QuickstartTest {
         runJson.at("/data/params").forEach(p -> params.add(p.get("key").asText()));
         assertTrue(params.contains("trainer.loss.class-name") && params.contains("trainer.learningRate"),
                 params.toString());
-        boolean modelLogged = false;
-        for (JsonNode tag : runJson.at("/data/tags")) {
-            modelLogged |= tag.get("key").asText().equals("mlflow.log-model.history");
-        }
-        assertTrue(modelLogged, "the model is listed in the UI");
+        // the model is an MLflow 3 logged model among the run's outputs, which search_logged_models finds
+        JsonNode output = runJson.at("/outputs/model_outputs/0");
+        String experiment = url.group(2);
+        JsonNode found = post(url.group(1) + "/api/2.0/mlflow/logged-models/search", "{\"experiment_ids\": [\""
+                + experiment + "\"], \"filter\": \"source_run_id = '" + url.group(3) + "'\"}").path("models");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(output.path("model_id").asText(), found.at("/0/info/model_id").asText());
+        assertEquals("LOGGED_MODEL_READY", found.at("/0/info/status").asText());
+        String mlModel = text(url.group(1) + "/api/2.0/mlflow-artifacts/artifacts/" + experiment + "/models/"
+                + output.path("model_id").asText() + "/artifacts/MLmodel");
+        assertTrue(mlModel.contains("\n  onnx:\n") && mlModel.contains("\n  python_function:\n")
+                && mlModel.contains("loader_module: \"mlflow.onnx\""), mlModel);
+    }
+
+    private static JsonNode post(String url, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private static String text(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
     }
 
     private static JsonNode get(String url) throws IOException, InterruptedException {

@@ -6,6 +6,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -192,6 +194,13 @@ final class DeliveryWorker {
         } else if (record instanceof TrackingRecord.LogModel model) {
             record = new TrackingRecord.LogModel(model.artifactPath(), store(model.file(), outgoing),
                     model.fileName(), model.flavor(), model.createdUtc(), model.modelUuid());
+        } else if (record instanceof TrackingRecord.LogLoggedModel model) {
+            Map<String, String> stored = new LinkedHashMap<>();
+            for (Map.Entry<String, String> file : model.files().entrySet()) {
+                stored.put(file.getKey(), store(file.getValue(), outgoing));
+            }
+            record = new TrackingRecord.LogLoggedModel(model.name(), model.clientModelId(), stored, model.content(),
+                    model.step(), model.metrics(), model.registeredName(), model.alias());
         }
         return record;
     }

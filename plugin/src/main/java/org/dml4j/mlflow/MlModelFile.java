@@ -3,11 +3,13 @@ package org.dml4j.mlflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code MLmodel} file of a model directory, with one {@code dml4j} flavor, as YAML (the file) and JSON (for
- * {@code runs/log-model}).
+ * The {@code MLmodel} file of a model directory, as YAML (the file) and JSON (for {@code runs/log-model}): the
+ * legacy run-artifact model with one {@code dml4j} flavor, or any content ({@link ModelDirectory}'s flavors and
+ * signature). Values are strings, nested maps and lists of strings.
  */
 final class MlModelFile {
 
@@ -28,6 +30,15 @@ final class MlModelFile {
         content.put("model_uuid", model.modelUuid());
         content.put("run_id", runId);
         content.put("utc_time_created", model.createdUtc());
+    }
+
+    /**
+     * Describes a model with the given fields.
+     *
+     * @param content the fields, in order (copied)
+     */
+    MlModelFile(Map<String, Object> content) {
+        this.content.putAll(content);
     }
 
     /**
@@ -60,6 +71,10 @@ final class MlModelFile {
             if (entry.getValue() instanceof Map<?, ?> nested) {
                 yaml.append('\n');
                 write(nested, indent + "  ", yaml);
+            } else if (entry.getValue() instanceof List<?> items) {
+                yaml.append('\n');
+                items.forEach(item -> yaml.append(indent).append("- ").append(quote(String.valueOf(item)))
+                        .append('\n'));
             } else {
                 yaml.append(' ').append(quote(String.valueOf(entry.getValue()))).append('\n');
             }

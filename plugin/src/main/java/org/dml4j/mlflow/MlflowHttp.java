@@ -68,6 +68,22 @@ final class MlflowHttp {
      * @return the response JSON
      */
     JsonNode post(String endpoint, Object body, boolean idempotent) {
+        return json("POST", endpoint, body, idempotent);
+    }
+
+    /**
+     * PATCHes a JSON body to {@code /api/2.0/mlflow/<endpoint>} (e.g. finalizing a logged model).
+     *
+     * @param endpoint   e.g. {@code logged-models/m-123}
+     * @param body       the request, converted by Jackson
+     * @param idempotent whether a transient failure may be retried
+     * @return the response JSON
+     */
+    JsonNode patch(String endpoint, Object body, boolean idempotent) {
+        return json("PATCH", endpoint, body, idempotent);
+    }
+
+    private JsonNode json(String method, String endpoint, Object body, boolean idempotent) {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(body);
@@ -76,8 +92,8 @@ final class MlflowHttp {
         }
         HttpRequest.Builder request = request(apiUri(endpoint, Map.of()))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        return parse(send(request, "POST " + endpoint, idempotent), endpoint);
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        return parse(send(request, method + " " + endpoint, idempotent), endpoint);
     }
 
     /**

@@ -40,6 +40,11 @@ public final class MlflowRestClient {
         return http.connection();
     }
 
+    /** @return the transport, for the other REST clients of this package ({@link LoggedModelClient}) */
+    MlflowHttp http() {
+        return http;
+    }
+
     /**
      * Whether the server answers {@code GET /health}.
      *

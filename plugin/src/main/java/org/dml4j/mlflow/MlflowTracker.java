@@ -6,6 +6,7 @@ import org.dml4j.train.RunEnd;
 import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingInterruptedException;
 import org.dml4j.train.TrainingListener;
+import org.tribuo.Model;
 import org.tribuo.Tribuo;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +57,8 @@ public final class MlflowTracker implements TrainingListener {
     private volatile boolean runEnded;
     /** Set by a second {@link #onRunStart}: that run's failure is not this run's. */
     private volatile boolean foreignRun;
+    /** The epoch-level metrics logged so far by step, tied to a model logged at that step. */
+    private final Map<Long, Map<String, MetricPoint>> stepMetrics = new HashMap<>();
     private String finalStatus = "FINISHED";
     private TrackingOutcome outcome;
 
@@ -175,7 +179,7 @@ public final class MlflowTracker implements TrainingListener {
         if (batch.minedTuples() >= 0) {
             values.put("train/mined_tuples", (double) batch.minedTuples());
         }
-        logQuietly(values, batch.step());
+        logQuietly(values, batch.step(), false);
     }
 
     @Override
@@ -188,7 +192,7 @@ public final class MlflowTracker implements TrainingListener {
         values.put("train/lr", epoch.learningRate());
         values.put("train/epoch_seconds", epoch.seconds());
         epoch.validationMetrics().forEach((name, value) -> values.put("val/" + name, value));
-        logQuietly(values, epoch.epoch());
+        logQuietly(values, epoch.epoch(), true);
     }
 
     /**
@@ -204,7 +208,7 @@ public final class MlflowTracker implements TrainingListener {
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("train/epochs", (double) end.epochs());
         values.put("train/seconds", end.seconds());
-        logQuietly(values, end.epochs());
+        logQuietly(values, end.epochs(), true);
     }
 
     @Override
@@ -229,6 +233,10 @@ public final class MlflowTracker implements TrainingListener {
      * @throws IllegalStateException before {@link #onRunStart}
      */
     public void logMetrics(Map<String, Double> metrics, long step) {
+        remember(log(metrics, step));
+    }
+
+    private List<MetricPoint> log(Map<String, Double> metrics, long step) {
         long now = System.currentTimeMillis();
         List<MetricPoint> points = new ArrayList<>(metrics.size());
         metrics.forEach((name, value) -> {
@@ -237,6 +245,7 @@ public final class MlflowTracker implements TrainingListener {
             points.add(new MetricPoint(key, value, now, step));
         });
         offerBatches(points, Map.of(), Map.of());
+        return points;
     }
 
     /**
@@ -355,6 +364,57 @@ public final class MlflowTracker implements TrainingListener {
     }
 
     /**
+     * Logs a Tribuo model as an MLflow 3 logged model of this run ({@link ModelDirectory}): the Tribuo protobuf
+     * under the {@code dml4j} flavor and, for an {@link org.tribuo.ONNXExportable} model such as
+     * {@code EmbeddingModel}, its ONNX graph under the {@code onnx} and {@code python_function} flavors with a tensor
+     * signature. The model is linked to the run's outputs at {@code step}, and the metrics this tracker logged at
+     * that step (the epoch's, for a checkpoint) are logged again as the model's. An ONNX export that fails is a
+     * one-line warning and the model keeps its Tribuo flavor; a server without logged models (MLflow 2) gets a run
+     * artifact folder instead, with a warning. The files are written and spooled before this returns.
+     *
+     * @param name         the model's name, e.g. {@code model} or {@code checkpoint-epoch-3}
+     * @param model        the model
+     * @param step         the run's step it belongs to (the number of epochs trained)
+     * @param registration the registry entry to create (pointing at the logged model), or null
+     * @throws IllegalArgumentException when the name is not a relative path
+     * @throws IllegalStateException    before {@link #onRunStart}
+     */
+    public void logModel(String name, Model<?> model, long step, ModelRegistration registration) {
+        String path = ArtifactPaths.normalize(name);
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("The model's name must be a relative path, e.g. 'model'");
+        }
+        DeliveryWorker started = requireStarted();
+        try {
+            Path folder = Files.createTempDirectory("dml4j-model-");
+            folder.toFile().deleteOnExit();
+            ModelDirectory directory = ModelDirectory.write(model, folder, MLMODEL_TIME.format(Instant.now()));
+            if (directory.onnxProblem() != null) {
+                LOG.log(Level.WARNING, directory.onnxProblem());
+            }
+            Map<String, String> files = new LinkedHashMap<>();
+            directory.files().forEach((file, location) -> files.put(file, location.toString()));
+            started.offer(new TrackingRecord.LogLoggedModel(path, UUID.randomUUID().toString(), files,
+                    directory.content(), step, metricsAt(step),
+                    registration == null ? null : registration.name(),
+                    registration == null ? null : registration.alias()), true);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "MLflow model ''" + path + "'' was not logged: its files could not be written ("
+                    + e + ")");
+        }
+    }
+
+    private synchronized List<MetricPoint> metricsAt(long step) {
+        return List.copyOf(stepMetrics.getOrDefault(step, Map.of()).values());
+    }
+
+    private synchronized void remember(List<MetricPoint> points) {
+        for (MetricPoint point : points) {
+            stepMetrics.computeIfAbsent(point.step(), s -> new LinkedHashMap<>()).put(point.key(), point);
+        }
+    }
+
+    /**
      * Ends the run: sets its status ({@code FINISHED}, or {@code FAILED}/{@code KILLED} after
      * {@link #onRunFailure}) once everything before it was delivered, waiting at most the finish timeout. What is
      * not delivered by then stays spooled for {@link SpoolReplayer} ({@code ./dml4j sync}); the outcome says so.
@@ -416,12 +476,15 @@ public final class MlflowTracker implements TrainingListener {
         return params;
     }
 
-    private void logQuietly(Map<String, Double> values, long step) {
+    private void logQuietly(Map<String, Double> values, long step, boolean epochLevel) {
         if (worker == null) {
             return; // not started, or tracking could not start: said once in onRunStart
         }
         try {
-            logMetrics(values, step);
+            List<MetricPoint> points = log(values, step);
+            if (epochLevel) {
+                remember(points);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "MLflow metrics at step " + step + " not logged: " + e.getMessage());
         }

@@ -25,6 +25,7 @@ final class RunDelivery {
 
     private final MlflowRestClient client;
     private final Spool spool;
+    private final LoggedModelUpload loggedModels;
     private SpoolState state;
 
     /**
@@ -37,6 +38,7 @@ final class RunDelivery {
     RunDelivery(MlflowRestClient client, Spool spool) throws IOException {
         this.client = client;
         this.spool = spool;
+        this.loggedModels = new LoggedModelUpload(client, spool.directory());
         this.state = spool.state();
     }
 
@@ -133,6 +135,10 @@ final class RunDelivery {
             logModel(run, model);
         } else if (record instanceof TrackingRecord.LogInputs inputs) {
             client.logInputs(run.runId(), inputs.inputs());
+        } else if (record instanceof TrackingRecord.LogLoggedModel model) {
+            if (!loggedModels.deliver(run, model) && model.registeredName() != null) {
+                register(run, new TrackingRecord.RegisterModel(model.registeredName(), model.name(), model.alias()));
+            }
         } else if (record instanceof TrackingRecord.RegisterModel registration) {
             register(run, registration);
         } else if (record instanceof TrackingRecord.SetStatus status) {

@@ -16,6 +16,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = TrackingRecord.LogBatch.class, name = "log-batch"),
         @JsonSubTypes.Type(value = TrackingRecord.LogArtifact.class, name = "log-artifact"),
         @JsonSubTypes.Type(value = TrackingRecord.LogModel.class, name = "log-model"),
+        @JsonSubTypes.Type(value = TrackingRecord.LogLoggedModel.class, name = "log-logged-model"),
         @JsonSubTypes.Type(value = TrackingRecord.RegisterModel.class, name = "register-model"),
         @JsonSubTypes.Type(value = TrackingRecord.LogInputs.class, name = "log-inputs"),
         @JsonSubTypes.Type(value = TrackingRecord.SetStatus.class, name = "set-status")
@@ -67,6 +68,25 @@ sealed interface TrackingRecord {
      */
     record LogModel(String artifactPath, String file, String fileName, Map<String, String> flavor,
                     String createdUtc, String modelUuid) implements TrackingRecord {
+    }
+
+    /**
+     * An MLflow 3 logged model ({@link LoggedModelUpload}): created (or found again by its client id), its files and
+     * {@code MLmodel} uploaded, linked to the run's outputs at a step with the run's metrics of that step, finalized,
+     * and optionally registered.
+     *
+     * @param name           the model's name, e.g. {@code model} (also its run artifact folder on an MLflow 2 server)
+     * @param clientModelId  the id the tracker gives the model (a tag), so a repeated delivery finds it again
+     * @param files          the model directory's files (path inside it → the copy, relative to the spool directory)
+     * @param content        the {@code MLmodel} fields known when it was logged ({@link ModelDirectory#content()})
+     * @param step           the step of the run it belongs to (the epoch of a checkpoint)
+     * @param metrics        the run's metrics at that step, logged again as the model's
+     * @param registeredName the Model Registry name to register it under, or null
+     * @param alias          the alias to point at the new version, or null
+     */
+    record LogLoggedModel(String name, String clientModelId, Map<String, String> files, Map<String, Object> content,
+                          long step, List<MetricPoint> metrics, String registeredName, String alias)
+            implements TrackingRecord {
     }
 
     /**

@@ -7,7 +7,7 @@
  * MlflowRestClient client = new MlflowRestClient(MlflowConnection.fromEnvironment(System.getenv(), trackingUri));
  * MlflowTracker tracker = new MlflowTracker(client, TrackerOptions.forExperiment("fashion-mnist"));
  * trainer.addListener(tracker);                         // params, datasets, batch/epoch and val/ metrics
- * try { model = trainer.train(data); tracker.logModel("model", modelFile, new ModelRegistration("dml4j", "champion")); }
+ * try { model = trainer.train(data); tracker.logModel("model", model, epochs, new ModelRegistration("dml4j", "champion")); }
  * finally { System.out.println(tracker.finish().message()); }   // FINISHED, or FAILED after onRunFailure
  * }</pre>
  * Any Tribuo trainer, evaluation, model and cross-validation: {@link org.dml4j.mlflow.TribuoTracking}. Links into the
@@ -36,9 +36,17 @@
  *   {@code mlflow.note.content}, {@code mlflow.parentRunId} for {@link org.dml4j.mlflow.MlflowTracker#childRun
  *   child runs}, {@code dml4j.clientRunId}, and {@code dml4j.error} on failure.</li>
  *   <li>Artifacts through the server's artifact proxy ({@code PUT /api/2.0/mlflow-artifacts/artifacts/...});
- *   paths are normalized and rejected when absolute or containing {@code ..}. A model directory holds the model
- *   file and an {@code MLmodel} with a {@code dml4j} flavor, recorded with {@code runs/log-model}, optionally
- *   registered as a Model Registry version with an alias.</li>
+ *   paths are normalized and rejected when absolute or containing {@code ..}.</li>
+ *   <li>Models as MLflow 3 logged models ({@link org.dml4j.mlflow.MlflowTracker#logModel(String, org.tribuo.Model,
+ *   long, ModelRegistration)}): the {@link org.dml4j.mlflow.ModelDirectory} of any Tribuo model (its protobuf under
+ *   a {@code dml4j} flavor; for an {@code ONNXExportable} model such as {@code EmbeddingModel} also its ONNX graph
+ *   under the {@code onnx} and {@code python_function} flavors with a tensor signature, so
+ *   {@code mlflow.pyfunc.load_model} and {@code mlflow models serve --env-manager local} work), created, uploaded
+ *   and finalized through {@link org.dml4j.mlflow.LoggedModelClient}, linked to the run's outputs at its step with
+ *   the run's epoch metrics of that step (checkpoints), optionally registered as a Model Registry version
+ *   ({@code source models:/<model id>}) with an alias. An MLflow 2 server gets a run artifact folder listed with
+ *   {@code runs/log-model} instead, with a warning. The older {@code logModel(String, Path, ModelRegistration)}
+ *   still logs a model file as a run artifact folder with a {@code dml4j} flavor.</li>
  * </ul>
  *
  * <h2>Nothing lost, training never blocked</h2>

@@ -74,6 +74,21 @@ public final class Conv2d extends WeightedLayer {
         this.padding = padding;
     }
 
+    /** @return the kernel's side */
+    public int kernel() {
+        return kernel;
+    }
+
+    /** @return the stride */
+    public int stride() {
+        return stride;
+    }
+
+    /** @return the zero padding on each side */
+    public int padding() {
+        return padding;
+    }
+
     /**
      * The output side of a convolution or pooling window.
      *

@@ -29,6 +29,16 @@ public final class MaxPool2d implements Layer {
         this.stride = stride;
     }
 
+    /** @return the window's side */
+    public int kernel() {
+        return kernel;
+    }
+
+    /** @return the stride */
+    public int stride() {
+        return stride;
+    }
+
     @Override
     public INDArray forward(INDArray x, boolean training) {
         if (x.rank() != 4) {

@@ -3,6 +3,7 @@ package org.dml4j.nn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,17 @@ public final class ResidualBlock implements Layer {
 
     private boolean projects() {
         return parts.containsKey("downsample.0");
+    }
+
+    /**
+     * The block's layers by their torchvision names ({@code conv1}, {@code bn1}, {@code relu}, {@code conv2},
+     * {@code bn2}, and {@code downsample.0}, {@code downsample.1} when the shortcut projects), wired as the class
+     * documentation shows; live layers, for exporters.
+     *
+     * @return the layers, in that order
+     */
+    public Map<String, Layer> parts() {
+        return Collections.unmodifiableMap(parts);
     }
 
     private INDArray run(List<String> names, INDArray x, boolean training) {

@@ -32,6 +32,11 @@ public final class Unflatten implements Layer {
         this.width = width;
     }
 
+    /** @return the image shape {@code [channels, height, width]} */
+    public int[] imageShape() {
+        return new int[]{(int) channels, (int) height, (int) width};
+    }
+
     @Override
     public INDArray forward(INDArray input, boolean training) {
         if (input.rank() != 2 || input.columns() != channels * height * width) {

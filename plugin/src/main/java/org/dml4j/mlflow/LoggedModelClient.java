@@ -1,0 +1,166 @@
+package org.dml4j.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The REST calls of MLflow 3 logged models ({@code /api/2.0/mlflow/logged-models}): create one, upload its files
+ * through the artifact proxy, link it to a run's outputs at a step, tie metrics to it, finalize it, find it by tag,
+ * and register it as a Model Registry version. A server without these endpoints (MLflow 2) answers
+ * {@link #create} with an {@link MlflowException} for which {@link #isMissingEndpoint} is true.
+ * Thread-safe; each method throws {@link MlflowException} on failure.
+ */
+public final class LoggedModelClient {
+
+    /** {@code LoggedModelStatus.LOGGED_MODEL_READY} in MLflow's protobuf enum. */
+    private static final int READY = 2;
+
+    private final MlflowHttp http;
+
+    /**
+     * Creates a client on the same server and settings as {@code client}.
+     *
+     * @param client the tracking client
+     */
+    public LoggedModelClient(MlflowRestClient client) {
+        this.http = client.http();
+    }
+
+    /**
+     * Creates a logged model (status pending until {@link #finalizeReady}).
+     *
+     * @param experimentId its experiment
+     * @param name         its name, e.g. {@code model}
+     * @param sourceRunId  the run that produced it, or null
+     * @param tags         its tags
+     * @return its identity and artifact root
+     */
+    public LoggedModel create(String experimentId, String name, String sourceRunId, Map<String, String> tags) {
+        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("experiment_id", experimentId).put("name", name);
+        if (sourceRunId != null) {
+            body.put("source_run_id", sourceRunId);
+        }
+        ArrayNode tagArray = body.putArray("tags");
+        tags.forEach((key, value) -> tagArray.addObject().put("key", key).put("value", value));
+        return LoggedModel.of(http.post("logged-models", body, false).path("model"));
+    }
+
+    /**
+     * Whether a failure means the server has no logged-models endpoints (an MLflow 2 server answers 404).
+     *
+     * @param e the failure of a logged-models call
+     * @return true for a missing endpoint
+     */
+    public static boolean isMissingEndpoint(MlflowException e) {
+        return e.status() == 404 && !"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode());
+    }
+
+    /**
+     * The logged model of an experiment with a tag value, if there is one (the newest).
+     *
+     * @param experimentId the experiment
+     * @param tagKey       the tag key
+     * @param tagValue     the tag value
+     * @return the model
+     */
+    public Optional<LoggedModel> findByTag(String experimentId, String tagKey, String tagValue) {
+        ObjectNode body = MlflowHttp.JSON.createObjectNode();
+        body.putArray("experiment_ids").add(experimentId);
+        body.put("filter", "tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'");
+        body.put("max_results", 1);
+        JsonNode models = http.post("logged-models/search", body, true).path("models");
+        return models.isEmpty() ? Optional.empty() : Optional.of(LoggedModel.of(models.get(0)));
+    }
+
+    /**
+     * The server's record of a logged model: {@code info} (status, tags, source run) and {@code data} (params,
+     * metrics).
+     *
+     * @param modelId the model id
+     * @return the {@code model} object
+     */
+    public JsonNode get(String modelId) {
+        return http.get("logged-models/" + modelId, Map.of()).path("model");
+    }
+
+    /**
+     * Uploads one file of the model directory (an idempotent overwrite).
+     *
+     * @param model        the model
+     * @param artifactPath the path inside the model directory, e.g. {@code MLmodel}
+     * @param file         the file
+     */
+    public void uploadArtifact(LoggedModel model, String artifactPath, Path file) {
+        http.putArtifact(model.proxyPath(ArtifactPaths.normalize(artifactPath)), file);
+    }
+
+    /**
+     * Records the model among a run's outputs at a step (the run's page lists it; the step ties it to that
+     * epoch).
+     *
+     * @param runId the run
+     * @param model the model
+     * @param step  the step
+     */
+    public void linkToRun(String runId, LoggedModel model, long step) {
+        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
+        body.putArray("models").addObject().put("model_id", model.modelId()).put("step", step);
+        http.post("runs/outputs", body, true);
+    }
+
+    /**
+     * Logs metric values of a run as the model's metrics ({@code model_id} set), as MLflow's Python client does
+     * for the run's metrics at the step a model is logged.
+     *
+     * @param runId   the run
+     * @param model   the model
+     * @param metrics the values (at most {@link LogBatchLimits} per call)
+     */
+    public void logMetrics(String runId, LoggedModel model, List<MetricPoint> metrics) {
+        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
+        ArrayNode metricArray = body.putArray("metrics");
+        for (MetricPoint metric : metrics) {
+            metricArray.addObject().put("key", metric.key()).put("value", metric.value())
+                    .put("timestamp", metric.timestamp()).put("step", metric.step())
+                    .put("model_id", model.modelId());
+        }
+        http.post("runs/log-batch", body, true);
+    }
+
+    /**
+     * Marks the model ready (its files are uploaded).
+     *
+     * @param model the model
+     */
+    public void finalizeReady(LoggedModel model) {
+        http.patch("logged-models/" + model.modelId(), Map.of("model_id", model.modelId(), "status", READY), true);
+    }
+
+    /**
+     * Creates a Model Registry version of the model (source {@code models:/<id>}, linked by {@code model_id}),
+     * creating the registered model when missing, and points an alias at it.
+     *
+     * @param client the tracking client (registry calls)
+     * @param name   the registered model name
+     * @param alias  the alias, or null
+     * @param model  the model
+     * @param runId  the run that produced it
+     * @return the version
+     */
+    public String register(MlflowRestClient client, String name, String alias, LoggedModel model, String runId) {
+        client.ensureRegisteredModel(name);
+        String version = client.findModelVersion(name, runId, model.uri()).orElseGet(() -> http.post(
+                "model-versions/create", Map.of("name", name, "source", model.uri(), "run_id", runId,
+                        "model_id", model.modelId()), false).path("model_version").path("version").asText());
+        if (alias != null) {
+            client.setAlias(name, alias, version);
+        }
+        return version;
+    }
+}
