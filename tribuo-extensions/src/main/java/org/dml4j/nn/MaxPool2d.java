@@ -36,8 +36,8 @@ public final class MaxPool2d implements Layer {
         }
         inputShape = x.shape();
         int planes = Math.toIntExact(inputShape[0] * inputShape[1]);
-        int oh = (int) Conv2d.outputSize(inputShape[2], kernel, stride, 0);
-        int ow = (int) Conv2d.outputSize(inputShape[3], kernel, stride, 0);
+        int oh = outputSize(inputShape[2]);
+        int ow = outputSize(inputShape[3]);
         Object input = ImageBatch.readShared(x, ImageBatch.STAGING);
         int length = planes * oh * ow;
         Object output = ImageBatch.shared(ImageBatch.SECOND, input, length);
@@ -56,36 +56,112 @@ public final class MaxPool2d implements Layer {
 
     /** Pools image plane {@code p}, keeping the index of each window's first maximum. */
     private void pool(float[] x, float[] out, int p, int h, int w, int oh, int ow) {
-        for (int o = p * oh * ow, i = 0; i < oh; i++) {
-            for (int j = 0; j < ow; j++, o++) {
-                int corner = (p * h + i * stride) * w + j * stride;
-                int best = corner;
-                for (int di = 0; di < kernel; di++) {
-                    for (int at = corner + di * w, end = at + kernel; at < end; at++) {
-                        best = x[at] > x[best] ? at : best;
-                    }
-                }
-                argMax[o] = best;
-                out[o] = x[best];
-            }
-        }
+        pool(x, p * h * w, h, w, out, p * oh * ow, oh, ow, argMax);
     }
 
     /** {@link #pool(float[], float[], int, int, int, int, int)} for float64. */
     private void pool(double[] x, double[] out, int p, int h, int w, int oh, int ow) {
-        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+        pool(x, p * h * w, h, w, out, p * oh * ow, oh, ow, argMax);
+    }
+
+    /**
+     * Pools one {@code h × w} image plane starting at {@code x[from]} into the {@code oh × ow} values starting at
+     * {@code out[to]}, keeping in {@code argMax} (at the output's index) the index in {@code x} of each window's first
+     * maximum.
+     */
+    private void pool(float[] x, int from, int h, int w, float[] out, int to, int oh, int ow, int[] argMax) {
+        for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
-                int corner = (p * h + i * stride) * w + j * stride;
+                int corner = from + i * stride * w + j * stride;
                 int best = corner;
+                float max = x[corner];
                 for (int di = 0; di < kernel; di++) {
                     for (int at = corner + di * w, end = at + kernel; at < end; at++) {
-                        best = x[at] > x[best] ? at : best;
+                        // conditional moves: on real activations a branch here mispredicts about half the time
+                        float v = x[at];
+                        best = v > max ? at : best;
+                        max = v > max ? v : max;
                     }
                 }
                 argMax[o] = best;
-                out[o] = x[best];
+                out[o] = max;
             }
         }
+    }
+
+    /** {@link #pool(float[], int, int, int, float[], int, int, int, int[])} for float64. */
+    private void pool(double[] x, int from, int h, int w, double[] out, int to, int oh, int ow, int[] argMax) {
+        for (int o = to, i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++, o++) {
+                int corner = from + i * stride * w + j * stride;
+                int best = corner;
+                double max = x[corner];
+                for (int di = 0; di < kernel; di++) {
+                    for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        // conditional moves: on real activations a branch here mispredicts about half the time
+                        double v = x[at];
+                        best = v > max ? at : best;
+                        max = v > max ? v : max;
+                    }
+                }
+                argMax[o] = best;
+                out[o] = max;
+            }
+        }
+    }
+
+    /**
+     * Inference: pools one {@code h × w} image plane {@code x[0, h·w)} into {@code out[0, oh·ow)}, values only, row by
+     * row (the maximum over a window's rows first, elementwise, then over its columns: short independent loops
+     * without branches; the first maximum's value, as {@link #forward}).
+     *
+     * @param rowMax a scratch array of at least {@code w} values
+     */
+    void poolValues(float[] x, int h, int w, float[] out, int oh, int ow, float[] rowMax) {
+        for (int i = 0; i < oh; i++) {
+            int top = i * stride * w;
+            System.arraycopy(x, top, rowMax, 0, w);
+            for (int di = 1; di < kernel; di++) {
+                for (int c = 0, at = top + di * w; c < w; c++) {
+                    rowMax[c] = x[at + c] > rowMax[c] ? x[at + c] : rowMax[c];
+                }
+            }
+            for (int j = 0; j < ow; j++) {
+                float max = rowMax[j * stride];
+                for (int dj = 1; dj < kernel; dj++) {
+                    max = rowMax[j * stride + dj] > max ? rowMax[j * stride + dj] : max;
+                }
+                out[i * ow + j] = max;
+            }
+        }
+    }
+
+    /** {@link #poolValues(float[], int, int, float[], int, int, float[])} for float64. */
+    void poolValues(double[] x, int h, int w, double[] out, int oh, int ow, double[] rowMax) {
+        for (int i = 0; i < oh; i++) {
+            int top = i * stride * w;
+            System.arraycopy(x, top, rowMax, 0, w);
+            for (int di = 1; di < kernel; di++) {
+                for (int c = 0, at = top + di * w; c < w; c++) {
+                    rowMax[c] = x[at + c] > rowMax[c] ? x[at + c] : rowMax[c];
+                }
+            }
+            for (int j = 0; j < ow; j++) {
+                double max = rowMax[j * stride];
+                for (int dj = 1; dj < kernel; dj++) {
+                    max = rowMax[j * stride + dj] > max ? rowMax[j * stride + dj] : max;
+                }
+                out[i * ow + j] = max;
+            }
+        }
+    }
+
+    /**
+     * @param size an input side
+     * @return the output side for it
+     */
+    int outputSize(long size) {
+        return (int) Conv2d.outputSize(size, kernel, stride, 0);
     }
 
     @Override
