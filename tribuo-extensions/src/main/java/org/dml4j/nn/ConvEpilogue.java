@@ -83,7 +83,6 @@ final class ConvEpilogue {
         float[] x = new float[plane];
         float[] r = residual == null ? null : new float[plane];
         float[] pooled = pool == null ? x : new float[oh * ow];
-        float[] rowMax = pool == null ? null : new float[w];
         FloatBuffer res = residual == null ? null : residual.data().asNioFloat();
         float a = (float) scale[c];
         float b = (float) shift[c];
@@ -95,10 +94,11 @@ final class ConvEpilogue {
             }
             for (int k = 0; k < plane; k++) {
                 float v = x[k] * a + b + (r == null ? 0 : r[k]);
-                x[k] = relu && !(v > 0) ? 0 : v;
+                // Math.max, not a comparison: the JIT turns it into a vector max, a branch would mispredict
+                x[k] = relu ? Math.max(v, 0f) : v;
             }
             if (pool != null) {
-                pool.poolValues(x, h, w, pooled, oh, ow, rowMax);
+                pool.pool(x, 0, h, w, pooled, 0, oh, ow, null);
             }
             out.put(p * oh * ow, pooled, 0, oh * ow);
         }
@@ -110,7 +110,6 @@ final class ConvEpilogue {
         double[] x = new double[plane];
         double[] r = residual == null ? null : new double[plane];
         double[] pooled = pool == null ? x : new double[oh * ow];
-        double[] rowMax = pool == null ? null : new double[w];
         DoubleBuffer res = residual == null ? null : residual.data().asNioDouble();
         double a = scale[c];
         double b = shift[c];
@@ -122,10 +121,11 @@ final class ConvEpilogue {
             }
             for (int k = 0; k < plane; k++) {
                 double v = x[k] * a + b + (r == null ? 0 : r[k]);
-                x[k] = relu && !(v > 0) ? 0 : v;
+                // Math.max, not a comparison: the JIT turns it into a vector max, a branch would mispredict
+                x[k] = relu ? Math.max(v, 0d) : v;
             }
             if (pool != null) {
-                pool.poolValues(x, h, w, pooled, oh, ow, rowMax);
+                pool.pool(x, 0, h, w, pooled, 0, oh, ow, null);
             }
             out.put(p * oh * ow, pooled, 0, oh * ow);
         }

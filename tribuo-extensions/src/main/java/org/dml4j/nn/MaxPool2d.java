@@ -66,92 +66,46 @@ public final class MaxPool2d implements Layer {
 
     /**
      * Pools one {@code h × w} image plane starting at {@code x[from]} into the {@code oh × ow} values starting at
-     * {@code out[to]}, keeping in {@code argMax} (at the output's index) the index in {@code x} of each window's first
-     * maximum.
+     * {@code out[to]}.
+     *
+     * @param argMax where to keep the index in {@code x} of each window's first maximum (at the output's index), or
+     *               null in inference
      */
-    private void pool(float[] x, int from, int h, int w, float[] out, int to, int oh, int ow, int[] argMax) {
+    void pool(float[] x, int from, int h, int w, float[] out, int to, int oh, int ow, int[] argMax) {
         for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
                 int corner = from + i * stride * w + j * stride;
                 int best = corner;
-                float max = x[corner];
                 for (int di = 0; di < kernel; di++) {
                     for (int at = corner + di * w, end = at + kernel; at < end; at++) {
-                        // conditional moves: on real activations a branch here mispredicts about half the time
-                        float v = x[at];
-                        best = v > max ? at : best;
-                        max = v > max ? v : max;
+                        // an index select (a conditional move); a float select would be a branch that mispredicts
+                        best = x[at] > x[best] ? at : best;
                     }
                 }
-                argMax[o] = best;
-                out[o] = max;
+                if (argMax != null) {
+                    argMax[o] = best;
+                }
+                out[o] = x[best];
             }
         }
     }
 
     /** {@link #pool(float[], int, int, int, float[], int, int, int, int[])} for float64. */
-    private void pool(double[] x, int from, int h, int w, double[] out, int to, int oh, int ow, int[] argMax) {
+    void pool(double[] x, int from, int h, int w, double[] out, int to, int oh, int ow, int[] argMax) {
         for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
                 int corner = from + i * stride * w + j * stride;
                 int best = corner;
-                double max = x[corner];
                 for (int di = 0; di < kernel; di++) {
                     for (int at = corner + di * w, end = at + kernel; at < end; at++) {
-                        // conditional moves: on real activations a branch here mispredicts about half the time
-                        double v = x[at];
-                        best = v > max ? at : best;
-                        max = v > max ? v : max;
+                        // an index select (a conditional move); a float select would be a branch that mispredicts
+                        best = x[at] > x[best] ? at : best;
                     }
                 }
-                argMax[o] = best;
-                out[o] = max;
-            }
-        }
-    }
-
-    /**
-     * Inference: pools one {@code h × w} image plane {@code x[0, h·w)} into {@code out[0, oh·ow)}, values only, row by
-     * row (the maximum over a window's rows first, elementwise, then over its columns: short independent loops
-     * without branches; the first maximum's value, as {@link #forward}).
-     *
-     * @param rowMax a scratch array of at least {@code w} values
-     */
-    void poolValues(float[] x, int h, int w, float[] out, int oh, int ow, float[] rowMax) {
-        for (int i = 0; i < oh; i++) {
-            int top = i * stride * w;
-            System.arraycopy(x, top, rowMax, 0, w);
-            for (int di = 1; di < kernel; di++) {
-                for (int c = 0, at = top + di * w; c < w; c++) {
-                    rowMax[c] = x[at + c] > rowMax[c] ? x[at + c] : rowMax[c];
+                if (argMax != null) {
+                    argMax[o] = best;
                 }
-            }
-            for (int j = 0; j < ow; j++) {
-                float max = rowMax[j * stride];
-                for (int dj = 1; dj < kernel; dj++) {
-                    max = rowMax[j * stride + dj] > max ? rowMax[j * stride + dj] : max;
-                }
-                out[i * ow + j] = max;
-            }
-        }
-    }
-
-    /** {@link #poolValues(float[], int, int, float[], int, int, float[])} for float64. */
-    void poolValues(double[] x, int h, int w, double[] out, int oh, int ow, double[] rowMax) {
-        for (int i = 0; i < oh; i++) {
-            int top = i * stride * w;
-            System.arraycopy(x, top, rowMax, 0, w);
-            for (int di = 1; di < kernel; di++) {
-                for (int c = 0, at = top + di * w; c < w; c++) {
-                    rowMax[c] = x[at + c] > rowMax[c] ? x[at + c] : rowMax[c];
-                }
-            }
-            for (int j = 0; j < ow; j++) {
-                double max = rowMax[j * stride];
-                for (int dj = 1; dj < kernel; dj++) {
-                    max = rowMax[j * stride + dj] > max ? rowMax[j * stride + dj] : max;
-                }
-                out[i * ow + j] = max;
+                out[o] = x[best];
             }
         }
     }
