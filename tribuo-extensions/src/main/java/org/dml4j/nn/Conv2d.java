@@ -15,13 +15,15 @@ import java.util.SplittableRandom;
  * {@code [out]}, both initialized by {@link PyTorchInit} with {@code fan_in = in·k·k}.
  * <p>
  * The forward pass unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
- * over a host copy) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
+ * over a host copy of the input writing the matrix's buffer) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
  * backward pass multiplies the output gradient by the columns' transpose (weight gradient) and the weight's transpose
  * by the output gradient (column gradients, folded back into the input gradient). When the column matrix of the whole
  * batch would exceed {@value #MAX_COLUMN_VALUES} values, the images are processed in runs (chunks) and the backward
  * pass unfolds each run again rather than keeping all columns; a run's arrays live in a workspace of their own, reused by
  * the next run, so a training step's workspace does not grow with the number of runs. Host buffers that do not outlive a call are the
- * thread's shared ones ({@link ImageBatch#shared}); the layer keeps only the host copy of its input. Output size: {@code (size + 2·padding - k) / stride + 1}.
+ * thread's shared ones ({@link ImageBatch#shared}); the layer keeps only the host copy of its input.
+ * Inference ({@link EmbeddingNetwork#embed}) goes through {@code infer} instead, which applies the layers after the
+ * product in one {@link ConvEpilogue} and keeps nothing. Output size: {@code (size + 2·padding - k) / stride + 1}.
  */
 public final class Conv2d extends WeightedLayer {
 
