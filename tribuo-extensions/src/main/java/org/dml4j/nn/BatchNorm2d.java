@@ -121,6 +121,26 @@ public final class BatchNorm2d implements Layer {
         return ImageBatch.write(inputGradient, s);
     }
 
+    /**
+     * Folds this layer's inference-mode map {@code y = (x - running_mean)·γ/√(running_var + eps) + β} into a
+     * per-channel affine map {@code x·scale + shift} applied before it: afterwards {@code x·scale + shift} is the
+     * composition.
+     *
+     * @param scale the scales, multiplied
+     * @param shift the shifts, replaced
+     */
+    void foldInto(double[] scale, double[] shift) {
+        double[] mean = parameters.buffers().get("running_mean").toDoubleVector();
+        double[] variance = parameters.buffers().get("running_var").toDoubleVector();
+        double[] gamma = parameters.parameters().get("weight").toDoubleVector();
+        double[] beta = parameters.parameters().get("bias").toDoubleVector();
+        for (int k = 0; k < channels; k++) {
+            double s = gamma[k] / Math.sqrt(variance[k] + BatchNorm1d.EPSILON);
+            scale[k] *= s;
+            shift[k] = shift[k] * s + beta[k] - mean[k] * s;
+        }
+    }
+
     @Override
     public Map<String, INDArray> parameters() {
         return parameters.parameters();

@@ -15,13 +15,15 @@ import java.util.SplittableRandom;
  * {@code [out]}, both initialized by {@link PyTorchInit} with {@code fan_in = in·k·k}.
  * <p>
  * The forward pass unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
- * over a host copy) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
+ * over a host copy of the input writing the matrix's buffer) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
  * backward pass multiplies the output gradient by the columns' transpose (weight gradient) and the weight's transpose
  * by the output gradient (column gradients, folded back into the input gradient). When the column matrix of the whole
  * batch would exceed {@value #MAX_COLUMN_VALUES} values, the images are processed in runs (chunks) and the backward
  * pass unfolds each run again rather than keeping all columns; a run's arrays live in a workspace of their own, reused by
  * the next run, so a training step's workspace does not grow with the number of runs. Host buffers that do not outlive a call are the
- * thread's shared ones ({@link ImageBatch#shared}); the layer keeps only the host copy of its input. Output size: {@code (size + 2·padding - k) / stride + 1}.
+ * thread's shared ones ({@link ImageBatch#shared}); the layer keeps only the host copy of its input.
+ * Inference ({@link EmbeddingNetwork#embed}) goes through {@code infer} instead, which applies the layers after the
+ * product in one {@link ConvEpilogue} and keeps nothing. Output size: {@code (size + 2·padding - k) / stride + 1}.
  */
 public final class Conv2d extends WeightedLayer {
 
@@ -112,7 +114,7 @@ public final class Conv2d extends WeightedLayer {
         return weight.reshape('c', weight.size(0), weight.length() / weight.size(0));
     }
 
-    private int outChannels() {
+    int outChannels() {
         return (int) weight().size(0);
     }
 
@@ -127,50 +129,77 @@ public final class Conv2d extends WeightedLayer {
         return this;
     }
 
-    /** @return how many images' columns are built at once */
-    private int imagesPerChunk() {
-        long perImage = (long) columns.rows() * columns.outHeight() * columns.outWidth();
+    /** @return how many images' columns of a batch are built at once */
+    private int imagesPerChunk(ConvColumns geometry) {
+        long perImage = (long) geometry.rows() * geometry.outHeight() * geometry.outWidth();
         // a power of two, so that the runs of a batch of 2^k images all have the same size
-        return (int) Math.max(1, Math.min(columns.batch(), Long.highestOneBit(Math.max(1, columnLimit / perImage))));
+        return (int) Math.max(1, Math.min(geometry.batch(), Long.highestOneBit(Math.max(1, columnLimit / perImage))));
     }
 
-    /** Unfolds images {@code [n0, n1)} of the last input into a column matrix array. */
-    private INDArray unfold(int n0, int n1) {
-        int width = (n1 - n0) * columns.outHeight() * columns.outWidth();
-        Object cols = ImageBatch.shared(ImageBatch.COLUMNS, input, columns.rows() * width);
-        columns.im2col(input, n0, n1, cols);
-        return ImageBatch.write(cols, columns.rows(), width);
+    /** Unfolds images {@code [n0, n1)} of a host batch into a new column-matrix array. */
+    private static INDArray unfold(ConvColumns geometry, Object host, int n0, int n1) {
+        int width = (n1 - n0) * geometry.outHeight() * geometry.outWidth();
+        INDArray cols = Nd4j.createUninitialized(host instanceof float[] ? DataType.FLOAT : DataType.DOUBLE,
+                new long[]{geometry.rows(), width}, 'c');
+        geometry.im2col(host, n0, n1, cols);
+        return cols;
+    }
+
+    private ConvColumns geometry(INDArray x) {
+        ImageBatch.check(x, weight().size(1), "Conv2d");
+        long[] s = x.shape();
+        return new ConvColumns((int) s[0], Math.toIntExact(s[1]), (int) s[2], (int) s[3], kernel, stride, padding);
+    }
+
+    /**
+     * The convolution without its bias, {@code [out, N·oh·ow]}, of a host batch; keeps the batch's column array for
+     * the backward pass when asked and it was built at once.
+     */
+    private INDArray convolve(ConvColumns geometry, Object host, boolean keepColumns) {
+        int n = geometry.batch();
+        int pixels = geometry.outHeight() * geometry.outWidth();
+        int chunk = imagesPerChunk(geometry);
+        INDArray weight = weightMatrix();
+        if (chunk == n) {
+            INDArray unfolded = unfold(geometry, host, 0, n);
+            batchColumns = keepColumns ? unfolded : batchColumns;
+            return product(weight, unfolded, false, false);
+        }
+        Object out = ImageBatch.shared(ImageBatch.STAGING, host, outChannels() * n * pixels);
+        for (int n0 = 0; n0 < n; n0 += chunk) {
+            int n1 = Math.min(n, n0 + chunk);
+            try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
+                INDArray product = product(weight, unfold(geometry, host, n0, n1), false, false);
+                Object chunkOut = ImageBatch.readShared(product, ImageBatch.SECOND);
+                ImageBatch.copyColumns(chunkOut, (n1 - n0) * pixels, 0, out, n * pixels, n0 * pixels,
+                        outChannels(), (n1 - n0) * pixels);
+            }
+        }
+        return ImageBatch.write(out, outChannels(), (long) n * pixels);
     }
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
-        ImageBatch.check(x, weight().size(1), "Conv2d");
-        long[] s = x.shape();
-        columns = new ConvColumns((int) s[0], Math.toIntExact(s[1]), (int) s[2], (int) s[3], kernel, stride, padding);
+        columns = geometry(x);
         input = ImageBatch.read(x, input);
         batchColumns = null;
-        int n = columns.batch();
-        int pixels = columns.outHeight() * columns.outWidth();
-        int chunk = imagesPerChunk();
-        INDArray weight = weightMatrix();
-        INDArray out;
-        if (chunk == n) {
-            batchColumns = unfold(0, n);
-            out = product(weight, batchColumns, false, false);
-        } else {
-            Object host = ImageBatch.shared(ImageBatch.STAGING, input, outChannels() * n * pixels);
-            for (int n0 = 0; n0 < n; n0 += chunk) {
-                int n1 = Math.min(n, n0 + chunk);
-                try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
-                    INDArray product = product(weight, unfold(n0, n1), false, false);
-                    Object chunkOut = ImageBatch.readShared(product, ImageBatch.SECOND);
-                    ImageBatch.copyColumns(chunkOut, (n1 - n0) * pixels, 0, host, n * pixels, n0 * pixels,
-                            outChannels(), (n1 - n0) * pixels);
-                }
-            }
-            out = ImageBatch.write(host, outChannels(), (long) n * pixels);
-        }
-        return out.addiColumnVector(bias()).reshape('c', outChannels(), n, columns.outHeight(), columns.outWidth());
+        INDArray out = convolve(columns, input, true);
+        return out.addiColumnVector(bias()).reshape('c', outChannels(), columns.batch(), columns.outHeight(),
+                columns.outWidth());
+    }
+
+    /**
+     * Inference only: the convolution followed by an epilogue (its bias and what the layers after it do, in one pass
+     * over the product), without touching what {@link #backward} needs from the last {@link #forward}.
+     *
+     * @param x        the CNHW input
+     * @param epilogue the per-channel affine map (holding this layer's bias), residual, ReLU and pooling to apply
+     * @return the epilogue's output
+     */
+    INDArray infer(INDArray x, ConvEpilogue epilogue) {
+        ConvColumns geometry = geometry(x);
+        INDArray out = convolve(geometry, ImageBatch.readShared(x, ImageBatch.INPUT), false);
+        return epilogue.apply(out, geometry.batch(), geometry.outHeight(), geometry.outWidth());
     }
 
     @Override
@@ -185,7 +214,7 @@ public final class Conv2d extends WeightedLayer {
         int pixels = cols.outHeight() * cols.outWidth();
         INDArray grad = gradOutput.reshape('c', outChannels(), (long) n * pixels);
         INDArray weight = weightMatrix();
-        int chunk = imagesPerChunk();
+        int chunk = imagesPerChunk(cols);
         if (wantInputGradient) {
             int length = cols.channels() * n * cols.height() * cols.width();
             inputGradient = ImageBatch.zeros(input, length, ImageBatch.shared(ImageBatch.GRADIENT, input, length));
@@ -194,7 +223,7 @@ public final class Conv2d extends WeightedLayer {
         if (chunk == n) {
             // the forward pass's column array while its workspace pass is on (a training step), else unfolded again
             INDArray unfolded = batchColumns != null && !HostArrays.isOutdated(batchColumns) ? batchColumns
-                    : unfold(0, n);
+                    : unfold(cols, input, 0, n);
             batchColumns = null;
             weightGrad = product(grad, unfolded, false, true);
             if (wantInputGradient) {
@@ -210,7 +239,7 @@ public final class Conv2d extends WeightedLayer {
                         outChannels(), (n1 - n0) * pixels);
                 try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
                     INDArray g = ImageBatch.write(chunkGrad, outChannels(), (long) (n1 - n0) * pixels);
-                    Nd4j.gemm(g, unfold(n0, n1), weightGrad, false, true, 1.0, 1.0);
+                    Nd4j.gemm(g, unfold(cols, input, n0, n1), weightGrad, false, true, 1.0, 1.0);
                     if (wantInputGradient) {
                         foldGradient(weight, g, n0, n1);
                     }
@@ -226,8 +255,7 @@ public final class Conv2d extends WeightedLayer {
 
     /** Adds the input gradient of images {@code [n0, n1)}: the weight's transpose times their output gradient. */
     private void foldGradient(INDArray weight, INDArray grad, int n0, int n1) {
-        columns.col2im(ImageBatch.readShared(product(weight, grad, true, false), ImageBatch.COLUMNS), n0, n1,
-                inputGradient);
+        columns.col2im(product(weight, grad, true, false), n0, n1, inputGradient);
     }
 
     /**

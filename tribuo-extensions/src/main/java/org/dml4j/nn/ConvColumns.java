@@ -1,10 +1,15 @@
 package org.dml4j.nn;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
 /**
  * The lowering of a convolution over a CNHW batch ({@link ImageBatch}) to a matrix product: {@code im2col} unfolds the
  * windows of a run of images into columns, {@code col2im} folds column gradients back (summing where windows
- * overlap). Java loops over host arrays, written once for {@code float[]} and once for {@code double[]}: they are the
- * same loops.
+ * overlap). Java loops over a host copy of the input (or input gradient) and, one row at a time, the column matrix's
+ * array buffer, written once for {@code float[]} and once for {@code double[]}: they are the same loops.
  * <p>
  * The column matrix of images {@code [n0, n1)} is {@code [C·k·k, (n1-n0)·oh·ow]}, row-major; its row
  * {@code (c·k + ki)·k + kj} holds, for each image and output pixel {@code (oy, ox)}, the input value at
@@ -47,77 +52,111 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
     }
 
     /**
-     * One output row of one window tap of one image: the column-matrix values {@code [to, to + ow)} come from the input
-     * values {@code from + ox·stride} for {@code ox} in {@code [lo, hi)} and are 0 (padding) elsewhere, all of them
-     * when {@code inside} is false.
+     * One output row of one window tap of one image: the values {@code [to, to + ow)} of a column-matrix row come from
+     * the input values {@code from + ox·stride} for {@code ox} in {@code [lo, hi)} and are 0 (padding) elsewhere, all
+     * of them when {@code inside} is false.
      */
     @FunctionalInterface
     private interface Segment {
         void visit(int to, int from, int lo, int hi, int ow, boolean inside);
     }
 
+    /** One row of the column matrix: its host copy {@code row} (float[] or double[]) and its index. */
+    @FunctionalInterface
+    private interface Row {
+        void visit(Object row, int index, int channel, int ki, int kj);
+    }
+
+    /** Per thread, the host copy of one column-matrix row, float32 and float64. */
+    private static final ThreadLocal<Object[]> ROW = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /** @return the calling thread's host row buffer of {@code like}'s type, at least {@code length} long */
+    private static Object rowBuffer(Object like, int length) {
+        Object[] rows = ROW.get();
+        int slot = like instanceof float[] ? 0 : 1;
+        rows[slot] = ImageBatch.scratch(like, length, rows[slot]);
+        return rows[slot];
+    }
+
     /**
-     * Visits the segments of images {@code [n0, n1)}, the input channels in parallel (each channel's segments read
-     * and write only that channel's input plane and column rows).
+     * Visits the column-matrix rows of images {@code [n0, n1)}, the input channels in parallel (each channel's rows
+     * read and write only that channel's input plane and column rows), each with the thread's row buffer.
      */
-    private void segments(int n0, int n1, Segment segment) {
-        int oh = outHeight();
-        int ow = outWidth();
-        int m = (n1 - n0) * oh * ow;
+    private void rows(Object like, int n0, int n1, Row body) {
+        int m = (n1 - n0) * outHeight() * outWidth();
         ImageBatch.forChannels(channels, (long) kernel * kernel * m, c -> {
+            Object row = rowBuffer(like, m);
             for (int ki = 0; ki < kernel; ki++) {
                 for (int kj = 0; kj < kernel; kj++) {
-                    int lo = firstInside(kj);
-                    int hi = Math.max(lo, endInside(kj, ow));
-                    int row = ((c * kernel + ki) * kernel + kj) * m;
-                    for (int n = n0; n < n1; n++) {
-                        int plane = (c * batch + n) * height * width;
-                        for (int oy = 0; oy < oh; oy++) {
-                            int iy = oy * stride + ki - padding;
-                            segment.visit(row + ((n - n0) * oh + oy) * ow, plane + iy * width + kj - padding, lo, hi,
-                                    ow, iy >= 0 && iy < height);
-                        }
-                    }
+                    body.visit(row, (c * kernel + ki) * kernel + kj, c, ki, kj);
                 }
             }
         });
+    }
+
+    /** Visits the segments of one column-matrix row (window tap {@code (ki, kj)} of channel {@code c}). */
+    private void segments(int c, int ki, int kj, int n0, int n1, Segment segment) {
+        int oh = outHeight();
+        int ow = outWidth();
+        int lo = firstInside(kj);
+        int hi = Math.max(lo, endInside(kj, ow));
+        for (int n = n0; n < n1; n++) {
+            int plane = (c * batch + n) * height * width;
+            for (int oy = 0; oy < oh; oy++) {
+                int iy = oy * stride + ki - padding;
+                segment.visit(((n - n0) * oh + oy) * ow, plane + iy * width + kj - padding, lo, hi, ow,
+                        iy >= 0 && iy < height);
+            }
+        }
     }
 
     /**
-     * Unfolds images {@code [n0, n1)} of a CNHW batch into columns.
+     * Unfolds images {@code [n0, n1)} of a CNHW batch into a column-matrix array, row by row through the thread's
+     * host row buffer (the matrix itself is written once, by bulk copies into the array's buffer).
      *
-     * @param x    the batch, {@code [C, N, H, W]}
+     * @param x    the batch, {@code [C, N, H, W]}, a {@code float[]} or {@code double[]}
      * @param n0   the first image
      * @param n1   one past the last image
-     * @param cols the column matrix to overwrite, at least {@code rows() · (n1-n0)·oh·ow} long
+     * @param cols a new c-ordered array of the batch's type, {@code [rows(), (n1-n0)·oh·ow]}, overwritten
      */
-    void im2col(float[] x, int n0, int n1, float[] cols) {
-        segments(n0, n1, (to, from, lo, hi, ow, inside) -> {
-            for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
-                cols[i] = 0;
-            }
-            if (inside) {
-                copy(x, from, lo, hi, cols, to);
-                for (int i = to + hi; i < to + ow; i++) {
-                    cols[i] = 0;
-                }
-            }
-        });
-    }
-
-    /** {@link #im2col(float[], int, int, float[])} for float64. */
-    void im2col(double[] x, int n0, int n1, double[] cols) {
-        segments(n0, n1, (to, from, lo, hi, ow, inside) -> {
-            for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
-                cols[i] = 0;
-            }
-            if (inside) {
-                copy(x, from, lo, hi, cols, to);
-                for (int i = to + hi; i < to + ow; i++) {
-                    cols[i] = 0;
-                }
-            }
-        });
+    void im2col(Object x, int n0, int n1, INDArray cols) {
+        int m = (n1 - n0) * outHeight() * outWidth();
+        if (x instanceof float[] f) {
+            FloatBuffer target = cols.data().asNioFloat();
+            rows(x, n0, n1, (row, index, c, ki, kj) -> {
+                float[] r = (float[]) row;
+                segments(c, ki, kj, n0, n1, (to, from, lo, hi, ow, inside) -> {
+                    for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
+                        r[i] = 0;
+                    }
+                    if (inside) {
+                        copy(f, from, lo, hi, r, to);
+                        for (int i = to + hi; i < to + ow; i++) {
+                            r[i] = 0;
+                        }
+                    }
+                });
+                target.put(index * m, r, 0, m);
+            });
+        } else {
+            double[] d = (double[]) x;
+            DoubleBuffer target = cols.data().asNioDouble();
+            rows(x, n0, n1, (row, index, c, ki, kj) -> {
+                double[] r = (double[]) row;
+                segments(c, ki, kj, n0, n1, (to, from, lo, hi, ow, inside) -> {
+                    for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
+                        r[i] = 0;
+                    }
+                    if (inside) {
+                        copy(d, from, lo, hi, r, to);
+                        for (int i = to + hi; i < to + ow; i++) {
+                            r[i] = 0;
+                        }
+                    }
+                });
+                target.put(index * m, r, 0, m);
+            });
+        }
     }
 
     /** Copies {@code x[from + ox·stride]} to {@code cols[to + ox]} for {@code ox} in {@code [lo, hi)}. */
@@ -139,71 +178,52 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
     }
 
     /**
-     * Adds column gradients of images {@code [n0, n1)} into their places in a CNHW input gradient.
+     * Adds column gradients of images {@code [n0, n1)} into their places in a CNHW input gradient, reading the column
+     * matrix row by row into the thread's host row buffer.
      *
-     * @param cols the column gradients, {@code rows() × (n1-n0)·oh·ow}
+     * @param cols the column gradients, a c-ordered {@code [rows(), (n1-n0)·oh·ow]} array
      * @param n0   the first image
      * @param n1   one past the last image
-     * @param dx   the input gradient {@code [C, N, H, W]}, added to
+     * @param dx   the input gradient {@code [C, N, H, W]}, a host array of the columns' type, added to
      */
-    void col2im(float[] cols, int n0, int n1, float[] dx) {
-        segments(n0, n1, (from, to, lo, hi, ow, inside) -> {
-            if (inside && stride == 1) {
-                for (int ox = lo; ox < hi; ox++) {
-                    dx[to + ox] += cols[from + ox];
-                }
-            } else if (inside) {
-                for (int ox = lo; ox < hi; ox++) {
-                    dx[to + ox * stride] += cols[from + ox];
-                }
-            }
-        });
-    }
-
-    /** {@link #col2im(float[], int, int, float[])} for float64. */
-    void col2im(double[] cols, int n0, int n1, double[] dx) {
-        segments(n0, n1, (from, to, lo, hi, ow, inside) -> {
-            if (inside && stride == 1) {
-                for (int ox = lo; ox < hi; ox++) {
-                    dx[to + ox] += cols[from + ox];
-                }
-            } else if (inside) {
-                for (int ox = lo; ox < hi; ox++) {
-                    dx[to + ox * stride] += cols[from + ox];
-                }
-            }
-        });
-    }
-
-    /**
-     * {@link #im2col(float[], int, int, float[])} on host arrays of either type.
-     *
-     * @param x    a {@code float[]} or {@code double[]} batch
-     * @param n0   the first image
-     * @param n1   one past the last image
-     * @param cols a column matrix of the same type
-     */
-    void im2col(Object x, int n0, int n1, Object cols) {
-        if (x instanceof float[] f) {
-            im2col(f, n0, n1, (float[]) cols);
+    void col2im(INDArray cols, int n0, int n1, Object dx) {
+        int m = (n1 - n0) * outHeight() * outWidth();
+        INDArray dense = ImageBatch.dense(cols);
+        if (dx instanceof float[] f) {
+            FloatBuffer source = dense.data().asNioFloat();
+            rows(dx, n0, n1, (row, index, c, ki, kj) -> {
+                float[] r = (float[]) row;
+                source.get(index * m, r, 0, m);
+                segments(c, ki, kj, n0, n1, (from, to, lo, hi, ow, inside) -> {
+                    if (inside && stride == 1) {
+                        for (int ox = lo; ox < hi; ox++) {
+                            f[to + ox] += r[from + ox];
+                        }
+                    } else if (inside) {
+                        for (int ox = lo; ox < hi; ox++) {
+                            f[to + ox * stride] += r[from + ox];
+                        }
+                    }
+                });
+            });
         } else {
-            im2col((double[]) x, n0, n1, (double[]) cols);
-        }
-    }
-
-    /**
-     * {@link #col2im(float[], int, int, float[])} on host arrays of either type.
-     *
-     * @param cols a {@code float[]} or {@code double[]} column gradient
-     * @param n0   the first image
-     * @param n1   one past the last image
-     * @param dx   an input gradient of the same type
-     */
-    void col2im(Object cols, int n0, int n1, Object dx) {
-        if (cols instanceof float[] f) {
-            col2im(f, n0, n1, (float[]) dx);
-        } else {
-            col2im((double[]) cols, n0, n1, (double[]) dx);
+            double[] d = (double[]) dx;
+            DoubleBuffer source = dense.data().asNioDouble();
+            rows(dx, n0, n1, (row, index, c, ki, kj) -> {
+                double[] r = (double[]) row;
+                source.get(index * m, r, 0, m);
+                segments(c, ki, kj, n0, n1, (from, to, lo, hi, ow, inside) -> {
+                    if (inside && stride == 1) {
+                        for (int ox = lo; ox < hi; ox++) {
+                            d[to + ox] += r[from + ox];
+                        }
+                    } else if (inside) {
+                        for (int ox = lo; ox < hi; ox++) {
+                            d[to + ox * stride] += r[from + ox];
+                        }
+                    }
+                });
+            });
         }
     }
 }

@@ -40,7 +40,9 @@ public final class EmbeddingNetwork {
     }
 
     /**
-     * Runs the layers in inference mode (no dropout, running batch-norm statistics). The intermediate arrays live in a
+     * Runs the layers in inference mode (no dropout, running batch-norm statistics): the values of
+     * {@code forward(input, false)}, with each convolution and the batch normalization, ReLU and pooling after it fused
+     * into one pass and no backward caches kept. The intermediate arrays live in a
      * workspace reused by every call on this thread (as a training step's), so a series of calls does not leave
      * garbage off the Java heap for the collector; the result is copied out of it.
      *
@@ -49,7 +51,7 @@ public final class EmbeddingNetwork {
      */
     public INDArray embed(INDArray input) {
         try (MemoryWorkspace ignored = Workspaces.pass(EMBED_WORKSPACE)) {
-            return forward(input, false).detach();
+            return InferencePass.run(layers, input).detach();
         }
     }
 

@@ -28,8 +28,8 @@ final class ImageBatch {
     static final int STAGING = 0;
     /** A second shared staging buffer, for a layer that needs two at once. */
     static final int SECOND = 1;
-    /** The shared host buffer of a convolution's column matrix. */
-    static final int COLUMNS = 2;
+    /** The shared host buffer of an inference-only convolution's input. */
+    static final int INPUT = 2;
     /** The shared host buffer in which a layer accumulates its input gradient. */
     static final int GRADIENT = 3;
 
@@ -65,8 +65,7 @@ final class ImageBatch {
      * {@code double[]} of {@code array.length()} values
      */
     static Object read(INDArray array, Object reuse) {
-        INDArray dense = array.isView() || array.ordering() != 'c' || array.data().length() != array.length()
-                ? array.dup('c') : array;
+        INDArray dense = dense(array);
         int length = Math.toIntExact(dense.length());
         if (dense.dataType() == DataType.FLOAT) {
             float[] out = reuse instanceof float[] f && f.length >= length ? f : new float[length];
@@ -80,6 +79,18 @@ final class ImageBatch {
         }
         throw new IllegalArgumentException("the image layers compute in float32 or float64, found "
                 + dense.dataType());
+    }
+
+    /**
+     * The array itself when its buffer holds exactly its values in c order (index 0 of the buffer's NIO view is its
+     * first value), else a c-ordered copy.
+     *
+     * @param array an array
+     * @return the array or its copy
+     */
+    static INDArray dense(INDArray array) {
+        return array.isView() || array.ordering() != 'c' || array.data().length() != array.length()
+                ? array.dup('c') : array;
     }
 
     /**
@@ -127,7 +138,7 @@ final class ImageBatch {
      * buffers, as large as the largest use, serves them all instead of one set per layer). Its contents are
      * whatever the last use left.
      *
-     * @param slot   {@link #STAGING}, {@link #SECOND}, {@link #COLUMNS} or {@link #GRADIENT}
+     * @param slot   {@link #STAGING}, {@link #SECOND}, {@link #INPUT} or {@link #GRADIENT}
      * @param like   a {@code float[]} or {@code double[]} of the type needed
      * @param length the values needed
      * @return the buffer, at least {@code length} long

@@ -46,8 +46,8 @@ public final class MaxPool2d implements Layer {
         }
         inputShape = x.shape();
         int planes = Math.toIntExact(inputShape[0] * inputShape[1]);
-        int oh = (int) Conv2d.outputSize(inputShape[2], kernel, stride, 0);
-        int ow = (int) Conv2d.outputSize(inputShape[3], kernel, stride, 0);
+        int oh = outputSize(inputShape[2]);
+        int ow = outputSize(inputShape[3]);
         Object input = ImageBatch.readShared(x, ImageBatch.STAGING);
         int length = planes * oh * ow;
         Object output = ImageBatch.shared(ImageBatch.SECOND, input, length);
@@ -66,36 +66,66 @@ public final class MaxPool2d implements Layer {
 
     /** Pools image plane {@code p}, keeping the index of each window's first maximum. */
     private void pool(float[] x, float[] out, int p, int h, int w, int oh, int ow) {
-        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+        pool(x, p * h * w, h, w, out, p * oh * ow, oh, ow, argMax);
+    }
+
+    /** {@link #pool(float[], float[], int, int, int, int, int)} for float64. */
+    private void pool(double[] x, double[] out, int p, int h, int w, int oh, int ow) {
+        pool(x, p * h * w, h, w, out, p * oh * ow, oh, ow, argMax);
+    }
+
+    /**
+     * Pools one {@code h × w} image plane starting at {@code x[from]} into the {@code oh × ow} values starting at
+     * {@code out[to]}.
+     *
+     * @param argMax where to keep the index in {@code x} of each window's first maximum (at the output's index), or
+     *               null in inference
+     */
+    void pool(float[] x, int from, int h, int w, float[] out, int to, int oh, int ow, int[] argMax) {
+        for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
-                int corner = (p * h + i * stride) * w + j * stride;
+                int corner = from + i * stride * w + j * stride;
                 int best = corner;
                 for (int di = 0; di < kernel; di++) {
                     for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        // an index select (a conditional move); a float select would be a branch that mispredicts
                         best = x[at] > x[best] ? at : best;
                     }
                 }
-                argMax[o] = best;
+                if (argMax != null) {
+                    argMax[o] = best;
+                }
                 out[o] = x[best];
             }
         }
     }
 
-    /** {@link #pool(float[], float[], int, int, int, int, int)} for float64. */
-    private void pool(double[] x, double[] out, int p, int h, int w, int oh, int ow) {
-        for (int o = p * oh * ow, i = 0; i < oh; i++) {
+    /** {@link #pool(float[], int, int, int, float[], int, int, int, int[])} for float64. */
+    void pool(double[] x, int from, int h, int w, double[] out, int to, int oh, int ow, int[] argMax) {
+        for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
-                int corner = (p * h + i * stride) * w + j * stride;
+                int corner = from + i * stride * w + j * stride;
                 int best = corner;
                 for (int di = 0; di < kernel; di++) {
                     for (int at = corner + di * w, end = at + kernel; at < end; at++) {
+                        // an index select (a conditional move); a float select would be a branch that mispredicts
                         best = x[at] > x[best] ? at : best;
                     }
                 }
-                argMax[o] = best;
+                if (argMax != null) {
+                    argMax[o] = best;
+                }
                 out[o] = x[best];
             }
         }
+    }
+
+    /**
+     * @param size an input side
+     * @return the output side for it
+     */
+    int outputSize(long size) {
+        return (int) Conv2d.outputSize(size, kernel, stride, 0);
     }
 
     @Override

@@ -94,6 +94,30 @@ public final class ResidualBlock implements Layer {
         return outputReLU.forward(main.addi(shortcut), training);
     }
 
+    /**
+     * Inference only: the block's output as {@code forward(input, false)} computes it, each convolution with its batch
+     * normalization, the residual add and the ReLUs in one epilogue pass ({@link ConvEpilogue}), without touching the
+     * parts' backward caches.
+     *
+     * @param input the CNHW input
+     * @return the output
+     */
+    INDArray infer(INDArray input) {
+        ImageBatch.check(input, inChannels, "ResidualBlock");
+        INDArray main = conv("conv1").infer(input, ConvEpilogue.of(conv("conv1"), norm("bn1"), null, true, null));
+        INDArray shortcut = projects() ? conv("downsample.0").infer(input,
+                ConvEpilogue.of(conv("downsample.0"), norm("downsample.1"), null, false, null)) : input;
+        return conv("conv2").infer(main, ConvEpilogue.of(conv("conv2"), norm("bn2"), shortcut, true, null));
+    }
+
+    private Conv2d conv(String name) {
+        return (Conv2d) parts.get(name);
+    }
+
+    private BatchNorm2d norm(String name) {
+        return (BatchNorm2d) parts.get(name);
+    }
+
     @Override
     public INDArray backward(INDArray gradOutput) {
         return backward(gradOutput, true);

@@ -14,7 +14,8 @@ import java.util.List;
  * Measures one training step of a convolutional network spec (forward, backward from a fixed dL/d(embeddings), Adam
  * update) at batch 256 in float32, per layer as process CPU time (all threads: fair on a loaded machine) and in total as wall time. Not a test: run with the test classpath, setting
  * {@code OMP_NUM_THREADS} before the JVM starts. Arguments: the network spec (default {@code cnn:32,64,128}), the
- * input features (default 784), warm-up and timed steps (default 5 and 20).
+ * input features (default 784), warm-up and timed steps (default 5 and 20). Then the same number of inference passes
+ * ({@link EmbeddingNetwork#embed}) of the 256 images, after the warm-up of the training steps.
  */
 public final class ConvStepTiming {
 
@@ -62,6 +63,13 @@ public final class ConvStepTiming {
         System.out.printf("%s batch 256 float32, OMP_NUM_THREADS=%s: %.1f ms/step of process CPU (Adam %.2f ms), "
                         + "%.1f ms/step wall%n", spec, System.getenv("OMP_NUM_THREADS"), total / 1e6 / steps,
                 adamNanos / 1e6 / steps, wall);
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            net.embed(x);
+        }
+        System.out.printf("embed (inference) of 256 images: %.1f ms of process CPU, %.1f ms wall%n",
+                (os.getProcessCpuTime() - cpu) / 1e6 / steps, (System.nanoTime() - start) / 1e6 / steps);
     }
 
     /** One step in the current workspace pass, adding each layer's CPU nanoseconds; returns Adam's. */
