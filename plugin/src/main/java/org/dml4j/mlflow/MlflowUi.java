@@ -38,7 +38,7 @@ public final class MlflowUi {
      * @return the URL
      */
     public static String runsTableUrl(String trackingUri, String experimentId) {
-        return base(trackingUri) + "/#/experiments/" + experimentId + "/runs?" + TRAINING_VIEW;
+        return base(trackingUri) + "/#/experiments/" + experimentId + "/runs?compareRunsMode=TABLE&" + TRAINING_VIEW;
     }
 
     /**
