@@ -70,26 +70,12 @@ class HnswIndexTest {
         KnnResult truth = exact(KnnDistance.SQUARED_EUCLIDEAN, references).search(queries, 10);
         HnswIndex hnsw = new HnswIndexSpec(4, 8, 1, 1).create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
         hnsw.add(references);
-        double narrow = recall(truth, hnsw.search(queries, 10));
+        double narrow = KnnResult.recall(truth, hnsw.search(queries, 10));
         hnsw.setSearchBeam(400);
         assertEquals(400, hnsw.spec().searchBeam());
-        double wide = recall(truth, hnsw.search(queries, 10));
+        double wide = KnnResult.recall(truth, hnsw.search(queries, 10));
         assertTrue(narrow < 0.99, "a beam of 1 on a degree-4 graph is not exact: " + narrow);
         assertTrue(wide > narrow && wide >= 0.95, "narrow " + narrow + ", wide " + wide);
-    }
-
-    static double recall(KnnResult truth, KnnResult found) {
-        int hits = 0;
-        int total = 0;
-        for (int q = 0; q < truth.numQueries(); q++) {
-            for (int expected : truth.indices()[q]) {
-                for (int got : found.indices()[q]) {
-                    hits += got == expected ? 1 : 0;
-                }
-                total++;
-            }
-        }
-        return hits / (double) total;
     }
 
     @Test
