@@ -44,8 +44,8 @@ public final class HnswIndexSpec implements IndexSpec {
      * @param maxDegree M, at least 2.
      * @param constructionBeam efConstruction, at least 1.
      * @param searchBeam ef, at least 1.
-     * @param buildThreads Threads that insert nodes, at least 1 (the graph does not depend on it... up to the
-     *                     order of concurrent insertions).
+     * @param buildThreads Threads that insert nodes, at least 1 (with more than one, concurrent insertions make
+     *                     the graph depend on thread timing).
      */
     public HnswIndexSpec(int maxDegree, int constructionBeam, int searchBeam, int buildThreads) {
         this.maxDegree = maxDegree;
