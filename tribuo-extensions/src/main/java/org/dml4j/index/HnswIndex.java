@@ -33,17 +33,14 @@ public final class HnswIndex implements NearestNeighbourIndex {
     private static final int INITIAL_CAPACITY = 1024;
     private static final int PARALLEL_ADD_ROWS = 1024;
 
-    /** The classes a saved graph is made of; everything else is refused while reading. */
-    private static final ObjectInputFilter GRAPH_CLASSES = ObjectInputFilter.Config.createFilter(
-            "maxdepth=64;maxarray=2147483647;"
-                    + "com.github.jelmerk.hnswlib.core.**;org.dml4j.index.GraphRow;org.dml4j.index.GraphDistance;"
-                    + "org.eclipse.collections.impl.**;java.lang.Integer;java.lang.Number;java.lang.Enum;"
-                    + "java.lang.Float;java.lang.Object;java.lang.Record;java.util.Comparator;"
-                    + "java.util.concurrent.locks.*;java.util.concurrent.atomic.AtomicReferenceArray;"
-                    + "java.util.concurrent.ConcurrentHashMap;java.util.concurrent.ConcurrentHashMap$Segment;"
-                    + "java.util.Collections$ReverseComparator;java.util.Comparators$NaturalOrderComparator;"
-                    + "java.util.HashMap;java.util.ArrayList;java.util.concurrent.locks.AbstractQueuedSynchronizer;"
-                    + "java.util.concurrent.locks.AbstractOwnableSynchronizer;!*");
+    /**
+     * The classes a saved graph is made of (hnswlib's index and its item serializer, DML4J's rows and distances,
+     * boxed ids, float arrays); everything else is refused while reading.
+     */
+    private static final String GRAPH_CLASSES = "com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;"
+            + "com.github.jelmerk.hnswlib.core.JavaObjectSerializer;org.dml4j.index.GraphRow;"
+            + "org.dml4j.index.GraphDistance;java.lang.Enum;java.lang.Integer;java.lang.Number;"
+            + "java.util.Comparators$NaturalOrderComparator;!*";
 
     private volatile HnswIndexSpec spec;
     private final KnnDistance distance;
@@ -203,7 +200,9 @@ public final class HnswIndex implements NearestNeighbourIndex {
     static HnswIndex readPayload(HnswIndexSpec spec, KnnDistance distance, int dimension, int size,
                                  DataInputStream in) throws IOException {
         ObjectInputStream objects = new ObjectInputStream(in);
-        objects.setObjectInputFilter(GRAPH_CLASSES);
+        // each row is a GraphRow, its Integer id and its float[] (and a back reference); the rest is a few objects
+        objects.setObjectInputFilter(ObjectInputFilter.Config.createFilter("maxdepth=64;maxarray=" + dimension
+                + ";maxrefs=" + (4L * size + 1024) + ";" + GRAPH_CLASSES));
         Object read;
         try {
             read = objects.readObject();

@@ -211,6 +211,28 @@ class HnswIndexTest {
         assertRefused(dir, future, owner, "unknown index file version 9", "update DML4J");
     }
 
+    @Test
+    void aGraphPayloadWithForeignClassesIsRefusedEvenWithAValidChecksum(@TempDir Path dir) throws Exception {
+        byte[] owner = {7};
+        HnswIndex hnsw = EXHAUSTIVE.create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
+        hnsw.add(gaussian(20, 22));
+        Path file = dir.resolve("a.idx");
+        IndexFile.write(file, hnsw, owner);
+        byte[] bytes = Files.readAllBytes(file);
+        // header 44 bytes; body: "hnsw" (2 + 4), owner (4 + 1), "SQUARED_EUCLIDEAN" (2 + 17), 2 ints, 3 ints
+        int payload = 44 + 6 + 5 + 19 + 8 + 12;
+        java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
+        forged.write(bytes, 0, payload);
+        try (java.io.ObjectOutputStream objects = new java.io.ObjectOutputStream(forged)) {
+            objects.writeObject(new java.util.HashMap<>(java.util.Map.of("not a graph", new byte[4096])));
+        }
+        byte[] content = forged.toByteArray();
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(
+                java.util.Arrays.copyOfRange(content, 44, content.length));
+        System.arraycopy(sha, 0, content, 12, 32);
+        assertRefused(dir, content, owner, "corrupt index file", "a class an index graph does not have");
+    }
+
     private static void assertRefused(Path dir, byte[] content, byte[] owner, String... fragments)
             throws IOException {
         Path file = Files.write(dir.resolve("damaged.idx"), content);

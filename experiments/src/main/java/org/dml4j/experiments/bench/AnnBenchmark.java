@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,11 +209,16 @@ public final class AnnBenchmark {
         return new INDArray[]{gallery, queries};
     }
 
+    /** The live heap after a full collection: the heap pools' usage after their last collection. */
     private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
+        System.gc();
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                used += pool.getCollectionUsage().getUsed();
+            }
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return used;
     }
 
     private static String loadAverage() {
