@@ -150,6 +150,22 @@ class HnswIndexTest {
     }
 
     @Test
+    void specsComeFromOlcutConfiguration(@TempDir Path dir) throws IOException {
+        Path xml = Files.writeString(dir.resolve("index.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<config><component name=\"index\" type=\"org.dml4j.index.HnswIndexSpec\">"
+                + "<property name=\"maxDegree\" value=\"24\"/><property name=\"searchBeam\" value=\"80\"/>"
+                + "</component><component name=\"exact\" type=\"org.dml4j.index.ExactIndexSpec\">"
+                + "<property name=\"referenceBlockSize\" value=\"512\"/></component></config>");
+        com.oracle.labs.mlrg.olcut.config.ConfigurationManager cm =
+                new com.oracle.labs.mlrg.olcut.config.ConfigurationManager(xml.toString());
+        HnswIndexSpec spec = (HnswIndexSpec) cm.lookup("index");
+        assertEquals("HnswIndexSpec(maxDegree=24, constructionBeam=100, searchBeam=80, buildThreads=1)",
+                spec.toString());
+        assertEquals(512, ((ExactIndexSpec) cm.lookup("exact")).referenceBlockSize());
+        cm.close();
+    }
+
+    @Test
     void wrongWidthAndNonFiniteRowsAreRefused() {
         HnswIndex hnsw = EXHAUSTIVE.create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
         INDArray references = gaussian(20, 14);
