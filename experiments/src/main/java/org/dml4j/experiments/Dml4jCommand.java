@@ -8,7 +8,8 @@ import picocli.CommandLine;
 /** The {@code dml4j} command: a parent for the subcommands. */
 @Command(name = "dml4j", mixinStandardHelpOptions = true, version = "DML4J 0.1.0-SNAPSHOT",
         description = "Deep metric learning for the JVM.",
-        subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, SweepCommand.class,
+        subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class,
+                SweepCommand.class,
                 CompareCommand.class, ReproduceCommand.class,
                 SyncCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})

@@ -14,6 +14,7 @@ import org.dml4j.experiments.training.TrainingEventLog;
 import org.dml4j.mlflow.DatasetInput;
 import org.dml4j.mlflow.MlflowTracker;
 import org.dml4j.mlflow.TrackingOutcome;
+import org.dml4j.index.HnswIndexSpec;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.TrainingLimits;
@@ -54,6 +55,9 @@ import java.util.concurrent.Callable;
                         + "resnet:W1,...,Wn,EMB[:image=CxHxW,blocks=B] (e.g. resnet:16,32,64,128)."})
 public final class TrainCommand implements Callable<Integer> {
 
+    /** Where {@code --index-out} is logged in the run's artifacts, next to the {@code model} directory. */
+    static final String INDEX_ARTIFACT_FOLDER = "model-index/";
+
     @Mixin
     private DatasetOptions data;
 
@@ -62,6 +66,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model-out", paramLabel = "FILE", description = "Write the trained model (protobuf).")
     private Path modelOut;
+
+    @Option(names = "--index-out", paramLabel = "FILE", description = "Also build an HNSW index over the model's "
+            + "reference set (M 16, efConstruction 100, ef 64; needs --model-out), write it, and log it to MLflow "
+            + "beside the model (artifact " + INDEX_ARTIFACT_FOLDER + "FILE).")
+    private Path indexOut;
 
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the final metrics as JSON.")
     private Path metricsOut;
@@ -92,6 +101,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (tracking.registration() != null && modelOut == null) {
             throw new UserError("--register-model needs --model-out FILE: the registered version is that file.");
+        }
+        if (indexOut != null && modelOut == null) {
+            throw new UserError("--index-out needs --model-out FILE: an index is only used with the model file it "
+                    + "was built from.");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -131,6 +144,11 @@ public final class TrainCommand implements Callable<Integer> {
                         + "file in an existing, writable folder.", e);
             }
         }
+        if (indexOut != null) {
+            model.buildIndex(new HnswIndexSpec());
+            model.saveIndex(indexOut);
+            model.stopUsingIndex();
+        }
         if (metricsOut != null) {
             JsonFiles.write(metricsOut, metrics);
         }
@@ -162,6 +180,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Fails before any data is read or any epoch is trained when an output cannot be written. */
     private void checkOutputs() {
         OutputPaths.file(modelOut, "--model-out");
+        OutputPaths.file(indexOut, "--index-out");
         OutputPaths.file(metricsOut, "--metrics-out");
         OutputPaths.file(eventsOut, "--events-out");
         Path checkpoints = trainerOptions.checkpointDir;
@@ -225,6 +244,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (modelOut != null) {
             // an MLflow 3 logged model: the Tribuo protobuf plus its ONNX graph (onnx and python_function flavors)
             tracker.logModel("model", model, trainerOptions.epochs, tracking.registration());
+        }
+        if (indexOut != null) {
+            tracker.logArtifact(INDEX_ARTIFACT_FOLDER + indexOut.getFileName(), indexOut);
         }
         if (trainerOptions.config != null) {
             tracker.logArtifact(CommandArgs.CONFIG_FOLDER + trainerOptions.config.getFileName(),

@@ -355,6 +355,20 @@ class TrackedCommandsTest {
     }
 
     @Test
+    void trainLogsItsIndexBesideTheModel() throws IOException, InterruptedException {
+        Path index = dir.resolve("indexed.hnsw");
+        String run = train("index", "indexed", "--epochs", "1", "--network", "mlp:16,8", "--model-out",
+                dir.resolve("indexed.dml4j").toString(), "--index-out", index.toString());
+        byte[] logged = TrackedRun.fetch(TrackedRun.connect(mlflow.uri()), run)
+                .artifact(TrainCommand.INDEX_ARTIFACT_FOLDER + "indexed.hnsw", "the index");
+        assertArrayEquals(Files.readAllBytes(index), logged);
+        CliRun noModel = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--index-out",
+                index.toString());
+        assertEquals(2, noModel.exitCode());
+        assertTrue(noModel.err().contains("--index-out needs --model-out"), noModel.err());
+    }
+
+    @Test
     void compareReportsParamsMetricDeltasAndPairedTestsOfTwoRuns() throws IOException, InterruptedException {
         String a = train("compare", "weak", "--network", "mlp:4,2", "--epochs", "1", "--lr", "0.0001", "--seed", "5");
         String b = train("compare", "strong", "--network", "mlp:32,8", "--epochs", "4", "--lr", "0.01", "--seed",

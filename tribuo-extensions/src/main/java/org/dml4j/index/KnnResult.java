@@ -48,4 +48,30 @@ public final class KnnResult {
     public double[][] distances() {
         return distances;
     }
+
+    /**
+     * Recall@k of an approximate search: the share of the true neighbours that it found, over all queries.
+     * @param truth The exact neighbours (k per query, or all candidates when fewer).
+     * @param found The neighbours to measure, for the same queries.
+     * @return The number of true neighbours found divided by the number of true neighbours (1 when there are none).
+     */
+    public static double recall(KnnResult truth, KnnResult found) {
+        if (truth.numQueries() != found.numQueries()) {
+            throw new IllegalArgumentException("truth has " + truth.numQueries() + " queries but found has "
+                    + found.numQueries());
+        }
+        long hits = 0;
+        long total = 0;
+        for (int q = 0; q < truth.numQueries(); q++) {
+            java.util.Set<Integer> got = new java.util.HashSet<>();
+            for (int r : found.indices()[q]) {
+                got.add(r);
+            }
+            for (int expected : truth.indices()[q]) {
+                hits += got.contains(expected) ? 1 : 0;
+                total++;
+            }
+        }
+        return total == 0 ? 1 : hits / (double) total;
+    }
 }

@@ -9,5 +9,11 @@
  * reference counts. Rankings are ascending in distance with ties broken by reference index.
  * {@link org.dml4j.index.PairDistances} scores listed pairs of rows in the same distance units, and
  * {@link org.dml4j.index.OpenSetMatcher} labels queries by their nearest reference within a threshold.
+ * <p>
+ * {@link org.dml4j.index.NearestNeighbourIndex} is the interface of a searchable reference set:
+ * {@link org.dml4j.index.ExactIndex} (exact search, the ground truth) and {@link org.dml4j.index.HnswIndex}
+ * (approximate, an HNSW graph from jelmerk's hnswlib), each built from its OLCUT-configurable
+ * {@link org.dml4j.index.IndexSpec}, and saved with {@link org.dml4j.index.IndexFile}, which ties a file to the
+ * digest of the model it was built for.
  */
 package org.dml4j.index;

@@ -6,8 +6,11 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import org.dml4j.index.ExactKnn;
+import org.dml4j.index.IndexFile;
+import org.dml4j.index.IndexSpec;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.index.KnnResult;
+import org.dml4j.index.NearestNeighbourIndex;
 import org.dml4j.model.protos.ChecksummedModelProto;
 import org.dml4j.model.protos.EmbeddingModelProto;
 import org.dml4j.nd.NativeOpThreads;
@@ -36,10 +39,12 @@ import org.tribuo.util.onnx.ONNXNode;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
+import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -55,6 +60,11 @@ import java.util.Optional;
  * set or the class centroids), each label scored by its share of the votes. {@link #getExcuse} lists the nearest
  * references. Ranking uses the model's {@link #distance()}, which the trainer sets to the one matching its loss's
  * distance (or a configured one) and records in the provenance.
+ * <p>
+ * References are searched exactly unless an index is in use: {@link #buildIndex} builds one over the reference
+ * set (an approximate {@link org.dml4j.index.HnswIndex} for large sets), {@link #saveIndex} writes it with the
+ * model's {@link #digest()}, and {@link #useIndex(Path)} reads it back only for the model it was built from.
+ * The index is not part of the model file.
  * <p>
  * Saved with {@link #serializeToFile} and loaded with {@code Model.deserializeFromFile}: protobuf with a version
  * number ({@link #CURRENT_VERSION}; version 2 adds a SHA-256 checksum verified on load, version 1 files still load).
@@ -89,6 +99,8 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     private final transient ReferenceSet references;
     private final int neighbours;
     private final KnnDistance distance;
+    private transient volatile NearestNeighbourIndex index;
+    private transient volatile byte[] digest;
 
     /**
      * Creates a model (the trainer does; users load one from a file).
@@ -209,13 +221,93 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
         List<Example<Label>> list = new ArrayList<>();
         examples.forEach(list::add);
         Embedded embedded = embedRows(list);
-        KnnResult knn = new ExactKnn(distance).search(embedded.embeddings(), references.embeddings(), neighbours,
-                false);
+        KnnResult knn = nearest(embedded.embeddings());
         List<Prediction<Label>> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             out.add(vote(knn.indices()[i], embedded.knownFeatures()[i], list.get(i)));
         }
         return out;
+    }
+
+    /** The {@link #neighbours} nearest references of each embedding, from the index in use or exactly. */
+    private KnnResult nearest(INDArray embeddings) {
+        NearestNeighbourIndex used = index;
+        return used != null ? used.search(embeddings, neighbours)
+                : new ExactKnn(distance).search(embeddings, references.embeddings(), neighbours, false);
+    }
+
+    /**
+     * Builds an index over the reference set with this model's distance and uses it for predictions and excuses
+     * from now on.
+     *
+     * @param spec the kind of index and its parameters
+     * @return the index (in use)
+     */
+    public NearestNeighbourIndex buildIndex(IndexSpec spec) {
+        NearestNeighbourIndex built = spec.create(distance, embeddingSize());
+        built.add(references.embeddings());
+        index = built;
+        return built;
+    }
+
+    /**
+     * Reads an index written by {@link #saveIndex} for this model and uses it from now on.
+     *
+     * @param file the index file
+     * @return the index (in use)
+     * @throws IOException              if the file cannot be read
+     * @throws IllegalArgumentException if the file is damaged, is not an index, or was built for another model
+     */
+    public NearestNeighbourIndex useIndex(Path file) throws IOException {
+        NearestNeighbourIndex read = IndexFile.read(file, digest());
+        if (read.size() != references.size() || read.dimension() != embeddingSize() || read.distance() != distance) {
+            throw new IllegalArgumentException("the index " + file + " (" + read.size() + " rows of width "
+                    + read.dimension() + ", " + read.distance() + ") does not match this model's reference set ("
+                    + references.size() + " rows of width " + embeddingSize() + ", " + distance + "); rebuild it");
+        }
+        index = read;
+        return read;
+    }
+
+    /**
+     * Writes the index in use, tied to this model's {@link #digest()}.
+     *
+     * @param file the file to write
+     * @throws IOException           if it cannot be written
+     * @throws IllegalStateException if no index is in use
+     */
+    public void saveIndex(Path file) throws IOException {
+        NearestNeighbourIndex used = index;
+        if (used == null) {
+            throw new IllegalStateException("no index is in use; build one with buildIndex first");
+        }
+        IndexFile.write(file, used, digest());
+    }
+
+    /** @return the index predictions search, if one is in use (else they search the references exactly) */
+    public Optional<NearestNeighbourIndex> index() {
+        return Optional.ofNullable(index);
+    }
+
+    /** Goes back to exact search of the references. */
+    public void stopUsingIndex() {
+        index = null;
+    }
+
+    /**
+     * A SHA-256 digest of what the model computes with: network architecture, parameters and buffers, reference
+     * set, neighbours and distance (not its name or provenance). An index file records it, so that it is only
+     * used with the model it was built from.
+     *
+     * @return the digest (a copy)
+     */
+    public byte[] digest() {
+        byte[] known = digest;
+        if (known == null) {
+            known = sha256(contentProto().build().toByteString());
+            digest = known;
+        }
+        return known.clone();
     }
 
     /** Each label's share of the neighbours' votes; ties go to the label of the nearer neighbour. */
@@ -252,8 +344,7 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     @Override
     public Optional<Excuse<Label>> getExcuse(Example<Label> example) {
         Embedded embedded = embedRows(List.of(example));
-        KnnResult knn = new ExactKnn(distance).search(embedded.embeddings(), references.embeddings(), neighbours,
-                false);
+        KnnResult knn = nearest(embedded.embeddings());
         List<Pair<String, Double>> nearest = new ArrayList<>();
         for (int j = 0; j < neighbours; j++) {
             int r = knn.indices()[0][j];
@@ -275,8 +366,16 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     @Override
     public ModelProto serialize() {
         ModelDataCarrier<Label> carrier = createDataCarrier();
+        ByteString data = contentProto().setMetadata(carrier.serialize().toByteString()).build().toByteString();
+        ChecksummedModelProto checksummed = ChecksummedModelProto.newBuilder().setModel(data)
+                .setSha256(ByteString.copyFrom(sha256(data))).build();
+        return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(EmbeddingModel.class.getName())
+                .setSerializedData(Any.pack(checksummed)).build();
+    }
+
+    /** The model's data without the metadata (name, provenance, feature and label domains). */
+    private EmbeddingModelProto.Builder contentProto() {
         EmbeddingModelProto.Builder b = EmbeddingModelProto.newBuilder()
-                .setMetadata(carrier.serialize().toByteString())
                 .setNetworkSpec(networkSpec)
                 .addAllParameters(Tensors.toProtos(network.parameters()))
                 .addAllBuffers(Tensors.toProtos(network.buffers()))
@@ -290,11 +389,7 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
         for (int row : references.rows()) {
             b.addReferenceRows(row);
         }
-        ByteString data = b.build().toByteString();
-        ChecksummedModelProto checksummed = ChecksummedModelProto.newBuilder().setModel(data)
-                .setSha256(ByteString.copyFrom(sha256(data))).build();
-        return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(EmbeddingModel.class.getName())
-                .setSerializedData(Any.pack(checksummed)).build();
+        return b;
     }
 
     private static byte[] sha256(ByteString data) {

@@ -1,0 +1,78 @@
+"""faiss side of the approximate nearest-neighbour benchmark (org.dml4j.experiments.bench.AnnBenchmark).
+
+Started by AnnBenchmark as `python faiss_ann_peer.py GALLERY.npy QUERIES.npy TRUTH.txt K`; reads one command a
+line from stdin and answers each with one JSON line on stdout, so that the Java driver can alternate the two
+sides within one run:
+
+  build hnsw M EF_CONSTRUCTION THREADS   faiss.IndexHNSWFlat (same M and efConstruction as DML4J's HnswIndex)
+  build flat                             faiss.IndexFlatL2 (exact)
+  search hnsw EF THREADS                 recall@K against TRUTH and queries per second (batch search)
+  search flat THREADS
+  quit
+
+TRUTH.txt holds the exact K nearest gallery rows of every query (from DML4J's ExactIndex), one line per query.
+Memory is the growth of the resident set across the build; size is the length of faiss.serialize_index.
+"""
+import json
+import sys
+import time
+
+import faiss
+import numpy as np
+
+
+def rss_bytes():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def recall(found, truth):
+    hits = sum(len(set(f.tolist()) & set(t)) for f, t in zip(found, truth))
+    return hits / float(sum(len(t) for t in truth))
+
+
+def main():
+    gallery = np.ascontiguousarray(np.load(sys.argv[1]), dtype=np.float32)
+    queries = np.ascontiguousarray(np.load(sys.argv[2]), dtype=np.float32)
+    with open(sys.argv[3]) as f:
+        truth = [[int(x) for x in line.split()] for line in f if line.strip()]
+    k = int(sys.argv[4])
+    indexes = {}
+    print(json.dumps({"ready": True, "faiss": faiss.__version__, "gallery": list(gallery.shape)}), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        if words[0] == "build":
+            kind = words[1]
+            before = rss_bytes()
+            start = time.perf_counter()
+            if kind == "hnsw":
+                faiss.omp_set_num_threads(int(words[4]))
+                index = faiss.IndexHNSWFlat(gallery.shape[1], int(words[2]))
+                index.hnsw.efConstruction = int(words[3])
+            else:
+                index = faiss.IndexFlatL2(gallery.shape[1])
+            index.add(gallery)
+            seconds = time.perf_counter() - start
+            indexes[kind] = index
+            answer = {"build_s": seconds, "memory_bytes": rss_bytes() - before,
+                      "size_bytes": int(faiss.serialize_index(index).size)}
+        else:
+            kind = words[1]
+            index = indexes[kind]
+            if kind == "hnsw":
+                index.hnsw.efSearch = int(words[2])
+            faiss.omp_set_num_threads(int(words[-1]))
+            start = time.perf_counter()
+            _, found = index.search(queries, k)
+            seconds = time.perf_counter() - start
+            answer = {"qps": len(queries) / seconds, "recall": recall(found, truth)}
+        print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main()
