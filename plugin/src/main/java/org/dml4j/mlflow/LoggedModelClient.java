@@ -90,6 +90,18 @@ public final class LoggedModelClient {
     }
 
     /**
+     * Downloads one file of a logged model's directory.
+     *
+     * @param modelId      the model id
+     * @param artifactPath the path inside the model directory, e.g. {@code MLmodel}
+     * @return the bytes
+     */
+    public byte[] downloadArtifact(String modelId, String artifactPath) {
+        LoggedModel model = LoggedModel.of(get(modelId));
+        return http.getArtifact(model.proxyPath(ArtifactPaths.normalize(artifactPath)));
+    }
+
+    /**
      * Uploads one file of the model directory (an idempotent overwrite).
      *
      * @param model        the model

@@ -32,12 +32,8 @@ public final class TrackedRun {
 
     private static final System.Logger LOG = System.getLogger(TrackedRun.class.getName());
 
-    /** The model file's name in the run's {@code model} directory. */
-    static final String MODEL_FILE = "model.tribuo";
-
     private final MlflowTracker tracker;
     private final String name;
-    private final List<Path> temporaryFiles = new ArrayList<>();
     private boolean started;
 
     TrackedRun(MlflowTracker tracker, String name) {
@@ -152,43 +148,26 @@ public final class TrackedRun {
     }
 
     /**
-     * Logs a model as the run's {@code model} directory: its Tribuo protobuf ({@code model.tribuo}) with an
-     * {@code MLmodel} of flavor {@code dml4j} ({@link MlflowTracker#logModel}), optionally registered.
+     * Logs a model as the run's MLflow 3 logged model {@code model} ({@link MlflowTracker#logModel(String, Model,
+     * long, ModelRegistration)}): its Tribuo protobuf under the {@code dml4j} flavor and, for an
+     * {@code ONNXExportable} model, its ONNX graph under the {@code onnx} and {@code python_function} flavors;
+     * optionally registered.
      *
      * @param model        any Tribuo model that serializes to protobuf
      * @param registration the registry entry to create, or null
      * @throws IllegalStateException before anything was trained or evaluated in this run
      */
     public void logModel(Model<?> model, ModelRegistration registration) {
-        Path file;
-        try {
-            Path folder = Files.createTempDirectory("dml4j-model-");
-            file = folder.resolve(MODEL_FILE);
-            temporaryFiles.add(file);
-            temporaryFiles.add(folder);
-            model.serializeToFile(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serialize the model " + model.getName() + " to log it: " + e, e);
-        }
-        // The one model-logging call: the MLflow 3 logged-model path replaces it at the same place.
-        tracker.logModel("model", file, registration);
+        tracker.logModel("model", model, 0, registration);
     }
 
     /**
-     * Ends the run ({@link MlflowTracker#finish()}) and deletes this run's temporary model files.
+     * Ends the run ({@link MlflowTracker#finish()}).
      *
      * @return the outcome
      */
     public TrackingOutcome finish() {
-        TrackingOutcome outcome = tracker.finish();
-        for (Path file : temporaryFiles) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "Cannot delete the temporary model file {0}: {1}", file, e.getMessage());
-            }
-        }
-        return outcome;
+        return tracker.finish();
     }
 
     /** The data facts logged as {@code data.*} params: a fixed handful, whatever the data's size. */

@@ -1,5 +1,6 @@
 package org.dml4j.mlflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.loss.ContrastiveLoss;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
+import org.tribuo.ONNXExportable;
 import org.tribuo.Prediction;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
@@ -101,11 +103,19 @@ class TribuoTrackingTest {
         }
         assertEquals(60, total, matrix);
 
-        String mlModel = new String(client.downloadArtifact(info, "model/MLmodel"), StandardCharsets.UTF_8);
+        LoggedModelClient models = new LoggedModelClient(client);
+        JsonNode outputs = client.getRun(info.runId()).path("outputs").path("model_outputs");
+        assertEquals(1, outputs.size(), "the run's one logged model: " + outputs);
+        String modelId = outputs.get(0).path("model_id").asText();
+        assertEquals("LOGGED_MODEL_READY", models.get(modelId).path("info").path("status").asText());
+        String mlModel = new String(models.downloadArtifact(modelId, "MLmodel"), StandardCharsets.UTF_8);
         assertTrue(mlModel.contains("dml4j:") && mlModel.contains("tribuo-protobuf")
-                && mlModel.contains(TrackedRun.MODEL_FILE), mlModel);
-        Path copy = Files.write(temp.resolve("copy.tribuo"), client.downloadArtifact(info,
-                "model/" + TrackedRun.MODEL_FILE));
+                && mlModel.contains(ModelDirectory.TRIBUO_FILE), mlModel);
+        boolean exportable = model instanceof ONNXExportable;
+        assertEquals(exportable, mlModel.contains("onnx:") && mlModel.contains("python_function:"),
+                "the onnx and python_function flavors exactly for an ONNX-exportable model: " + mlModel);
+        Path copy = Files.write(temp.resolve("copy.tribuo"), models.downloadArtifact(modelId,
+                ModelDirectory.TRIBUO_FILE));
         Model<Label> loaded = Model.deserializeFromFile(copy).castModel(Label.class);
         List<Prediction<Label>> expected = model.predict(test);
         List<Prediction<Label>> actual = loaded.predict(test);
