@@ -202,7 +202,38 @@ public final class MlflowRestClient {
             }
             entry.set("tags", keyValues(Map.of(MlflowKeys.DATASET_CONTEXT_TAG, input.context())));
         }
-        http.post("runs/log-inputs", body, true);
+        // MLflow's store looks the dataset up, then inserts it: two runs logging the same new dataset at once (the
+        // trials of a parallel sweep) race, and the loser gets HTTP 400 with the database's unique-constraint error.
+        // The dataset then exists, so the same call again links it.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                http.post("runs/log-inputs", body, true);
+                return;
+            } catch (MlflowException e) {
+                if (attempt >= DATASET_RACE_ATTEMPTS || !isDatasetInsertRace(e)) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "runs/log-inputs lost a dataset insert race; trying again");
+                sleepQuietly(50L * attempt);
+            }
+        }
+    }
+
+    /** How often {@link #logInputs} tries when concurrent runs race to insert the same dataset. */
+    private static final int DATASET_RACE_ATTEMPTS = 4;
+
+    private static boolean isDatasetInsertRace(MlflowException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return e.status() == 400 && message.contains("datasets") && (message.contains("unique constraint")
+                || message.contains("duplicate key") || message.contains("duplicate entry"));
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
