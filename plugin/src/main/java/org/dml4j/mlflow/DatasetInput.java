@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DateProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DateTimeProvenance;
@@ -152,10 +153,41 @@ public record DatasetInput(String name, String digest, String sourceType, String
             String name = fileName == null ? uri.toString() : fileName.toString();
             return new Location(name, "local", write(MlflowHttp.JSON.createObjectNode().put("uri", uri.toString())));
         }
-        String className = sourceClass(provenance);
+        ObjectProvenance source = innermostSource(provenance);
+        String className = source.getClassName();
         String simple = className.substring(className.lastIndexOf('.') + 1);
-        return new Location(simple, "code", write(MlflowHttp.JSON.createObjectNode().put("class", className)));
+        String name = simple;
+        for (Pair<String, Provenance> field : source) {
+            if (DESCRIPTION.equals(field.getA()) && field.getB() instanceof PrimitiveProvenance<?> description) {
+                name = nameFrom(String.valueOf(description.getValue()), simple);
+            }
+        }
+        return new Location(name, "code", write(MlflowHttp.JSON.createObjectNode().put("class", className)));
     }
+
+    /** The field of a data source's provenance (Tribuo's {@code SimpleDataSourceProvenance}) that describes it. */
+    private static final String DESCRIPTION = "description";
+
+    /**
+     * A dataset name from a source's free-text description: the file name of the first path in it (an IDX or image
+     * folder source names its files there), else the description itself, shortened.
+     */
+    static String nameFrom(String description, String otherwise) {
+        for (String token : description.strip().split("\\s+")) {
+            String path = token.replaceAll("[,;:)(]+$", "");
+            if (path.contains("/") && Path.of(path).getFileName() != null) {
+                return Path.of(path).getFileName().toString();
+            }
+        }
+        String text = description.strip();
+        if (text.isEmpty()) {
+            return otherwise;
+        }
+        return text.length() <= MAX_NAME ? text : text.substring(0, MAX_NAME - 3) + "...";
+    }
+
+    /** The longest dataset name taken from a description. */
+    private static final int MAX_NAME = 80;
 
     private static URI firstLocation(Provenance provenance) {
         if (provenance instanceof FileProvenance file) {
@@ -189,7 +221,7 @@ public record DatasetInput(String name, String digest, String sourceType, String
     }
 
     /** The innermost data source's class: a dataset's provenance nests its source's (a view's, its dataset's). */
-    private static String sourceClass(ObjectProvenance provenance) {
+    private static ObjectProvenance innermostSource(ObjectProvenance provenance) {
         ObjectProvenance current = provenance;
         while (true) {
             ObjectProvenance inner = null;
@@ -200,7 +232,7 @@ public record DatasetInput(String name, String digest, String sourceType, String
                 }
             }
             if (inner == null) {
-                return current.getClassName();
+                return current;
             }
             current = inner;
         }
