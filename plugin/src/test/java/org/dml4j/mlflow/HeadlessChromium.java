@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,8 @@ final class HeadlessChromium {
     private static final Pattern TAGS = Pattern.compile("<style[^>]*>.*?</style>|<[^>]+>", Pattern.DOTALL);
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final long TIMEOUT_SECONDS = 90;
+    /** Script time given to a page on each try: a busy server can leave charts loading past the first budget. */
+    private static final List<Integer> BUDGETS_MS = List.of(8000, 20000, 45000);
 
     private final Path folder;
     private final Path profiles;
@@ -36,14 +39,36 @@ final class HeadlessChromium {
     }
 
     /**
-     * Loads a page in a fresh profile, 1600x1000 pixels, and gives its scripts 8 s of (virtual) time.
+     * Loads a page until it shows what the caller waits for: first with 8 s of script time, then, while the page is
+     * not yet rendered (MLflow's charts still spinning on a busy machine), again with 20 s and 45 s.
      *
-     * @param name the screenshot's name, {@code <name>.png} in the folder
-     * @param url  the page
+     * @param name     the screenshot's name, {@code <name>.png} in the folder
+     * @param url      the page
+     * @param rendered whether the page's text shows the page fully drawn
+     * @return the rendered page's visible text of the last try, whitespace collapsed
+     * @throws IOException when chromium is missing, fails or takes more than 90 s
+     */
+    String load(String name, String url, Predicate<String> rendered) throws IOException {
+        String text = "";
+        for (int budget : BUDGETS_MS) {
+            text = load(name, url, budget);
+            if (rendered.test(text)) {
+                break;
+            }
+        }
+        return text;
+    }
+
+    /**
+     * Loads a page in a fresh profile, 1600x1000 pixels, and gives its scripts some (virtual) time.
+     *
+     * @param name     the screenshot's name, {@code <name>.png} in the folder
+     * @param url      the page
+     * @param budgetMs the script time, in milliseconds
      * @return the rendered page's visible text, whitespace collapsed
      * @throws IOException when chromium is missing, fails or takes more than 90 s
      */
-    String load(String name, String url) throws IOException {
+    private String load(String name, String url, int budgetMs) throws IOException {
         Files.createDirectories(folder);
         Path screenshot = folder.resolve(name + ".png");
         Path dom = folder.resolve(name + ".html");
@@ -51,7 +76,7 @@ final class HeadlessChromium {
         Path profile = Files.createTempDirectory(profiles, "profile-");
         ProcessBuilder builder = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-3d-apis", "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile,
-                "--window-size=1600,1000", "--virtual-time-budget=8000", "--screenshot=" + screenshot,
+                "--window-size=1600,1000", "--virtual-time-budget=" + budgetMs, "--screenshot=" + screenshot,
                 "--dump-dom", url)).redirectOutput(dom.toFile()).redirectError(log.toFile());
         builder.environment().putAll(Map.of("DBUS_SESSION_BUS_ADDRESS", "disabled:"));
         Process browser;
