@@ -250,14 +250,6 @@ public final class AnnBenchmark {
         options.put("peer", "experiments/bench/faiss_ann_peer.py");
         options.put("work", "/tmp/dml4j-ann-bench");
         options.put("seed", "1");
-        for (int i = 0; i < args.length; i += 2) {
-            String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!options.containsKey(name) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value at '" + args[i]
-                        + "'; options: --" + String.join(" VALUE --", options.keySet()) + " VALUE");
-            }
-            options.put(name, args[i + 1]);
-        }
-        return options;
+        return BenchOptions.parse(options, args);
     }
 }
