@@ -1,13 +1,7 @@
 package org.dml4j.data;
 
-import org.tribuo.DataSource;
 import org.tribuo.Example;
-import org.tribuo.ImmutableFeatureMap;
-import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
-import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.DataSourceProvenance;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 import javax.imageio.ImageIO;
@@ -18,11 +12,8 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -32,13 +23,9 @@ import java.util.Map;
  * like it, examples store only non-zero values, so use {@link #featureMap()}, which holds every value. The provenance
  * names the images and a SHA-256 over their bytes, so a changed file changes it.
  */
-public final class ImageDataSource implements DataSource<Label> {
-
-    private static final LabelFactory LABEL_FACTORY = new LabelFactory();
+public final class ImageDataSource extends PixelDataSource {
 
     private final ImageFormat format;
-    private final List<Example<Label>> examples;
-    private final DataSourceProvenance provenance;
 
     /**
      * Reads and converts every image.
@@ -49,8 +36,22 @@ public final class ImageDataSource implements DataSource<Label> {
      * @throws IOException if a file cannot be read or is not an image; the message names the file
      */
     public ImageDataSource(List<LabeledImage> images, ImageFormat format, String description) throws IOException {
+        this(read(images, format), format, description);
+    }
+
+    private ImageDataSource(Read read, ImageFormat format, String description) {
+        super(read.examples(), format.featureCount(), new SimpleDataSourceProvenance(description + ": "
+                + read.examples().size() + " images as " + format + " (sha256 " + read.sha256() + ")",
+                LABEL_FACTORY));
         this.format = format;
-        String[] names = MnistDataSource.featureNames(format.featureCount());
+    }
+
+    /** The converted images and a SHA-256 over the files' bytes. */
+    private record Read(List<Example<Label>> examples, String sha256) {
+    }
+
+    private static Read read(List<LabeledImage> images, ImageFormat format) throws IOException {
+        String[] names = featureNames(format.featureCount());
         Map<String, Label> labels = new HashMap<>();
         MessageDigest digest = sha256();
         List<Example<Label>> out = new ArrayList<>(images.size());
@@ -60,22 +61,10 @@ public final class ImageDataSource implements DataSource<Label> {
             }
             byte[] bytes = Files.readAllBytes(image.file());
             digest.update(bytes);
-            float[] values = format.pixels(decode(bytes, image));
-            String[] rowNames = new String[values.length];
-            double[] rowValues = new double[values.length];
-            int count = 0;
-            for (int p = 0; p < values.length; p++) {
-                if (values[p] != 0) {
-                    rowNames[count] = names[p];
-                    rowValues[count++] = values[p];
-                }
-            }
             Label label = labels.computeIfAbsent(image.label(), Label::new);
-            out.add(new ArrayExample<>(label, Arrays.copyOf(rowNames, count), Arrays.copyOf(rowValues, count)));
+            out.add(sparseExample(label, names, format.pixels(decode(bytes, image))));
         }
-        this.examples = Collections.unmodifiableList(out);
-        this.provenance = new SimpleDataSourceProvenance(description + ": " + images.size() + " images as "
-                + format + " (sha256 " + HexFormat.of().formatHex(digest.digest()) + ")", LABEL_FACTORY);
+        return new Read(out, HexFormat.of().formatHex(digest.digest()));
     }
 
     private static BufferedImage decode(byte[] bytes, LabeledImage image) throws IOException {
@@ -95,38 +84,8 @@ public final class ImageDataSource implements DataSource<Label> {
         }
     }
 
-    /** @return a feature map holding every value of an image, feature id = value index */
-    public ImmutableFeatureMap featureMap() {
-        return MnistDataSource.indexedFeatureMap(format.featureCount());
-    }
-
     /** @return the shape of the images */
     public ImageFormat format() {
         return format;
-    }
-
-    /** @return the number of images */
-    public int size() {
-        return examples.size();
-    }
-
-    @Override
-    public OutputFactory<Label> getOutputFactory() {
-        return LABEL_FACTORY;
-    }
-
-    @Override
-    public DataSourceProvenance getProvenance() {
-        return provenance;
-    }
-
-    @Override
-    public Iterator<Example<Label>> iterator() {
-        return examples.iterator();
-    }
-
-    @Override
-    public String toString() {
-        return "ImageDataSource(" + provenance + ")";
     }
 }

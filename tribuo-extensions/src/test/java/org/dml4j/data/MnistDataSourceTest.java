@@ -86,8 +86,8 @@ class MnistDataSourceTest {
         Example<Label> first = MnistDataSource.of(MnistFiles.locate(dir), MnistFiles.Split.TRAIN).iterator().next();
         assertEquals(2, first.size());
         assertEquals("9", first.getOutput().getLabel());
-        assertEquals(List.of("000", "001", "783"), List.of(MnistDataSource.featureNames(784)[0],
-                MnistDataSource.featureNames(784)[1], MnistDataSource.featureNames(784)[783]));
+        assertEquals(List.of("000", "001", "783"), List.of(PixelDataSource.featureNames(784)[0],
+                PixelDataSource.featureNames(784)[1], PixelDataSource.featureNames(784)[783]));
     }
 
     @Test
