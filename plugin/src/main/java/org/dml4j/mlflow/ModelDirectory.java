@@ -37,6 +37,12 @@ public final class ModelDirectory {
     public static final String ONNX_FILE = "model.onnx";
     /** The pip requirements of the {@code python_function} flavor. */
     public static final String REQUIREMENTS = "requirements.txt";
+    /**
+     * The {@value #REQUIREMENTS} of an ONNX model: the MLflow 3 releases the plugin supports, and the onnx and
+     * onnxruntime releases its tests load the model with (the pins of {@code scripts/requirements-mlflow.txt}), so
+     * {@code mlflow models serve} with a virtualenv or conda environment rebuilds a tested environment.
+     */
+    static final String ONNX_REQUIREMENTS = "mlflow>=3.1,<4\nonnx==1.23.2\nonnxruntime==1.32.0\nnumpy\n";
 
     private final Map<String, Path> files;
     private final Map<String, Object> content;
@@ -78,8 +84,8 @@ public final class ModelDirectory {
                 OnnxMl.ModelProto onnx = exportable.exportONNXModel(model.getClass().getPackageName(), 1);
                 Map<String, Object> signature = signature(onnx.getGraph());
                 Path onnxFile = Files.write(directory.resolve(ONNX_FILE), onnx.toByteArray());
-                Path requirements = Files.writeString(directory.resolve(REQUIREMENTS),
-                        "mlflow\nonnx\nonnxruntime\nnumpy\n", StandardCharsets.UTF_8);
+                Path requirements = Files.writeString(directory.resolve(REQUIREMENTS), ONNX_REQUIREMENTS,
+                        StandardCharsets.UTF_8);
                 files.put(ONNX_FILE, onnxFile);
                 files.put(REQUIREMENTS, requirements);
                 flavors.put("onnx", ordered("data", ONNX_FILE, "providers", List.of("CPUExecutionProvider"),

@@ -39,6 +39,12 @@ class ModelDirectoryTest {
         assertEquals(List.of("model.tribuo", "model.onnx", "requirements.txt"), List.copyOf(directory.files().keySet()));
         assertTrue(directory.hasOnnx());
         assertNull(directory.onnxProblem());
+        List<String> requirements = Files.readAllLines(directory.files().get("requirements.txt"));
+        List<String> testedPins = Files.readAllLines(Path.of("..", "scripts", "requirements-mlflow.txt")).stream()
+                .filter(line -> line.startsWith("onnx")).toList();
+        assertEquals(2, testedPins.size(), "onnx and onnxruntime pins in scripts/requirements-mlflow.txt");
+        assertTrue(requirements.containsAll(testedPins) && requirements.contains("mlflow>=3.1,<4"),
+                "the model's requirements pin what the tests load it with: " + requirements);
         Map<?, ?> flavors = (Map<?, ?>) directory.content().get("flavors");
         assertEquals(List.of("dml4j", "onnx", "python_function"), List.copyOf(flavors.keySet()));
         assertEquals(Map.of("data", "model.onnx", "loader_module", "mlflow.onnx"), flavors.get("python_function"));
