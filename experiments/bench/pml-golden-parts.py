@@ -10,7 +10,8 @@ computed by PML in float64 (schemas in tribuo-extensions/src/test/resources/gold
   with embedding_regularizer / weight_regularizer parameters, or with a non-default reducer; expected value and
   gradients by PML autograd, checked against central finite differences and (regularizers) a numpy formula.
 * samplers/samplers_<name>.json (dml-golden/sampler/v1): PML's HierarchicalSampler batches, FixedSetOfTriplets
-  triplets and TuplesToWeightsSampler weights (convert_to_weights of a miner's tuples) for fixed inputs.
+  triplets, TuplesToWeightsSampler weights (convert_to_weights of a miner's tuples, and the weights PML's sampler
+  object computes in one iteration) and MPerClassSampler batches for fixed inputs.
 
 Run it in the peer environment (experiments/bench/setup-peer.sh):
 
@@ -335,6 +336,20 @@ def reducer_cases(rng):
 
 
 # ------------------------------------------------------------------------------------------------ samplers
+def pml_sampler_weights(miner, emb, labels):
+    """PML's TuplesToWeightsSampler.weights after one iteration over the embeddings themselves (an identity model;
+    PML's tester L2-normalizes them, which the miners' normalized distances ignore): float32, as PML keeps them."""
+    dataset = torch.utils.data.TensorDataset(torch.tensor(emb), torch.tensor(labels))
+    s = samplers.TuplesToWeightsSampler(torch.nn.Identity(), build_miner(miner), dataset, dataloader_num_workers=0)
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)  # PML's weights are float32; under float64 its sampler raises
+    try:
+        iter(s)
+    finally:
+        torch.set_default_dtype(default)
+    return s.weights.tolist()
+
+
 def sampler_cases(rng):
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -364,7 +379,14 @@ def sampler_cases(rng):
         weights = lmu.convert_to_weights(tuples, torch.tensor(labels), dtype=torch.float64)
         out.append({"kind": "TuplesToWeightsSampler", "miner": miner, "labels": labels.tolist(),
                     "embeddings": emb.tolist(), "mined_indices": indices_json(tuples),
-                    "expected_weights": weights.tolist()})
+                    "expected_weights": weights.tolist(),
+                    "pml_sampler_weights": pml_sampler_weights(miner, emb, labels)})
+    labels = np.repeat(np.arange(6), [9, 6, 4, 2, 7, 12])  # one class smaller than m
+    s = samplers.MPerClassSampler(labels, 4, batch_size=8, length_before_new_iter=64)
+    drawn = list(map(int, s))
+    out.append({"kind": "MPerClassSampler", "params": {"m": 4, "batch_size": 8, "length_before_new_iter": 64},
+                "labels": labels.tolist(), "pml_length": len(s),
+                "pml_batches": [drawn[i:i + 8] for i in range(0, len(drawn), 8)]})
     return {"schema": "dml-golden/sampler/v1", "case_id": "samplers_pml_parts",
             "description": "PML sampler outputs for fixed inputs (numpy/torch seeded with the seed)", "seed": SEED,
             "cases": out, "environment": environment(GENERATOR)}

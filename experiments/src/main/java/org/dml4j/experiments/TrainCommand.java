@@ -48,7 +48,7 @@ import java.util.concurrent.Callable;
                         + "angular, generalized-lifted-structure, intra-pair-variance, instance, normalized-softmax, "
                         + "large-margin-softmax, sphereface, sub-center-arcface, n-pairs, tuplet-margin, snr-contrastive, "
                         + "soft-triple, p2s-grad, threshold-consistent-margin, fast-ap, histogram, pnp, ranked-list, "
-                        + "dynamic-soft-margin.",
+                        + "dynamic-soft-margin, manifold, smooth-ap.",
                 "Miners: all, hard, semihard, easy (triplet margin miners), batch-hard, multi-similarity, "
                         + "pair-margin, distance-weighted, none.",
                 "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128), cnn:C1,C2,EMB[:options] or "

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** train with PML's N-pairs, SoftTriple, P2SGrad and tuplet losses and a weighted sum of losses, end to end. */
+/** train with PML's N-pairs, SoftTriple, P2SGrad, tuplet, manifold and Smooth-AP losses and a weighted sum of losses, end to end. */
 class NewLossesCliTest {
 
     @TempDir
@@ -33,7 +33,7 @@ class NewLossesCliTest {
     @Test
     void theNewLossesAndAWeightedSumTrain() throws IOException {
         for (String loss : new String[]{"triplet+0.5*threshold-consistent-margin", "n-pairs", "soft-triple",
-                "p2s-grad", "tuplet-margin", "snr-contrastive"}) {
+                "p2s-grad", "tuplet-margin", "snr-contrastive", "manifold", "smooth-ap"}) {
             Path metrics = dir.resolve(loss.replaceAll("[^a-z-]", "_") + ".json");
             CliRun run = train(loss, metrics);
             assertEquals(0, run.exitCode(), loss + ": " + run.all());

@@ -20,6 +20,7 @@ import org.dml4j.loss.InstanceLoss;
 import org.dml4j.loss.IntraPairVarianceLoss;
 import org.dml4j.loss.LargeMarginSoftmaxLoss;
 import org.dml4j.loss.LiftedStructureLoss;
+import org.dml4j.loss.ManifoldLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
@@ -34,6 +35,7 @@ import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.RankedListLoss;
 import org.dml4j.loss.SignalToNoiseRatioContrastiveLoss;
+import org.dml4j.loss.SmoothAPLoss;
 import org.dml4j.loss.SoftTripleLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
@@ -322,7 +324,8 @@ public final class PmlTranslator {
                         p.num("scale", CosFaceLoss.DEFAULT_SCALE));
             }
             case "AngularLoss", "GeneralizedLiftedStructureLoss", "IntraPairVarianceLoss", "InstanceLoss",
-                 "NormalizedSoftmaxLoss", "LargeMarginSoftmaxLoss", "SphereFaceLoss", "SubCenterArcFaceLoss" ->
+                 "NormalizedSoftmaxLoss", "LargeMarginSoftmaxLoss", "SphereFaceLoss", "SubCenterArcFaceLoss",
+                 "ManifoldLoss", "SmoothAPLoss" ->
                     moreLosses(cls, p, d, r);
             case "FastAPLoss" -> new FastAPLoss(p.whole("num_bins", FastAPLoss.DEFAULT_NUM_BINS), d, r);
             case "HistogramLoss" -> new HistogramLoss(histogramBins(p), d, r);
@@ -418,6 +421,12 @@ public final class PmlTranslator {
                     p.integer("embedding_size"), p.num("margin", SubCenterArcFaceLoss.DEFAULT_MARGIN_DEGREES),
                     p.num("scale", SubCenterArcFaceLoss.DEFAULT_SCALE),
                     (int) p.num("sub_centers", SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS));
+            // PML's meta-classes (its indices_tuple) are DML4J's labels; K proxies, embedding size l.
+            case "ManifoldLoss" -> new ManifoldLoss(p.whole("K", ManifoldLoss.PML_DEFAULT_K), p.integer("l"),
+                    p.num("lambdaC", ManifoldLoss.DEFAULT_LAMBDA_C), p.num("alpha", ManifoldLoss.DEFAULT_ALPHA),
+                    p.num("margin", ManifoldLoss.DEFAULT_MARGIN), d);
+            // PML's development tree (not 2.8.1).
+            case "SmoothAPLoss" -> new SmoothAPLoss(p.num("temperature", SmoothAPLoss.DEFAULT_TEMPERATURE), d, r);
             default -> throw new CaseFormatException("unsupported loss pml_class: " + cls);
         };
     }

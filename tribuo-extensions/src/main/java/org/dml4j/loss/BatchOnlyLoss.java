@@ -1,7 +1,6 @@
 package org.dml4j.loss;
 
 import org.dml4j.distance.Distance;
-import org.dml4j.mining.IndexTuples;
 import org.dml4j.reduce.Reducer;
 
 /**
@@ -22,19 +21,6 @@ abstract class BatchOnlyLoss extends TupleLoss {
     @Override
     public final boolean acceptsReferences() {
         return false;
-    }
-
-    /**
-     * Rejects mined tuples, for the losses whose PML class rejects an {@code indices_tuple} (those return false from
-     * {@link #acceptsTuples()}).
-     *
-     * @param tuples the tuples passed to the loss
-     */
-    protected final void rejectTuples(IndexTuples tuples) {
-        if (tuples != null && !acceptsTuples()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " ranks the whole batch and takes no"
-                    + " mined tuples (as in PML); train it without a miner");
-        }
     }
 
     /**

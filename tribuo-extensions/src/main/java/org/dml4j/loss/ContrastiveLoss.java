@@ -1,6 +1,5 @@
 package org.dml4j.loss;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.distance.PairwiseMatrix;
@@ -17,28 +16,20 @@ import org.dml4j.reduce.Reducer;
  * on its own (average of the non-zero terms by default) and the two are added. {@link
  * SignalToNoiseRatioContrastiveLoss} is this loss on the SNR distance.
  */
-public class ContrastiveLoss extends TupleLoss {
+public class ContrastiveLoss extends PairMarginLoss {
 
     /** PML's default positive margin. */
     public static final double DEFAULT_POS_MARGIN = 0.0;
 
-    @Config(description = "Positive pairs closer than this contribute nothing (PML default "
-            + DEFAULT_POS_MARGIN + ").")
-    private double posMargin = DEFAULT_POS_MARGIN;
-
     /** PML's default negative margin. */
     public static final double DEFAULT_NEG_MARGIN = 1.0;
-
-    @Config(description = "Negative pairs further than this contribute nothing (PML default "
-            + DEFAULT_NEG_MARGIN + ").")
-    private double negMargin = DEFAULT_NEG_MARGIN;
 
     /**
      * Creates the loss with PML's defaults: margins {@value #DEFAULT_POS_MARGIN} and {@value #DEFAULT_NEG_MARGIN},
      * Euclidean distance on normalized embeddings.
      */
     public ContrastiveLoss() {
-        super(new LpDistance(), new AvgNonZeroReducer());
+        super(DEFAULT_POS_MARGIN, DEFAULT_NEG_MARGIN, new LpDistance(), new AvgNonZeroReducer());
     }
 
     /**
@@ -50,9 +41,7 @@ public class ContrastiveLoss extends TupleLoss {
      * @param reducer   the reducer of each part
      */
     public ContrastiveLoss(double posMargin, double negMargin, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        this.posMargin = posMargin;
-        this.negMargin = negMargin;
+        super(posMargin, negMargin, distance, reducer);
     }
 
     @Override
@@ -88,11 +77,5 @@ public class ContrastiveLoss extends TupleLoss {
             }
         }
         return value;
-    }
-
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + "(posMargin=" + posMargin + ", negMargin=" + negMargin + ", distance="
-                + distance + ", reducer=" + reducer + ")";
     }
 }

@@ -1,6 +1,5 @@
 package org.dml4j.loss;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.distance.PairwiseMatrix;
@@ -16,23 +15,17 @@ import org.dml4j.reduce.Reducer;
  * {@code relu(log Σ_{P_i} exp(D_ip - posMargin) + log Σ_{N_i} exp(negMargin - D_in))} over the row's positive and
  * negative pairs (an empty sum contributes 0; mirrored for a similarity); mean over every row.
  */
-public final class GeneralizedLiftedStructureLoss extends TupleLoss {
+public final class GeneralizedLiftedStructureLoss extends PairMarginLoss {
 
     /** PML's default negative margin. */
     public static final double DEFAULT_NEG_MARGIN = 1.0;
 
-    @Config(description = "The negative margin (PML default " + DEFAULT_NEG_MARGIN + ").")
-    private double negMargin = DEFAULT_NEG_MARGIN;
-
     /** PML's default positive margin. */
     public static final double DEFAULT_POS_MARGIN = 0.0;
 
-    @Config(description = "The positive margin (PML default " + DEFAULT_POS_MARGIN + ").")
-    private double posMargin = DEFAULT_POS_MARGIN;
-
     /** Creates the loss with PML's defaults (margins 1 and 0, Euclidean distance on normalized embeddings). */
     public GeneralizedLiftedStructureLoss() {
-        super(new LpDistance(), new MeanReducer());
+        super(DEFAULT_POS_MARGIN, DEFAULT_NEG_MARGIN, new LpDistance(), new MeanReducer());
     }
 
     /**
@@ -44,9 +37,7 @@ public final class GeneralizedLiftedStructureLoss extends TupleLoss {
      * @param reducer   the reducer over rows
      */
     public GeneralizedLiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        this.negMargin = negMargin;
-        this.posMargin = posMargin;
+        super(posMargin, negMargin, distance, reducer);
     }
 
     @Override
@@ -97,9 +88,10 @@ public final class GeneralizedLiftedStructureLoss extends TupleLoss {
         return value;
     }
 
+    /** @return the loss with its margins in the order of its constructor (negative first) */
     @Override
     public String toString() {
-        return "GeneralizedLiftedStructureLoss(negMargin=" + negMargin + ", posMargin=" + posMargin + ", distance="
+        return getClass().getSimpleName() + "(negMargin=" + negMargin + ", posMargin=" + posMargin + ", distance="
                 + distance + ", reducer=" + reducer + ")";
     }
 }

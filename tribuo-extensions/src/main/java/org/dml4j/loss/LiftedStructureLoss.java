@@ -1,6 +1,5 @@
 package org.dml4j.loss;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.distance.PairwiseMatrix;
@@ -15,23 +14,17 @@ import org.dml4j.reduce.Reducer;
  * {@code (a, p)}, {@code relu(log Σ exp(negMargin - D_in) + D_ap - posMargin)² / 2} over the negative pairs
  * {@code (i, n)} anchored at {@code a} or {@code p} (mirrored for a similarity); mean over positive pairs.
  */
-public final class LiftedStructureLoss extends TupleLoss {
+public final class LiftedStructureLoss extends PairMarginLoss {
 
     /** PML's default negative margin. */
     public static final double DEFAULT_NEG_MARGIN = 1.0;
 
-    @Config(description = "The negative margin (PML default " + DEFAULT_NEG_MARGIN + ").")
-    private double negMargin = DEFAULT_NEG_MARGIN;
-
     /** PML's default positive margin. */
     public static final double DEFAULT_POS_MARGIN = 0.0;
 
-    @Config(description = "The positive margin (PML default " + DEFAULT_POS_MARGIN + ").")
-    private double posMargin = DEFAULT_POS_MARGIN;
-
     /** Creates the loss with PML's defaults. */
     public LiftedStructureLoss() {
-        super(new LpDistance(), new MeanReducer());
+        super(DEFAULT_POS_MARGIN, DEFAULT_NEG_MARGIN, new LpDistance(), new MeanReducer());
     }
 
     /**
@@ -43,9 +36,7 @@ public final class LiftedStructureLoss extends TupleLoss {
      * @param reducer   the reducer over positive pairs
      */
     public LiftedStructureLoss(double negMargin, double posMargin, Distance distance, Reducer reducer) {
-        super(distance, reducer);
-        this.negMargin = negMargin;
-        this.posMargin = posMargin;
+        super(posMargin, negMargin, distance, reducer);
     }
 
     @Override
@@ -96,9 +87,10 @@ public final class LiftedStructureLoss extends TupleLoss {
         return value;
     }
 
+    /** @return the loss with its margins in the order of its constructor (negative first) */
     @Override
     public String toString() {
-        return "LiftedStructureLoss(negMargin=" + negMargin + ", posMargin=" + posMargin + ", distance=" + distance
-                + ", reducer=" + reducer + ")";
+        return getClass().getSimpleName() + "(negMargin=" + negMargin + ", posMargin=" + posMargin + ", distance="
+                + distance + ", reducer=" + reducer + ")";
     }
 }

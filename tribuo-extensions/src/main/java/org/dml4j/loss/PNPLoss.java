@@ -5,7 +5,6 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.CosineSimilarity;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.PairwiseMatrix;
-import org.dml4j.mining.IndexTuples;
 import org.dml4j.reduce.MeanReducer;
 import org.dml4j.reduce.Reducer;
 
@@ -27,7 +26,7 @@ import org.dml4j.reduce.Reducer;
  * A batch where no query has a positive gives 0. As in PML the distance must be cosine similarity and the loss takes
  * neither mined tuples nor a reference set.
  */
-public final class PNPLoss extends BatchOnlyLoss {
+public final class PNPLoss extends WholeBatchLoss {
 
     /** The penalty of the rank of a positive, by PML's variant names. */
     public enum Variant {
@@ -105,16 +104,8 @@ public final class PNPLoss extends BatchOnlyLoss {
         }
     }
 
-    /** @return false: as in PML, the loss ranks the whole batch */
     @Override
-    public boolean acceptsTuples() {
-        return false;
-    }
-
-    @Override
-    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
-                             double[] gradient) {
-        rejectTuples(tuples);
+    protected double rank(PairwiseMatrix m, int[] labels, double[] gradient) {
         int n = m.rows();
         int[] groupSize = new int[n];
         int queries = 0;

@@ -5,7 +5,6 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.distance.Distance;
 import org.dml4j.distance.LpDistance;
 import org.dml4j.distance.PairwiseMatrix;
-import org.dml4j.mining.IndexTuples;
 import org.dml4j.reduce.LossTerms;
 import org.dml4j.reduce.MeanReducer;
 import org.dml4j.reduce.Reducer;
@@ -24,7 +23,7 @@ import org.dml4j.reduce.Reducer;
  * paper's. The distance must be a distance (smaller is more similar); the loss takes neither mined tuples nor a
  * reference set.
  */
-public final class RankedListLoss extends BatchOnlyLoss {
+public final class RankedListLoss extends WholeBatchLoss {
 
     /** The paper's margin (PML has no default). */
     public static final double PAPER_MARGIN = 0.4;
@@ -110,16 +109,8 @@ public final class RankedListLoss extends BatchOnlyLoss {
         return Double.isNaN(alpha) ? 1 + margin / 2 : alpha;
     }
 
-    /** @return false: as in PML, the loss ranks the whole batch */
     @Override
-    public boolean acceptsTuples() {
-        return false;
-    }
-
-    @Override
-    protected double compute(PairwiseMatrix m, int[] labels, int[] referenceLabels, IndexTuples tuples,
-                             double[] gradient) {
-        rejectTuples(tuples);
+    protected double rank(PairwiseMatrix m, int[] labels, double[] gradient) {
         int n = m.rows();
         double negBound = alpha();
         double posBound = negBound - margin;

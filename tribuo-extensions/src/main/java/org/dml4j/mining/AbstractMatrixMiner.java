@@ -26,6 +26,20 @@ abstract class AbstractMatrixMiner<T extends IndexTuples> extends AbstractMiner 
     public final T mine(INDArray queries, int[] queryLabels, INDArray references, int[] referenceLabels) {
         checkCount("query", queries.rows(), queryLabels.length);
         checkCount("reference", references.rows(), referenceLabels.length);
+        return fromReferences(queries, queryLabels, references, referenceLabels);
+    }
+
+    /**
+     * Mines queries against a reference set whose counts are checked: from their whole matrix, unless a miner
+     * mines it in blocks ({@link RowWiseMatrixMiner}).
+     *
+     * @param queries         the query rows
+     * @param queryLabels     their labels
+     * @param references      the reference rows
+     * @param referenceLabels their labels
+     * @return the tuples, anchors indexing the queries and the other members the references
+     */
+    protected T fromReferences(INDArray queries, int[] queryLabels, INDArray references, int[] referenceLabels) {
         return fromMatrix(distance.pairwise(queries, references), queryLabels, referenceLabels);
     }
 

@@ -8,7 +8,7 @@ import org.dml4j.distance.PairwiseMatrix;
  * negative (closest), one triplet per anchor (Hermans et al. 2017; PML's {@code BatchHardMiner}). Ties go to the
  * lowest index. Against a reference set every reference row is a candidate (a copy of the anchor too), as in PML.
  */
-public final class BatchHardMiner extends AbstractMatrixMiner<TripletTuples> {
+public final class BatchHardMiner extends RowWiseMatrixMiner<TripletTuples> {
 
     /** Creates the miner with Euclidean distance on normalized embeddings. */
     public BatchHardMiner() {

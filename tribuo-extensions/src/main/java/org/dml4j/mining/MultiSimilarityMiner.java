@@ -12,7 +12,7 @@ import org.dml4j.distance.PairwiseMatrix;
  * {@code epsilon}, a negative pair if it is more similar than the anchor's least similar positive minus
  * {@code epsilon} (mirrored for a distance).
  */
-public final class MultiSimilarityMiner extends AbstractMatrixMiner<PairTuples> {
+public final class MultiSimilarityMiner extends RowWiseMatrixMiner<PairTuples> {
 
     /** PML's default slack epsilon. */
     public static final double DEFAULT_EPSILON = 0.1;

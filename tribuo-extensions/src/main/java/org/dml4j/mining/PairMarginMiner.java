@@ -9,7 +9,7 @@ import org.dml4j.distance.PairwiseMatrix;
  * and negative pairs closer than {@code negMargin} (for a similarity: positives below {@code posMargin}, negatives
  * above {@code negMargin}).
  */
-public final class PairMarginMiner extends AbstractMatrixMiner<PairTuples> {
+public final class PairMarginMiner extends RowWiseMatrixMiner<PairTuples> {
 
     /** PML's default positive margin. */
     public static final double DEFAULT_POS_MARGIN = 0.2;

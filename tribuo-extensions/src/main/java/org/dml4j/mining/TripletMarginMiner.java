@@ -18,7 +18,7 @@ import java.util.Arrays;
  * </ul>
  * Triplets are enumerated without materializing a B³ tensor.
  */
-public final class TripletMarginMiner extends AbstractMatrixMiner<TripletTuples> {
+public final class TripletMarginMiner extends RowWiseMatrixMiner<TripletTuples> {
 
     /** Which triplets to keep. */
     public enum Type {

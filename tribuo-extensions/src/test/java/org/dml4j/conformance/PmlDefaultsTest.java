@@ -16,6 +16,7 @@ import org.dml4j.loss.InstanceLoss;
 import org.dml4j.loss.IntraPairVarianceLoss;
 import org.dml4j.loss.LargeMarginSoftmaxLoss;
 import org.dml4j.loss.LiftedStructureLoss;
+import org.dml4j.loss.ManifoldLoss;
 import org.dml4j.loss.MarginLoss;
 import org.dml4j.loss.MultiSimilarityLoss;
 import org.dml4j.loss.NCALoss;
@@ -24,12 +25,14 @@ import org.dml4j.loss.NormalizedSoftmaxLoss;
 import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
 import org.dml4j.loss.ProxyNCALoss;
+import org.dml4j.loss.SmoothAPLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
 import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.mining.MultiSimilarityMiner;
 import org.dml4j.mining.PairMarginMiner;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,6 +65,7 @@ class PmlDefaultsTest {
                 Arguments.of("CircleLoss", (Supplier<Object>) CircleLoss::new),
                 Arguments.of("NCALoss", (Supplier<Object>) NCALoss::new),
                 Arguments.of("PNPLoss", (Supplier<Object>) PNPLoss::new),
+                Arguments.of("SmoothAPLoss", (Supplier<Object>) SmoothAPLoss::new),
                 Arguments.of("ProxyNCALoss", (Supplier<Object>) () -> new ProxyNCALoss(3, 4)),
                 Arguments.of("ProxyAnchorLoss", (Supplier<Object>) () -> new ProxyAnchorLoss(3, 4)),
                 Arguments.of("ArcFaceLoss", (Supplier<Object>) () -> new ArcFaceLoss(3, 4)),
@@ -112,6 +116,18 @@ class PmlDefaultsTest {
         Map<String, Double> expected = numbers(defaults.get());
         assertFalse(expected.isEmpty(), pmlClass + " has configured numbers");
         assertEquals(expected, numbers(PmlTranslator.loss(spec(pmlClass, classParameters))));
+    }
+
+    @Test
+    void manifoldDefaultsAgreeWithPmlsKOf50() throws Exception {
+        ManifoldLoss loss = (ManifoldLoss) PmlTranslator.loss(JSON.readTree("{\"pml_class\": \"ManifoldLoss\", "
+                + "\"params\": {\"l\": 4}, \"distance\": {\"pml_class\": \"CosineSimilarity\"}, "
+                + "\"reducer\": {\"pml_class\": \"MeanReducer\"}}"));
+        assertEquals(50, loss.numClasses());
+        assertEquals(4, loss.embeddingSize());
+        Map<String, Double> expected = numbers(new ManifoldLoss(50, 4));
+        assertEquals(3, expected.size(), "lambdaC, alpha, margin: " + expected);
+        assertEquals(expected, numbers(loss));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -94,6 +94,11 @@ class LossGradientTest {
         losses.put("soft-triple-k3", new SoftTripleLoss(5, DIM, 3, 8, 0.5, 0.2, new CosineSimilarity(),
                 new AvgNonZeroReducer()));
         losses.put("p2s-grad", new P2SGradLoss(4, DIM));
+        losses.put("manifold", new ManifoldLoss(4, DIM));
+        losses.put("manifold-context-only-lp", new ManifoldLoss(5, DIM, Double.POSITIVE_INFINITY, 0.6, 0.01,
+                new LpDistance()));
+        losses.put("smooth-ap", new SmoothAPLoss());
+        losses.put("smooth-ap-lp-sum", new SmoothAPLoss(0.2, new LpDistance(), new SumReducer()));
         losses.put("multiple", new MultipleLosses(java.util.List.of(
                 new WeightedLoss(new TripletMarginLoss(0.2), 1, null),
                 new WeightedLoss(new ThresholdConsistentMarginLoss(), 0.5, null),

@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The samplers against PML 2.8.1's outputs for the same inputs (golden/samplers/samplers_pml_parts.json). PML draws
  * from numpy's and PyTorch's global generators, which DML4J does not reproduce, so each test derives the composition
  * invariants of a sampler from PML's batches and DML4J's batches alike and requires them to agree; the weights of
- * TuplesToWeightsSampler are deterministic and compared exactly.
+ * TuplesToWeightsSampler are deterministic and compared exactly (with {@code convert_to_weights} in float64, and with
+ * the float32 weights PML's sampler object computes).
  */
 class PmlPartsSamplersTest {
 
@@ -187,6 +189,53 @@ class PmlPartsSamplersTest {
         assertThrows(IllegalArgumentException.class, () -> sampler.triplets(new int[]{1, 1, 1}));
     }
 
+    /**
+     * The composition of m-per-class batches: for each batch, each class's count and number of distinct examples
+     * (a class smaller than m repeats its examples), as sorted strings.
+     */
+    private static List<String> mPerClassCompositions(List<int[]> batches, int[] labels, int m, int batchSize) {
+        Map<Integer, Integer> classSizes = new HashMap<>();
+        for (int label : labels) {
+            classSizes.merge(label, 1, Integer::sum);
+        }
+        List<String> out = new ArrayList<>();
+        for (int[] batch : batches) {
+            assertEquals(batchSize, batch.length, "a whole batch");
+            Map<Integer, List<Integer>> perClass = new TreeMap<>();
+            for (int i : batch) {
+                perClass.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
+            }
+            assertEquals(batchSize / m, perClass.size(), "classes per batch");
+            perClass.forEach((label, rows) -> {
+                assertEquals(m, rows.size(), "examples of class " + label);
+                assertEquals(Math.min(m, classSizes.get(label)), rows.stream().distinct().count(),
+                        "distinct examples of class " + label);
+            });
+            out.add(perClass.values().stream().map(rows -> rows.size() + "x" + rows.stream().distinct().count())
+                    .sorted().toList().toString());
+        }
+        return out.stream().distinct().sorted().toList();
+    }
+
+    @Test
+    void mPerClassBatchesHavePmlsComposition() throws IOException {
+        JsonNode c = of("MPerClassSampler").get(0);
+        int[] labels = ints(c.get("labels"));
+        int m = c.get("params").get("m").asInt();
+        int batchSize = c.get("params").get("batch_size").asInt();
+        List<int[]> pml = new ArrayList<>();
+        for (JsonNode b : c.get("pml_batches")) {
+            pml.add(ints(b));
+        }
+        List<int[]> ours = new MPerClassSampler(m).epoch(labels, batchSize, new SplittableRandom(6));
+        assertEquals(mPerClassCompositions(pml, labels, m, batchSize),
+                mPerClassCompositions(ours, labels, m, batchSize));
+        // PML draws length_before_new_iter rows; DML4J covers every row once per epoch (README)
+        assertEquals(64, c.get("pml_length").asInt());
+        assertEquals(labels.length, Arrays.stream(ours.stream().flatMapToInt(Arrays::stream)
+                .toArray()).distinct().count());
+    }
+
     @Test
     void tuplesToWeightsMatchesPmlsWeights() throws IOException {
         for (JsonNode c : of("TuplesToWeightsSampler")) {
@@ -196,6 +245,9 @@ class PmlPartsSamplersTest {
             double[] expected = MAPPER.treeToValue(c.get("expected_weights"), double[].class);
             IndexTuples mined = PmlTranslator.miner(c.get("miner")).mine(embeddings, labels);
             assertArrayEquals(expected, TuplesToWeightsSampler.weights(mined, labels.length), 1e-15);
+            // the weights PML's sampler object holds after an iteration, in float32
+            double[] pmlSampler = MAPPER.treeToValue(c.get("pml_sampler_weights"), double[].class);
+            assertArrayEquals(pmlSampler, TuplesToWeightsSampler.weights(mined, labels.length), 1e-7);
             TuplesToWeightsSampler sampler = new TuplesToWeightsSampler(PmlTranslator.miner(c.get("miner")), 0);
             List<int[]> batches = sampler.epoch(embeddings, labels, 8, new SplittableRandom(4));
             int drawn = 0;

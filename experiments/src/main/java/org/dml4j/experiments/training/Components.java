@@ -25,6 +25,7 @@ import org.dml4j.loss.NCALoss;
 import org.dml4j.loss.NPairsLoss;
 import org.dml4j.loss.NTXentLoss;
 import org.dml4j.loss.NormalizedSoftmaxLoss;
+import org.dml4j.loss.ManifoldLoss;
 import org.dml4j.loss.P2SGradLoss;
 import org.dml4j.loss.PNPLoss;
 import org.dml4j.loss.ProxyAnchorLoss;
@@ -32,6 +33,7 @@ import org.dml4j.loss.ProxyNCALoss;
 import org.dml4j.loss.QuadrupletLoss;
 import org.dml4j.loss.RankedListLoss;
 import org.dml4j.loss.SignalToNoiseRatioContrastiveLoss;
+import org.dml4j.loss.SmoothAPLoss;
 import org.dml4j.loss.SoftTripleLoss;
 import org.dml4j.loss.SphereFaceLoss;
 import org.dml4j.loss.SubCenterArcFaceLoss;
@@ -76,7 +78,8 @@ final class Components {
             "angular", "generalized-lifted-structure", "intra-pair-variance", "instance", "normalized-softmax",
             "large-margin-softmax", "sphereface", "sub-center-arcface",
             "fast-ap", "histogram", "pnp", "ranked-list", "dynamic-soft-margin",
-            "n-pairs", "tuplet-margin", "snr-contrastive", "soft-triple", "p2s-grad", "threshold-consistent-margin");
+            "n-pairs", "tuplet-margin", "snr-contrastive", "soft-triple", "p2s-grad", "threshold-consistent-margin",
+            "manifold", "smooth-ap");
     /** The miner names. */
     static final List<String> MINERS = List.of("all", "hard", "semihard", "easy", "batch-hard", "multi-similarity",
             "pair-margin", "distance-weighted", "angular", "batch-easy-hard", "hdc", "uniform-histogram");
@@ -142,6 +145,9 @@ final class Components {
             case "soft-triple" -> new SoftTripleLoss(numClasses, embeddingSize);
             case "p2s-grad" -> new P2SGradLoss(numClasses, embeddingSize);
             case "threshold-consistent-margin" -> new ThresholdConsistentMarginLoss();
+            // one proxy (meta-class) per class: the labels are the meta-classes
+            case "manifold" -> new ManifoldLoss(numClasses, embeddingSize);
+            case "smooth-ap" -> new SmoothAPLoss();
             case "vicreg" -> throw new UserError("vicreg compares two augmented views of each batch without labels,"
                     + " which train does not make: use org.dml4j.loss.VICRegLoss from the library (its documentation"
                     + " shows the training step).");

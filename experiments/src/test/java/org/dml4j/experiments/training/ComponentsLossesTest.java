@@ -1,10 +1,12 @@
 package org.dml4j.experiments.training;
 
 import org.dml4j.experiments.io.UserError;
+import org.dml4j.loss.ManifoldLoss;
 import org.dml4j.loss.MetricLoss;
 import org.dml4j.loss.MultipleLosses;
 import org.dml4j.loss.P2SGradLoss;
 import org.dml4j.loss.SignalToNoiseRatioContrastiveLoss;
+import org.dml4j.loss.SmoothAPLoss;
 import org.dml4j.loss.SoftTripleLoss;
 import org.dml4j.loss.ThresholdConsistentMarginLoss;
 import org.dml4j.loss.TripletMarginLoss;
@@ -25,6 +27,10 @@ class ComponentsLossesTest {
         }
         assertEquals(10, ((SoftTripleLoss) Components.loss("soft-triple", null, 10, 16)).numClasses());
         assertEquals(16, ((P2SGradLoss) Components.loss("p2s-grad", null, 10, 16)).embeddingSize());
+        ManifoldLoss manifold = (ManifoldLoss) Components.loss("manifold", null, 10, 16);
+        assertEquals(10, manifold.numClasses(), "one proxy per class");
+        assertEquals(16, manifold.embeddingSize());
+        assertInstanceOf(SmoothAPLoss.class, Components.loss("smooth-ap", null, 10, 16));
         assertInstanceOf(SignalToNoiseRatioContrastiveLoss.class, Components.loss("snr-contrastive", 0.7, 10, 16));
     }
 
