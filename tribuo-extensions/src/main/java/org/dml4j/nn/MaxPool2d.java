@@ -2,6 +2,8 @@ package org.dml4j.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 /**
  * Max pooling over square windows of an image batch, without padding (PyTorch's {@code nn.MaxPool2d(k, stride)}).
  * The gradient goes to the first maximum of each window, as in PyTorch; output side {@code (size - k) / stride + 1}.
@@ -134,20 +136,26 @@ public final class MaxPool2d implements Layer {
         int length = Math.toIntExact(gradOutput.length());
         Object output = ImageBatch.readShared(gradOutput, ImageBatch.STAGING);
         int inputLength = Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3]);
-        Object inputGradient = ImageBatch.zeros(output, inputLength,
-                ImageBatch.shared(ImageBatch.SECOND, output, inputLength));
-        if (output instanceof float[] g) {
-            float[] dx = (float[]) inputGradient;
-            for (int o = 0; o < length; o++) {
-                dx[from[o]] += g[o];
+        Object inputGradient = ImageBatch.shared(ImageBatch.SECOND, output, inputLength);
+        int plane = (int) (inputShape[2] * inputShape[3]);
+        int pooled = length / Math.toIntExact(inputShape[0] * inputShape[1]);
+        // plane by plane (each plane's maxima lie in it): zeroed and filled while it is in cache, planes in parallel
+        ImageBatch.forChannels(length / pooled, plane, p -> {
+            if (output instanceof float[] g) {
+                float[] dx = (float[]) inputGradient;
+                Arrays.fill(dx, p * plane, (p + 1) * plane, 0f);
+                for (int o = p * pooled; o < (p + 1) * pooled; o++) {
+                    dx[from[o]] += g[o];
+                }
+            } else {
+                double[] g = (double[]) output;
+                double[] dx = (double[]) inputGradient;
+                Arrays.fill(dx, p * plane, (p + 1) * plane, 0d);
+                for (int o = p * pooled; o < (p + 1) * pooled; o++) {
+                    dx[from[o]] += g[o];
+                }
             }
-        } else {
-            double[] g = (double[]) output;
-            double[] dx = (double[]) inputGradient;
-            for (int o = 0; o < length; o++) {
-                dx[from[o]] += g[o];
-            }
-        }
+        });
         return ImageBatch.write(inputGradient, inputShape);
     }
 
