@@ -52,8 +52,9 @@ public final class BatchNorm2d implements Layer {
 
     /**
      * This layer's forward pass followed by a ReLU (when {@code relu}) and a max pooling (when {@code pool} is not
-     * null), in one pass over the normalized values that writes only the pooled output (training: {@link TrainingPass});
-     * {@link #backward} then takes the gradient of that output. The same values as the layers run one by one.
+     * null), in one pass over the normalized values that writes only the pooled output (the training pass,
+     * {@link TrainingPass}); {@link #backward} then takes the gradient of that output. The same values as the layers
+     * run one by one.
      *
      * @param x        the CNHW input
      * @param training true for batch statistics (and running-statistic updates), false for the running ones

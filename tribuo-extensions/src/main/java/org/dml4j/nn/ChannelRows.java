@@ -155,7 +155,10 @@ final class ChannelRows {
         return new double[]{sg, sgx * invStd};
     }
 
-    /** {@link #pooledGradientSums(float[], int, int, int[], float[], boolean, double, double, double, double)} for float64. */
+    /**
+     * {@link #pooledGradientSums(float[], int, int, int[], float[], boolean, double, double, double, double)} for
+     * float64.
+     */
     static double[] pooledGradientSums(double[] g, int from, int count, int[] at, double[] x, boolean relu,
                                        double scale, double shift, double mean, double invStd) {
         double sg = 0;
@@ -186,7 +189,10 @@ final class ChannelRows {
         }
     }
 
-    /** {@link #addPooledGradient(float[], int, int, int[], float[], boolean, double, double, double, float[])} for float64. */
+    /**
+     * {@link #addPooledGradient(float[], int, int, int[], float[], boolean, double, double, double, float[])} for
+     * float64.
+     */
     static void addPooledGradient(double[] g, int from, int count, int[] at, double[] x, boolean relu, double scale,
                                   double shift, double a, double[] dx) {
         for (int o = from; o < from + count; o++) {

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Measures one training step of a convolutional network spec (forward, backward from a fixed dL/d(embeddings), Adam
- * update) at batch 256 in float32, per layer (per fused unit, {@link TrainingPass}) as process CPU time (all threads: fair on a loaded machine) and in total as wall time. Not a test: run with the test classpath, setting
+ * update) at batch 256 in float32, per layer (per fused unit, {@link TrainingPass}) as process CPU time (all
+ * threads: fair on a loaded machine) and in total as wall time. Not a test: run with the test classpath, setting
  * {@code OMP_NUM_THREADS} before the JVM starts. Arguments: the network spec (default {@code cnn:32,64,128}), the
  * input features (default 784), warm-up and timed steps (default 5 and 20). Then the same number of inference passes
  * ({@link EmbeddingNetwork#embed}) of the 256 images, after the warm-up of the training steps.
