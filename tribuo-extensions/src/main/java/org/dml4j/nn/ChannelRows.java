@@ -114,20 +114,26 @@ final class ChannelRows {
 
     /**
      * Zeroes {@code g[i]} over {@code [from, from + m)} where {@code x[i]·scale + shift}, the value a ReLU received in
-     * the forward pass (same rounding), was not positive: the gradient through that ReLU.
+     * the forward pass (same rounding), was not positive: the gradient through that ReLU. The test is on the value's
+     * bits (positive exactly when the signed integer is, NaN aside), an AND mask the JIT vectorizes: a float select
+     * here was a mispredicted branch, 8× slower on batch-norm outputs.
      */
     static void reluMask(float[] g, float[] x, int from, int m, double scale, double shift) {
         float a = (float) scale;
         float b = (float) shift;
         for (int i = from; i < from + m; i++) {
-            g[i] = x[i] * a + b > 0 ? g[i] : 0f;
+            int y = Float.floatToRawIntBits(x[i] * a + b);
+            int keep = ~((y | (y - 1)) >> 31); // all ones when y > 0 as an int, else 0
+            g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & keep);
         }
     }
 
     /** {@link #reluMask(float[], float[], int, int, double, double)} for float64. */
     static void reluMask(double[] g, double[] x, int from, int m, double scale, double shift) {
         for (int i = from; i < from + m; i++) {
-            g[i] = x[i] * scale + shift > 0 ? g[i] : 0d;
+            long y = Double.doubleToRawLongBits(x[i] * scale + shift);
+            long keep = ~((y | (y - 1)) >> 63);
+            g[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i]) & keep);
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.Arrays;
  * {@code (c·k + ki)·k + kj} holds, for each image and output pixel {@code (oy, ox)}, the input value at
  * {@code (oy·stride + ki - padding, ox·stride + kj - padding)} of channel {@code c}, or 0 in the padding. Rows follow
  * the order of the weight's {@code [out, in, k, k]} layout, so the weight is the {@code [out, in·k·k]} left factor.
+ * With stride 1 and an output as wide as the input ("same" padding) one image's part of a row is its input plane
+ * shifted, so it is copied (or, folding, added) as one run per image and tap rather than one segment per output row.
  *
  * @param channels the input channels
  * @param batch    the images in the batch
