@@ -11,7 +11,9 @@ import java.util.Map;
  * as PyTorch's {@code nn.BatchNorm2d}, with {@link BatchNorm1d}'s parameters, buffers, {@code eps} and
  * {@code momentum}. Each channel is one contiguous row of the batch's {@code [C, N·H·W]} matrix: Java loops over a
  * host copy ({@link ChannelRows}) compute its statistics in two passes and normalize in a third, channels in
- * parallel; the backward pass recomputes {@code x̂} from the kept input rather than storing it.
+ * parallel; the backward pass recomputes {@code x̂} from the kept input rather than storing it. A training pass
+ * ({@link TrainingPass}) runs a ReLU and a max pooling after it within that third pass, and their backward within
+ * this layer's.
  */
 public final class BatchNorm2d implements Layer {
 
@@ -21,7 +23,12 @@ public final class BatchNorm2d implements Layer {
     private Object input;
     private double[] mean;
     private double[] inverseStd;
+    private double[] scale;
+    private double[] shift;
     private boolean batchStatistics;
+    private boolean relu;
+    private MaxPool2d pool;
+    private int[] argMax;
 
     /**
      * Creates a batch normalization layer.
@@ -40,14 +47,78 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        return forward(x, training, false, null);
+    }
+
+    /**
+     * This layer's forward pass followed by a ReLU (when {@code relu}) and a max pooling (when {@code pool} is not
+     * null), in one pass over the normalized values that writes only the pooled output (the training pass,
+     * {@link TrainingPass}); {@link #backward} then takes the gradient of that output. The same values as the layers
+     * run one by one.
+     *
+     * @param x        the CNHW input
+     * @param training true for batch statistics (and running-statistic updates), false for the running ones
+     * @param relu     whether a ReLU follows
+     * @param pool     the max pooling after that, or null
+     * @return the output of the last of the fused layers
+     */
+    INDArray forward(INDArray x, boolean training, boolean relu, MaxPool2d pool) {
         ImageBatch.check(x, channels, "BatchNorm2d");
         shape = x.shape();
+        this.relu = relu;
+        this.pool = pool;
         int c = (int) channels;
         int m = Math.toIntExact(x.length() / channels);
+        input = ImageBatch.read(x, input);
+        statistics(x.dataType(), training, m);
+        if (pool == null) {
+            Object output = ImageBatch.shared(ImageBatch.STAGING, input, c * m);
+            ImageBatch.forChannels(c, m, k -> {
+                if (input instanceof float[] f) {
+                    ChannelRows.affine(f, k * m, m, scale[k], shift[k], relu, (float[]) output, k * m);
+                } else {
+                    ChannelRows.affine((double[]) input, k * m, m, scale[k], shift[k], relu, (double[]) output, k * m);
+                }
+            });
+            return ImageBatch.write(output, shape);
+        }
+        int n = (int) shape[1];
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        int oh = pool.outputSize(h);
+        int ow = pool.outputSize(w);
+        int length = c * n * oh * ow;
+        Object output = ImageBatch.shared(ImageBatch.STAGING, input, length);
+        argMax = argMax != null && argMax.length >= length ? argMax : new int[length];
+        ImageBatch.forChannels(c, m, k -> {
+            // each plane normalized into a cache-sized array, pooled from there; argMax indexes the input
+            Object plane = ImageBatch.scratch(input, h * w, null);
+            for (int i = 0; i < n; i++) {
+                int p = k * n + i;
+                if (input instanceof float[] f) {
+                    ChannelRows.affine(f, p * h * w, h * w, scale[k], shift[k], relu, (float[]) plane, 0);
+                    pool.pool((float[]) plane, 0, h, w, (float[]) output, p * oh * ow, oh, ow, argMax);
+                } else {
+                    ChannelRows.affine((double[]) input, p * h * w, h * w, scale[k], shift[k], relu,
+                            (double[]) plane, 0);
+                    pool.pool((double[]) plane, 0, h, w, (double[]) output, p * oh * ow, oh, ow, argMax);
+                }
+                for (int o = p * oh * ow; o < (p + 1) * oh * ow; o++) {
+                    argMax[o] += p * h * w;
+                }
+            }
+        });
+        return ImageBatch.write(output, shape[0], shape[1], oh, ow);
+    }
+
+    /**
+     * Sets {@code mean}, {@code inverseStd} and the normalization's per-channel {@code scale} and {@code shift} from
+     * the batch (training; the running statistics move towards it) or from the running statistics.
+     */
+    private void statistics(DataType type, boolean training, int m) {
+        int c = (int) channels;
         batchStatistics = training;
         Map<String, INDArray> buffers = parameters.buffers();
-        input = ImageBatch.read(x, input);
-        Object output = ImageBatch.shared(ImageBatch.STAGING, input, c * m);
         mean = new double[c];
         double[] variance = new double[c];
         if (training) {
@@ -61,8 +132,8 @@ public final class BatchNorm2d implements Layer {
                 mean[k] = mv[0];
                 variance[k] = mv[1];
             });
-            INDArray batchMean = Nd4j.createFromArray(mean).castTo(x.dataType());
-            INDArray unbiased = Nd4j.createFromArray(variance).muli(m / (m - 1.0)).castTo(x.dataType());
+            INDArray batchMean = Nd4j.createFromArray(mean).castTo(type);
+            INDArray unbiased = Nd4j.createFromArray(variance).muli(m / (m - 1.0)).castTo(type);
             buffers.get("running_mean").muli(1 - BatchNorm1d.MOMENTUM).addi(batchMean.muli(BatchNorm1d.MOMENTUM));
             buffers.get("running_var").muli(1 - BatchNorm1d.MOMENTUM).addi(unbiased.muli(BatchNorm1d.MOMENTUM));
         } else {
@@ -72,46 +143,55 @@ public final class BatchNorm2d implements Layer {
         double[] gamma = parameters.parameters().get("weight").toDoubleVector();
         double[] beta = parameters.parameters().get("bias").toDoubleVector();
         inverseStd = new double[c];
-        ImageBatch.forChannels(c, m, k -> {
+        scale = new double[c];
+        shift = new double[c];
+        for (int k = 0; k < c; k++) {
             inverseStd[k] = 1 / Math.sqrt(variance[k] + BatchNorm1d.EPSILON);
-            double scale = gamma[k] * inverseStd[k];
-            double shift = beta[k] - mean[k] * scale;
-            if (input instanceof float[] f) {
-                ChannelRows.affine(f, k * m, m, scale, shift, (float[]) output);
-            } else {
-                ChannelRows.affine((double[]) input, k * m, m, scale, shift, (double[]) output);
-            }
-        });
-        return ImageBatch.write(output, shape);
+            scale[k] = gamma[k] * inverseStd[k];
+            shift[k] = beta[k] - mean[k] * scale[k];
+        }
     }
 
     /**
      * With batch statistics {@code dx = γ·invStd·(g - Σg/M - x̂·Σ(g·x̂)/M)}; with running statistics the normalization
-     * is affine, so {@code dx = γ·invStd·g}. {@code dγ = Σ(g·x̂)}, {@code dβ = Σg}.
+     * is affine, so {@code dx = γ·invStd·g}. {@code dγ = Σ(g·x̂)}, {@code dβ = Σg}. After a fused forward pass,
+     * {@code g} is the gradient of the fused ReLU's or pooling's output, taken back through them on the way: through
+     * the pooling, only each window's maximum gets a gradient, so the sums run over the pooled values alone.
      */
     @Override
     public INDArray backward(INDArray gradOutput) {
         long[] s = ForwardCache.require(shape, "BatchNorm2d");
         int c = (int) channels;
-        int m = Math.toIntExact(gradOutput.length() / channels);
+        int m = Math.toIntExact(s[1] * s[2] * s[3]);
+        int count = Math.toIntExact(gradOutput.length() / channels);
         Object output = ImageBatch.readShared(gradOutput, ImageBatch.STAGING);
         Object inputGradient = ImageBatch.shared(ImageBatch.SECOND, input, c * m);
         double[] gamma = parameters.parameters().get("weight").toDoubleVector();
         double[] gammaGrad = new double[c];
         double[] betaGrad = new double[c];
         ImageBatch.forChannels(c, m, k -> {
-            double[] sums = output instanceof float[] g ? ChannelRows.gradientSums(g, (float[]) input, k * m, m,
-                    mean[k], inverseStd[k]) : ChannelRows.gradientSums((double[]) output, (double[]) input, k * m, m,
-                    mean[k], inverseStd[k]);
+            if (relu && pool == null) {
+                if (output instanceof float[] g) {
+                    ChannelRows.reluMask(g, (float[]) input, k * m, m, scale[k], shift[k]);
+                } else {
+                    ChannelRows.reluMask((double[]) output, (double[]) input, k * m, m, scale[k], shift[k]);
+                }
+            }
+            double[] sums = pool != null ? pooledSums(output, k * count, count, k)
+                    : output instanceof float[] g ? ChannelRows.gradientSums(g, (float[]) input, k * m, m, mean[k],
+                    inverseStd[k]) : ChannelRows.gradientSums((double[]) output, (double[]) input, k * m, m, mean[k],
+                    inverseStd[k]);
             betaGrad[k] = sums[0];
             gammaGrad[k] = sums[1];
             double a = gamma[k] * inverseStd[k];
             double b = batchStatistics ? -a * inverseStd[k] * sums[1] / m : 0;
-            double shift = batchStatistics ? -a * sums[0] / m - b * mean[k] : 0;
-            if (output instanceof float[] g) {
-                ChannelRows.gradient(g, (float[]) input, k * m, m, a, b, shift, (float[]) inputGradient);
+            double shiftGrad = batchStatistics ? -a * sums[0] / m - b * mean[k] : 0;
+            if (pool != null) {
+                poolGradient(output, k * count, count, k, a, b, shiftGrad, inputGradient, k * m, m);
+            } else if (output instanceof float[] g) {
+                ChannelRows.gradient(g, (float[]) input, k * m, m, a, b, shiftGrad, (float[]) inputGradient);
             } else {
-                ChannelRows.gradient((double[]) output, (double[]) input, k * m, m, a, b, shift,
+                ChannelRows.gradient((double[]) output, (double[]) input, k * m, m, a, b, shiftGrad,
                         (double[]) inputGradient);
             }
         });
@@ -119,6 +199,31 @@ public final class BatchNorm2d implements Layer {
         parameters.setGradients(Nd4j.createFromArray(gammaGrad).castTo(type),
                 Nd4j.createFromArray(betaGrad).castTo(type));
         return ImageBatch.write(inputGradient, s);
+    }
+
+    /** The gradient sums of channel {@code k} from its pooled gradients {@code g[from, from + count)}. */
+    private double[] pooledSums(Object g, int from, int count, int k) {
+        return g instanceof float[] f ? ChannelRows.pooledGradientSums(f, from, count, argMax, (float[]) input, relu,
+                scale[k], shift[k], mean[k], inverseStd[k])
+                : ChannelRows.pooledGradientSums((double[]) g, from, count, argMax, (double[]) input, relu,
+                scale[k], shift[k], mean[k], inverseStd[k]);
+    }
+
+    /**
+     * Channel {@code k}'s input gradient {@code dx = a·g + b·x + c} over {@code dx[to, to + m)}, where {@code g} is 0
+     * but at the pooled maxima: {@code b·x + c} everywhere, then {@code a·g} added at the maxima.
+     */
+    private void poolGradient(Object g, int from, int count, int k, double a, double b, double c, Object dx, int to,
+                              int m) {
+        if (g instanceof float[] f) {
+            ChannelRows.affine((float[]) input, to, m, b, c, false, (float[]) dx, to);
+            ChannelRows.addPooledGradient(f, from, count, argMax, (float[]) input, relu, scale[k], shift[k], a,
+                    (float[]) dx);
+        } else {
+            ChannelRows.affine((double[]) input, to, m, b, c, false, (double[]) dx, to);
+            ChannelRows.addPooledGradient((double[]) g, from, count, argMax, (double[]) input, relu, scale[k],
+                    shift[k], a, (double[]) dx);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * The lowering of a convolution over a CNHW batch ({@link ImageBatch}) to a matrix product: {@code im2col} unfolds the
@@ -15,6 +16,8 @@ import java.nio.FloatBuffer;
  * {@code (c·k + ki)·k + kj} holds, for each image and output pixel {@code (oy, ox)}, the input value at
  * {@code (oy·stride + ki - padding, ox·stride + kj - padding)} of channel {@code c}, or 0 in the padding. Rows follow
  * the order of the weight's {@code [out, in, k, k]} layout, so the weight is the {@code [out, in·k·k]} left factor.
+ * With stride 1 and an output as wide as the input ("same" padding) one image's part of a row is its input plane
+ * shifted, so it is copied (or, folding, added) as one run per image and tap rather than one segment per output row.
  *
  * @param channels the input channels
  * @param batch    the images in the batch
@@ -111,6 +114,65 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
     }
 
     /**
+     * Whether each column-matrix row of an image is its input plane shifted by a constant offset: stride 1 and an
+     * output as wide as the input ("same" padding), so that output pixel {@code p = oy·ow + ox} of tap
+     * {@code (ki, kj)} reads input pixel {@code p + shift}, except where the tap falls in the padding.
+     */
+    private boolean shifted() {
+        return stride == 1 && outWidth() == width;
+    }
+
+    /**
+     * One image's part of a shifted column-matrix row ({@link #shifted}): its values {@code [base + start, base + end)}
+     * are the input values {@code [plane + start + shift, plane + end + shift)}, except the taps in the padding, which
+     * {@link #zeroPadding} zeroes; the values outside the run are all padding.
+     */
+    @FunctionalInterface
+    private interface Run {
+        void visit(int base, int plane, int start, int end, int shift);
+    }
+
+    /** Visits the runs of window tap {@code (ki, kj)} of channel {@code c}, one per image of {@code [n0, n1)}. */
+    private void runs(int c, int ki, int kj, int n0, int n1, Run run) {
+        int oh = outHeight();
+        int ow = outWidth();
+        int lo = firstInside(kj);
+        int hi = endInside(kj, ow);
+        int oyLo = Math.max(0, padding - ki);
+        int oyHi = Math.min(oh, height + padding - ki);
+        boolean empty = oyHi <= oyLo || hi <= lo;
+        int start = empty ? 0 : oyLo * ow + lo;
+        int end = empty ? 0 : (oyHi - 1) * ow + hi;
+        for (int n = n0; n < n1; n++) {
+            run.visit((n - n0) * oh * ow, (c * batch + n) * height * width, start, end,
+                    (ki - padding) * width + kj - padding);
+        }
+    }
+
+    /**
+     * Zeroes the padding taps of one image's run of tap column {@code kj} in a column-matrix row: before and after the
+     * run, and between its output rows where the shifted plane wrapped around to the next input row.
+     */
+    private void zeroPadding(Object row, int base, int start, int end, int kj) {
+        int ow = outWidth();
+        int lo = firstInside(kj);
+        int hi = endInside(kj, ow);
+        fill(row, base, base + start);
+        for (int gap = start - lo + hi; start < end && gap < end; gap += ow) {
+            fill(row, base + gap, base + Math.min(end, gap - hi + ow + lo));
+        }
+        fill(row, base + end, base + outHeight() * ow);
+    }
+
+    private static void fill(Object row, int from, int to) {
+        if (row instanceof float[] f) {
+            Arrays.fill(f, from, to, 0f);
+        } else {
+            Arrays.fill((double[]) row, from, to, 0d);
+        }
+    }
+
+    /**
      * Unfolds images {@code [n0, n1)} of a CNHW batch into a column-matrix array, row by row through the thread's
      * host row buffer (the matrix itself is written once, by bulk copies into the array's buffer).
      *
@@ -125,6 +187,16 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
             FloatBuffer target = cols.data().asNioFloat();
             rows(x, n0, n1, (row, index, c, ki, kj) -> {
                 float[] r = (float[]) row;
+                if (shifted()) {
+                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                        if (start < end) {
+                            System.arraycopy(f, plane + start + shift, r, base + start, end - start);
+                        }
+                        zeroPadding(r, base, start, end, kj);
+                    });
+                    target.put(index * m, r, 0, m);
+                    return;
+                }
                 segments(c, ki, kj, n0, n1, (to, from, lo, hi, ow, inside) -> {
                     for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
                         r[i] = 0;
@@ -143,6 +215,16 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
             DoubleBuffer target = cols.data().asNioDouble();
             rows(x, n0, n1, (row, index, c, ki, kj) -> {
                 double[] r = (double[]) row;
+                if (shifted()) {
+                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                        if (start < end) {
+                            System.arraycopy(d, plane + start + shift, r, base + start, end - start);
+                        }
+                        zeroPadding(r, base, start, end, kj);
+                    });
+                    target.put(index * m, r, 0, m);
+                    return;
+                }
                 segments(c, ki, kj, n0, n1, (to, from, lo, hi, ow, inside) -> {
                     for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
                         r[i] = 0;
@@ -194,6 +276,15 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
             rows(dx, n0, n1, (row, index, c, ki, kj) -> {
                 float[] r = (float[]) row;
                 source.get(index * m, r, 0, m);
+                if (shifted()) {
+                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                        zeroPadding(r, base, start, end, kj); // the padding's gradients, which wrapped into the run
+                        for (int p = start; p < end; p++) {
+                            f[plane + shift + p] += r[base + p];
+                        }
+                    });
+                    return;
+                }
                 segments(c, ki, kj, n0, n1, (from, to, lo, hi, ow, inside) -> {
                     if (inside && stride == 1) {
                         for (int ox = lo; ox < hi; ox++) {
@@ -212,6 +303,15 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
             rows(dx, n0, n1, (row, index, c, ki, kj) -> {
                 double[] r = (double[]) row;
                 source.get(index * m, r, 0, m);
+                if (shifted()) {
+                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                        zeroPadding(r, base, start, end, kj); // the padding's gradients, which wrapped into the run
+                        for (int p = start; p < end; p++) {
+                            d[plane + shift + p] += r[base + p];
+                        }
+                    });
+                    return;
+                }
                 segments(c, ki, kj, n0, n1, (from, to, lo, hi, ow, inside) -> {
                     if (inside && stride == 1) {
                         for (int ox = lo; ox < hi; ox++) {

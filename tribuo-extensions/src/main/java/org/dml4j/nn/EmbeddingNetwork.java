@@ -89,7 +89,8 @@ public final class EmbeddingNetwork {
     }
 
     /**
-     * Runs the layers, keeping what {@link #backward} needs.
+     * Runs the layers, keeping what {@link #backward} needs; batch normalizations of images run the ReLU and pooling
+     * after them in their own passes ({@link TrainingPass}).
      *
      * @param input    {@code [batch, features]}
      * @param training true while training
@@ -97,8 +98,8 @@ public final class EmbeddingNetwork {
      */
     public INDArray forward(INDArray input, boolean training) {
         INDArray x = input;
-        for (Layer layer : layers) {
-            x = layer.forward(x, training);
+        for (TrainingPass.Unit unit : TrainingPass.units(layers)) {
+            x = TrainingPass.forward(layers, unit, x, training);
         }
         return x;
     }
@@ -131,8 +132,10 @@ public final class EmbeddingNetwork {
             firstWeighted++;
         }
         INDArray g = gradEmbeddings;
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g, i > firstWeighted || inputGradient);
+        List<TrainingPass.Unit> units = TrainingPass.units(layers);
+        for (int u = units.size() - 1; u >= 0; u--) {
+            TrainingPass.Unit unit = units.get(u);
+            g = TrainingPass.backward(layers, unit, g, unit.start() > firstWeighted || inputGradient);
             if (g == null) {
                 break;
             }

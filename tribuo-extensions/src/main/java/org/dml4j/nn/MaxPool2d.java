@@ -2,6 +2,8 @@ package org.dml4j.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 /**
  * Max pooling over square windows of an image batch, without padding (PyTorch's {@code nn.MaxPool2d(k, stride)}).
  * The gradient goes to the first maximum of each window, as in PyTorch; output side {@code (size - k) / stride + 1}.
@@ -82,6 +84,10 @@ public final class MaxPool2d implements Layer {
      *               null in inference
      */
     void pool(float[] x, int from, int h, int w, float[] out, int to, int oh, int ow, int[] argMax) {
+        if (kernel == 2 && stride == 2) {
+            pool2x2(x, from, w, out, to, oh, ow, argMax);
+            return;
+        }
         for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
                 int corner = from + i * stride * w + j * stride;
@@ -102,6 +108,10 @@ public final class MaxPool2d implements Layer {
 
     /** {@link #pool(float[], int, int, int, float[], int, int, int, int[])} for float64. */
     void pool(double[] x, int from, int h, int w, double[] out, int to, int oh, int ow, int[] argMax) {
+        if (kernel == 2 && stride == 2) {
+            pool2x2(x, from, w, out, to, oh, ow, argMax);
+            return;
+        }
         for (int o = to, i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++, o++) {
                 int corner = from + i * stride * w + j * stride;
@@ -112,6 +122,54 @@ public final class MaxPool2d implements Layer {
                         best = x[at] > x[best] ? at : best;
                     }
                 }
+                if (argMax != null) {
+                    argMax[o] = best;
+                }
+                out[o] = x[best];
+            }
+        }
+    }
+
+    /**
+     * The 2×2 windows of stride 2 (the usual pooling) with the window unrolled: the same first maximum as the general
+     * loop (Math.max differs from a comparison only for NaN and the sign of zero, which compare equal), without its
+     * two inner loops and its chain of loads.
+     */
+    private static void pool2x2(float[] x, int from, int w, float[] out, int to, int oh, int ow, int[] argMax) {
+        for (int o = to, i = 0; i < oh; i++) {
+            for (int a = from + 2 * i * w, end = a + 2 * ow; a < end; a += 2, o++) {
+                float v0 = x[a];
+                float v1 = x[a + 1];
+                float v2 = x[a + w];
+                float v3 = x[a + w + 1];
+                // the running maximum by Math.max (no load that waits for the last select), the tap by selects
+                int k = v1 > v0 ? 1 : 0;
+                float max = Math.max(v0, v1);
+                k = v2 > max ? 2 : k;
+                k = v3 > Math.max(max, v2) ? 3 : k;
+                int best = a + (k & 1) + (k >> 1) * w;
+                if (argMax != null) {
+                    argMax[o] = best;
+                }
+                out[o] = x[best];
+            }
+        }
+    }
+
+    /** {@link #pool2x2(float[], int, int, float[], int, int, int, int[])} for float64. */
+    private static void pool2x2(double[] x, int from, int w, double[] out, int to, int oh, int ow, int[] argMax) {
+        for (int o = to, i = 0; i < oh; i++) {
+            for (int a = from + 2 * i * w, end = a + 2 * ow; a < end; a += 2, o++) {
+                double v0 = x[a];
+                double v1 = x[a + 1];
+                double v2 = x[a + w];
+                double v3 = x[a + w + 1];
+                // the running maximum by Math.max (no load that waits for the last select), the tap by selects
+                int k = v1 > v0 ? 1 : 0;
+                double max = Math.max(v0, v1);
+                k = v2 > max ? 2 : k;
+                k = v3 > Math.max(max, v2) ? 3 : k;
+                int best = a + (k & 1) + (k >> 1) * w;
                 if (argMax != null) {
                     argMax[o] = best;
                 }
@@ -134,20 +192,26 @@ public final class MaxPool2d implements Layer {
         int length = Math.toIntExact(gradOutput.length());
         Object output = ImageBatch.readShared(gradOutput, ImageBatch.STAGING);
         int inputLength = Math.toIntExact(inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3]);
-        Object inputGradient = ImageBatch.zeros(output, inputLength,
-                ImageBatch.shared(ImageBatch.SECOND, output, inputLength));
-        if (output instanceof float[] g) {
-            float[] dx = (float[]) inputGradient;
-            for (int o = 0; o < length; o++) {
-                dx[from[o]] += g[o];
+        Object inputGradient = ImageBatch.shared(ImageBatch.SECOND, output, inputLength);
+        int plane = (int) (inputShape[2] * inputShape[3]);
+        int pooled = length / Math.toIntExact(inputShape[0] * inputShape[1]);
+        // plane by plane (each plane's maxima lie in it): zeroed and filled while it is in cache, planes in parallel
+        ImageBatch.forChannels(length / pooled, plane, p -> {
+            if (output instanceof float[] g) {
+                float[] dx = (float[]) inputGradient;
+                Arrays.fill(dx, p * plane, (p + 1) * plane, 0f);
+                for (int o = p * pooled; o < (p + 1) * pooled; o++) {
+                    dx[from[o]] += g[o];
+                }
+            } else {
+                double[] g = (double[]) output;
+                double[] dx = (double[]) inputGradient;
+                Arrays.fill(dx, p * plane, (p + 1) * plane, 0d);
+                for (int o = p * pooled; o < (p + 1) * pooled; o++) {
+                    dx[from[o]] += g[o];
+                }
             }
-        } else {
-            double[] g = (double[]) output;
-            double[] dx = (double[]) inputGradient;
-            for (int o = 0; o < length; o++) {
-                dx[from[o]] += g[o];
-            }
-        }
+        });
         return ImageBatch.write(inputGradient, inputShape);
     }
 

@@ -89,7 +89,9 @@ public final class ResidualBlock implements Layer {
     @Override
     public INDArray forward(INDArray input, boolean training) {
         ImageBatch.check(input, inChannels, "ResidualBlock");
-        INDArray main = run(List.of("conv1", "bn1", "relu", "conv2", "bn2"), input, training);
+        // bn1 runs the ReLU after it in its own pass (and takes the gradient back through it), as in TrainingPass
+        INDArray main = norm("bn1").forward(parts.get("conv1").forward(input, training), training, true, null);
+        main = run(List.of("conv2", "bn2"), main, training);
         INDArray shortcut = projects() ? run(List.of("downsample.0", "downsample.1"), input, training) : input;
         return outputReLU.forward(main.addi(shortcut), training);
     }
@@ -128,7 +130,6 @@ public final class ResidualBlock implements Layer {
         INDArray g = outputReLU.backward(gradOutput);
         INDArray main = parts.get("bn2").backward(g);
         main = parts.get("conv2").backward(main, true);
-        main = parts.get("relu").backward(main);
         main = parts.get("bn1").backward(main);
         main = parts.get("conv1").backward(main, inputGradient);
         INDArray shortcut = g;

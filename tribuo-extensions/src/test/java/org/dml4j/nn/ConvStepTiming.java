@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Measures one training step of a convolutional network spec (forward, backward from a fixed dL/d(embeddings), Adam
- * update) at batch 256 in float32, per layer as process CPU time (all threads: fair on a loaded machine) and in total as wall time. Not a test: run with the test classpath, setting
+ * update) at batch 256 in float32, per layer (per fused unit, {@link TrainingPass}) as process CPU time (all
+ * threads: fair on a loaded machine) and in total as wall time. Not a test: run with the test classpath, setting
  * {@code OMP_NUM_THREADS} before the JVM starts. Arguments: the network spec (default {@code cnn:32,64,128}), the
  * input features (default 784), warm-up and timed steps (default 5 and 20). Then the same number of inference passes
  * ({@link EmbeddingNetwork#embed}) of the 256 images, after the warm-up of the training steps.
@@ -34,31 +35,33 @@ public final class ConvStepTiming {
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         EmbeddingNetwork net = NetworkSpecs.parse(spec).build(features, 0, DataType.FLOAT);
         List<Layer> layers = net.layers();
+        List<TrainingPass.Unit> units = TrainingPass.units(layers);
         Updater adam = new Adam().newUpdater();
         INDArray x = Nd4j.rand(DataType.FLOAT, 256, features);
         long wallStart = 0;
         INDArray grad = Nd4j.randn(DataType.FLOAT, 256, 128).muli(1e-3);
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long[] fwd = new long[layers.size()];
-        long[] bwd = new long[layers.size()];
+        long[] fwd = new long[units.size()];
+        long[] bwd = new long[units.size()];
         long adamNanos = 0;
         for (int s = -warmup; s < steps; s++) {
             if (s == 0) {
                 wallStart = System.nanoTime();
             }
             try (MemoryWorkspace ignored = Workspaces.pass("CONV_STEP_TIMING")) {
-                long adamStep = step(layers, net, adam, x, grad, s >= 0 ? fwd : new long[fwd.length],
+                long adamStep = step(layers, units, net, adam, x, grad, s >= 0 ? fwd : new long[fwd.length],
                         s >= 0 ? bwd : new long[bwd.length], os);
                 adamNanos += s >= 0 ? adamStep : 0;
             }
         }
         double wall = (System.nanoTime() - wallStart) / 1e6 / steps;
         double total = adamNanos;
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < units.size(); i++) {
             total += fwd[i] + bwd[i];
-            System.out.printf("%-40s forward %8.2f ms  backward %8.2f ms%n", layers.get(i), fwd[i] / 1e6 / steps,
-                    bwd[i] / 1e6 / steps);
+            TrainingPass.Unit unit = units.get(i);
+            System.out.printf("%-40s forward %8.2f ms  backward %8.2f ms%n",
+                    layers.subList(unit.start(), unit.end()), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps);
         }
         System.out.printf("%s batch 256 float32, OMP_NUM_THREADS=%s: %.1f ms/step of process CPU (Adam %.2f ms), "
                         + "%.1f ms/step wall%n", spec, System.getenv("OMP_NUM_THREADS"), total / 1e6 / steps,
@@ -72,20 +75,26 @@ public final class ConvStepTiming {
                 (os.getProcessCpuTime() - cpu) / 1e6 / steps, (System.nanoTime() - start) / 1e6 / steps);
     }
 
-    /** One step in the current workspace pass, adding each layer's CPU nanoseconds; returns Adam's. */
-    private static long step(List<Layer> layers, EmbeddingNetwork net, Updater adam, INDArray x, INDArray grad,
-                             long[] fwd, long[] bwd, com.sun.management.OperatingSystemMXBean os) {
+    /**
+     * One step in the current workspace pass, as {@link EmbeddingNetwork#forward} and {@code backwardParameters} run
+     * it ({@link TrainingPass}'s units), adding each unit's CPU nanoseconds; returns Adam's.
+     */
+    private static long step(List<Layer> layers, List<TrainingPass.Unit> units, EmbeddingNetwork net, Updater adam,
+                             INDArray x, INDArray grad, long[] fwd, long[] bwd,
+                             com.sun.management.OperatingSystemMXBean os) {
         INDArray a = x;
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < units.size(); i++) {
             long t = os.getProcessCpuTime();
-            a = layers.get(i).forward(a, true);
+            a = TrainingPass.forward(layers, units.get(i), a, true);
             fwd[i] += os.getProcessCpuTime() - t;
         }
         INDArray g = grad;
-        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+        for (int i = units.size() - 1; i >= 0 && g != null; i--) {
             long t = os.getProcessCpuTime();
             // as EmbeddingNetwork.backwardParameters: no input gradient below the first layer with parameters
-            g = layers.get(i).backward(g, layers.subList(0, i).stream().anyMatch(l -> !l.parameters().isEmpty()));
+            int start = units.get(i).start();
+            g = TrainingPass.backward(layers, units.get(i), g,
+                    layers.subList(0, start).stream().anyMatch(l -> !l.parameters().isEmpty()));
             bwd[i] += os.getProcessCpuTime() - t;
         }
         long t = os.getProcessCpuTime();

@@ -134,6 +134,19 @@ class LayerGradientTest {
     }
 
     @Test
+    void maxPoolGivesTheGradientToTheFirstMaximumOfEachWindow() {
+        // 2x2 windows with ties: the first maximum in row-major order gets the gradient, as in PyTorch
+        INDArray x = org.nd4j.linalg.factory.Nd4j.create(new double[]{7, 7, 0, 4, 7, 7, 4, 4, 1, 2, 5, 1, 2, 2, 5, 5},
+                new long[]{1, 1, 4, 4}, F64);
+        MaxPool2d pool = new MaxPool2d(2, 2);
+        assertEquals(List.of(7.0, 4.0, 2.0, 5.0), List.of(boxed(pool.forward(x, true).data().asDouble())));
+        INDArray dx = pool.backward(org.nd4j.linalg.factory.Nd4j.create(new double[]{1, 2, 3, 4},
+                new long[]{1, 1, 2, 2}, F64));
+        assertEquals(List.of(1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+                List.of(boxed(dx.data().asDouble())));
+    }
+
+    @Test
     void flattenAndUnflatten() {
         check(new EmbeddingNetwork(List.of(new Unflatten(2, 3, 2), new Tanh(), new Flatten())), normal(16, 3, 12),
                 true);

@@ -1,0 +1,81 @@
+package org.dml4j.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network's layers run with backward caches ({@link EmbeddingNetwork#forward} and {@code backward}): the same values
+ * as running the layers one by one, but each {@link BatchNorm2d} followed by a {@link ReLU} and/or a {@link MaxPool2d}
+ * runs them within its own passes ({@link BatchNorm2d#forward(INDArray, boolean, boolean, MaxPool2d)}), and its
+ * backward takes the fused output's gradient back through all of them: no separate ReLU or pooling passes, no
+ * normalized batch written out before pooling, no zeroed input gradient for the pooling to scatter into. The fused
+ * ReLU and pooling layers' own caches are not written.
+ */
+final class TrainingPass {
+
+    /**
+     * Layers {@code [start, end)} of a network, run as one: a single layer, or a fused batch normalization.
+     *
+     * @param start the first layer's index
+     * @param end   one past the last layer's index
+     */
+    record Unit(int start, int end) {
+    }
+
+    private TrainingPass() {
+    }
+
+    /**
+     * Splits the layers into units.
+     *
+     * @param layers the network's layers
+     * @return the units, in order, covering every layer once
+     */
+    static List<Unit> units(List<Layer> layers) {
+        List<Unit> units = new ArrayList<>();
+        int i = 0;
+        while (i < layers.size()) {
+            int start = i++;
+            if (layers.get(start) instanceof BatchNorm2d) {
+                i += i < layers.size() && layers.get(i) instanceof ReLU ? 1 : 0;
+                i += i < layers.size() && layers.get(i) instanceof MaxPool2d ? 1 : 0;
+            }
+            units.add(new Unit(start, i));
+        }
+        return units;
+    }
+
+    /**
+     * Runs one unit's forward pass.
+     *
+     * @param layers   the network's layers
+     * @param unit     the unit
+     * @param x        its input
+     * @param training true while training
+     * @return its output
+     */
+    static INDArray forward(List<Layer> layers, Unit unit, INDArray x, boolean training) {
+        Layer first = layers.get(unit.start());
+        if (unit.end() - unit.start() == 1) {
+            return first.forward(x, training);
+        }
+        boolean relu = layers.get(unit.start() + 1) instanceof ReLU;
+        Layer last = layers.get(unit.end() - 1);
+        return ((BatchNorm2d) first).forward(x, training, relu, last instanceof MaxPool2d pool ? pool : null);
+    }
+
+    /**
+     * Back-propagates through one unit's last forward pass.
+     *
+     * @param layers        the network's layers
+     * @param unit          the unit
+     * @param gradOutput    the gradient of its output
+     * @param inputGradient whether the gradient of its input is wanted
+     * @return the gradient of its input, or null when not wanted
+     */
+    static INDArray backward(List<Layer> layers, Unit unit, INDArray gradOutput, boolean inputGradient) {
+        return layers.get(unit.start()).backward(gradOutput, inputGradient);
+    }
+}
