@@ -15,7 +15,9 @@ import org.dml4j.model.protos.ChecksummedModelProto;
 import org.dml4j.model.protos.EmbeddingModelProto;
 import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.Layer;
 import org.dml4j.nn.NetworkSpecs;
+import org.dml4j.nn.onnx.GraphLayer;
 import org.dml4j.onnx.NetworkGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -374,11 +376,22 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     }
 
     /** The model's data without the metadata (name, provenance, feature and label domains). */
+    /** The graph structure of an imported ONNX network ({@link GraphLayer#structure()}), or empty bytes. */
+    private ByteString onnxStructure() {
+        for (Layer layer : network.layers()) {
+            if (layer instanceof GraphLayer graph) {
+                return graph.structure().toByteString();
+            }
+        }
+        return ByteString.EMPTY;
+    }
+
     private EmbeddingModelProto.Builder contentProto() {
         EmbeddingModelProto.Builder b = EmbeddingModelProto.newBuilder()
                 .setNetworkSpec(networkSpec)
                 .addAllParameters(Tensors.toProtos(network.parameters()))
                 .addAllBuffers(Tensors.toProtos(network.buffers()))
+                .setOnnxStructure(onnxStructure())
                 .setReferenceEmbeddings(Tensors.toProto(references.embeddings()))
                 .setReferenceKind(references.kind().name())
                 .setNeighbours(neighbours)
@@ -434,7 +447,9 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
         }
         @SuppressWarnings("unchecked")
         ImmutableOutputInfo<Label> outputInfo = (ImmutableOutputInfo<Label>) carrier.outputDomain();
-        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec())
+        OnnxMl.ModelProto onnxStructure = proto.getOnnxStructure().isEmpty() ? null
+                : OnnxMl.ModelProto.parseFrom(proto.getOnnxStructure());
+        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec(), onnxStructure)
                 .build(carrier.featureDomain().size(), 0, DataType.FLOAT);
         Tensors.assignAll(network.parameters(), Tensors.fromProtos(proto.getParametersList()), "parameters");
         Tensors.assignAll(network.buffers(), Tensors.fromProtos(proto.getBuffersList()), "buffers");

@@ -1,6 +1,8 @@
 package org.dml4j.nn;
 
+import ai.onnx.proto.OnnxMl;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import org.dml4j.nn.onnx.OnnxNetworkSpec;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +22,9 @@ import java.util.Map;
  *     <li>{@code resnet:W1,...,Wn,E}: the widths of each stage of residual blocks then the embedding width
  *     ({@code resnet:16,32,64,128}, see {@link ResNetSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
  *     {@code blocks=B} (per stage, default 1), {@code normalize=true|false}.</li>
+ *     <li>{@code onnx:PATH}: an imported ONNX backbone fine-tuned as a whole (see {@link OnnxNetworkSpec}). Options:
+ *     {@code embedding=E} (a linear embedding head of width E after it; default none), {@code normalize=true|false}.
+ *     </li>
  * </ul>
  * Options are comma-separated {@code key=value} pairs, e.g. {@code mlp:512,128:dropout=0.1,batch-norm=true}.
  */
@@ -34,7 +39,8 @@ public final class NetworkSpecs {
 
     private static final String EXPECTED = "expected mlp:H1,...,Hn,E[:activation=relu|tanh,dropout=P,"
             + "batch-norm=true|false,normalize=true|false], cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false] or "
-            + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false]";
+            + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false] or "
+            + "onnx:PATH[:embedding=E,normalize=true|false]";
 
     private NetworkSpecs() {
     }
@@ -47,17 +53,32 @@ public final class NetworkSpecs {
      * @throws IllegalArgumentException naming the spec, the problem and the expected form
      */
     public static NetworkSpec parse(String spec) {
+        return parse(spec, null);
+    }
+
+    /**
+     * Parses the network spec of a saved model: an {@code onnx:} spec takes its graph from the structure stored in the
+     * model rather than from the file it names.
+     *
+     * @param spec          the spec
+     * @param onnxStructure the stored graph structure of an {@code onnx:} spec, or null to read the file it names
+     * @return the configured spec
+     * @throws IllegalArgumentException naming the spec, the problem and the expected form
+     */
+    public static NetworkSpec parse(String spec, OnnxMl.ModelProto onnxStructure) {
         String[] parts = spec.trim().split(":", -1);
         if (parts.length < 2 || parts.length > 3) {
             throw malformed(spec, "it needs a kind and sizes separated by ':'");
         }
-        int[] sizes = sizes(spec, parts[1]);
+        String kind = parts[0].trim().toLowerCase(Locale.ROOT);
+        int[] sizes = kind.equals(OnnxNetworkSpec.KIND) ? null : sizes(spec, parts[1]);
         Map<String, String> options = options(spec, parts.length == 3 ? parts[2] : "");
         try {
-            NetworkSpec parsed = switch (parts[0].trim().toLowerCase(Locale.ROOT)) {
+            NetworkSpec parsed = switch (kind) {
                 case MLP -> mlp(spec, sizes, options);
                 case CNN -> cnn(spec, sizes, options);
                 case RESNET -> resnet(spec, sizes, options);
+                case OnnxNetworkSpec.KIND -> onnx(spec, parts[1], options, onnxStructure);
                 default -> throw malformed(spec, "unknown kind '" + parts[0] + "'");
             };
             if (!options.isEmpty()) {
@@ -105,6 +126,21 @@ public final class NetworkSpecs {
         boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
         return new ResNetSpec(Arrays.copyOf(sizes, sizes.length - 1), blocks == null ? 1 : positive(spec, blocks),
                 sizes[sizes.length - 1], image[0], image[1], image[2], normalize);
+    }
+
+    private static NetworkSpec onnx(String spec, String path, Map<String, String> options,
+                                    OnnxMl.ModelProto structure) {
+        if (path.isBlank()) {
+            throw malformed(spec, "an onnx spec needs the model file's path");
+        }
+        String embedding = options.remove("embedding");
+        int embeddingSize = embedding == null ? 0 : positive(spec, embedding);
+        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
+        if (!options.isEmpty()) {
+            throw malformed(spec, "unknown option(s) " + options.keySet());
+        }
+        return structure == null ? new OnnxNetworkSpec(path, embeddingSize, normalize)
+                : OnnxNetworkSpec.stored(path, embeddingSize, normalize, structure);
     }
 
     /** The {@code image=CxHxW} option, default {@code 1x28x28}. */

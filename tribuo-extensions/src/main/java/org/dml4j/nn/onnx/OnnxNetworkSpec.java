@@ -1,0 +1,142 @@
+package org.dml4j.nn.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import org.dml4j.nn.Dense;
+import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.L2Normalize;
+import org.dml4j.nn.Layer;
+import org.dml4j.nn.NetworkSpec;
+import org.dml4j.nn.Unflatten;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * An embedding network whose trunk is an imported ONNX model ({@link OnnxBackbone}), fine-tuned as a whole: the
+ * feature rows are unflattened to the model's {@code C×H×W} input, run through its graph (with its weights), then,
+ * when {@code embeddingSize} is set, through a new linear embedding head; by default the embeddings are
+ * L2-normalized. Command-line form: {@code onnx:PATH[:embedding=E,normalize=false]}
+ * ({@link org.dml4j.nn.NetworkSpecs#parse}).
+ */
+public final class OnnxNetworkSpec implements NetworkSpec {
+
+    /** The kind name on the command line. */
+    public static final String KIND = "onnx";
+
+    @Config(mandatory = true, description = "The ONNX model file of the backbone.")
+    private String path;
+
+    @Config(description = "The width of a linear embedding head after the backbone; 0 (the default) for none, the "
+            + "backbone's output being the embedding.")
+    private int embeddingSize = 0;
+
+    @Config(description = "Whether the embeddings are L2-normalized by the network's last layer.")
+    private boolean normalize = true;
+
+    private OnnxBackbone backbone;
+
+    /** For OLCUT. */
+    private OnnxNetworkSpec() {
+    }
+
+    /**
+     * Creates the spec, reading the model.
+     *
+     * @param path          the ONNX model file
+     * @param embeddingSize the width of a linear head, or 0 for none
+     * @param normalize     whether the embeddings are L2-normalized
+     * @throws IllegalArgumentException if the model cannot be imported
+     */
+    public OnnxNetworkSpec(String path, int embeddingSize, boolean normalize) {
+        this.path = path;
+        this.embeddingSize = embeddingSize;
+        this.normalize = normalize;
+        postConfig();
+    }
+
+    private OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, OnnxBackbone backbone) {
+        this.path = path;
+        this.embeddingSize = embeddingSize;
+        this.normalize = normalize;
+        this.backbone = backbone;
+        postConfig();
+    }
+
+    /**
+     * The spec of a saved model's network, built from the graph structure stored with it rather than from the model
+     * file it was imported from (which need not exist any more).
+     *
+     * @param path          the model file named by the spec
+     * @param embeddingSize the width of a linear head, or 0 for none
+     * @param normalize     whether the embeddings are L2-normalized
+     * @param structure     the stored {@link GraphLayer#structure()}
+     * @return the spec
+     */
+    public static OnnxNetworkSpec stored(String path, int embeddingSize, boolean normalize,
+                                         OnnxMl.ModelProto structure) {
+        return new OnnxNetworkSpec(path, embeddingSize, normalize,
+                OnnxBackbone.fromStructure(structure, "the stored structure of " + path));
+    }
+
+    @Override
+    public void postConfig() {
+        if (embeddingSize < 0) {
+            throw new PropertyException("", "embeddingSize", "embeddingSize must be 0 (no head) or positive, found "
+                    + embeddingSize);
+        }
+        if (backbone == null) {
+            backbone = OnnxBackbone.read(Path.of(path));
+        }
+    }
+
+    @Override
+    public EmbeddingNetwork build(int inputSize, long seed, DataType dataType) {
+        int[] image = backbone.imageShape();
+        if (inputSize != image[0] * image[1] * image[2]) {
+            throw new IllegalArgumentException("the ONNX model " + path + " takes " + image[0] + "x" + image[1] + "x"
+                    + image[2] + " images (" + image[0] * image[1] * image[2] + " features), found " + inputSize
+                    + " features");
+        }
+        List<Layer> layers = new ArrayList<>();
+        layers.add(new Unflatten(image[0], image[1], image[2]));
+        layers.add(backbone.layer(dataType));
+        if (embeddingSize > 0) {
+            layers.add(new Dense(Math.toIntExact(backbone.outputWidth()), embeddingSize, new SplittableRandom(seed),
+                    dataType));
+        }
+        if (normalize) {
+            layers.add(new L2Normalize());
+        }
+        return new EmbeddingNetwork(layers);
+    }
+
+    @Override
+    public int embeddingSize() {
+        return embeddingSize > 0 ? embeddingSize : Math.toIntExact(backbone.outputWidth());
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "NetworkSpec");
+    }
+
+    /** @return the spec in the form {@link org.dml4j.nn.NetworkSpecs#parse} reads, e.g. {@code onnx:m.onnx:embedding=64} */
+    @Override
+    public String toString() {
+        List<String> options = new ArrayList<>();
+        if (embeddingSize > 0) {
+            options.add("embedding=" + embeddingSize);
+        }
+        if (!normalize) {
+            options.add("normalize=false");
+        }
+        return KIND + ":" + path + (options.isEmpty() ? "" : ":" + String.join(",", options));
+    }
+}
