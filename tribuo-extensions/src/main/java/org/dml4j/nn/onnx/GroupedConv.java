@@ -162,7 +162,7 @@ final class GroupedConv implements GraphOp {
         }
         DataType type = weight.dataType();
         Map<String, INDArray> grads = new LinkedHashMap<>();
-        grads.put(weightName, weightGrad.reshape('c', weight.shape()).castTo(type));
+        grads.put(weightName, weightGrad.reshape('c', weight.shape()).castTo(type).dup('c'));
         if (bias != null) {
             grads.put(biasName, grad.sum(1).castTo(type));
         }

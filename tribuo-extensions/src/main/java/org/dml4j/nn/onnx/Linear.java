@@ -60,7 +60,7 @@ final class Linear implements GraphOp {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         grads.put(weightName, transposed ? g.transpose().mmul(x) : x.transpose().mmul(g));
         if (bias != null) {
-            grads.put(biasName, g.sum(0).reshape(bias.shape()));
+            grads.put(biasName, g.sum(0).reshape(bias.shape()).dup('c'));
         }
         gradients = grads;
         return new INDArray[]{wanted[0] ? g.mmul(matrix().transpose()) : null};

@@ -95,7 +95,8 @@ final class OnnxTensors {
         double[] values = doubles(tensor);
         long[] shape = shape(tensor);
         INDArray array = Nd4j.createFromArray(values).castTo(type);
-        return shape.length == 0 ? array.reshape(1) : array.reshape('c', shape);
+        // a dense array of its own, not a reshaped view: optimizers update parameters through their buffers
+        return (shape.length == 0 ? array.reshape(1) : array.reshape('c', shape)).dup('c');
     }
 
     /**

@@ -9,12 +9,12 @@ import java.util.Random;
  * A small ONNX model (opset 20) that uses every operator the importer supports: plain, grouped-dilated and depthwise
  * asymmetric convolutions, batch normalization, Gelu, Relu, Clip, Sigmoid, a residual Add with fan-out, Concat, max and
  * average pooling with padding, global average pooling, Flatten, Reshape, MatMul, Gemm, Div, Erf, Mul, Sub and
- * Identity, over a {@code [batch, 2, 7, 7]} input. Weights are seeded random float32 values.
+ * Identity, over a {@code [batch, 2, 5, 5]} input. Weights are seeded random float32 values.
  */
 public final class AllOpsGraph {
 
     /** The input's image shape. */
-    public static final int[] IMAGE = {2, 7, 7};
+    public static final int[] IMAGE = {2, 5, 5};
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("all-ops");
     private final Random rng = new Random(5);
@@ -62,7 +62,7 @@ public final class AllOpsGraph {
         node("Reshape", "reshape", List.of("gp", "shape"), "r1");
         weight("wm", 2, 3);
         node("MatMul", "matmul", List.of("r1", "wm"), "mm");
-        weight("wg", 3, 72);
+        weight("wg", 3, 32);
         weight("bg", 3);
         node("Gemm", "gemm", List.of("f1", "wg", "bg"), "gm", integer("transB", 1));
         constant("root2", (float) Math.sqrt(2));
