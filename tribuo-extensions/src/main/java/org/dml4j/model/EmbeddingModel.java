@@ -15,9 +15,7 @@ import org.dml4j.model.protos.ChecksummedModelProto;
 import org.dml4j.model.protos.EmbeddingModelProto;
 import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.EmbeddingNetwork;
-import org.dml4j.nn.Layer;
 import org.dml4j.nn.NetworkSpecs;
-import org.dml4j.nn.onnx.GraphLayer;
 import org.dml4j.onnx.NetworkGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -376,14 +374,10 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     }
 
     /** The model's data without the metadata (name, provenance, feature and label domains). */
-    /** The graph structure of an imported ONNX network ({@link GraphLayer#structure()}), or empty bytes. */
-    private ByteString onnxStructure() {
-        for (Layer layer : network.layers()) {
-            if (layer instanceof GraphLayer graph) {
-                return graph.structure().toByteString();
-            }
-        }
-        return ByteString.EMPTY;
+    /** What the network's spec kind stores to rebuild it (an imported ONNX graph's structure), or empty bytes. */
+    private ByteString networkStructure() {
+        byte[] stored = NetworkSpecs.stored(networkSpec, network);
+        return stored == null ? ByteString.EMPTY : ByteString.copyFrom(stored);
     }
 
     private EmbeddingModelProto.Builder contentProto() {
@@ -391,7 +385,7 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
                 .setNetworkSpec(networkSpec)
                 .addAllParameters(Tensors.toProtos(network.parameters()))
                 .addAllBuffers(Tensors.toProtos(network.buffers()))
-                .setOnnxStructure(onnxStructure())
+                .setNetworkStructure(networkStructure())
                 .setReferenceEmbeddings(Tensors.toProto(references.embeddings()))
                 .setReferenceKind(references.kind().name())
                 .setNeighbours(neighbours)
@@ -447,9 +441,8 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
         }
         @SuppressWarnings("unchecked")
         ImmutableOutputInfo<Label> outputInfo = (ImmutableOutputInfo<Label>) carrier.outputDomain();
-        OnnxMl.ModelProto onnxStructure = proto.getOnnxStructure().isEmpty() ? null
-                : OnnxMl.ModelProto.parseFrom(proto.getOnnxStructure());
-        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec(), onnxStructure)
+        byte[] structure = proto.getNetworkStructure().isEmpty() ? null : proto.getNetworkStructure().toByteArray();
+        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec(), structure)
                 .build(carrier.featureDomain().size(), 0, DataType.FLOAT);
         Tensors.assignAll(network.parameters(), Tensors.fromProtos(proto.getParametersList()), "parameters");
         Tensors.assignAll(network.buffers(), Tensors.fromProtos(proto.getBuffersList()), "buffers");

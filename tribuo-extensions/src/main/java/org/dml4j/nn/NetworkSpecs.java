@@ -1,14 +1,13 @@
 package org.dml4j.nn;
 
-import ai.onnx.proto.OnnxMl;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import org.dml4j.nn.onnx.OnnxNetworkSpec;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Parses the command-line form of a {@link NetworkSpec}: {@code KIND:SIZES[:OPTIONS]}.
@@ -22,9 +21,9 @@ import java.util.Map;
  *     <li>{@code resnet:W1,...,Wn,E}: the widths of each stage of residual blocks then the embedding width
  *     ({@code resnet:16,32,64,128}, see {@link ResNetSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
  *     {@code blocks=B} (per stage, default 1), {@code normalize=true|false}.</li>
- *     <li>{@code onnx:PATH}: an imported ONNX backbone fine-tuned as a whole (see {@link OnnxNetworkSpec}). Options:
- *     {@code embedding=E} (a linear embedding head of width E after it; default none), {@code normalize=true|false}.
- *     </li>
+ *     <li>{@code onnx:PATH}: an imported ONNX backbone fine-tuned as a whole ({@code org.dml4j.nn.onnx}, a
+ *     {@link NetworkSpecKind}). Options: {@code embedding=E} (a linear embedding head of width E after it; default
+ *     none), {@code normalize=true|false}.</li>
  * </ul>
  * Options are comma-separated {@code key=value} pairs, e.g. {@code mlp:512,128:dropout=0.1,batch-norm=true}.
  */
@@ -57,29 +56,34 @@ public final class NetworkSpecs {
     }
 
     /**
-     * Parses the network spec of a saved model: an {@code onnx:} spec takes its graph from the structure stored in the
-     * model rather than from the file it names.
+     * Parses the network spec of a saved model: a spec of a {@link NetworkSpecKind} rebuilds its network from what the
+     * model stored for it (an {@code onnx:} spec from the graph structure, not from the file it names).
      *
-     * @param spec          the spec
-     * @param onnxStructure the stored graph structure of an {@code onnx:} spec, or null to read the file it names
+     * @param spec   the spec
+     * @param stored what the model stored for its network ({@link #stored}), or null
      * @return the configured spec
      * @throws IllegalArgumentException naming the spec, the problem and the expected form
      */
-    public static NetworkSpec parse(String spec, OnnxMl.ModelProto onnxStructure) {
+    public static NetworkSpec parse(String spec, byte[] stored) {
         String[] parts = spec.trim().split(":", -1);
         if (parts.length < 2 || parts.length > 3) {
             throw malformed(spec, "it needs a kind and sizes separated by ':'");
         }
         String kind = parts[0].trim().toLowerCase(Locale.ROOT);
-        int[] sizes = kind.equals(OnnxNetworkSpec.KIND) ? null : sizes(spec, parts[1]);
+        NetworkSpecKind extra = extraKind(kind);
+        int[] sizes = extra != null ? null : sizes(spec, parts[1]);
         Map<String, String> options = options(spec, parts.length == 3 ? parts[2] : "");
         try {
             NetworkSpec parsed = switch (kind) {
                 case MLP -> mlp(spec, sizes, options);
                 case CNN -> cnn(spec, sizes, options);
                 case RESNET -> resnet(spec, sizes, options);
-                case OnnxNetworkSpec.KIND -> onnx(spec, parts[1], options, onnxStructure);
-                default -> throw malformed(spec, "unknown kind '" + parts[0] + "'");
+                default -> {
+                    if (extra == null) {
+                        throw malformed(spec, "unknown kind '" + parts[0] + "'");
+                    }
+                    yield extra.parse(parts[1], options, stored);
+                }
             };
             if (!options.isEmpty()) {
                 throw malformed(spec, "unknown option(s) " + options.keySet());
@@ -128,19 +132,26 @@ public final class NetworkSpecs {
                 sizes[sizes.length - 1], image[0], image[1], image[2], normalize);
     }
 
-    private static NetworkSpec onnx(String spec, String path, Map<String, String> options,
-                                    OnnxMl.ModelProto structure) {
-        if (path.isBlank()) {
-            throw malformed(spec, "an onnx spec needs the model file's path");
+    /**
+     * What a saved model must store to rebuild its network without the files its spec names.
+     *
+     * @param spec    the network's spec
+     * @param network the network
+     * @return the bytes for {@link #parse(String, byte[])}, or null when the spec alone rebuilds the network
+     */
+    public static byte[] stored(String spec, EmbeddingNetwork network) {
+        NetworkSpecKind extra = extraKind(spec.trim().split(":", -1)[0].trim().toLowerCase(Locale.ROOT));
+        return extra == null ? null : extra.stored(network);
+    }
+
+    /** The {@link NetworkSpecKind} of this name from another package, or null. */
+    private static NetworkSpecKind extraKind(String kind) {
+        for (NetworkSpecKind k : ServiceLoader.load(NetworkSpecKind.class, NetworkSpecs.class.getClassLoader())) {
+            if (k.kind().equals(kind)) {
+                return k;
+            }
         }
-        String embedding = options.remove("embedding");
-        int embeddingSize = embedding == null ? 0 : positive(spec, embedding);
-        boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
-        if (!options.isEmpty()) {
-            throw malformed(spec, "unknown option(s) " + options.keySet());
-        }
-        return structure == null ? new OnnxNetworkSpec(path, embeddingSize, normalize)
-                : OnnxNetworkSpec.stored(path, embeddingSize, normalize, structure);
+        return null;
     }
 
     /** The {@code image=CxHxW} option, default {@code 1x28x28}. */

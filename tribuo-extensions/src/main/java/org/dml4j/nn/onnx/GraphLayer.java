@@ -131,8 +131,8 @@ public final class GraphLayer implements Layer {
 
     /**
      * The imported model with the data of its trainable weights and buffers removed (their names, types and shapes
-     * kept), which {@link OnnxBackbone#fromStructure} turns back into this graph with zeros in their place: what a saved
-     * model stores next to the current parameters.
+     * kept), which {@link OnnxBackbone#fromStructure} turns back into this graph with zeros in their place: what a
+     * saved model stores next to the current parameters.
      *
      * @return the model's structure
      */

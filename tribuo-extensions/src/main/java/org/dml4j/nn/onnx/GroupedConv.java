@@ -108,7 +108,7 @@ final class GroupedConv implements GraphOp {
         return cols;
     }
 
-    /** Calls {@code tap} for every (column-matrix row, column, input index) pair that reads a value inside the image. */
+    /** Calls {@code tap} for every (column-matrix row, column, input index) that reads a value inside the image. */
     private void forEachTap(int first, Tap tap) {
         int n = (int) inputShape[1];
         int h = (int) inputShape[2];
@@ -157,7 +157,8 @@ final class GroupedConv implements GraphOp {
             rows(weightGrad, g).assign(groupGrad.mmul(cols[g].transpose()));
             if (inputGrad != null) {
                 double[] colGrad = Host.values(rows(weights, g).transpose().mmul(groupGrad));
-                forEachTap(g * groupInChannels(), (row, column, source) -> inputGrad[source] += colGrad[row * p + column]);
+                forEachTap(g * groupInChannels(),
+                        (row, column, source) -> inputGrad[source] += colGrad[row * p + column]);
             }
         }
         DataType type = weight.dataType();

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A one-input {@link GraphOp} backed by a DML4J {@link Layer} ({@code Conv2d}, {@code BatchNorm2d}), whose parameter and
- * buffer names ({@code weight}, {@code running_mean}) are renamed to the ONNX initializers they came from. A layer
+ * A one-input {@link GraphOp} backed by a DML4J {@link Layer} ({@code Conv2d}, {@code BatchNorm2d}), whose parameter
+ * and buffer names ({@code weight}, {@code running_mean}) are renamed to the ONNX initializers they came from. A layer
  * parameter without an ONNX name (the bias of a convolution the model has none for) is hidden from training and stays
  * as the importer set it (zero).
  */

@@ -127,7 +127,7 @@ public final class OnnxNetworkSpec implements NetworkSpec {
         return new ConfiguredObjectProvenanceImpl(this, "NetworkSpec");
     }
 
-    /** @return the spec in the form {@link org.dml4j.nn.NetworkSpecs#parse} reads, e.g. {@code onnx:m.onnx:embedding=64} */
+    /** @return the spec in the command-line form {@link org.dml4j.nn.NetworkSpecs#parse} reads */
     @Override
     public String toString() {
         List<String> options = new ArrayList<>();
