@@ -23,7 +23,7 @@ import java.util.ServiceLoader;
  *     {@code blocks=B} (per stage, default 1), {@code normalize=true|false}.</li>
  *     <li>{@code onnx:PATH}: an imported ONNX backbone fine-tuned as a whole ({@code org.dml4j.nn.onnx}, a
  *     {@link NetworkSpecKind}). Options: {@code embedding=E} (a linear embedding head of width E after it; default
- *     none), {@code normalize=true|false}.</li>
+ *     none), {@code normalize=true|false}, {@code freeze=none|all|N} (the backbone layers left untrained).</li>
  * </ul>
  * Options are comma-separated {@code key=value} pairs, e.g. {@code mlp:512,128:dropout=0.1,batch-norm=true}.
  */
@@ -39,7 +39,7 @@ public final class NetworkSpecs {
     private static final String EXPECTED = "expected mlp:H1,...,Hn,E[:activation=relu|tanh,dropout=P,"
             + "batch-norm=true|false,normalize=true|false], cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false] or "
             + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false] or "
-            + "onnx:PATH[:embedding=E,normalize=true|false]";
+            + "onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N]";
 
     private NetworkSpecs() {
     }

@@ -37,6 +37,7 @@ public final class GraphLayer implements Layer {
     private final int values;
     private final int output;
     private final OnnxMl.ModelProto structure;
+    private int frozenNodes;
     private INDArray[] forwardValues;
     private long[] unflattenedShape;
 
@@ -106,25 +107,51 @@ public final class GraphLayer implements Layer {
         return grads[0];
     }
 
+    /**
+     * Freezes the parameters of the first {@code weightedNodes} nodes that have any (in the graph's topological
+     * order, so the stem first): they are no longer trained but kept, saved and loaded as {@link #buffers()}. Batch
+     * normalization in a frozen node still normalizes with batch statistics in training and updates its running ones.
+     *
+     * @param weightedNodes how many nodes with parameters to freeze; {@link Integer#MAX_VALUE} for all
+     * @return this layer
+     */
+    public GraphLayer freeze(int weightedNodes) {
+        if (weightedNodes < 0) {
+            throw new IllegalArgumentException("cannot freeze " + weightedNodes + " layers");
+        }
+        frozenNodes = weightedNodes;
+        return this;
+    }
+
     @Override
     public Map<String, INDArray> parameters() {
-        return collect(GraphOp::parameters);
+        return collect(GraphOp::parameters, false);
     }
 
     @Override
     public Map<String, INDArray> gradients() {
-        return collect(GraphOp::gradients);
+        return collect(GraphOp::gradients, false);
     }
 
     @Override
     public Map<String, INDArray> buffers() {
-        return collect(GraphOp::buffers);
+        Map<String, INDArray> all = new LinkedHashMap<>(collect(GraphOp::buffers, null));
+        all.putAll(collect(GraphOp::parameters, true));
+        return Collections.unmodifiableMap(all);
     }
 
-    private Map<String, INDArray> collect(Function<GraphOp, Map<String, INDArray>> part) {
+    /** A part of the nodes' state: of the frozen nodes only, of the others only, or (null) of all. */
+    private Map<String, INDArray> collect(Function<GraphOp, Map<String, INDArray>> part, Boolean frozen) {
         Map<String, INDArray> all = new LinkedHashMap<>();
+        int weighted = 0;
         for (Node node : nodes) {
-            all.putAll(part.apply(node.op()));
+            boolean isFrozen = false;
+            if (!node.op().parameters().isEmpty()) {
+                isFrozen = weighted++ < frozenNodes;
+            }
+            if (frozen == null || frozen == isFrozen) {
+                all.putAll(part.apply(node.op()));
+            }
         }
         return Collections.unmodifiableMap(all);
     }
@@ -146,7 +173,7 @@ public final class GraphLayer implements Layer {
         for (Node node : nodes) {
             copies.add(new Node(node.name(), node.opType(), node.op().copy(), node.inputs(), node.output()));
         }
-        return new GraphLayer(copies, values, output, structure);
+        return new GraphLayer(copies, values, output, structure).freeze(frozenNodes);
     }
 
     @Override

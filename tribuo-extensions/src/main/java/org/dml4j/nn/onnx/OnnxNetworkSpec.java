@@ -22,13 +22,19 @@ import java.util.SplittableRandom;
  * An embedding network whose trunk is an imported ONNX model ({@link OnnxBackbone}), fine-tuned as a whole: the
  * feature rows are unflattened to the model's {@code C×H×W} input, run through its graph (with its weights), then,
  * when {@code embeddingSize} is set, through a new linear embedding head; by default the embeddings are
- * L2-normalized. Command-line form: {@code onnx:PATH[:embedding=E,normalize=false]}
+ * L2-normalized. {@code freeze} leaves the whole backbone or its first layers untrained (their weights then travel as
+ * buffers, see {@link GraphLayer#freeze}). Command-line form:
+ * {@code onnx:PATH[:embedding=E,normalize=false,freeze=all|N]}
  * ({@link org.dml4j.nn.NetworkSpecs#parse}).
  */
 public final class OnnxNetworkSpec implements NetworkSpec {
 
     /** The kind name on the command line. */
     public static final String KIND = "onnx";
+    /** {@code freeze} value: every backbone layer trains. */
+    public static final String NONE = "none";
+    /** {@code freeze} value: only the embedding head trains. */
+    public static final String ALL = "all";
 
     @Config(mandatory = true, description = "The ONNX model file of the backbone.")
     private String path;
@@ -39,6 +45,10 @@ public final class OnnxNetworkSpec implements NetworkSpec {
 
     @Config(description = "Whether the embeddings are L2-normalized by the network's last layer.")
     private boolean normalize = true;
+
+    @Config(description = "The backbone layers left untrained: 'none' (the default), 'all' (only the embedding head "
+            + "trains) or N, the first N layers with parameters (stem first).")
+    private String freeze = NONE;
 
     private OnnxBackbone backbone;
 
@@ -52,19 +62,19 @@ public final class OnnxNetworkSpec implements NetworkSpec {
      * @param path          the ONNX model file
      * @param embeddingSize the width of a linear head, or 0 for none
      * @param normalize     whether the embeddings are L2-normalized
+     * @param freeze        the backbone layers left untrained: {@value #NONE}, {@value #ALL} or a count
      * @throws IllegalArgumentException if the model cannot be imported
      */
-    public OnnxNetworkSpec(String path, int embeddingSize, boolean normalize) {
-        this.path = path;
-        this.embeddingSize = embeddingSize;
-        this.normalize = normalize;
-        postConfig();
+    public OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, String freeze) {
+        this(path, embeddingSize, normalize, freeze, null);
     }
 
-    private OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, OnnxBackbone backbone) {
+    private OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, String freeze,
+                            OnnxBackbone backbone) {
         this.path = path;
         this.embeddingSize = embeddingSize;
         this.normalize = normalize;
+        this.freeze = freeze;
         this.backbone = backbone;
         postConfig();
     }
@@ -76,12 +86,13 @@ public final class OnnxNetworkSpec implements NetworkSpec {
      * @param path          the model file named by the spec
      * @param embeddingSize the width of a linear head, or 0 for none
      * @param normalize     whether the embeddings are L2-normalized
+     * @param freeze        the backbone layers left untrained
      * @param structure     the stored {@link GraphLayer#structure()}
      * @return the spec
      */
-    public static OnnxNetworkSpec stored(String path, int embeddingSize, boolean normalize,
+    public static OnnxNetworkSpec stored(String path, int embeddingSize, boolean normalize, String freeze,
                                          OnnxMl.ModelProto structure) {
-        return new OnnxNetworkSpec(path, embeddingSize, normalize,
+        return new OnnxNetworkSpec(path, embeddingSize, normalize, freeze,
                 OnnxBackbone.fromStructure(structure, "the stored structure of " + path));
     }
 
@@ -91,9 +102,34 @@ public final class OnnxNetworkSpec implements NetworkSpec {
             throw new PropertyException("", "embeddingSize", "embeddingSize must be 0 (no head) or positive, found "
                     + embeddingSize);
         }
+        frozenLayers();
+        if (freeze.equals(ALL) && embeddingSize == 0) {
+            throw new PropertyException("", "freeze", "freeze=all leaves nothing to train without an embedding head: "
+                    + "set embedding (embeddingSize) too");
+        }
         if (backbone == null) {
             backbone = OnnxBackbone.read(Path.of(path));
         }
+    }
+
+    /** @return how many weighted backbone layers {@code freeze} leaves untrained */
+    private int frozenLayers() {
+        if (freeze.equals(NONE)) {
+            return 0;
+        }
+        if (freeze.equals(ALL)) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int n = Integer.parseInt(freeze);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new PropertyException("", "freeze", "freeze must be none, all or a count of layers, found '" + freeze
+                + "'");
     }
 
     @Override
@@ -106,7 +142,7 @@ public final class OnnxNetworkSpec implements NetworkSpec {
         }
         List<Layer> layers = new ArrayList<>();
         layers.add(new Unflatten(image[0], image[1], image[2]));
-        layers.add(backbone.layer(dataType));
+        layers.add(backbone.layer(dataType).freeze(frozenLayers()));
         if (embeddingSize > 0) {
             layers.add(new Dense(Math.toIntExact(backbone.outputWidth()), embeddingSize, new SplittableRandom(seed),
                     dataType));
@@ -136,6 +172,9 @@ public final class OnnxNetworkSpec implements NetworkSpec {
         }
         if (!normalize) {
             options.add("normalize=false");
+        }
+        if (!freeze.equals(NONE)) {
+            options.add("freeze=" + freeze);
         }
         return KIND + ":" + path + (options.isEmpty() ? "" : ":" + String.join(",", options));
     }

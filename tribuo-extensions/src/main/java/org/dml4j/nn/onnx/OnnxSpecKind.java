@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code onnx:PATH[:embedding=E,normalize=true|false]} network spec ({@link OnnxNetworkSpec}), registered with
+ * The {@code onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N]} network spec ({@link OnnxNetworkSpec}), registered with
  * {@link org.dml4j.nn.NetworkSpecs} as a service; a saved model stores the graph's structure
  * ({@link GraphLayer#structure()}) so it loads without the file.
  */
@@ -51,11 +51,14 @@ public final class OnnxSpecKind implements NetworkSpecKind {
             throw new PropertyException("", "normalize", "normalize must be true or false, found '" + normalizeText
                     + "'");
         }
+        String freeze = options.remove("freeze");
+        freeze = freeze == null ? OnnxNetworkSpec.NONE : freeze.toLowerCase(Locale.ROOT);
         if (stored == null) {
-            return new OnnxNetworkSpec(argument, embeddingSize, normalize);
+            return new OnnxNetworkSpec(argument, embeddingSize, normalize, freeze);
         }
         try {
-            return OnnxNetworkSpec.stored(argument, embeddingSize, normalize, OnnxMl.ModelProto.parseFrom(stored));
+            return OnnxNetworkSpec.stored(argument, embeddingSize, normalize, freeze,
+                    OnnxMl.ModelProto.parseFrom(stored));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("corrupt model data: the stored ONNX structure of " + argument
                     + " does not parse (" + e.getMessage() + ")", e);

@@ -6,11 +6,13 @@ import org.dml4j.nn.NetworkSpecs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The {@code onnx:PATH[:embedding=E,normalize=false]} network spec: its embedding size, the networks it builds, its
- * command-line form and its errors.
+ * The {@code onnx:PATH[:embedding=E,normalize=false,freeze=all|N]} network spec: its embedding size, the networks it
+ * builds, frozen layers, its command-line form and its errors.
  */
 class OnnxNetworkSpecTest {
 
@@ -44,6 +46,36 @@ class OnnxNetworkSpecTest {
                 () -> headed.build(100, 1, DataType.FLOAT));
         assertEquals("the ONNX model " + file + " takes 1x28x28 images (784 features), found 100 features",
                 wrongInput.getMessage());
+    }
+
+    @Test
+    void frozenLayersTravelAsBuffers(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("m.onnx"), OnnxBackboneTest.resource("mobilenet-small.onnx"));
+        NetworkSpec all = NetworkSpecs.parse("onnx:" + file + ":embedding=8,freeze=all");
+        assertEquals("onnx:" + file + ":embedding=8,freeze=all", all.toString());
+        EmbeddingNetwork net = all.build(784, 1, DataType.FLOAT);
+        assertEquals(Set.of("2.weight", "2.bias"), net.parameters().keySet());
+        assertTrue(net.buffers().containsKey("1.stem.0.weight"), net.buffers().keySet().toString());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 784);
+        net.forward(x, true);
+        net.backwardParameters(Nd4j.rand(DataType.FLOAT, 4, 8));
+        assertEquals(Set.of("2.weight", "2.bias"), net.gradients().keySet());
+
+        EmbeddingNetwork two = NetworkSpecs.parse("onnx:" + file + ":freeze=2").build(784, 1, DataType.FLOAT);
+        Set<String> params = two.parameters().keySet();
+        assertTrue(!params.contains("1.stem.0.weight") && !params.contains("1.stem.1.weight")
+                && params.contains("1.blocks.0.block.0.weight"), params.toString());
+        assertTrue(two.buffers().keySet().containsAll(Set.of("1.stem.0.weight", "1.stem.1.weight", "1.stem.1.bias",
+                "1.stem.1.running_mean")), two.buffers().keySet().toString());
+        assertEquals(two.parameters().keySet(), two.copy().parameters().keySet(), "a copy keeps the freezing");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpecs.parse("onnx:" + file + ":freeze=all"));
+        assertTrue(e.getMessage().contains("freeze=all leaves nothing to train without an embedding head"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecs.parse("onnx:" + file + ":freeze=half"));
+        assertTrue(e.getMessage().contains("freeze must be none, all or a count of layers, found 'half'"),
+                e.getMessage());
     }
 
     @Test
