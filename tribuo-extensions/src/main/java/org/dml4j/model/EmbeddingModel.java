@@ -374,11 +374,18 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
     }
 
     /** The model's data without the metadata (name, provenance, feature and label domains). */
+    /** What the network's spec kind stores to rebuild it (an imported ONNX graph's structure), or empty bytes. */
+    private ByteString networkStructure() {
+        byte[] stored = NetworkSpecs.stored(networkSpec, network);
+        return stored == null ? ByteString.EMPTY : ByteString.copyFrom(stored);
+    }
+
     private EmbeddingModelProto.Builder contentProto() {
         EmbeddingModelProto.Builder b = EmbeddingModelProto.newBuilder()
                 .setNetworkSpec(networkSpec)
                 .addAllParameters(Tensors.toProtos(network.parameters()))
                 .addAllBuffers(Tensors.toProtos(network.buffers()))
+                .setNetworkStructure(networkStructure())
                 .setReferenceEmbeddings(Tensors.toProto(references.embeddings()))
                 .setReferenceKind(references.kind().name())
                 .setNeighbours(neighbours)
@@ -434,7 +441,8 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
         }
         @SuppressWarnings("unchecked")
         ImmutableOutputInfo<Label> outputInfo = (ImmutableOutputInfo<Label>) carrier.outputDomain();
-        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec())
+        byte[] structure = proto.getNetworkStructure().isEmpty() ? null : proto.getNetworkStructure().toByteArray();
+        EmbeddingNetwork network = NetworkSpecs.parse(proto.getNetworkSpec(), structure)
                 .build(carrier.featureDomain().size(), 0, DataType.FLOAT);
         Tensors.assignAll(network.parameters(), Tensors.fromProtos(proto.getParametersList()), "parameters");
         Tensors.assignAll(network.buffers(), Tensors.fromProtos(proto.getBuffersList()), "buffers");

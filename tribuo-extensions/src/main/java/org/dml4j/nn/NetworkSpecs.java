@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Parses the command-line form of a {@link NetworkSpec}: {@code KIND:SIZES[:OPTIONS]}.
@@ -20,6 +21,9 @@ import java.util.Map;
  *     <li>{@code resnet:W1,...,Wn,E}: the widths of each stage of residual blocks then the embedding width
  *     ({@code resnet:16,32,64,128}, see {@link ResNetSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
  *     {@code blocks=B} (per stage, default 1), {@code normalize=true|false}.</li>
+ *     <li>{@code onnx:PATH}: an imported ONNX backbone fine-tuned as a whole ({@code org.dml4j.nn.onnx}, a
+ *     {@link NetworkSpecKind}). Options: {@code embedding=E} (a linear embedding head of width E after it; default
+ *     none), {@code normalize=true|false}, {@code freeze=none|all|N} (the backbone layers left untrained).</li>
  * </ul>
  * Options are comma-separated {@code key=value} pairs, e.g. {@code mlp:512,128:dropout=0.1,batch-norm=true}.
  */
@@ -34,7 +38,8 @@ public final class NetworkSpecs {
 
     private static final String EXPECTED = "expected mlp:H1,...,Hn,E[:activation=relu|tanh,dropout=P,"
             + "batch-norm=true|false,normalize=true|false], cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false] or "
-            + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false]";
+            + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false] or "
+            + "onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N]";
 
     private NetworkSpecs() {
     }
@@ -47,18 +52,38 @@ public final class NetworkSpecs {
      * @throws IllegalArgumentException naming the spec, the problem and the expected form
      */
     public static NetworkSpec parse(String spec) {
+        return parse(spec, null);
+    }
+
+    /**
+     * Parses the network spec of a saved model: a spec of a {@link NetworkSpecKind} rebuilds its network from what the
+     * model stored for it (an {@code onnx:} spec from the graph structure, not from the file it names).
+     *
+     * @param spec   the spec
+     * @param stored what the model stored for its network ({@link #stored}), or null
+     * @return the configured spec
+     * @throws IllegalArgumentException naming the spec, the problem and the expected form
+     */
+    public static NetworkSpec parse(String spec, byte[] stored) {
         String[] parts = spec.trim().split(":", -1);
         if (parts.length < 2 || parts.length > 3) {
             throw malformed(spec, "it needs a kind and sizes separated by ':'");
         }
-        int[] sizes = sizes(spec, parts[1]);
+        String kind = parts[0].trim().toLowerCase(Locale.ROOT);
+        NetworkSpecKind extra = extraKind(kind);
+        int[] sizes = extra != null ? null : sizes(spec, parts[1]);
         Map<String, String> options = options(spec, parts.length == 3 ? parts[2] : "");
         try {
-            NetworkSpec parsed = switch (parts[0].trim().toLowerCase(Locale.ROOT)) {
+            NetworkSpec parsed = switch (kind) {
                 case MLP -> mlp(spec, sizes, options);
                 case CNN -> cnn(spec, sizes, options);
                 case RESNET -> resnet(spec, sizes, options);
-                default -> throw malformed(spec, "unknown kind '" + parts[0] + "'");
+                default -> {
+                    if (extra == null) {
+                        throw malformed(spec, "unknown kind '" + parts[0] + "'");
+                    }
+                    yield extra.parse(parts[1], options, stored);
+                }
             };
             if (!options.isEmpty()) {
                 throw malformed(spec, "unknown option(s) " + options.keySet());
@@ -105,6 +130,28 @@ public final class NetworkSpecs {
         boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
         return new ResNetSpec(Arrays.copyOf(sizes, sizes.length - 1), blocks == null ? 1 : positive(spec, blocks),
                 sizes[sizes.length - 1], image[0], image[1], image[2], normalize);
+    }
+
+    /**
+     * What a saved model must store to rebuild its network without the files its spec names.
+     *
+     * @param spec    the network's spec
+     * @param network the network
+     * @return the bytes for {@link #parse(String, byte[])}, or null when the spec alone rebuilds the network
+     */
+    public static byte[] stored(String spec, EmbeddingNetwork network) {
+        NetworkSpecKind extra = extraKind(spec.trim().split(":", -1)[0].trim().toLowerCase(Locale.ROOT));
+        return extra == null ? null : extra.stored(network);
+    }
+
+    /** The {@link NetworkSpecKind} of this name from another package, or null. */
+    private static NetworkSpecKind extraKind(String kind) {
+        for (NetworkSpecKind k : ServiceLoader.load(NetworkSpecKind.class, NetworkSpecs.class.getClassLoader())) {
+            if (k.kind().equals(kind)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** The {@code image=CxHxW} option, default {@code 1x28x28}. */

@@ -1,0 +1,94 @@
+package org.dml4j.nn.onnx;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * ONNX {@code Gemm} ({@code Y = A·B + C} or {@code A·Bᵀ + C}, as PyTorch exports {@code nn.Linear}) and
+ * {@code MatMul} by a weight initializer, over {@code [batch, features]} values. The weight keeps the ONNX layout
+ * ({@code [in, out]}, or {@code [out, in]} when transposed) and name; the bias {@code C} is optional.
+ */
+final class Linear implements GraphOp {
+
+    private final INDArray weight;
+    private final String weightName;
+    private final boolean transposed;
+    private final INDArray bias;
+    private final String biasName;
+    private INDArray input;
+    private Map<String, INDArray> gradients = Map.of();
+
+    /**
+     * @param weight     the weight, live
+     * @param weightName its ONNX name
+     * @param transposed whether the weight is {@code [out, in]} (Gemm's {@code transB = 1})
+     * @param bias       the bias, live, broadcast over the rows ({@code [out]} or {@code [1, out]}), or null
+     * @param biasName   its ONNX name, or null
+     */
+    Linear(INDArray weight, String weightName, boolean transposed, INDArray bias, String biasName) {
+        this.weight = weight;
+        this.weightName = weightName;
+        this.transposed = transposed;
+        this.bias = bias;
+        this.biasName = biasName;
+    }
+
+    private INDArray matrix() {
+        return transposed ? weight.transpose() : weight;
+    }
+
+    @Override
+    public INDArray forward(INDArray[] inputs, boolean training) {
+        INDArray x = inputs[0];
+        INDArray w = matrix();
+        if (x.rank() != 2 || x.columns() != w.rows()) {
+            throw new IllegalArgumentException("a linear layer of " + w.rows() + " inputs expects [batch, "
+                    + w.rows() + "] values, found " + Arrays.toString(x.shape())
+                    + " (flatten image batches first)");
+        }
+        input = x;
+        INDArray out = x.mmul(w);
+        return bias == null ? out : out.addiRowVector(bias.reshape(1, bias.length()));
+    }
+
+    @Override
+    public INDArray[] backward(INDArray g, boolean[] wanted) {
+        INDArray x = ForwardCheck.require(input, "Gemm");
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        grads.put(weightName, transposed ? g.transpose().mmul(x) : x.transpose().mmul(g));
+        if (bias != null) {
+            grads.put(biasName, g.sum(0).reshape(bias.shape()).dup('c'));
+        }
+        gradients = grads;
+        return new INDArray[]{wanted[0] ? g.mmul(matrix().transpose()) : null};
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        params.put(weightName, weight);
+        if (bias != null) {
+            params.put(biasName, bias);
+        }
+        return params;
+    }
+
+    @Override
+    public Map<String, INDArray> gradients() {
+        return gradients;
+    }
+
+    @Override
+    public GraphOp copy() {
+        return new Linear(weight.dup(), weightName, transposed, bias == null ? null : bias.dup(), biasName);
+    }
+
+    @Override
+    public String toString() {
+        INDArray w = matrix();
+        return "Linear(" + w.rows() + " -> " + w.columns() + ")";
+    }
+}

@@ -1,0 +1,77 @@
+package org.dml4j.nn.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.Layer;
+import org.dml4j.nn.NetworkSpec;
+import org.dml4j.nn.NetworkSpecKind;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N]} network spec ({@link OnnxNetworkSpec}), registered with
+ * {@link org.dml4j.nn.NetworkSpecs} as a service; a saved model stores the graph's structure
+ * ({@link GraphLayer#structure()}) so it loads without the file.
+ */
+public final class OnnxSpecKind implements NetworkSpecKind {
+
+    /** For {@link java.util.ServiceLoader}. */
+    public OnnxSpecKind() {
+    }
+
+    @Override
+    public String kind() {
+        return OnnxNetworkSpec.KIND;
+    }
+
+    @Override
+    public NetworkSpec parse(String argument, Map<String, String> options, byte[] stored) {
+        if (argument.isBlank()) {
+            throw new PropertyException("", "path", "an onnx spec needs the model file's path");
+        }
+        String embedding = options.remove("embedding");
+        int embeddingSize = 0;
+        if (embedding != null) {
+            try {
+                embeddingSize = Integer.parseInt(embedding.trim());
+            } catch (NumberFormatException e) {
+                embeddingSize = -1;
+            }
+            if (embeddingSize <= 0) {
+                throw new PropertyException("", "embeddingSize", "embedding must be a positive integer, found '"
+                        + embedding + "'");
+            }
+        }
+        String normalizeText = options.remove("normalize");
+        boolean normalize = normalizeText == null || normalizeText.toLowerCase(Locale.ROOT).equals("true");
+        if (normalizeText != null && !normalize && !normalizeText.toLowerCase(Locale.ROOT).equals("false")) {
+            throw new PropertyException("", "normalize", "normalize must be true or false, found '" + normalizeText
+                    + "'");
+        }
+        String freeze = options.remove("freeze");
+        freeze = freeze == null ? OnnxNetworkSpec.NONE : freeze.toLowerCase(Locale.ROOT);
+        if (stored == null) {
+            return new OnnxNetworkSpec(argument, embeddingSize, normalize, freeze);
+        }
+        try {
+            return OnnxNetworkSpec.stored(argument, embeddingSize, normalize, freeze,
+                    OnnxMl.ModelProto.parseFrom(stored));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("corrupt model data: the stored ONNX structure of " + argument
+                    + " does not parse (" + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public byte[] stored(EmbeddingNetwork network) {
+        for (Layer layer : network.layers()) {
+            if (layer instanceof GraphLayer graph) {
+                return graph.structure().toByteArray();
+            }
+        }
+        return null;
+    }
+}
