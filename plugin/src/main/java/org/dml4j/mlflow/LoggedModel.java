@@ -1,6 +1,6 @@
 package org.dml4j.mlflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.mlflow.protos.MlflowApi;
 
 import java.net.URI;
 
@@ -16,13 +16,15 @@ public record LoggedModel(String modelId, String experimentId, String artifactLo
     /**
      * Reads the identity from a server answer.
      *
-     * @param model the {@code model} JSON object
+     * @param model    the {@code model} message
+     * @param endpoint the call that answered it, for the error
      * @return the identity
+     * @throws MlflowException when the answer has no model id
      */
-    static LoggedModel of(JsonNode model) {
-        JsonNode info = model.path("info");
-        return new LoggedModel(info.path("model_id").asText(), info.path("experiment_id").asText(),
-                info.path("artifact_uri").asText());
+    static LoggedModel of(MlflowApi.LoggedModel model, String endpoint) {
+        MlflowApi.LoggedModelInfo info = model.getInfo();
+        return new LoggedModel(MlflowRestClient.required(info.getModelId(), endpoint, "model.info.model_id"),
+                info.getExperimentId(), info.getArtifactUri());
     }
 
     /** @return {@code models:/<model id>}, the URI MLflow's clients load it by and registry versions point at */

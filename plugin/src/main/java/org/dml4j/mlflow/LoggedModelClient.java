@@ -1,8 +1,7 @@
 package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dml4j.mlflow.protos.MlflowApi;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +17,7 @@ import java.util.Optional;
  */
 public final class LoggedModelClient {
 
-    /** {@code LoggedModelStatus.LOGGED_MODEL_READY} in MLflow's protobuf enum. */
-    private static final int READY = 2;
-
+    private final MlflowRestClient client;
     private final MlflowHttp http;
 
     /**
@@ -29,6 +26,7 @@ public final class LoggedModelClient {
      * @param client the tracking client
      */
     public LoggedModelClient(MlflowRestClient client) {
+        this.client = client;
         this.http = client.http();
     }
 
@@ -42,13 +40,15 @@ public final class LoggedModelClient {
      * @return its identity and artifact root
      */
     public LoggedModel create(String experimentId, String name, String sourceRunId, Map<String, String> tags) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("experiment_id", experimentId).put("name", name);
+        MlflowApi.CreateLoggedModel.Builder request = MlflowApi.CreateLoggedModel.newBuilder()
+                .setExperimentId(experimentId).setName(name);
         if (sourceRunId != null) {
-            body.put("source_run_id", sourceRunId);
+            request.setSourceRunId(sourceRunId);
         }
-        ArrayNode tagArray = body.putArray("tags");
-        tags.forEach((key, value) -> tagArray.addObject().put("key", key).put("value", value));
-        return LoggedModel.of(http.post("logged-models", body, false).path("model"));
+        tags.forEach((key, value) -> request.addTags(MlflowApi.LoggedModelTag.newBuilder().setKey(key)
+                .setValue(value)));
+        return LoggedModel.of(http.post("logged-models", request.build(),
+                MlflowApi.CreateLoggedModel.Response.getDefaultInstance(), false).getModel(), "logged-models");
     }
 
     /**
@@ -70,23 +70,29 @@ public final class LoggedModelClient {
      * @return the model
      */
     public Optional<LoggedModel> findByTag(String experimentId, String tagKey, String tagValue) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode();
-        body.putArray("experiment_ids").add(experimentId);
-        body.put("filter", "tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'");
-        body.put("max_results", 1);
-        JsonNode models = http.post("logged-models/search", body, true).path("models");
-        return models.isEmpty() ? Optional.empty() : Optional.of(LoggedModel.of(models.get(0)));
+        MlflowApi.SearchLoggedModels request = MlflowApi.SearchLoggedModels.newBuilder()
+                .addExperimentIds(experimentId)
+                .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'").setMaxResults(1).build();
+        List<MlflowApi.LoggedModel> models = http.post("logged-models/search", request,
+                MlflowApi.SearchLoggedModels.Response.getDefaultInstance(), true).getModelsList();
+        return models.isEmpty() ? Optional.empty()
+                : Optional.of(LoggedModel.of(models.get(0), "logged-models/search"));
     }
 
     /**
      * The server's record of a logged model: {@code info} (status, tags, source run) and {@code data} (params,
-     * metrics).
+     * metrics), MLflow's {@code LoggedModel} message as JSON.
      *
      * @param modelId the model id
      * @return the {@code model} object
      */
     public JsonNode get(String modelId) {
-        return http.get("logged-models/" + modelId, Map.of()).path("model");
+        return MlflowJson.tree(model(modelId));
+    }
+
+    private MlflowApi.LoggedModel model(String modelId) {
+        return http.get("logged-models/" + modelId, MlflowApi.GetLoggedModel.getDefaultInstance(),
+                MlflowApi.GetLoggedModel.Response.getDefaultInstance()).getModel();
     }
 
     /**
@@ -97,7 +103,7 @@ public final class LoggedModelClient {
      * @return the bytes
      */
     public byte[] downloadArtifact(String modelId, String artifactPath) {
-        LoggedModel model = LoggedModel.of(get(modelId));
+        LoggedModel model = LoggedModel.of(model(modelId), "logged-models/" + modelId);
         return http.getArtifact(model.proxyPath(ArtifactPaths.normalize(artifactPath)));
     }
 
@@ -121,9 +127,9 @@ public final class LoggedModelClient {
      * @param step  the step
      */
     public void linkToRun(String runId, LoggedModel model, long step) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
-        body.putArray("models").addObject().put("model_id", model.modelId()).put("step", step);
-        http.post("runs/outputs", body, true);
+        http.post("runs/outputs", MlflowApi.LogOutputs.newBuilder().setRunId(runId).addModels(MlflowApi.ModelOutput
+                        .newBuilder().setModelId(model.modelId()).setStep(step)).build(),
+                MlflowApi.LogOutputs.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -135,14 +141,9 @@ public final class LoggedModelClient {
      * @param metrics the values (at most {@link LogBatchLimits} per call)
      */
     public void logMetrics(String runId, LoggedModel model, List<MetricPoint> metrics) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
-        ArrayNode metricArray = body.putArray("metrics");
-        for (MetricPoint metric : metrics) {
-            metricArray.addObject().put("key", metric.key()).put("value", metric.value())
-                    .put("timestamp", metric.timestamp()).put("step", metric.step())
-                    .put("model_id", model.modelId());
-        }
-        http.post("runs/log-batch", body, true);
+        MlflowApi.LogBatch.Builder request = MlflowApi.LogBatch.newBuilder().setRunId(runId);
+        metrics.forEach(metric -> request.addMetrics(MlflowRestClient.metric(metric).setModelId(model.modelId())));
+        client.logBatch(request.build());
     }
 
     /**
@@ -151,7 +152,9 @@ public final class LoggedModelClient {
      * @param model the model
      */
     public void finalizeReady(LoggedModel model) {
-        http.patch("logged-models/" + model.modelId(), Map.of("model_id", model.modelId(), "status", READY), true);
+        http.patch("logged-models/" + model.modelId(), MlflowApi.FinalizeLoggedModel.newBuilder()
+                        .setModelId(model.modelId()).setStatus(MlflowApi.LoggedModelStatus.LOGGED_MODEL_READY).build(),
+                MlflowApi.FinalizeLoggedModel.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -167,9 +170,9 @@ public final class LoggedModelClient {
      */
     public String register(MlflowRestClient client, String name, String alias, LoggedModel model, String runId) {
         client.ensureRegisteredModel(name);
-        String version = client.findModelVersion(name, runId, model.uri()).orElseGet(() -> http.post(
-                "model-versions/create", Map.of("name", name, "source", model.uri(), "run_id", runId,
-                        "model_id", model.modelId()), false).path("model_version").path("version").asText());
+        String version = client.findModelVersion(name, runId, model.uri()).orElseGet(() -> client.createModelVersion(
+                MlflowApi.CreateModelVersion.newBuilder().setName(name).setSource(model.uri()).setRunId(runId)
+                        .setModelId(model.modelId()).build()));
         if (alias != null) {
             client.setAlias(name, alias, version);
         }

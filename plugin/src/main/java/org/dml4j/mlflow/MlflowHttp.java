@@ -1,8 +1,8 @@
 package org.dml4j.mlflow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Message;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -18,18 +18,20 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * The HTTP transport to an MLflow server: JSON calls under {@code /api/2.0/mlflow/}, raw artifact transfers under
+ * The HTTP transport to an MLflow server: calls under {@code /api/2.0/mlflow/} with MLflow's request and response
+ * messages ({@link org.dml4j.mlflow.protos.MlflowApi}) as JSON ({@link MlflowJson}), raw artifact transfers under
  * {@code /api/2.0/mlflow-artifacts/artifacts/}, authentication, timeouts and retries. Only calls marked idempotent
  * are retried, and only on connection errors, 5xx and 429.
  */
 final class MlflowHttp {
 
-    /** The JSON mapper for requests and responses (never Java serialization). */
+    /** The JSON mapper for error answers, spool records and JSON-valued fields (never Java serialization). */
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final MlflowConnection connection;
@@ -60,51 +62,56 @@ final class MlflowHttp {
     }
 
     /**
-     * POSTs a JSON body to {@code /api/2.0/mlflow/<endpoint>}.
+     * POSTs a request message, as JSON in MLflow's schema, to {@code /api/2.0/mlflow/<endpoint>}.
      *
      * @param endpoint   e.g. {@code runs/log-batch}
-     * @param body       the request, converted by Jackson
+     * @param request    the request message
+     * @param response   the response message's default instance (its type)
      * @param idempotent whether a transient failure may be retried
-     * @return the response JSON
+     * @param <R>        the response type
+     * @return the response, read with {@link MlflowJson#parse}
      */
-    JsonNode post(String endpoint, Object body, boolean idempotent) {
-        return json("POST", endpoint, body, idempotent);
+    <R extends Message> R post(String endpoint, Message request, R response, boolean idempotent) {
+        return json("POST", endpoint, request, response, idempotent);
     }
 
     /**
-     * PATCHes a JSON body to {@code /api/2.0/mlflow/<endpoint>} (e.g. finalizing a logged model).
+     * PATCHes a request message to {@code /api/2.0/mlflow/<endpoint>} (e.g. finalizing a logged model).
      *
      * @param endpoint   e.g. {@code logged-models/m-123}
-     * @param body       the request, converted by Jackson
+     * @param request    the request message
+     * @param response   the response message's default instance (its type)
      * @param idempotent whether a transient failure may be retried
-     * @return the response JSON
+     * @param <R>        the response type
+     * @return the response
      */
-    JsonNode patch(String endpoint, Object body, boolean idempotent) {
-        return json("PATCH", endpoint, body, idempotent);
+    <R extends Message> R patch(String endpoint, Message request, R response, boolean idempotent) {
+        return json("PATCH", endpoint, request, response, idempotent);
     }
 
-    private JsonNode json(String method, String endpoint, Object body, boolean idempotent) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Cannot write the JSON for MLflow call " + endpoint, e);
-        }
-        HttpRequest.Builder request = request(apiUri(endpoint, Map.of()))
+    private <R extends Message> R json(String method, String endpoint, Message request, R response,
+                                       boolean idempotent) {
+        byte[] bytes = MlflowJson.print(request).getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder builder = request(apiUri(endpoint, List.of()))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
-        return parse(send(request, method + " " + endpoint, idempotent), endpoint);
+        String call = method + " " + endpoint;
+        return parse(send(builder, call, idempotent), call, response);
     }
 
     /**
-     * GETs {@code /api/2.0/mlflow/<endpoint>} with query parameters (always retried on transient failures).
+     * GETs {@code /api/2.0/mlflow/<endpoint>} with a request message's fields as query parameters (always retried on
+     * transient failures).
      *
      * @param endpoint e.g. {@code runs/get}
-     * @param query    the query parameters
-     * @return the response JSON
+     * @param request  the request message
+     * @param response the response message's default instance (its type)
+     * @param <R>      the response type
+     * @return the response
      */
-    JsonNode get(String endpoint, Map<String, String> query) {
-        return parse(send(request(apiUri(endpoint, query)).GET(), "GET " + endpoint, true), endpoint);
+    <R extends Message> R get(String endpoint, Message request, R response) {
+        String call = "GET " + endpoint;
+        return parse(send(request(apiUri(endpoint, MlflowJson.query(request))).GET(), call, true), call, response);
     }
 
     /**
@@ -248,20 +255,14 @@ final class MlflowHttp {
                 + connection.trackingUri(), e);
     }
 
-    private JsonNode parse(HttpResponse<byte[]> response, String endpoint) {
-        try {
-            byte[] body = response.body();
-            return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (IOException e) {
-            throw new MlflowException(FailureKind.REJECTED, response.statusCode(), "", "MLflow server "
-                    + connection.trackingUri() + " answered " + endpoint + " with something that is not JSON; is"
-                    + " this URI an MLflow tracking server?", e);
-        }
+    private <R extends Message> R parse(HttpResponse<byte[]> response, String call, R prototype) {
+        return MlflowJson.parse(response.body(), prototype, "MLflow server " + connection.trackingUri()
+                + " answered " + call + " (HTTP " + response.statusCode() + ")");
     }
 
-    private URI apiUri(String endpoint, Map<String, String> query) {
+    private URI apiUri(String endpoint, List<Map.Entry<String, String>> query) {
         StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
-        query.forEach((key, value) -> params.add(encode(key) + "=" + encode(value)));
+        query.forEach(entry -> params.add(encode(entry.getKey()) + "=" + encode(entry.getValue())));
         return URI.create(connection.trackingUri() + "/api/2.0/mlflow/" + endpoint + params);
     }
 

@@ -1,8 +1,7 @@
 package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dml4j.mlflow.protos.MlflowApi;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -14,7 +13,9 @@ import java.util.Optional;
 
 /**
  * The MLflow REST API calls DML4J needs, over plain HTTP (no Python): experiments, runs, batched logging, the artifact
- * proxy, logged models and the Model Registry. Thread-safe. Each method throws {@link MlflowException} on failure.
+ * proxy, logged models and the Model Registry. Every request is built, and every answer read, as one of MLflow's own
+ * messages ({@link MlflowApi}, through {@link MlflowJson}). Thread-safe. Each method throws {@link MlflowException}
+ * on failure.
  */
 public final class MlflowRestClient {
 
@@ -72,12 +73,16 @@ public final class MlflowRestClient {
      * @return the experiment id
      */
     public String experimentId(String name) {
-        Optional<JsonNode> existing = experimentByName(name);
+        Optional<MlflowApi.Experiment> existing = experimentByName(name);
         if (existing.isEmpty()) {
             try {
-                ObjectNode body = MlflowHttp.JSON.createObjectNode().put("name", name);
-                body.set("tags", keyValues(Map.of(MlflowKeys.EXPERIMENT_KIND_TAG, MlflowKeys.MODEL_TRAINING_KIND)));
-                return http.post("experiments/create", body, false).path("experiment_id").asText();
+                MlflowApi.CreateExperiment request = MlflowApi.CreateExperiment.newBuilder().setName(name)
+                        .addTags(MlflowApi.ExperimentTag.newBuilder().setKey(MlflowKeys.EXPERIMENT_KIND_TAG)
+                                .setValue(MlflowKeys.MODEL_TRAINING_KIND))
+                        .build();
+                return required(http.post("experiments/create", request,
+                        MlflowApi.CreateExperiment.Response.getDefaultInstance(), false).getExperimentId(),
+                        "experiments/create", "experiment_id");
             } catch (MlflowException e) {
                 if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
                     throw e;
@@ -85,33 +90,27 @@ public final class MlflowRestClient {
                 existing = experimentByName(name); // created concurrently, or deleted and not yet visible
             }
         }
-        JsonNode experiment = existing.orElseThrow(() -> new MlflowException(FailureKind.REJECTED, 0, "",
-                "MLflow experiment '" + name + "' neither exists nor can be created", null));
-        String id = experiment.path("experiment_id").asText();
-        if ("deleted".equals(experiment.path("lifecycle_stage").asText())) {
-            http.post("experiments/restore", Map.of("experiment_id", id), true);
+        MlflowApi.Experiment experiment = existing.orElseThrow(() -> new MlflowException(FailureKind.REJECTED, 0,
+                "", "MLflow experiment '" + name + "' neither exists nor can be created", null));
+        String id = required(experiment.getExperimentId(), "experiments/get-by-name", "experiment.experiment_id");
+        if ("deleted".equals(experiment.getLifecycleStage())) {
+            http.post("experiments/restore", MlflowApi.RestoreExperiment.newBuilder().setExperimentId(id).build(),
+                    MlflowApi.RestoreExperiment.Response.getDefaultInstance(), true);
             LOG.log(Level.INFO, "Restored the deleted MLflow experiment ''{0}'' (id {1}) to log into it", name, id);
         }
-        if (!hasTag(experiment, MlflowKeys.EXPERIMENT_KIND_TAG)) {
-            http.post("experiments/set-experiment-tag", Map.of("experiment_id", id,
-                    "key", MlflowKeys.EXPERIMENT_KIND_TAG, "value", MlflowKeys.MODEL_TRAINING_KIND), true);
+        if (experiment.getTagsList().stream().noneMatch(tag -> MlflowKeys.EXPERIMENT_KIND_TAG.equals(tag.getKey()))) {
+            http.post("experiments/set-experiment-tag", MlflowApi.SetExperimentTag.newBuilder().setExperimentId(id)
+                            .setKey(MlflowKeys.EXPERIMENT_KIND_TAG).setValue(MlflowKeys.MODEL_TRAINING_KIND).build(),
+                    MlflowApi.SetExperimentTag.Response.getDefaultInstance(), true);
         }
         return id;
     }
 
-    private static boolean hasTag(JsonNode experiment, String key) {
-        for (JsonNode tag : experiment.path("tags")) {
-            if (key.equals(tag.path("key").asText())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Optional<JsonNode> experimentByName(String name) {
+    private Optional<MlflowApi.Experiment> experimentByName(String name) {
         try {
-            return Optional.of(http.get("experiments/get-by-name", Map.of("experiment_name", name))
-                    .path("experiment"));
+            return Optional.of(http.get("experiments/get-by-name",
+                    MlflowApi.GetExperimentByName.newBuilder().setExperimentName(name).build(),
+                    MlflowApi.GetExperimentByName.Response.getDefaultInstance()).getExperiment());
         } catch (MlflowException e) {
             if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
                 return Optional.empty();
@@ -131,15 +130,16 @@ public final class MlflowRestClient {
      * @return the new run
      */
     public RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("experiment_id", experimentId)
-                .put("run_name", runName).put("start_time", startTime);
+        MlflowApi.CreateRun.Builder request = MlflowApi.CreateRun.newBuilder().setExperimentId(experimentId)
+                .setRunName(runName).setStartTime(startTime);
         Map<String, String> allTags = new LinkedHashMap<>(tags);
         allTags.put(MlflowKeys.RUN_NAME_TAG, runName);
         if (allTags.containsKey(MlflowKeys.USER_TAG)) {
-            body.put("user_id", allTags.get(MlflowKeys.USER_TAG));
+            request.setUserId(allTags.get(MlflowKeys.USER_TAG));
         }
-        body.set("tags", keyValues(allTags));
-        return runInfo(http.post("runs/create", body, false).path("run").path("info"));
+        allTags.forEach((key, value) -> request.addTags(runTag(key, value)));
+        return runInfo(http.post("runs/create", request.build(), MlflowApi.CreateRun.Response.getDefaultInstance(),
+                false).getRun().getInfo(), "runs/create");
     }
 
     /**
@@ -151,11 +151,11 @@ public final class MlflowRestClient {
      * @return the run, empty when none carries it
      */
     public Optional<RunInfo> findRunByTag(String experimentId, String tagKey, String tagValue) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode()
-                .put("filter", "tags.`" + tagKey + "` = '" + tagValue.replace("'", "") + "'").put("max_results", 1);
-        body.putArray("experiment_ids").add(experimentId);
-        JsonNode runs = http.post("runs/search", body, true).path("runs");
-        return runs.isEmpty() ? Optional.empty() : Optional.of(runInfo(runs.get(0).path("info")));
+        MlflowApi.SearchRuns request = MlflowApi.SearchRuns.newBuilder().addExperimentIds(experimentId)
+                .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "") + "'").setMaxResults(1).build();
+        List<MlflowApi.Run> runs = http.post("runs/search", request,
+                MlflowApi.SearchRuns.Response.getDefaultInstance(), true).getRunsList();
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runInfo(runs.get(0).getInfo(), "runs/search"));
     }
 
     /**
@@ -169,15 +169,31 @@ public final class MlflowRestClient {
      */
     public void logBatch(String runId, List<MetricPoint> metrics, Map<String, String> params,
                          Map<String, String> tags) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
-        ArrayNode metricArray = body.putArray("metrics");
-        for (MetricPoint metric : metrics) {
-            metricArray.addObject().put("key", metric.key()).put("value", metric.value())
-                    .put("timestamp", metric.timestamp()).put("step", metric.step());
-        }
-        body.set("params", keyValues(params));
-        body.set("tags", keyValues(tags));
-        http.post("runs/log-batch", body, true);
+        MlflowApi.LogBatch.Builder request = MlflowApi.LogBatch.newBuilder().setRunId(runId);
+        metrics.forEach(metric -> request.addMetrics(metric(metric)));
+        params.forEach((key, value) -> request.addParams(MlflowApi.Param.newBuilder().setKey(key).setValue(value)));
+        tags.forEach((key, value) -> request.addTags(runTag(key, value)));
+        logBatch(request.build());
+    }
+
+    /**
+     * Sends a {@code runs/log-batch} request (also for {@link LoggedModelClient#logMetrics}).
+     *
+     * @param request the request
+     */
+    void logBatch(MlflowApi.LogBatch request) {
+        http.post("runs/log-batch", request, MlflowApi.LogBatch.Response.getDefaultInstance(), true);
+    }
+
+    /**
+     * A metric value as MLflow's message.
+     *
+     * @param point the value
+     * @return the message's builder (to add a model id to)
+     */
+    static MlflowApi.Metric.Builder metric(MetricPoint point) {
+        return MlflowApi.Metric.newBuilder().setKey(point.key()).setValue(point.value())
+                .setTimestamp(point.timestamp()).setStep(point.step());
     }
 
     /**
@@ -188,26 +204,26 @@ public final class MlflowRestClient {
      * @param inputs the datasets
      */
     public void logInputs(String runId, List<DatasetInput> inputs) {
-        ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
-        ArrayNode datasets = body.putArray("datasets");
+        MlflowApi.LogInputs.Builder body = MlflowApi.LogInputs.newBuilder().setRunId(runId);
         for (DatasetInput input : inputs) {
-            ObjectNode entry = datasets.addObject();
-            ObjectNode dataset = entry.putObject("dataset").put("name", input.name()).put("digest", input.digest())
-                    .put("source_type", input.sourceType()).put("source", input.source());
+            MlflowApi.Dataset.Builder dataset = MlflowApi.Dataset.newBuilder().setName(input.name())
+                    .setDigest(input.digest()).setSourceType(input.sourceType()).setSource(input.source());
             if (input.schema() != null) {
-                dataset.put("schema", input.schema());
+                dataset.setSchema(input.schema());
             }
             if (input.profile() != null) {
-                dataset.put("profile", input.profile());
+                dataset.setProfile(input.profile());
             }
-            entry.set("tags", keyValues(Map.of(MlflowKeys.DATASET_CONTEXT_TAG, input.context())));
+            body.addDatasets(MlflowApi.DatasetInput.newBuilder().setDataset(dataset).addTags(MlflowApi.InputTag
+                    .newBuilder().setKey(MlflowKeys.DATASET_CONTEXT_TAG).setValue(input.context())));
         }
+        MlflowApi.LogInputs request = body.build();
         // MLflow's store looks the dataset up, then inserts it: two runs logging the same new dataset at once (the
         // trials of a parallel sweep) race, and the loser gets HTTP 400 with the database's unique-constraint error.
         // The dataset then exists, so the same call again links it.
         for (int attempt = 1; ; attempt++) {
             try {
-                http.post("runs/log-inputs", body, true);
+                http.post("runs/log-inputs", request, MlflowApi.LogInputs.Response.getDefaultInstance(), true);
                 return;
             } catch (MlflowException e) {
                 if (attempt >= DATASET_RACE_ATTEMPTS || !isDatasetInsertRace(e)) {
@@ -242,9 +258,18 @@ public final class MlflowRestClient {
      * @param runId   the run
      * @param status  {@code FINISHED}, {@code FAILED} or {@code KILLED}
      * @param endTime milliseconds since the epoch
+     * @throws IllegalArgumentException when the status is none of MLflow's run statuses
      */
     public void updateRun(String runId, String status, long endTime) {
-        http.post("runs/update", Map.of("run_id", runId, "status", status, "end_time", endTime), true);
+        MlflowApi.RunStatus runStatus;
+        try {
+            runStatus = MlflowApi.RunStatus.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + status + "' is not an MLflow run status; use FINISHED, FAILED"
+                    + " or KILLED", e);
+        }
+        http.post("runs/update", MlflowApi.UpdateRun.newBuilder().setRunId(runId).setStatus(runStatus)
+                .setEndTime(endTime).build(), MlflowApi.UpdateRun.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -254,7 +279,8 @@ public final class MlflowRestClient {
      * @param modelJson the MLmodel content as JSON
      */
     public void logModel(String runId, String modelJson) {
-        http.post("runs/log-model", Map.of("run_id", runId, "model_json", modelJson), true);
+        http.post("runs/log-model", MlflowApi.LogModel.newBuilder().setRunId(runId).setModelJson(modelJson).build(),
+                MlflowApi.LogModel.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -280,14 +306,26 @@ public final class MlflowRestClient {
     }
 
     /**
-     * A run as the server reports it ({@code runs/get}): {@code info}, {@code data.params}, {@code data.tags},
-     * {@code data.metrics} (latest values).
+     * A run as the server reports it ({@code runs/get}), read as MLflow's {@code Run} message and handed over as its
+     * JSON: {@code info}, {@code data.params}, {@code data.tags}, {@code data.metrics} (latest values),
+     * {@code inputs.dataset_inputs}, {@code outputs.model_outputs}; 64-bit integers are JSON strings.
      *
      * @param runId the run
      * @return the {@code run} object
      */
     public JsonNode getRun(String runId) {
-        return http.get("runs/get", Map.of("run_id", runId)).path("run");
+        return MlflowJson.tree(run(runId));
+    }
+
+    /**
+     * A run as the server reports it ({@code runs/get}).
+     *
+     * @param runId the run
+     * @return MLflow's {@code Run} message
+     */
+    MlflowApi.Run run(String runId) {
+        return http.get("runs/get", MlflowApi.GetRun.newBuilder().setRunId(runId).build(),
+                MlflowApi.GetRun.Response.getDefaultInstance()).getRun();
     }
 
     /**
@@ -297,7 +335,7 @@ public final class MlflowRestClient {
      * @return its experiment and artifact root
      */
     public RunInfo runInfo(String runId) {
-        return runInfo(getRun(runId).path("info"));
+        return runInfo(run(runId).getInfo(), "runs/get");
     }
 
     /**
@@ -311,19 +349,18 @@ public final class MlflowRestClient {
         List<MetricPoint> points = new ArrayList<>();
         String pageToken = "";
         do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("run_id", runId);
-            query.put("metric_key", key);
-            query.put("max_results", "25000");
+            MlflowApi.GetMetricHistory.Builder request = MlflowApi.GetMetricHistory.newBuilder().setRunId(runId)
+                    .setMetricKey(key).setMaxResults(25000);
             if (!pageToken.isEmpty()) {
-                query.put("page_token", pageToken);
+                request.setPageToken(pageToken);
             }
-            JsonNode page = http.get("metrics/get-history", query);
-            for (JsonNode metric : page.path("metrics")) {
-                points.add(new MetricPoint(metric.path("key").asText(), metric.path("value").asDouble(),
-                        metric.path("timestamp").asLong(), metric.path("step").asLong()));
+            MlflowApi.GetMetricHistory.Response page = http.get("metrics/get-history", request.build(),
+                    MlflowApi.GetMetricHistory.Response.getDefaultInstance());
+            for (MlflowApi.Metric metric : page.getMetricsList()) {
+                points.add(new MetricPoint(metric.getKey(), metric.getValue(), metric.getTimestamp(),
+                        metric.getStep()));
             }
-            pageToken = page.path("next_page_token").asText("");
+            pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty());
         return points;
     }
@@ -335,7 +372,8 @@ public final class MlflowRestClient {
      */
     public void ensureRegisteredModel(String name) {
         try {
-            http.post("registered-models/create", Map.of("name", name), true);
+            http.post("registered-models/create", MlflowApi.CreateRegisteredModel.newBuilder().setName(name).build(),
+                    MlflowApi.CreateRegisteredModel.Response.getDefaultInstance(), true);
         } catch (MlflowException e) {
             if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
                 throw e;
@@ -352,14 +390,11 @@ public final class MlflowRestClient {
      * @return the version number
      */
     public Optional<String> findModelVersion(String name, String runId, String source) {
-        JsonNode versions = http.get("model-versions/search", Map.of("filter",
-                "name = '" + name.replace("'", "") + "' and run_id = '" + runId + "'")).path("model_versions");
-        for (JsonNode version : versions) {
-            if (source.equals(version.path("source").asText())) {
-                return Optional.of(version.path("version").asText());
-            }
-        }
-        return Optional.empty();
+        MlflowApi.SearchModelVersions request = MlflowApi.SearchModelVersions.newBuilder()
+                .setFilter("name = '" + name.replace("'", "") + "' and run_id = '" + runId + "'").build();
+        return http.get("model-versions/search", request, MlflowApi.SearchModelVersions.Response.getDefaultInstance())
+                .getModelVersionsList().stream().filter(version -> source.equals(version.getSource()))
+                .map(MlflowApi.ModelVersion::getVersion).findFirst();
     }
 
     /**
@@ -371,8 +406,20 @@ public final class MlflowRestClient {
      * @return the new version number
      */
     public String createModelVersion(String name, String source, String runId) {
-        return http.post("model-versions/create", Map.of("name", name, "source", source, "run_id", runId), false)
-                .path("model_version").path("version").asText();
+        return createModelVersion(MlflowApi.CreateModelVersion.newBuilder().setName(name).setSource(source)
+                .setRunId(runId).build());
+    }
+
+    /**
+     * Sends a {@code model-versions/create} request (also for {@link LoggedModelClient#register}); not retried.
+     *
+     * @param request the request
+     * @return the new version number
+     */
+    String createModelVersion(MlflowApi.CreateModelVersion request) {
+        return required(http.post("model-versions/create", request,
+                MlflowApi.CreateModelVersion.Response.getDefaultInstance(), false).getModelVersion().getVersion(),
+                "model-versions/create", "model_version.version");
     }
 
     /**
@@ -383,7 +430,9 @@ public final class MlflowRestClient {
      * @param version the version number
      */
     public void setAlias(String name, String alias, String version) {
-        http.post("registered-models/alias", Map.of("name", name, "alias", alias, "version", version), true);
+        http.post("registered-models/alias", MlflowApi.SetRegisteredModelAlias.newBuilder().setName(name)
+                .setAlias(alias).setVersion(version).build(),
+                MlflowApi.SetRegisteredModelAlias.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -391,21 +440,46 @@ public final class MlflowRestClient {
      *
      * @param name  the registered model name
      * @param alias the alias
-     * @return the {@code model_version} object ({@code version}, {@code source}, {@code run_id}, ...)
+     * @return the {@code model_version} object ({@code version}, {@code source}, {@code run_id},
+     *         {@code model_id}, ...), MLflow's {@code ModelVersion} message as JSON
      */
     public JsonNode modelVersionByAlias(String name, String alias) {
-        return http.get("registered-models/alias", Map.of("name", name, "alias", alias)).path("model_version");
+        return MlflowJson.tree(http.get("registered-models/alias", MlflowApi.GetModelVersionByAlias.newBuilder()
+                        .setName(name).setAlias(alias).build(),
+                MlflowApi.GetModelVersionByAlias.Response.getDefaultInstance()).getModelVersion());
     }
 
-    /** A run's identity from its {@code info} object. */
-    static RunInfo runInfo(JsonNode info) {
-        return new RunInfo(info.path("run_id").asText(), info.path("experiment_id").asText(),
-                info.path("artifact_uri").asText());
+    /**
+     * A run's identity from its {@code info} message.
+     *
+     * @param info     the message
+     * @param endpoint the call that returned it, for the error
+     * @return the identity
+     * @throws MlflowException when the server left out the run id
+     */
+    static RunInfo runInfo(MlflowApi.RunInfo info, String endpoint) {
+        return new RunInfo(required(info.getRunId(), endpoint, "run.info.run_id"), info.getExperimentId(),
+                info.getArtifactUri());
     }
 
-    private static ArrayNode keyValues(Map<String, String> entries) {
-        ArrayNode array = MlflowHttp.JSON.createArrayNode();
-        entries.forEach((key, value) -> array.addObject().put("key", key).put("value", value));
-        return array;
+    /**
+     * A value the server must answer.
+     *
+     * @param value    the value read
+     * @param endpoint the call
+     * @param field    the field's path in the answer
+     * @return the value
+     * @throws MlflowException when it is empty
+     */
+    static String required(String value, String endpoint, String field) {
+        if (value.isEmpty()) {
+            throw new MlflowException(FailureKind.REJECTED, 0, "", "The MLflow server's answer to " + endpoint
+                    + " has no " + field + "; is this URI an MLflow tracking server of a supported version?", null);
+        }
+        return value;
+    }
+
+    private static MlflowApi.RunTag runTag(String key, String value) {
+        return MlflowApi.RunTag.newBuilder().setKey(key).setValue(value).build();
     }
 }

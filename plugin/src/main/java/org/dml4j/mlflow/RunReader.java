@@ -1,6 +1,6 @@
 package org.dml4j.mlflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.mlflow.protos.MlflowApi;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -30,10 +30,16 @@ public final class RunReader {
      * @throws MlflowException when the server does not know the run or does not answer
      */
     public RunRecord read(String runId) {
-        JsonNode run = client.getRun(runId);
-        return new RunRecord(MlflowRestClient.runInfo(run.path("info")), run.at("/info/run_name").asText(runId),
-                keyValues(run.at("/data/params")), latestMetrics(run.at("/data/metrics")),
-                keyValues(run.at("/data/tags")));
+        MlflowApi.Run run = client.run(runId);
+        MlflowApi.RunData data = run.getData();
+        Map<String, String> params = new HashMap<>();
+        data.getParamsList().forEach(param -> params.put(param.getKey(), param.getValue()));
+        Map<String, Double> metrics = new HashMap<>();
+        data.getMetricsList().forEach(metric -> metrics.put(metric.getKey(), metric.getValue()));
+        Map<String, String> tags = new HashMap<>();
+        data.getTagsList().forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
+        String name = run.getInfo().hasRunName() ? run.getInfo().getRunName() : runId;
+        return new RunRecord(MlflowRestClient.runInfo(run.getInfo(), "runs/get"), name, params, metrics, tags);
     }
 
     /**
@@ -60,17 +66,5 @@ public final class RunReader {
      */
     public byte[] artifact(RunRecord run, String path) {
         return client.downloadArtifact(run.info(), path);
-    }
-
-    private static Map<String, String> keyValues(JsonNode entries) {
-        Map<String, String> map = new HashMap<>();
-        entries.forEach(e -> map.put(e.path("key").asText(), e.path("value").asText()));
-        return map;
-    }
-
-    private static Map<String, Double> latestMetrics(JsonNode metrics) {
-        Map<String, Double> map = new HashMap<>();
-        metrics.forEach(m -> map.put(m.path("key").asText(), m.path("value").asDouble()));
-        return map;
     }
 }

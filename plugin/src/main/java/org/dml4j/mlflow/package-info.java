@@ -1,6 +1,6 @@
 /**
  * MLflow tracking of DML4J training runs, and of any Tribuo pipeline, over MLflow's REST API, in plain Java (no
- * Python on the client, no {@code mlflow-client} jar).
+ * Python on the client, no {@code mlflow-client} jar), with MLflow's own REST messages.
  *
  * <h2>Use</h2>
  * <pre>{@code
@@ -61,11 +61,36 @@
  * again. A record the server rejects (another 4xx) is kept in {@code rejected.jsonl}; refused credentials (401/403)
  * stop delivery with a message naming the variables to set. A JVM shutdown (Ctrl-C, SIGTERM) marks the run KILLED.
  *
+ * <h2>MLflow's messages, and why not the official Java client</h2>
+ * Every request {@link org.dml4j.mlflow.MlflowRestClient} and {@link org.dml4j.mlflow.LoggedModelClient} send, and
+ * every answer they read, is an MLflow REST message of {@link org.dml4j.mlflow.protos.MlflowApi} (declared in
+ * {@code src/main/proto/mlflow_api.proto} with MLflow's message names, field names, numbers and types, package
+ * {@code mlflow}; compiled by protoc 3.25.6 for protobuf-java 3.25.6, Tribuo's version), as protobuf's JSON format
+ * with proto field names. Answers are untrusted: unknown fields and enum values are ignored, a value of the wrong
+ * type is an {@link org.dml4j.mlflow.MlflowException} naming the endpoint and the message. The declarations are
+ * checked against the pinned server's generated code, and the requests of a full run against each tested server
+ * version's service definition, by the tests. The spool's records ({@code records.jsonl}) are the plugin's own
+ * format, not MLflow payloads; they are unchanged, so a spool written by an earlier release is still delivered.
+ * <p>
+ * {@code org.mlflow:mlflow-client} (newest on Maven Central: 2.17.2) is not used. Its generated messages
+ * ({@code org.mlflow.api.proto.Service}, {@code ModelRegistry}) predate MLflow 3: no logged models, run outputs,
+ * model inputs, nor {@code model_id} on metrics and model versions, so reading an MLflow 3 run with them drops those
+ * fields; and they are built on the client's shaded protobuf runtime ({@code org.mlflow_project.google.protobuf}), so
+ * adding MLflow 3 messages beside them would mean two types for {@code Run}, {@code Metric} and {@code LogBatch} on two
+ * protobuf runtimes. A single source of messages, on the protobuf-java the rest of the stack already uses, avoids both,
+ * and its own Java package keeps it from clashing with an {@code mlflow-client} jar on a user's class path. Its
+ * {@code MlflowClient} calls miss the plugin's bar and cannot be configured to meet it (its HTTP caller is
+ * package-private): no connect or read timeout, three blind tries of any call on any 4xx or 5xx (a {@code runs/create}
+ * can create duplicate runs), no retry of a refused connection, and a Python process for every artifact call. So every
+ * call goes through this package's transport: {@code java.net.http} with timeouts, retries of idempotent calls only,
+ * credentials from the {@code MLFLOW_TRACKING_*} variables, artifacts through the server's artifact proxy, and
+ * bounded waits.
+ *
  * <h2>Connection and security</h2>
  * {@code MLFLOW_TRACKING_URI}; Basic auth from {@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD},
  * else Bearer from {@code MLFLOW_TRACKING_TOKEN}; {@code MLFLOW_TRACKING_INSECURE_TLS=true} for self-signed test
  * servers. Connect and request timeouts, and retries only for idempotent calls. The password and token are masked
  * wherever they appear in params, tags and the texts the tracker uploads, and values of keys naming a secret are
- * masked. Responses are read as JSON only; nothing is deserialized with Java serialization.
+ * masked. Responses are read as JSON into MLflow's messages only; nothing is deserialized with Java serialization.
  */
 package org.dml4j.mlflow;

@@ -1,6 +1,7 @@
 package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.mlflow.protos.MlflowApi;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -99,12 +100,12 @@ final class ServerRuns {
      */
     static List<String> children(MlflowRestClient client, String experimentId, String parentRunId) {
         List<String> ids = new ArrayList<>();
-        com.fasterxml.jackson.databind.node.ObjectNode body = MlflowHttp.JSON.createObjectNode()
-                .put("filter", "tags.`mlflow.parentRunId` = '" + parentRunId + "'").put("max_results", 100);
-        body.putArray("experiment_ids").add(experimentId);
-        body.putArray("order_by").add("attributes.start_time ASC");
-        for (JsonNode run : new MlflowHttp(client.connection()).post("runs/search", body, true).path("runs")) {
-            ids.add(run.path("info").path("run_id").asText());
+        MlflowApi.SearchRuns request = MlflowApi.SearchRuns.newBuilder().addExperimentIds(experimentId)
+                .setFilter("tags.`mlflow.parentRunId` = '" + parentRunId + "'").setMaxResults(100)
+                .addOrderBy("attributes.start_time ASC").build();
+        for (MlflowApi.Run run : new MlflowHttp(client.connection()).post("runs/search", request,
+                MlflowApi.SearchRuns.Response.getDefaultInstance(), true).getRunsList()) {
+            ids.add(run.getInfo().getRunId());
         }
         return ids;
     }

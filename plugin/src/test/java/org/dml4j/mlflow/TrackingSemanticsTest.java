@@ -1,6 +1,6 @@
 package org.dml4j.mlflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.dml4j.mlflow.protos.MlflowApi;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.loss.ContrastiveLoss;
@@ -102,10 +102,12 @@ class TrackingSemanticsTest {
 
         // the experiment opens in the training view
         String experimentId = smallRun.experimentId();
-        JsonNode experiment = new MlflowHttp(client.connection()).get("experiments/get",
-                Map.of("experiment_id", experimentId)).path("experiment");
-        assertEquals(MlflowKeys.MODEL_TRAINING_KIND, TrackedRunTest.keyValues(experiment.path("tags"))
-                .get(MlflowKeys.EXPERIMENT_KIND_TAG), experiment.toString());
+        MlflowApi.Experiment experiment = new MlflowHttp(client.connection()).get("experiments/get",
+                MlflowApi.GetExperiment.newBuilder().setExperimentId(experimentId).build(),
+                MlflowApi.GetExperiment.Response.getDefaultInstance()).getExperiment();
+        assertTrue(experiment.getTagsList().contains(MlflowApi.ExperimentTag.newBuilder()
+                .setKey(MlflowKeys.EXPERIMENT_KIND_TAG).setValue(MlflowKeys.MODEL_TRAINING_KIND).build()),
+                experiment.toString());
     }
 
     @Test
