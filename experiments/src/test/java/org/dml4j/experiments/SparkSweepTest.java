@@ -5,10 +5,15 @@ import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.mlflow.LocalMlflowServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once for the class) with a real MLflow server: trials run as tasks in the executor JVMs, each trial a nested run of
  * the sweep's run, with the same results as the same sweep in this JVM, even when an executor is lost mid-trial.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkSweepTest {
 
     @TempDir
@@ -61,6 +67,7 @@ class SparkSweepTest {
     }
 
     @Test
+    @Order(1)
     void aSweepOnTheClusterLosingAnExecutorGivesTheLocalResultsAndOneNestedRunPerTrial() throws Exception {
         CliRun local = CliRun.of("sweep", sweep.toString(), "--json", "--quiet");
         assertEquals(0, local.exitCode(), local.all());
@@ -116,6 +123,23 @@ class SparkSweepTest {
         assertEquals(2, run.exitCode(), run.all());
         assertTrue(run.err().contains("The Spark master " + silent + " does not answer"), run.err());
         assertTrue(seconds < 20, "took " + seconds + " s");
+    }
+
+    /** Last: the abandoned start goes on in the background for Spark's minute, and would stop Spark's shared state. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aMasterThatAcceptsButNeverAnswersIsAClearErrorWithinTheWait() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String master = "spark://127.0.0.1:" + silent.getLocalPort();
+            long start = System.nanoTime();
+            CliRun run = CliRun.of("sweep", sweep.toString(), "--quiet", "--spark", master, "--spark-home",
+                    spark.home().toString(), "--spark-wait", "5");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(2, run.exitCode(), run.all());
+            assertTrue(run.err().contains("The Spark master " + master + " did not register this application within "
+                    + "5 s"), run.err());
+            assertTrue(seconds < 20, "took " + seconds + " s");
+        }
     }
 
     @Test

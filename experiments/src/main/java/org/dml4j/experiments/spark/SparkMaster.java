@@ -1,5 +1,6 @@
 package org.dml4j.experiments.spark;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.dml4j.experiments.io.UserError;
 
@@ -8,6 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Bounded checks of a Spark master: that it answers (before Spark's own minute of retries), and that it gives the
@@ -49,6 +54,45 @@ final class SparkMaster {
         }
         throw new UserError("The Spark master " + master + " does not answer (" + failure + "). Start the master "
                 + "(sbin/start-master.sh) or pass the URL its web UI shows to --spark.");
+    }
+
+    /**
+     * Starts the application, waiting at most {@code wait} for the master to register it: Spark's own constructor
+     * waits a minute for a master that accepts connections but does not answer. A start that ends later is closed.
+     *
+     * @param conf   the application's configuration
+     * @param master the master URL
+     * @param wait   how long
+     * @return the started application
+     * @throws UserError when the master does not register it in time, or Spark cannot start it
+     */
+    static JavaSparkContext start(SparkConf conf, String master, Duration wait) {
+        CompletableFuture<JavaSparkContext> starting = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                starting.complete(new JavaSparkContext(conf));
+            } catch (RuntimeException | Error e) {
+                starting.completeExceptionally(e);
+            }
+        }, "dml4j-spark-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            return starting.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            starting.thenAccept(JavaSparkContext::close);
+            throw new UserError("The Spark master " + master + " did not register this application within "
+                    + wait.toSeconds() + " s: it accepts connections but does not answer as a Spark master. Pass "
+                    + "the URL its web UI shows to --spark, or a longer --spark-wait.", e);
+        } catch (ExecutionException e) {
+            String reason = String.valueOf(e.getCause().getMessage()).lines().findFirst().orElse("");
+            throw new UserError("Spark could not start the application on " + master + ": " + reason + ". Check "
+                    + "--spark and that this Spark (SPARK_HOME) is the cluster's version.", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            starting.thenAccept(JavaSparkContext::close);
+            throw new UserError("Interrupted while starting the application on the Spark master " + master + ".", e);
+        }
     }
 
     /**

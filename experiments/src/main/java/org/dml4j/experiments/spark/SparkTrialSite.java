@@ -55,7 +55,7 @@ public final class SparkTrialSite implements TrialSite, AutoCloseable {
             conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
                     Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));
         }
-        JavaSparkContext spark = new JavaSparkContext(conf);
+        JavaSparkContext spark = SparkMaster.start(conf, master, wait);
         try {
             SparkMaster.awaitExecutor(spark, master, wait);
             return new SparkTrialSite(spark, train);
