@@ -34,6 +34,19 @@ install_mlflow() {
   bash "$root/scripts/mlflow-server.sh" install >/dev/null
 }
 
+# The Spark distribution for the Spark tests (experiments' LocalSparkCluster): pyspark of exactly the version the
+# build compiles against (the driver in the test JVM and the cluster must run the same Spark).
+install_spark() {
+  local version venv="$root/.venv-spark"
+  version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/pom.xml")"
+  if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "import sys, pyspark; sys.exit(pyspark.__version__ != '$version')" 2>/dev/null; then
+    return
+  fi
+  echo "setup: installing pyspark $version (a Spark distribution, ~320 MB) into $venv ..." >&2
+  "${PYTHON:-python3}" -m venv "$venv"
+  "$venv/bin/pip" install -q "pyspark==$version"
+}
+
 install_debian_package dataset-fashion-mnist \
   "pass --data-dir with the Fashion-MNIST IDX files instead."
 if [[ "${1:-}" == "--tests" ]]; then
@@ -41,5 +54,6 @@ if [[ "${1:-}" == "--tests" ]]; then
     "the docker stack's server test (plugin's ComposeServerTest) needs a PostgreSQL server."
   install_debian_package chromium \
     "the MLflow UI test (plugin's UiViewsTest) loads the UI in headless Chromium."
+  install_spark
 fi
 install_mlflow

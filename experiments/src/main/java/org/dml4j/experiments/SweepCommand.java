@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dml4j.experiments.data.DatasetOptions;
 import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.spark.SparkTrialSite;
 import org.dml4j.experiments.sweep.StoppingRule;
 import org.dml4j.experiments.sweep.SweepFile;
 import org.dml4j.experiments.sweep.SweepProgress;
@@ -19,6 +20,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,21 @@ public final class SweepCommand implements Callable<Integer> {
             + "table (for scripts; progress and tracking messages go to standard error).")
     private boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Run each trial as a task on this Spark cluster "
+            + "(spark://HOST:PORT, yarn, k8s://...), as many at once as it has task slots, each with spark.task.cpus "
+            + "threads; the driver records every trial as a nested MLflow run from the events its task returns. The "
+            + "workers must see this installation at the same path (else use spark-submit with --jars); "
+            + "\"parallel\", \"isolation\" and \"early_stopping\" do not apply.")
+    private String sparkMaster;
+
+    @Option(names = "--spark-home", paramLabel = "DIR", defaultValue = "${env:SPARK_HOME}", description = "The Spark "
+            + "distribution the cluster runs (default: $SPARK_HOME); its jars stay the executors' own.")
+    private Path sparkHome;
+
+    @Option(names = "--spark-wait", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait "
+            + "for the Spark master to answer and give executors (default: ${DEFAULT-VALUE}).")
+    private int sparkWait;
+
     @Mixin
     private TrackingOptions tracking;
 
@@ -92,12 +109,42 @@ public final class SweepCommand implements Callable<Integer> {
         TrialArgs base = TrialArgs.parse(sweep.base(), Map.of());
         DatasetOptions.Splits data = base.data.load(base.trainer.seed);
         StoppingRule rule = sweep.stopping() == null ? null : sweep.stopping().newRule();
-        SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep, rule);
-        SweepProgress progress = quiet ? null : new SweepProgress(err, sweep.metric(), trials.size(),
-                System.console() != null, System::nanoTime);
-        List<Trial> done = new SweepRunner(data.train(), sweep.metric(), rule, tracked, progress,
-                Dml4jCommand.class.getName())
-                .run(trials, sweep.parallel(), sweep.processes());
+        if (sparkMaster != null && rule != null) {
+            throw new UserError("\"early_stopping\" does not work with --spark yet: a trial on the cluster reports "
+                    + "its curve when it ends. Remove \"early_stopping\" from " + sweepFile
+                    + " or run without --spark.");
+        }
+        if (sparkMaster != null) {
+            requireSparkJars();
+        }
+        SparkTrialSite site = sparkMaster == null ? null : SparkTrialSite.connect(sparkMaster, sparkHome,
+                "dml4j sweep " + sweepFile.getFileName(), data.train(), Duration.ofSeconds(sparkWait));
+        List<Trial> done;
+        try (site) {
+            SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep, rule);
+            SweepProgress progress = quiet ? null : new SweepProgress(err, sweep.metric(), trials.size(),
+                    System.console() != null, System::nanoTime);
+            SweepRunner runner = new SweepRunner(data.train(), sweep.metric(), rule, tracked, progress,
+                    Dml4jCommand.class.getName());
+            done = site == null ? runner.run(trials, sweep.parallel(), sweep.processes()) : runner.run(trials, site);
+            finish(done, sweep, tracked, err);
+        }
+        return 0;
+    }
+
+    /** Spark is provided: the launcher puts the distribution's jars on the classpath when SPARK_HOME is set. */
+    private static void requireSparkJars() {
+        try {
+            Class.forName("org.apache.spark.SparkConf", false, SweepCommand.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new UserError("--spark needs Apache Spark 3.5's jars: set SPARK_HOME to the Spark "
+                    + "distribution the cluster runs (./dml4j adds $SPARK_HOME/jars), or start dml4j with "
+                    + "spark-submit.", e);
+        }
+    }
+
+    private void finish(List<Trial> done, SweepFile sweep, SweepTracking tracked, PrintWriter err)
+            throws JsonProcessingException {
         SweepSummary summary = new SweepSummary(sweep.metric(), done);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -114,6 +161,5 @@ public final class SweepCommand implements Callable<Integer> {
         if (tracked != null) {
             tracked.finish(done, best, sweep.metric(), err);
         }
-        return 0;
     }
 }

@@ -7,6 +7,7 @@ import org.dml4j.train.TrainingListener;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Runs a sweep's trials on the training data, up to {@code parallel} at once (never more than the cores), in number
- * order, each in a thread of this JVM or in a child JVM ({@link TrialProcesses}), with a {@link TrialPruner} on the
- * shared stopping rule and, when tracked, a {@link SweepTracker} record.
+ * order, each in a thread of this JVM or in a child JVM ({@link TrialProcesses}), or as many at once as a
+ * {@link TrialSite} (a Spark cluster) takes, with a {@link TrialPruner} on the shared stopping rule and, when tracked,
+ * a {@link SweepTracker} record.
  */
 public final class SweepRunner {
 
@@ -62,12 +65,33 @@ public final class SweepRunner {
     public List<Trial> run(List<Trial> trials, int parallel, boolean processes) {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, Math.min(Math.min(parallel, cores), trials.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         // in-process trials need no thread cap: each trains and embeds under NativeOpThreads.limit(1) in its own thread
         try (TrialProcesses children = processes ? new TrialProcesses(launcher, cores / threads) : null) {
+            return run(trials, threads, trial -> runTrial(trial, children, null));
+        }
+    }
+
+    /**
+     * Runs the trials on a site, as many at once as it has slots; the sweep's stopping rule must be null (a site's
+     * trials report their curves only when they end).
+     *
+     * @param trials the trials, in order
+     * @param site   where they run
+     * @return the finished trials, in order
+     */
+    public List<Trial> run(List<Trial> trials, TrialSite site) {
+        if (rule != null) {
+            throw new IllegalStateException("a trial site's trials cannot be stopped early");
+        }
+        return run(trials, Math.max(1, Math.min(site.slots(), trials.size())), trial -> runTrial(trial, null, site));
+    }
+
+    private List<Trial> run(List<Trial> trials, int threads, Function<Trial, Trial> runOne) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
             List<Future<Trial>> futures = new ArrayList<>();
             for (Trial trial : trials) {
-                futures.add(pool.submit(() -> runTrial(trial, children)));
+                futures.add(pool.submit(() -> runOne.apply(trial)));
             }
             List<Trial> done = new ArrayList<>();
             for (Future<Trial> future : futures) {
@@ -87,12 +111,15 @@ public final class SweepRunner {
         }
     }
 
-    private Trial runTrial(Trial trial, TrialProcesses children) {
+    private Trial runTrial(Trial trial, TrialProcesses children, TrialSite site) {
         long start = System.nanoTime();
         TrialPruner pruner;
         Ended ended;
         try {
-            if (children == null) {
+            if (site != null) {
+                pruner = new TrialPruner(trial.number(), metric, null);
+                ended = onSite(trial, site, pruner);
+            } else if (children == null) {
                 pruner = new TrialPruner(trial.number(), metric, rule);
                 ended = inThread(trial, pruner);
             } else {
@@ -147,12 +174,40 @@ public final class SweepRunner {
         }
     }
 
-    private Ended inProcess(Trial trial, TrialProcesses.Child child, TrialPruner pruner) {
-        // the child checked the options before it logged its start, so building them here succeeds
-        // the child process splits off its validation rows itself: the trial's input is the data it was given
-        TrainingEventLog.Replay replay = new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
+    /** The replay of a trial's events, run elsewhere, into its pruner and tracking. */
+    private TrainingEventLog.Replay replay(Trial trial, TrialPruner pruner) {
+        // the child or task checked the options before it logged its start, so building them here succeeds
+        // it splits off its validation rows itself: the trial's input is the data it was given
+        return new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
                 trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data,
                 Map.of(RunStart.TRAIN, train)), listeners(trial, pruner));
+    }
+
+    private Ended onSite(Trial trial, TrialSite site, TrialPruner pruner) {
+        TrialTask.Result result;
+        try {
+            result = site.run(new TrialTask(trial.number(), trial.args().base, trial.values(), metric));
+        } catch (RuntimeException e) {
+            return new Ended(Trial.Status.FAILED, e.getMessage()); // no result, so no run to record
+        }
+        TrainingEventLog.Replay replay = replay(trial, pruner);
+        try {
+            for (String line : result.events()) {
+                replay.line(line);
+            }
+        } catch (IOException e) {
+            replay.failed(e);
+            return new Ended(Trial.Status.FAILED, "unreadable training events: " + e.getMessage());
+        }
+        if (result.failure() != null) {
+            replay.failed(new IllegalStateException(result.failure()));
+            return new Ended(Trial.Status.FAILED, result.failure());
+        }
+        return new Ended(Trial.Status.COMPLETED, null);
+    }
+
+    private Ended inProcess(Trial trial, TrialProcesses.Child child, TrialPruner pruner) {
+        TrainingEventLog.Replay replay = replay(trial, pruner);
         String failure = child.follow(replay);
         if (child.stopped()) {
             return new Ended(Trial.Status.PRUNED, null);

@@ -39,6 +39,9 @@ public final class TrialArgs {
     /** The options as {@code train} arguments. */
     List<String> arguments;
 
+    /** The base options it was parsed from (name without dashes to value). */
+    Map<String, String> base;
+
     /**
      * Parses the options of a trial.
      *
@@ -62,6 +65,7 @@ public final class TrialArgs {
                 : List.of("--" + key, value)));
         TrialArgs parsed = new TrialArgs();
         parsed.arguments = List.copyOf(args);
+        parsed.base = new LinkedHashMap<>(base);
         try {
             new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

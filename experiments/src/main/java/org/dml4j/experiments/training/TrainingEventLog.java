@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -26,11 +27,13 @@ import java.util.function.Function;
  * {"event":"epoch","epoch":1,"step":6,"loss":0.41,"lr":0.001,"seconds":0.2,"validation":{"map_at_r":0.62,...}}
  * {"event":"end","epochs":3,"seconds":0.7,"metrics":{"map_at_r":0.71,...}}
  * }</pre>
- * Non-finite values are written as the strings {@code "NaN"} and {@code "Infinity"}.
+ * Non-finite values are written as the strings {@code "NaN"} and {@code "Infinity"}. The lines go to a file or,
+ * for a trial that runs on a Spark executor, to a list that travels back with the task's result.
  */
 public final class TrainingEventLog implements TrainingListener {
 
     private final Path file;
+    private final Consumer<String> lines;
 
     /**
      * A log that writes to a file, created or emptied now.
@@ -40,11 +43,22 @@ public final class TrainingEventLog implements TrainingListener {
      */
     public TrainingEventLog(Path file) {
         this.file = file;
+        this.lines = null;
         try {
             Files.writeString(file, "");
         } catch (IOException e) {
             throw cannotWrite(e);
         }
+    }
+
+    /**
+     * A log that hands each line (without its line end) to a consumer.
+     *
+     * @param lines where the lines go
+     */
+    public TrainingEventLog(Consumer<String> lines) {
+        this.file = null;
+        this.lines = lines;
     }
 
     @Override
@@ -74,8 +88,12 @@ public final class TrainingEventLog implements TrainingListener {
     /** Appends one event as a line, closing the file after it so that a reader sees whole lines. */
     private void append(Map<String, Object> event) {
         try {
-            Files.writeString(file, JsonFiles.MAPPER.writeValueAsString(event) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.APPEND);
+            String line = JsonFiles.MAPPER.writeValueAsString(event);
+            if (lines != null) {
+                lines.accept(line);
+                return;
+            }
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw cannotWrite(e);
         }

@@ -1,0 +1,98 @@
+package org.dml4j.experiments.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.sweep.TrialSite;
+import org.dml4j.experiments.sweep.TrialTask;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A sweep's trials on a Spark cluster: each trial is a one-task job (submitted from the sweep's trial threads, so
+ * the cluster runs as many at once as it has task slots), training on the sweep's data, broadcast once, with the
+ * task's cores ({@code spark.task.cpus}) as its native thread budget. The task returns the trial's training events;
+ * the driver creates the trial's nested MLflow run by replaying them, so a task that Spark retries (a lost executor)
+ * never leaves a second run, and the executors need no access to the tracking server.
+ */
+public final class SparkTrialSite implements TrialSite, AutoCloseable {
+
+    private final JavaSparkContext spark;
+    private final Broadcast<Dataset<Label>> train;
+
+    private SparkTrialSite(JavaSparkContext spark, Dataset<Label> train) {
+        this.spark = spark;
+        this.train = spark.broadcast(train);
+    }
+
+    /**
+     * Connects to a cluster and broadcasts the training data.
+     *
+     * @param master    the master URL ({@code spark://HOST:PORT}, {@code yarn}, {@code k8s://...}, {@code local[N]})
+     * @param sparkHome the Spark distribution the workers run, or null under {@code spark-submit} (which ships the
+     *                  jars itself)
+     * @param appName   the application's name in the cluster's UI
+     * @param train     the training data
+     * @param wait      how long to wait for the master and for the first executor
+     * @return the site, to close when the sweep ends
+     * @throws UserError when the master does not answer or gives the application no executor in time
+     */
+    public static SparkTrialSite connect(String master, Path sparkHome, String appName, Dataset<Label> train,
+                                         Duration wait) {
+        SparkMaster.requireAnswers(master, wait);
+        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
+        conf.setIfMissing("spark.log.level", "WARN"); // Spark's INFO lines would bury the sweep's progress
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        if (sparkHome != null && !conf.contains("spark.jars")) {
+            conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
+                    Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));
+        }
+        JavaSparkContext spark = SparkMaster.start(conf, master, wait);
+        try {
+            SparkMaster.awaitExecutor(spark, master, wait);
+            return new SparkTrialSite(spark, train);
+        } catch (RuntimeException e) {
+            spark.close();
+            throw e;
+        }
+    }
+
+    /** @return the cluster's task slots: its executors' cores over the cores per task */
+    @Override
+    public int slots() {
+        int cpus = Integer.parseInt(spark.getConf().get("spark.task.cpus", "1"));
+        return Math.max(1, spark.sc().defaultParallelism() / cpus);
+    }
+
+    /**
+     * @throws IllegalStateException when Spark gave up on the trial's task (its attempts failed, e.g. a class or
+     *                               the memory missing on the executors), with Spark's reason
+     */
+    @Override
+    public TrialTask.Result run(TrialTask task) {
+        Broadcast<Dataset<Label>> data = train; // the task captures the handle, not this site
+        spark.setJobDescription("trial " + task.number() + ": " + task.values());
+        try {
+            List<TrialTask.Result> results = spark.parallelize(List.of(task), 1)
+                    .map(t -> t.run(data.value(), TaskContext.get().cpus())).collect();
+            return results.get(0);
+        } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(""); // not the stack trace
+            throw new IllegalStateException("Spark gave up on the trial: " + reason, e);
+        }
+    }
+
+    /** Ends the application (its executors end with it). */
+    @Override
+    public void close() {
+        spark.close();
+    }
+}
