@@ -1,6 +1,8 @@
 package org.dml4j.train;
 
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import org.dml4j.augment.GaussianNoise;
 import org.dml4j.eval.LinearProbe;
@@ -20,6 +22,7 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.provenance.TrainerProvenance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +88,18 @@ class SelfSupervisedTrainingTest {
                 fromOtherLabels.network().parameters().get(name), name + " depends on the labels"));
         EmbeddingModel again = simclr(4).build().train(data);
         assertEquals(model.embed(data), again.embed(data), "same seed, same model");
+    }
+
+    @Test
+    void theModelIsRebuiltFromItsProvenance() {
+        MutableDataset<Label> data = Clusters.dataset(4, 16, 10, 0.3, 4);
+        EmbeddingModel model = simclr(1).build().train(data);
+        TrainerProvenance provenance = model.getProvenance().getTrainerProvenance();
+        ConfigurationManager cm = new ConfigurationManager();
+        cm.addConfiguration(ProvenanceUtil.extractConfiguration(provenance));
+        MetricLearningTrainer rebuilt = (MetricLearningTrainer) cm.lookup(ProvenanceUtil.computeName(provenance, 0));
+        assertEquals(TrainingMode.SELF_SUPERVISED, rebuilt.mode());
+        assertEquals(model.embed(data), rebuilt.train(data).embed(data));
     }
 
     @Test
