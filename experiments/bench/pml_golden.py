@@ -267,7 +267,10 @@ def any_distance_spec(pml_class, normalize_embeddings=True, power=1):
 
 
 def build_any_loss(spec):
-    """build_loss, also for a loss without a distance (spec distance null: the loss's own) and MultipleLosses."""
+    """build_loss, also for a loss without a distance (spec distance null: the loss's own), MultipleLosses and
+    SelfSupervisedLoss ({pml_class, params: {symmetric}, loss: the wrapped loss's spec})."""
+    if spec["pml_class"] == "SelfSupervisedLoss":
+        return losses.SelfSupervisedLoss(build_any_loss(spec["loss"]), **spec["params"])
     if spec["pml_class"] == "MultipleLosses":
         miners_ = [build_miner(m) for m in spec["miners"]]
         return losses.MultipleLosses([build_any_loss(s) for s in spec["losses"]],

@@ -1,5 +1,6 @@
 package org.dml4j.experiments;
 
+import org.dml4j.eval.LinearProbe;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.experiments.data.DatasetOptions;
 import org.dml4j.experiments.io.JsonFiles;
@@ -17,6 +18,7 @@ import org.dml4j.mlflow.TrackingOutcome;
 import org.dml4j.index.HnswIndexSpec;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.TrainingMode;
 import org.dml4j.train.TrainingLimits;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
@@ -52,11 +54,19 @@ import java.util.concurrent.Callable;
                 "Miners: all, hard, semihard, easy (triplet margin miners), batch-hard, multi-similarity, "
                         + "pair-margin, distance-weighted, none.",
                 "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128), cnn:C1,C2,EMB[:options] or "
-                        + "resnet:W1,...,Wn,EMB[:image=CxHxW,blocks=B] (e.g. resnet:16,32,64,128)."})
+                        + "resnet:W1,...,Wn,EMB[:image=CxHxW,blocks=B] (e.g. resnet:16,32,64,128).",
+                "--mode self-supervised trains SimCLR-style from two augmented views of each training example and "
+                        + "ignores the training labels; it also reports the accuracy of a linear probe (logistic "
+                        + "regression on the frozen embeddings of the training split, tested on the evaluation "
+                        + "split) as " + TrainCommand.LINEAR_PROBE_METRIC + "."})
 public final class TrainCommand implements Callable<Integer> {
 
     /** Where {@code --index-out} is logged in the run's artifacts, next to the {@code model} directory. */
     static final String INDEX_ARTIFACT_FOLDER = "model-index/";
+    /** The metric key of the linear probe's test accuracy (self-supervised mode). */
+    static final String LINEAR_PROBE_METRIC = "linear_probe_accuracy";
+    /** The MLflow tag that records the training mode. */
+    static final String MODE_TAG = "dml4j.mode";
 
     @Mixin
     private DatasetOptions data;
@@ -133,6 +143,10 @@ public final class TrainCommand implements Callable<Integer> {
                 : trainer.train(splits.train());
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval(), trainerOptions.fullRanking);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
+        if (trainer.mode() == TrainingMode.SELF_SUPERVISED) {
+            metrics.put(LINEAR_PROBE_METRIC, new LinearProbe().evaluate(model, splits.train(), splits.eval())
+                    .accuracy());
+        }
         metrics.put("epoch_seconds_mean", history.meanSeconds());
         metrics.put("epoch_seconds_last", history.lastSeconds());
         Evaluation.print(out, metrics, json);
@@ -155,6 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Path> plots = tracked != null || modelOut != null
                 ? plots(history, metrics, model, splits) : Map.of();
         if (tracked != null) {
+            tracked.tracker().logTags(Map.of(MODE_TAG, trainer.mode().cliName()));
             finishTracking(tracked, model, metrics, splits.eval(), PerQueryResults.of(evaluation), plots, err);
         }
         return 0;

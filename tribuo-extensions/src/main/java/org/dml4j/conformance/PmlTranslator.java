@@ -43,6 +43,7 @@ import org.dml4j.loss.SupConLoss;
 import org.dml4j.loss.ThresholdConsistentMarginLoss;
 import org.dml4j.loss.TripletMarginLoss;
 import org.dml4j.loss.TupletMarginLoss;
+import org.dml4j.loss.SelfSupervisedLoss;
 import org.dml4j.loss.VICRegLoss;
 import org.dml4j.loss.WeightedLoss;
 import org.dml4j.mining.AngularMiner;
@@ -181,7 +182,8 @@ public final class PmlTranslator {
     /**
      * The loss of a {@code loss} object.
      *
-     * @param spec {@code {pml_class, params, distance, reducer}}; {@code params} may attach regularizers
+     * @param spec {@code {pml_class, params, distance, reducer}}; {@code params} may attach regularizers; a
+     *             {@code SelfSupervisedLoss} has {@code {pml_class, params: {symmetric}, loss}}
      * @return the loss (class vectors of proxy and softmax losses still to be set), a {@link RegularizedLoss} when
      *         regularizers are attached
      */
@@ -189,6 +191,12 @@ public final class PmlTranslator {
         String cls = text(spec, "pml_class");
         if (cls.equals("MultipleLosses")) {
             return multipleLosses(spec);
+        }
+        if (cls.equals("SelfSupervisedLoss")) {
+            Params p = new Params(cls, spec.path("params"));
+            boolean symmetric = p.bool("symmetric", true);
+            p.checkAllUsed();
+            return new SelfSupervisedLoss(loss(spec.path("loss")), symmetric);
         }
         JsonNode params = spec.path("params");
         if (!params.isObject()) {

@@ -19,6 +19,7 @@
  * on an exact {@link org.dml4j.eval.RocCurve}, and {@link org.dml4j.eval.ThresholdCalibration} picks a
  * distance threshold for a target precision or FAR, used by {@link org.dml4j.index.OpenSetMatcher}.
  * {@link org.dml4j.eval.KnnAnomalyScorer} scores anomalies by the distance to the k-th nearest normal
- * embedding and emits Tribuo anomaly events.
+ * embedding and emits Tribuo anomaly events. {@link org.dml4j.eval.LinearProbe} measures an embedding by the test
+ * accuracy of a logistic regression trained on frozen embeddings (the linear probe of self-supervised learning).
  */
 package org.dml4j.eval;

@@ -4,6 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.EnumProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import org.dml4j.augment.Augmentation;
 import org.dml4j.data.DenseData;
 import org.dml4j.data.LabelIndex;
@@ -11,6 +12,7 @@ import org.dml4j.data.StratifiedSplit;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.SelfSupervisedLoss;
 import org.dml4j.loss.TupleLoss;
 import org.dml4j.mining.Miner;
 import org.dml4j.model.EmbeddingModel;
@@ -23,6 +25,7 @@ import org.dml4j.nn.optim.LearningRateSchedule;
 import org.dml4j.nn.optim.Optimizer;
 import org.dml4j.sampling.BatchSampler;
 import org.dml4j.sampling.MPerClassSampler;
+import org.dml4j.sampling.ShuffleSampler;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Trainer;
@@ -68,6 +71,11 @@ import java.util.SplittableRandom;
  * {@link TupleSupervision}, from annotated pairs, triplets or quadruplets (Siamese, triplet and quadruplet networks).
  * With {@code memorySize > 0} the loss compares each batch with a cross-batch memory of recent embeddings (Wang et
  * al. 2020, "Cross-Batch Memory for Embedding Learning").
+ * <p>
+ * With a {@link SelfSupervision} (and a {@link SelfSupervisedLoss}, a {@link ShuffleSampler}) training is
+ * self-supervised, as SimCLR: two augmented views of each example, a projection head dropped from the model, and no
+ * use of the labels except by validation. The model's run provenance records the {@link TrainingMode} under
+ * {@value TrainingMode#PROVENANCE_KEY}.
  */
 public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
 
@@ -132,6 +140,10 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
     @Config(description = "Train from annotated pairs, triplets or quadruplets instead of class-label batches "
             + "(none: class labels and the sampler).")
     private TupleSupervision tupleSupervision;
+
+    @Config(description = "Self-supervised training from two augmented views of each example, with a projection "
+            + "head (none: supervised by labels or tuples). Labels are then ignored by training.")
+    private SelfSupervision selfSupervision;
 
     @Config(description = "The size of the cross-batch memory of recent embeddings the loss compares each batch "
             + "with (0: no memory).")
@@ -297,6 +309,7 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                 + lossName());
         require(tupleSupervision == null || miner == null, "tupleSupervision", "tupleSupervision gives the tuples "
                 + "itself; unset the miner, found " + miner);
+        checkSelfSupervision();
         if (sampler instanceof MPerClassSampler perClass && tupleSupervision == null) {
             require(batchSize % perClass.m() == 0, "batchSize", "batchSize " + batchSize + " must be a multiple "
                     + "of the sampler's m = " + perClass.m() + " (examples per class in a batch): set batchSize to "
@@ -309,6 +322,23 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                     + network.embeddingSize() + ": set the loss's embeddingSize to " + network.embeddingSize()
                     + " or leave it unset (0) to take the network's");
         }
+    }
+
+    private void checkSelfSupervision() {
+        if (selfSupervision == null) {
+            require(!(loss instanceof SelfSupervisedLoss), "selfSupervision", "the loss " + loss + " compares two "
+                    + "augmented views: set selfSupervision (the views' augmentation and the projection head)");
+            return;
+        }
+        require(loss instanceof SelfSupervisedLoss, "loss", "selfSupervision needs a SelfSupervisedLoss around the "
+                + "loss (e.g. new SelfSupervisedLoss(new NTXentLoss())), found " + lossName());
+        require(sampler instanceof ShuffleSampler, "sampler", "self-supervised training ignores labels: set the "
+                + "sampler to a ShuffleSampler, found " + sampler);
+        require(augmentation == null, "augmentation", "with selfSupervision its views augment each batch: leave "
+                + "augmentation unset, found " + augmentation);
+        require(tupleSupervision == null, "tupleSupervision", "selfSupervision and tupleSupervision exclude each "
+                + "other: unset one");
+        require(memorySize == 0, "memorySize", "memorySize must be 0 with selfSupervision, found " + memorySize);
     }
 
     private String lossName() {
@@ -424,6 +454,8 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
             Map<String, Provenance> instance = new LinkedHashMap<>(runProvenance);
             instance.put(RankingDistances.PROVENANCE_KEY, new EnumProvenance<>(RankingDistances.PROVENANCE_KEY,
                     ranking));
+            instance.put(TrainingMode.PROVENANCE_KEY, new StringProvenance(TrainingMode.PROVENANCE_KEY,
+                    mode().cliName()));
             ModelProvenance provenance = new ModelProvenance(EmbeddingModel.class.getName(), OffsetDateTime.now(),
                     examples.getProvenance(), trainerProvenance, instance);
             EmbeddingModel model = new EmbeddingModel("dml4j-embedding-model", provenance, featureMap,
@@ -541,6 +573,15 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
 
     int memorySize() {
         return memorySize;
+    }
+
+    SelfSupervision selfSupervision() {
+        return selfSupervision;
+    }
+
+    /** @return how this trainer learns: {@link TrainingMode#SELF_SUPERVISED} with a {@link SelfSupervision} */
+    public TrainingMode mode() {
+        return selfSupervision != null ? TrainingMode.SELF_SUPERVISED : TrainingMode.SUPERVISED;
     }
 
     /** @return the distance the model and validation rank by: the configured one, else the loss's */
@@ -771,6 +812,16 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
         }
 
         /**
+         * @param value self-supervised training from two views, or null for supervised training (needs a
+         *              SelfSupervisedLoss and a ShuffleSampler)
+         * @return this builder
+         */
+        public Builder selfSupervision(SelfSupervision value) {
+            draft.selfSupervision = value;
+            return this;
+        }
+
+        /**
          * @param value the size of the cross-batch memory (0: none; else a loss that accepts a reference set and at least batchSize)
          * @return this builder
          */
@@ -824,6 +875,7 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
         return "MetricLearningTrainer(network=" + network + ", loss=" + loss + ", miner=" + miner + ", sampler="
                 + sampler + ", optimizer=" + optimizer + ", learningRate=" + learningRate + ", epochs=" + epochs
                 + ", batchSize=" + batchSize + ", seed=" + seed + ", tupleSupervision=" + tupleSupervision
-                + ", memorySize=" + memorySize + ", rankingDistance=" + rankingDistance() + ")";
+                + ", memorySize=" + memorySize + (selfSupervision == null ? "" : ", selfSupervision=" + selfSupervision)
+                + ", rankingDistance=" + rankingDistance() + ")";
     }
 }

@@ -6,16 +6,21 @@ import org.dml4j.eval.RetrievalMode;
 import org.dml4j.loss.CrossBatchMemoryLoss;
 import org.dml4j.loss.LossResult;
 import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.ReferenceLossResult;
+import org.dml4j.loss.SelfSupervisedLoss;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.model.Tensors;
 import org.dml4j.nd.Rows;
 import org.dml4j.nd.Workspaces;
 import org.dml4j.nn.EmbeddingNetwork;
+import org.dml4j.nn.Layer;
 import org.dml4j.nn.optim.ParameterGroup;
 import org.dml4j.nn.optim.Updater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +37,9 @@ import java.util.SplittableRandom;
  * {@link CrossBatchMemoryLoss}), back-propagate, step the optimizer (network and loss parameters, the latter with
  * their own learning-rate multiplier), validate, stop early, checkpoint. Every random choice of epoch {@code e} derives from
  * {@code (runSeed, e)} and every dropout mask from the step (see {@link EmbeddingNetwork#beginStep}), so a run resumed
- * from a checkpoint continues exactly as an uninterrupted one.
+ * from a checkpoint continues exactly as an uninterrupted one. With a {@link SelfSupervision} each step embeds two
+ * augmented views of the batch through the network and the projection head (trained together, see
+ * {@link #trainedLayers}) and the model keeps the network alone.
  */
 final class TrainingRun {
 
@@ -42,6 +49,8 @@ final class TrainingRun {
     private static final String LOSS_PREFIX = "loss.";
     /** The workspace each training step's temporaries live in (see {@link Workspaces}). */
     private static final String STEP_WORKSPACE = "DML4J_TRAINING_STEP";
+    /** Separates the projection head's initialization seed from the network's. */
+    private static final long HEAD_SEED_SALT = 0x5E1F5E1F5E1FL;
 
     private final MetricLearningTrainer config;
     private final DenseData train;
@@ -50,7 +59,10 @@ final class TrainingRun {
     private final ListenerGroup listeners;
     private final BatchSource batches;
     private final CrossBatchMemoryLoss crossBatchLoss;
+    /** The network the model keeps. */
     private final EmbeddingNetwork network;
+    /** The layers training updates: the network, then the projection head of self-supervised training if any. */
+    private final EmbeddingNetwork trainedLayers;
     private final MetricLoss loss;
     private final MinedLoss minedLoss;
     private final Updater updater;
@@ -72,6 +84,7 @@ final class TrainingRun {
         this.runSeed = runSeed;
         this.listeners = listeners;
         this.network = config.network().build(train.features().columns(), runSeed, DataType.FLOAT);
+        this.trainedLayers = withProjectionHead(network, config, runSeed);
         this.loss = config.loss().forTraining(runSeed, train.labelIndex().size(), config.network().embeddingSize());
         this.minedLoss = new MinedLoss(loss, config.miner());
         this.crossBatchLoss = config.memorySize() > 0
@@ -82,13 +95,27 @@ final class TrainingRun {
         }
     }
 
+    /** The network followed by the self-supervised projection head, or the network itself without one. */
+    private static EmbeddingNetwork withProjectionHead(EmbeddingNetwork network, MetricLearningTrainer config,
+                                                       long runSeed) {
+        SelfSupervision ssl = config.selfSupervision();
+        if (ssl == null || ssl.projectionHead() == null) {
+            return network;
+        }
+        EmbeddingNetwork head = ssl.projectionHead().build(config.network().embeddingSize(),
+                runSeed ^ HEAD_SEED_SALT, DataType.FLOAT);
+        List<Layer> layers = new ArrayList<>(network.layers());
+        layers.addAll(head.layers());
+        return new EmbeddingNetwork(layers);
+    }
+
     private void restore(Checkpoint c) {
         if (!c.networkSpec().equals(config.network().toString())) {
             throw new IllegalArgumentException("the checkpoint was written for network " + c.networkSpec()
                     + " but the trainer is configured with " + config.network());
         }
-        Tensors.assignAll(network.parameters(), c.parameters(), "checkpoint parameters");
-        Tensors.assignAll(network.buffers(), c.buffers(), "checkpoint buffers");
+        Tensors.assignAll(trainedLayers.parameters(), c.parameters(), "checkpoint parameters");
+        Tensors.assignAll(trainedLayers.buffers(), c.buffers(), "checkpoint buffers");
         Tensors.assignAll(loss.parameters(), c.lossParameters(), "checkpoint loss parameters");
         updater.restore(c.optimizer());
         step = c.step();
@@ -131,8 +158,8 @@ final class TrainingRun {
             }
         }
         if (!bestParameters.isEmpty()) {
-            Tensors.assignAll(network.parameters(), bestParameters, "best parameters");
-            Tensors.assignAll(network.buffers(), bestBuffers, "best buffers");
+            Tensors.assignAll(trainedLayers.parameters(), bestParameters, "best parameters");
+            Tensors.assignAll(trainedLayers.buffers(), bestBuffers, "best buffers");
         }
         requireFiniteState(lastEpoch, -1);
         return lastEpoch;
@@ -145,8 +172,8 @@ final class TrainingRun {
      * @param batch the batch, or -1 after the epoch's last
      */
     private void requireFiniteState(int epoch, int batch) {
-        List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", network.parameters()));
-        bad.addAll(Divergence.nonFinite("buffer", network.buffers()));
+        List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", trainedLayers.parameters()));
+        bad.addAll(Divergence.nonFinite("buffer", trainedLayers.buffers()));
         bad.addAll(Divergence.nonFinite("loss parameter", loss.parameters()));
         if (!bad.isEmpty()) {
             throw Divergence.error(epoch, batch, String.join(", ", bad), learningRate());
@@ -193,6 +220,9 @@ final class TrainingRun {
      * place or created outside it (see {@link Workspaces#persistent}).
      */
     private StepResult trainStep(TrainingBatch batch, SplittableRandom augmentRng, double lr, int epoch, int b) {
+        if (config.selfSupervision() != null) {
+            return selfSupervisedStep(batch, augmentRng, lr, epoch, b);
+        }
         INDArray x = Rows.gather(train.features(), batch.rows());
         if (config.augmentation() != null) {
             x = config.augmentation().apply(x, augmentRng);
@@ -210,25 +240,48 @@ final class TrainingRun {
             tuples = mined.tuples();
             result = mined.loss();
         }
-        requireFinite(result, embeddings, epoch, b, lr);
+        requireFinite(result.value(), embeddings, epoch, b, lr);
         network.backwardParameters(result.embeddingGradient());
         updater.step(parameterGroups(result), lr);
         return new StepResult(result.value(), tuples == null ? -1 : tuples.size());
     }
 
     /**
+     * One self-supervised step: two independent augmentations of the batch (the first view of every row, then the
+     * second), both embedded in one forward pass through the network and the projection head, the
+     * {@link SelfSupervisedLoss} between them, back-propagation through both.
+     */
+    private StepResult selfSupervisedStep(TrainingBatch batch, SplittableRandom augmentRng, double lr, int epoch,
+                                          int b) {
+        INDArray x = Rows.gather(train.features(), batch.rows());
+        SelfSupervision ssl = config.selfSupervision();
+        INDArray first = ssl.views().apply(x, augmentRng);
+        INDArray views = Nd4j.vstack(first, ssl.views().apply(x, augmentRng));
+        trainedLayers.beginStep(step);
+        INDArray projections = trainedLayers.forward(views, true);
+        long n = x.rows();
+        ReferenceLossResult result = ((SelfSupervisedLoss) loss).compute(
+                projections.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()),
+                projections.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()));
+        requireFinite(result.value(), projections, epoch, b, lr);
+        trainedLayers.backwardParameters(Nd4j.vstack(result.queryGradient(), result.referenceGradient()));
+        updater.step(List.of(new ParameterGroup(trainedLayers.parameters(), trainedLayers.gradients(), 1.0)), lr);
+        return new StepResult(result.value(), -1);
+    }
+
+    /**
      * Fails at the first non-finite loss or embedding (a scalar test and one sum over B × d, see {@link Divergence});
      * a non-finite gradient or parameter shows here one step after it appears, and is then named.
      */
-    private void requireFinite(LossResult result, INDArray embeddings, int epoch, int b, double lr) {
+    private void requireFinite(double value, INDArray embeddings, int epoch, int b, double lr) {
         String what = null;
-        if (!Double.isFinite(result.value())) {
-            what = "the loss (" + result.value() + ")";
+        if (!Double.isFinite(value)) {
+            what = "the loss (" + value + ")";
         } else if (!Divergence.isFinite(embeddings)) {
             what = "the batch's embeddings";
         }
         if (what != null) {
-            List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", network.parameters()));
+            List<String> bad = new ArrayList<>(Divergence.nonFinite("parameter", trainedLayers.parameters()));
             bad.addAll(Divergence.nonFinite("loss parameter", loss.parameters()));
             throw Divergence.error(epoch, b, bad.isEmpty() ? what : what + " (and " + String.join(", ", bad) + ")",
                     lr);
@@ -270,8 +323,8 @@ final class TrainingRun {
         if (Double.isNaN(bestMetric) || value > bestMetric) {
             bestMetric = value;
             bestEpoch = epoch;
-            bestParameters = copies(network.parameters());
-            bestBuffers = copies(network.buffers());
+            bestParameters = copies(trainedLayers.parameters());
+            bestBuffers = copies(trainedLayers.buffers());
             staleValidations = 0;
             return false;
         }
@@ -287,7 +340,8 @@ final class TrainingRun {
 
     private void saveCheckpoint(Path file) {
         try {
-            new Checkpoint(lastEpoch, step, config.network().toString(), network.parameters(), network.buffers(),
+            new Checkpoint(lastEpoch, step, config.network().toString(), trainedLayers.parameters(),
+                    trainedLayers.buffers(),
                     loss.parameters(), updater.save(), bestMetric, bestEpoch, bestParameters, bestBuffers, runSeed,
                     staleValidations, crossBatchLoss == null ? null : crossBatchLoss.memory().embeddings(),
                     crossBatchLoss == null ? new int[0] : crossBatchLoss.memory().labels()).save(file);

@@ -11,9 +11,12 @@ import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.TrainingMode;
 import org.dml4j.train.TupleSupervision;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -41,10 +44,21 @@ public final class TrainerOptions {
             + "or loss.margin=0.1.")
     Map<String, String> configOverrides = new LinkedHashMap<>();
 
-    @Option(names = "--loss", defaultValue = "triplet", description = "The loss, or a weighted sum of losses as "
-            + "NAME+W*NAME (PML's MultipleLosses), e.g. triplet+0.5*threshold-consistent-margin. "
-            + "Default: ${DEFAULT-VALUE}.")
+    /** {@code --mode}: how the trainer learns. */
+    @Option(names = "--mode", defaultValue = "supervised", paramLabel = "MODE", converter = ModeConverter.class,
+            description = "supervised (from class labels, or --tuples) or self-supervised (SimCLR: two --views of "
+                    + "each training example, --loss ntxent or supcon between them, a --projection-head dropped "
+                    + "afterwards; the training labels are NOT used, the evaluation split's labels measure retrieval "
+                    + "and a linear probe). Default: ${DEFAULT-VALUE}.")
+    public TrainingMode mode;
+
+    @Option(names = "--loss", description = "The loss, or a weighted sum of losses as NAME+W*NAME (PML's "
+            + "MultipleLosses), e.g. triplet+0.5*threshold-consistent-margin; with --mode self-supervised the loss "
+            + "between the two views (PML's SelfSupervisedLoss around it). Default: triplet (self-supervised: ntxent).")
     String loss;
+
+    @Mixin
+    SelfSupervisedOptions selfSupervised;
 
     @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
             + "the negative margin of the contrastive loss (default: PML's); the ranked-list loss's margin (default "
@@ -145,11 +159,20 @@ public final class TrainerOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+        if (mode == TrainingMode.SELF_SUPERVISED) {
+            return selfSupervised.configure(MetricLearningTrainer.builder(spec, selfSupervised.loss(
+                            loss == null ? "ntxent" : loss, margin, spec.embeddingSize())), spec, train, this)
+                    .optimizer(Components.optimizer(optimizer)).epochs(epochs).batchSize(batchSize)
+                    .learningRate(learningRate).seed(seed).validationFraction(validationFraction)
+                    .validationFullRanking(fullRanking).patience(patience)
+                    .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString()).build();
+        }
         int classes = LabelIndex.of(train).size();
         if (batchSize % mPerClass != 0) {
             throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
         }
-        return MetricLearningTrainer.builder(spec, Components.regularized(Components.loss(loss, margin, classes,
+        return MetricLearningTrainer.builder(spec, Components.regularized(Components.loss(
+                        loss == null ? "triplet" : loss, margin, classes,
                         spec.embeddingSize()), embeddingRegularizer, weightRegularizer))
                 .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
                 .optimizer(Components.optimizer(optimizer))
@@ -189,7 +212,19 @@ public final class TrainerOptions {
             throw new UserError(config + " has no MetricLearningTrainer named '" + configName + "' (found "
                     + (trainer == null ? "nothing" : trainer.getClass().getName()) + "); set --config-name.");
         }
+        if (metricTrainer.mode() != mode) {
+            throw new UserError("--mode " + mode + " but the trainer '" + configName + "' in " + config + " trains "
+                    + metricTrainer.mode() + ": pass --mode " + metricTrainer.mode() + " or change the file.");
+        }
         return metricTrainer;
+    }
+
+    /** Reads {@code --mode} by the modes' command-line names. */
+    static final class ModeConverter implements ITypeConverter<TrainingMode> {
+        @Override
+        public TrainingMode convert(String value) {
+            return TrainingMode.of(value);
+        }
     }
 
     /** Sets a simple property of a component before it is built, as OLCUT's {@code --@name.property} does. */

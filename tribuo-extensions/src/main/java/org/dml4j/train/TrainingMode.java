@@ -1,0 +1,52 @@
+package org.dml4j.train;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * How a {@link MetricLearningTrainer} learns, recorded in the model's run provenance under {@link #PROVENANCE_KEY}
+ * and by the command line as the MLflow tag {@code dml4j.mode}.
+ */
+public enum TrainingMode {
+
+    /** From class labels (or annotated tuples): the default. */
+    SUPERVISED("supervised"),
+    /** From two augmented views of each example, labels ignored ({@link SelfSupervision}). */
+    SELF_SUPERVISED("self-supervised");
+
+    /** The key of the mode in a model's run (instance) provenance. */
+    public static final String PROVENANCE_KEY = "mode";
+
+    private final String cliName;
+
+    TrainingMode(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** @return the mode's command-line name, e.g. {@code self-supervised} */
+    public String cliName() {
+        return cliName;
+    }
+
+    /**
+     * The mode with a command-line name.
+     *
+     * @param name the name, e.g. {@code self-supervised}
+     * @return the mode
+     * @throws IllegalArgumentException naming the valid names when none matches
+     */
+    public static TrainingMode of(String name) {
+        for (TrainingMode mode : values()) {
+            if (mode.cliName.equals(name)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("unknown training mode '" + name + "': choose one of "
+                + Arrays.stream(values()).map(TrainingMode::cliName).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return cliName;
+    }
+}
