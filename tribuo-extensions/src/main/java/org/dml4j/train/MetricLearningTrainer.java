@@ -11,6 +11,7 @@ import org.dml4j.data.StratifiedSplit;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.PrototypicalLoss;
 import org.dml4j.loss.TupleLoss;
 import org.dml4j.mining.Miner;
 import org.dml4j.model.EmbeddingModel;
@@ -22,6 +23,7 @@ import org.dml4j.nn.optim.ConstantSchedule;
 import org.dml4j.nn.optim.LearningRateSchedule;
 import org.dml4j.nn.optim.Optimizer;
 import org.dml4j.sampling.BatchSampler;
+import org.dml4j.sampling.EpisodeSampler;
 import org.dml4j.sampling.MPerClassSampler;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableFeatureMap;
@@ -302,6 +304,14 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                     + "of the sampler's m = " + perClass.m() + " (examples per class in a batch): set batchSize to "
                     + Math.max(perClass.m(), batchSize / perClass.m() * perClass.m()) + " or the sampler's m to a "
                     + "divisor of " + batchSize);
+        }
+        if (sampler instanceof EpisodeSampler episodic && tupleSupervision == null) {
+            require(batchSize == episodic.episodeSize(), "batchSize", "batchSize " + batchSize + " must be the "
+                    + "episode size way x (shot + queries) = " + episodic.episodeSize() + " of " + episodic
+                    + ": set batchSize to " + episodic.episodeSize());
+            require(!(loss instanceof PrototypicalLoss prototypical) || prototypical.shot() == episodic.shot(),
+                    "loss", "the loss's shot must be the sampler's shot " + episodic.shot() + " (the support rows "
+                    + "of each class of an episode), found " + loss);
         }
         if (loss instanceof ClassParameterLoss classLoss && classLoss.embeddingSize() > 0) {
             require(classLoss.embeddingSize() == network.embeddingSize(), "loss", lossName() + " has "
