@@ -7,6 +7,7 @@ import org.dml4j.experiments.io.UserError;
 import org.dml4j.experiments.progress.ProgressListener;
 import org.dml4j.experiments.report.EpochHistory;
 import org.dml4j.experiments.report.Evaluation;
+import org.dml4j.experiments.report.FewShot;
 import org.dml4j.experiments.report.PerQueryResults;
 import org.dml4j.experiments.report.RunPlots;
 import org.dml4j.experiments.training.TrainerOptions;
@@ -36,7 +37,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dml4j train}: trains an embedding model, evaluates it by retrieval on the evaluation split, prints the
- * metrics, and optionally writes the model, the metrics as JSON, and tracks the run in MLflow. With a model file or
+ * metrics (with {@code --mode episodic} also the few-shot accuracy of its setting), and optionally writes the model,
+ * the metrics as JSON, and tracks the run in MLflow (the mode as the tag {@value #MODE_TAG}). With a model file or
  * tracking, it also draws the loss curve, the validation curves (with a validation split), Recall@K by K and a PCA
  * map of the test embeddings as PNG files.
  */
@@ -57,6 +59,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Where {@code --index-out} is logged in the run's artifacts, next to the {@code model} directory. */
     static final String INDEX_ARTIFACT_FOLDER = "model-index/";
+
+    /** The run tag recording {@code --mode}. */
+    static final String MODE_TAG = "dml4j.mode";
 
     @Mixin
     private DatasetOptions data;
@@ -111,6 +116,10 @@ public final class TrainCommand implements Callable<Integer> {
         Path checkpoint = checkpointToResume();
         checkOutputs();
         DatasetOptions.Splits splits = data.load(trainerOptions.seed);
+        FewShot fewShot = trainerOptions.episodicEvaluation();
+        if (fewShot != null) {
+            fewShot.check(splits.eval());
+        }
         MetricLearningTrainer trainer = trainerOptions.build(splits.train());
         checkLimits(splits.train());
         if (!quiet) {
@@ -133,6 +142,9 @@ public final class TrainCommand implements Callable<Integer> {
                 : trainer.train(splits.train());
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval(), trainerOptions.fullRanking);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
+        if (fewShot != null) {
+            metrics.putAll(FewShot.summary(fewShot.evaluate(model, splits.eval())));
+        }
         metrics.put("epoch_seconds_mean", history.meanSeconds());
         metrics.put("epoch_seconds_last", history.lastSeconds());
         Evaluation.print(out, metrics, json);
@@ -199,11 +211,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainerOptions.config != null) {
             return; // the batch size is the configuration file's: MetricLearningTrainer checks it
         }
+        int batchSize = trainerOptions.trainingBatchSize();
         try {
-            TrainingLimits.checkRun(train.size(), train.getFeatureIDMap().size(), trainerOptions.batchSize,
+            TrainingLimits.checkRun(train.size(), train.getFeatureIDMap().size(), batchSize,
                     trainerOptions.validationFraction, trainerOptions.tuples != null);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--batch-size " + trainerOptions.batchSize + ": " + e.getMessage() + ".", e);
+            throw new UserError((trainerOptions.isEpisodic() ? "The episode size " : "--batch-size ") + batchSize
+                    + ": " + e.getMessage() + ".", e);
         }
     }
 
@@ -235,6 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> plot : plots.entrySet()) {
             tracker.logArtifact(plot.getKey(), plot.getValue());
         }
+        tracker.logTags(Map.of(MODE_TAG, trainerOptions.mode));
         tracker.logDatasets(List.of(DatasetInput.of(evalData, DatasetInput.TEST)));
         tracker.logParams(Map.of("evaluation.full_ranking", String.valueOf(trainerOptions.fullRanking)));
         tracker.logResults(metrics, DatasetInput.TEST, trainerOptions.epochs);

@@ -298,6 +298,16 @@ public final class MlflowTracker implements TrainingListener {
     }
 
     /**
+     * Sets tags on the run (e.g. {@code dml4j.mode}); credentials are masked, long values truncated visibly.
+     *
+     * @param tags the tags
+     * @throws IllegalStateException before {@link #onRunStart}
+     */
+    public void logTags(Map<String, String> tags) {
+        offerBatches(List.of(), Map.of(), sanitizer.tags(tags));
+    }
+
+    /**
      * Uploads a file as an artifact. The file is copied to the spool in the background: keep it until
      * {@link #finish()}.
      *

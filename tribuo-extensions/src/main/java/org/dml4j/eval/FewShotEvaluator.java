@@ -90,18 +90,46 @@ public final class FewShotEvaluator {
      *                                  {@code shot + queries} examples (naming it and its size)
      */
     public FewShotEvaluation evaluate(EmbeddingModel model, Dataset<Label> dataset) {
-        TreeSet<String> names = new TreeSet<>();
-        for (Example<Label> example : dataset) {
-            names.add(example.getOutput().getLabel());
+        ClassIds classes = ClassIds.of(dataset);
+        classes.episodes(way, shot + queries);
+        return evaluate(model.embed(dataset).castTo(DataType.DOUBLE).toDoubleMatrix(), classes.ids(),
+                classes::name, model.distance());
+    }
+
+    /**
+     * Checks that a dataset can be evaluated, without embedding it: to fail before a model is trained for it.
+     *
+     * @param dataset the examples
+     * @throws IllegalArgumentException if the dataset has fewer than {@code way} classes or a class has fewer than
+     *                                  {@code shot + queries} examples (naming it and its size)
+     */
+    public void check(Dataset<Label> dataset) {
+        ClassIds.of(dataset).episodes(way, shot + queries);
+    }
+
+    /** The class ids of a dataset's examples, numbered in the sorted order of the label names. */
+    private record ClassIds(int[] ids, String[] names) {
+
+        static ClassIds of(Dataset<Label> dataset) {
+            TreeSet<String> sorted = new TreeSet<>();
+            for (Example<Label> example : dataset) {
+                sorted.add(example.getOutput().getLabel());
+            }
+            int[] ids = new int[dataset.size()];
+            int i = 0;
+            for (Example<Label> example : dataset) {
+                ids[i++] = sorted.headSet(example.getOutput().getLabel()).size();
+            }
+            return new ClassIds(ids, sorted.toArray(String[]::new));
         }
-        String[] byId = names.toArray(String[]::new);
-        int[] labels = new int[dataset.size()];
-        int i = 0;
-        for (Example<Label> example : dataset) {
-            labels[i++] = names.headSet(example.getOutput().getLabel()).size();
+
+        String name(int id) {
+            return "'" + names[id] + "'";
         }
-        return evaluate(model.embed(dataset).castTo(DataType.DOUBLE).toDoubleMatrix(), labels,
-                id -> "'" + byId[id] + "'", model.distance());
+
+        Episodes episodes(int way, int perClass) {
+            return Episodes.of(ids, way, perClass, this::name);
+        }
     }
 
     /**

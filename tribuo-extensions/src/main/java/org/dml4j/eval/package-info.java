@@ -20,5 +20,9 @@
  * distance threshold for a target precision or FAR, used by {@link org.dml4j.index.OpenSetMatcher}.
  * {@link org.dml4j.eval.KnnAnomalyScorer} scores anomalies by the distance to the k-th nearest normal
  * embedding and emits Tribuo anomaly events.
+ * <p>
+ * Few-shot: {@link org.dml4j.eval.FewShotEvaluator} draws seeded N-way K-shot episodes from (held-out) classes,
+ * classifies each query by its nearest class prototype (the mean support embedding) and reports, in a
+ * {@link org.dml4j.eval.FewShotEvaluation}, the mean accuracy with its 95% confidence interval over the episodes.
  */
 package org.dml4j.eval;

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Prototypical-network training end to end: episodic batches and the prototypical loss train a network whose
- * few-shot accuracy on classes it never saw beats the untrained network's (measured: 0.23 before, 0.62 after); the trainer checks that sampler, loss
- * and batch size fit together.
+ * few-shot accuracy on classes it never saw beats the untrained network's (measured: 0.23 before, 0.62 after); the
+ * trainer checks that sampler, loss and batch size fit together.
  */
 class EpisodicTrainingTest {
 

@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.experiments.io.ConfigFiles;
 import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.report.FewShot;
 import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
@@ -14,6 +15,7 @@ import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.TupleSupervision;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -40,6 +42,16 @@ public final class TrainerOptions {
             + "property of a component in --config (OLCUT's property override; repeatable), e.g. trainer.epochs=3 "
             + "or loss.margin=0.1.")
     Map<String, String> configOverrides = new LinkedHashMap<>();
+
+    /** {@code --mode}: supervised or {@value EpisodicOptions#MODE}. */
+    @Option(names = "--mode", defaultValue = "supervised", paramLabel = "MODE", description = "supervised (batches "
+            + "of --m-per-class examples per class, the --loss and --miner) or " + EpisodicOptions.MODE
+            + " (prototypical networks: each batch one --way N --shot K episode with --queries per class, the "
+            + "prototypical loss; --loss, --miner and --batch-size do not apply). Default: ${DEFAULT-VALUE}.")
+    public String mode;
+
+    @Mixin
+    EpisodicOptions episodic;
 
     @Option(names = "--loss", defaultValue = "triplet", description = "The loss, or a weighted sum of losses as "
             + "NAME+W*NAME (PML's MultipleLosses), e.g. triplet+0.5*threshold-consistent-margin. "
@@ -146,18 +158,46 @@ public final class TrainerOptions {
             throw new UserError(e.getMessage(), e);
         }
         int classes = LabelIndex.of(train).size();
-        if (batchSize % mPerClass != 0) {
+        if (!isEpisodic() && batchSize % mPerClass != 0) {
             throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
         }
-        return MetricLearningTrainer.builder(spec, Components.regularized(Components.loss(loss, margin, classes,
-                        spec.embeddingSize()), embeddingRegularizer, weightRegularizer))
+        MetricLearningTrainer.Builder builder = MetricLearningTrainer.builder(spec, Components.regularized(
+                        isEpisodic() ? episodic.loss() : Components.loss(loss, margin, classes, spec.embeddingSize()),
+                        embeddingRegularizer, weightRegularizer))
                 .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
                 .optimizer(Components.optimizer(optimizer))
                 .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed)
                 .validationFraction(validationFraction).validationFullRanking(fullRanking).patience(patience)
                 .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString())
                 .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
-                .memorySize(memorySize).build();
+                .memorySize(memorySize);
+        return (isEpisodic() ? episodic.apply(builder, miner) : builder).build();
+    }
+
+    /**
+     * @return whether {@code --mode} is {@value EpisodicOptions#MODE}
+     * @throws UserError for an unknown mode
+     */
+    public boolean isEpisodic() {
+        return switch (mode) {
+            case "supervised" -> false;
+            case EpisodicOptions.MODE -> true;
+            default -> throw new UserError("Unknown --mode '" + mode + "'. Use --mode supervised or --mode "
+                    + EpisodicOptions.MODE + ".");
+        };
+    }
+
+    /** @return the batch size training uses: {@code --batch-size}, or with {@code --mode episodic} the episode's */
+    public int trainingBatchSize() {
+        return isEpisodic() ? episodic.episodeSize() : batchSize;
+    }
+
+    /**
+     * @return the few-shot evaluation of {@code --mode episodic}'s setting (1,000 episodes seeded by {@code --seed}),
+     *         or null in supervised mode
+     */
+    public FewShot episodicEvaluation() {
+        return isEpisodic() ? episodic.evaluation(seed) : null;
     }
 
     private MetricLearningTrainer fromConfig() {
