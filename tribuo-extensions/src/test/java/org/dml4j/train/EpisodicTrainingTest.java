@@ -1,16 +1,20 @@
 package org.dml4j.train;
 
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import org.dml4j.data.ClassFilter;
 import org.dml4j.eval.FewShotEvaluation;
 import org.dml4j.eval.FewShotEvaluator;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.PrototypicalLoss;
 import org.dml4j.loss.TripletMarginLoss;
+import org.dml4j.mining.BatchHardMiner;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.EpisodeSampler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
@@ -18,6 +22,9 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import java.util.Set;
 
@@ -96,6 +103,42 @@ class EpisodicTrainingTest {
     }
 
     @Test
+    void configuredFromXmlWithTheEpisodeSettingsInItsProvenance(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("protonet.xml");
+        Files.writeString(config, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <config>
+                  <component name="trainer" type="org.dml4j.train.MetricLearningTrainer">
+                    <property name="network" value="network"/>
+                    <property name="loss" value="loss"/>
+                    <property name="sampler" value="sampler"/>
+                    <property name="batchSize" value="15"/>
+                    <property name="epochs" value="1"/>
+                  </component>
+                  <component name="network" type="org.dml4j.nn.MlpSpec">
+                    <propertylist name="hiddenSizes"><item>8</item></propertylist>
+                    <property name="embeddingSize" value="4"/>
+                  </component>
+                  <component name="loss" type="org.dml4j.loss.PrototypicalLoss">
+                    <property name="shot" value="2"/>
+                  </component>
+                  <component name="sampler" type="org.dml4j.sampling.EpisodeSampler">
+                    <property name="way" value="3"/>
+                    <property name="shot" value="2"/>
+                    <property name="queries" value="3"/>
+                    <property name="episodesPerEpoch" value="4"/>
+                  </component>
+                </config>
+                """);
+        MetricLearningTrainer trainer = (MetricLearningTrainer) new ConfigurationManager(config.toString())
+                .lookup("trainer");
+        EmbeddingModel model = trainer.train(DATA);
+        String provenance = ProvenanceUtil.formattedProvenanceString(model.getProvenance());
+        assertTrue(provenance.contains("PrototypicalLoss") && provenance.contains("EpisodeSampler")
+                && provenance.contains("episodesPerEpoch = 4") && provenance.contains("queries = 3"), provenance);
+    }
+
+    @Test
     void rejectsPartsThatDoNotFit() {
         PropertyException batch = assertThrows(PropertyException.class, () -> trainer(1).toBuilder().batchSize(32)
                 .build());
@@ -104,7 +147,7 @@ class EpisodicTrainingTest {
                 .loss(new PrototypicalLoss(1)).build());
         assertTrue(shot.getMessage().contains("the sampler's shot 2"), shot.getMessage());
         PropertyException miner = assertThrows(PropertyException.class, () -> trainer(1).toBuilder()
-                .miner(new org.dml4j.mining.BatchHardMiner()).build());
+                .miner(new BatchHardMiner()).build());
         assertTrue(miner.getMessage().contains("takes no mined tuples"), miner.getMessage());
         assertEquals(20, trainer(1).toBuilder().loss(new TripletMarginLoss(0.2)).build().batchSize(),
                 "other losses may train on episodes too");
