@@ -8,6 +8,7 @@ import org.dml4j.experiments.io.UserError;
 import org.dml4j.experiments.progress.ProgressListener;
 import org.dml4j.experiments.report.EpochHistory;
 import org.dml4j.experiments.report.Evaluation;
+import org.dml4j.experiments.report.FewShot;
 import org.dml4j.experiments.report.PerQueryResults;
 import org.dml4j.experiments.report.RunPlots;
 import org.dml4j.experiments.training.TrainerOptions;
@@ -38,7 +39,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dml4j train}: trains an embedding model, evaluates it by retrieval on the evaluation split, prints the
- * metrics, and optionally writes the model, the metrics as JSON, and tracks the run in MLflow. With a model file or
+ * metrics (with {@code --mode episodic} also the few-shot accuracy of its setting), and optionally writes the model,
+ * the metrics as JSON, and tracks the run in MLflow (the mode as the tag {@value #MODE_TAG}). With a model file or
  * tracking, it also draws the loss curve, the validation curves (with a validation split), Recall@K by K and a PCA
  * map of the test embeddings as PNG files.
  */
@@ -121,6 +123,10 @@ public final class TrainCommand implements Callable<Integer> {
         Path checkpoint = checkpointToResume();
         checkOutputs();
         DatasetOptions.Splits splits = data.load(trainerOptions.seed);
+        FewShot fewShot = trainerOptions.episodicEvaluation();
+        if (fewShot != null) {
+            fewShot.check(splits.eval());
+        }
         MetricLearningTrainer trainer = trainerOptions.build(splits.train());
         checkLimits(splits.train());
         if (!quiet) {
@@ -147,6 +153,9 @@ public final class TrainCommand implements Callable<Integer> {
             metrics.put(LINEAR_PROBE_METRIC, new LinearProbe().evaluate(model, splits.train(), splits.eval())
                     .accuracy());
         }
+        if (fewShot != null) {
+            metrics.putAll(FewShot.summary(fewShot.evaluate(model, splits.eval())));
+        }
         metrics.put("epoch_seconds_mean", history.meanSeconds());
         metrics.put("epoch_seconds_last", history.lastSeconds());
         Evaluation.print(out, metrics, json);
@@ -169,7 +178,6 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Path> plots = tracked != null || modelOut != null
                 ? plots(history, metrics, model, splits) : Map.of();
         if (tracked != null) {
-            tracked.tracker().logTags(Map.of(MODE_TAG, trainer.mode().cliName()));
             finishTracking(tracked, model, metrics, splits.eval(), PerQueryResults.of(evaluation), plots, err);
         }
         return 0;
@@ -214,11 +222,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainerOptions.config != null) {
             return; // the batch size is the configuration file's: MetricLearningTrainer checks it
         }
+        int batchSize = trainerOptions.trainingBatchSize();
         try {
-            TrainingLimits.checkRun(train.size(), train.getFeatureIDMap().size(), trainerOptions.batchSize,
+            TrainingLimits.checkRun(train.size(), train.getFeatureIDMap().size(), batchSize,
                     trainerOptions.validationFraction, trainerOptions.tuples != null);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--batch-size " + trainerOptions.batchSize + ": " + e.getMessage() + ".", e);
+            throw new UserError((trainerOptions.isEpisodic() ? "The episode size " : "--batch-size ") + batchSize
+                    + ": " + e.getMessage() + ".", e);
         }
     }
 
@@ -250,6 +260,7 @@ public final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> plot : plots.entrySet()) {
             tracker.logArtifact(plot.getKey(), plot.getValue());
         }
+        tracker.logTags(Map.of(MODE_TAG, trainerOptions.mode.cliName()));
         tracker.logDatasets(List.of(DatasetInput.of(evalData, DatasetInput.TEST)));
         tracker.logParams(Map.of("evaluation.full_ranking", String.valueOf(trainerOptions.fullRanking)));
         tracker.logResults(metrics, DatasetInput.TEST, trainerOptions.epochs);

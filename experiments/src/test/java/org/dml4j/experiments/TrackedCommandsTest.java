@@ -369,6 +369,22 @@ class TrackedCommandsTest {
     }
 
     @Test
+    void episodicTrainingIsTaggedWithItsModeAndTracksItsFewShotAccuracy() throws IOException, InterruptedException {
+        String run = train("episodic", "protonet", "--mode", "episodic", "--way", "3", "--shot", "1", "--queries",
+                "4", "--episodes-per-epoch", "5", "--epochs", "1", "--network", "mlp:16,4:normalize=false");
+        JsonNode tracked = mlflow.get("runs/get?run_id=" + run).get("run");
+        assertEquals("episodic", MlflowTestServer.tags(tracked).get(TrainCommand.MODE_TAG));
+        assertTrue(MlflowTestServer.metrics(tracked).containsKey("few_shot_3x1/accuracy"), tracked.toString());
+        Map<String, String> params = MlflowTestServer.params(tracked);
+        assertTrue(params.entrySet().stream().anyMatch(p -> p.getKey().endsWith("sampler.shot")
+                && p.getValue().equals("1")), "the sampler's provenance: " + params);
+        assertTrue(params.values().stream().anyMatch(v -> v.contains("PrototypicalLoss")), params.toString());
+        assertEquals("supervised", MlflowTestServer.tags(mlflow.get("runs/get?run_id="
+                + train("episodic", "supervised", "--epochs", "1", "--network", "mlp:16,4")).get("run"))
+                .get(TrainCommand.MODE_TAG));
+    }
+
+    @Test
     void compareReportsParamsMetricDeltasAndPairedTestsOfTwoRuns() throws IOException, InterruptedException {
         String a = train("compare", "weak", "--network", "mlp:4,2", "--epochs", "1", "--lr", "0.0001", "--seed", "5");
         String b = train("compare", "strong", "--network", "mlp:32,8", "--epochs", "4", "--lr", "0.01", "--seed",

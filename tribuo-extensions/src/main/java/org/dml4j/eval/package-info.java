@@ -21,5 +21,9 @@
  * {@link org.dml4j.eval.KnnAnomalyScorer} scores anomalies by the distance to the k-th nearest normal
  * embedding and emits Tribuo anomaly events. {@link org.dml4j.eval.LinearProbe} measures an embedding by the test
  * accuracy of a logistic regression trained on frozen embeddings (the linear probe of self-supervised learning).
+ * <p>
+ * Few-shot: {@link org.dml4j.eval.FewShotEvaluator} draws seeded N-way K-shot episodes from (held-out) classes,
+ * classifies each query by its nearest class prototype (the mean support embedding) and reports, in a
+ * {@link org.dml4j.eval.FewShotEvaluation}, the mean accuracy with its 95% confidence interval over the episodes.
  */
 package org.dml4j.eval;

@@ -18,5 +18,9 @@
  * {@link org.dml4j.loss.MultipleLosses} is PML's weighted sum of losses, each with an optional miner of its own
  * ({@link org.dml4j.loss.WeightedLoss}); {@link org.dml4j.loss.VICRegLoss} is self-supervised and compares two views
  * of a batch instead of labeled embeddings.
+ * <p>
+ * {@link org.dml4j.loss.PrototypicalLoss} (prototypical networks, beyond PML) trains few-shot embeddings on the
+ * episodic batches of {@link org.dml4j.sampling.EpisodeSampler}: each query against the mean of each class's support
+ * rows.
  */
 package org.dml4j.loss;

@@ -1,14 +1,17 @@
 package org.dml4j.sampling;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /** The example indices of each class present in a label array, classes in increasing id order. */
 final class ClassMembers {
 
     private final int[][] members;
+    private final int[] labels;
 
-    private ClassMembers(int[][] members) {
+    private ClassMembers(int[][] members, int[] labels) {
         this.members = members;
+        this.labels = labels;
     }
 
     /**
@@ -42,12 +45,23 @@ final class ClassMembers {
         for (int i = 0; i < labels.length; i++) {
             byId[labels[i]][filled[labels[i]]++] = i;
         }
-        return new ClassMembers(Arrays.stream(byId).filter(m -> m.length > 0).toArray(int[][]::new));
+        return new ClassMembers(Arrays.stream(byId).filter(m -> m.length > 0).toArray(int[][]::new),
+                IntStream.rangeClosed(0, max).filter(c -> counts[c] > 0).toArray());
     }
 
     /** @return the number of classes present */
     int numClasses() {
         return members.length;
+    }
+
+    /**
+     * The label of one class.
+     *
+     * @param c the position of the class among the present ones
+     * @return its class id
+     */
+    int label(int c) {
+        return labels[c];
     }
 
     /**

@@ -8,5 +8,8 @@
  * draws the examples a miner finds hard more often. {@link
  * org.dml4j.sampling.CrossBatchMemory} keeps the embeddings of recent batches so that a loss can compare a batch with
  * more than itself (Wang et al. 2020, XBM; see {@code org.dml4j.loss.CrossBatchMemoryLoss}).
+ * {@link org.dml4j.sampling.Episodes} draws N-way few-shot episodes (support and query examples of N classes), as
+ * batches for prototypical training ({@link org.dml4j.sampling.EpisodeSampler}) and for episodic evaluation
+ * ({@code org.dml4j.eval.FewShotEvaluator}).
  */
 package org.dml4j.sampling;

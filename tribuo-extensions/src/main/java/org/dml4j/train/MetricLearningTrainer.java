@@ -12,6 +12,7 @@ import org.dml4j.data.StratifiedSplit;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.MetricLoss;
+import org.dml4j.loss.PrototypicalLoss;
 import org.dml4j.loss.SelfSupervisedLoss;
 import org.dml4j.loss.TupleLoss;
 import org.dml4j.mining.Miner;
@@ -24,6 +25,7 @@ import org.dml4j.nn.optim.ConstantSchedule;
 import org.dml4j.nn.optim.LearningRateSchedule;
 import org.dml4j.nn.optim.Optimizer;
 import org.dml4j.sampling.BatchSampler;
+import org.dml4j.sampling.EpisodeSampler;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.sampling.ShuffleSampler;
 import org.tribuo.Dataset;
@@ -316,6 +318,14 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                     + Math.max(perClass.m(), batchSize / perClass.m() * perClass.m()) + " or the sampler's m to a "
                     + "divisor of " + batchSize);
         }
+        if (sampler instanceof EpisodeSampler episodic && tupleSupervision == null) {
+            require(batchSize == episodic.episodeSize(), "batchSize", "batchSize " + batchSize + " must be the "
+                    + "episode size way x (shot + queries) = " + episodic.episodeSize() + " of " + episodic
+                    + ": set batchSize to " + episodic.episodeSize());
+            require(!(loss instanceof PrototypicalLoss prototypical) || prototypical.shot() == episodic.shot(),
+                    "loss", "the loss's shot must be the sampler's shot " + episodic.shot() + " (the support rows "
+                    + "of each class of an episode), found " + loss);
+        }
         if (loss instanceof ClassParameterLoss classLoss && classLoss.embeddingSize() > 0) {
             require(classLoss.embeddingSize() == network.embeddingSize(), "loss", lossName() + " has "
                     + "embeddingSize " + classLoss.embeddingSize() + " but the network " + network + " outputs "
@@ -579,9 +589,15 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
         return selfSupervision;
     }
 
-    /** @return how this trainer learns: {@link TrainingMode#SELF_SUPERVISED} with a {@link SelfSupervision} */
+    /**
+     * @return how this trainer learns: {@link TrainingMode#SELF_SUPERVISED} with a {@link SelfSupervision},
+     *         {@link TrainingMode#EPISODIC} with an {@link EpisodeSampler}, else {@link TrainingMode#SUPERVISED}
+     */
     public TrainingMode mode() {
-        return selfSupervision != null ? TrainingMode.SELF_SUPERVISED : TrainingMode.SUPERVISED;
+        if (selfSupervision != null) {
+            return TrainingMode.SELF_SUPERVISED;
+        }
+        return sampler instanceof EpisodeSampler ? TrainingMode.EPISODIC : TrainingMode.SUPERVISED;
     }
 
     /** @return the distance the model and validation rank by: the configured one, else the loss's */

@@ -12,7 +12,9 @@ public enum TrainingMode {
     /** From class labels (or annotated tuples): the default. */
     SUPERVISED("supervised"),
     /** From two augmented views of each example, labels ignored ({@link SelfSupervision}). */
-    SELF_SUPERVISED("self-supervised");
+    SELF_SUPERVISED("self-supervised"),
+    /** From N-way K-shot episodes, prototypical networks ({@link org.dml4j.sampling.EpisodeSampler}). */
+    EPISODIC("episodic");
 
     /** The key of the mode in a model's run (instance) provenance. */
     public static final String PROVENANCE_KEY = "mode";

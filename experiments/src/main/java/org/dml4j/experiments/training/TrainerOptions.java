@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.experiments.io.ConfigFiles;
 import org.dml4j.experiments.io.UserError;
+import org.dml4j.experiments.report.FewShot;
 import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
@@ -46,11 +47,16 @@ public final class TrainerOptions {
 
     /** {@code --mode}: how the trainer learns. */
     @Option(names = "--mode", defaultValue = "supervised", paramLabel = "MODE", converter = ModeConverter.class,
-            description = "supervised (from class labels, or --tuples) or self-supervised (SimCLR: two --views of "
-                    + "each training example, --loss ntxent or supcon between them, a --projection-head dropped "
-                    + "afterwards; the training labels are NOT used, the evaluation split's labels measure retrieval "
-                    + "and a linear probe). Default: ${DEFAULT-VALUE}.")
+            description = "supervised (from class labels, or --tuples: batches of --m-per-class examples per class, "
+                    + "the --loss and --miner), self-supervised (SimCLR: two --views of each training example, --loss "
+                    + "ntxent or supcon between them, a --projection-head dropped afterwards; the training labels are "
+                    + "NOT used, the evaluation split's labels measure retrieval and a linear probe) or episodic "
+                    + "(prototypical networks: each batch one --way N --shot K episode with --queries per class, the "
+                    + "prototypical loss; --loss, --miner and --batch-size do not apply). Default: ${DEFAULT-VALUE}.")
     public TrainingMode mode;
+
+    @Mixin
+    EpisodicOptions episodic;
 
     @Option(names = "--loss", description = "The loss, or a weighted sum of losses as NAME+W*NAME (PML's "
             + "MultipleLosses), e.g. triplet+0.5*threshold-consistent-margin; with --mode self-supervised the loss "
@@ -168,19 +174,39 @@ public final class TrainerOptions {
                     .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString()).build();
         }
         int classes = LabelIndex.of(train).size();
-        if (batchSize % mPerClass != 0) {
+        if (!isEpisodic() && batchSize % mPerClass != 0) {
             throw new UserError("--batch-size " + batchSize + " must be a multiple of --m-per-class " + mPerClass);
         }
-        return MetricLearningTrainer.builder(spec, Components.regularized(Components.loss(
-                        loss == null ? "triplet" : loss, margin, classes,
-                        spec.embeddingSize()), embeddingRegularizer, weightRegularizer))
+        MetricLearningTrainer.Builder builder = MetricLearningTrainer.builder(spec, Components.regularized(
+                        isEpisodic() ? episodic.loss() : Components.loss(loss == null ? "triplet" : loss, margin,
+                                classes, spec.embeddingSize()),
+                        embeddingRegularizer, weightRegularizer))
                 .miner(Components.miner(miner, margin, seed)).sampler(new MPerClassSampler(mPerClass))
                 .optimizer(Components.optimizer(optimizer))
                 .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed)
                 .validationFraction(validationFraction).validationFullRanking(fullRanking).patience(patience)
                 .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString())
                 .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
-                .memorySize(memorySize).build();
+                .memorySize(memorySize);
+        return (isEpisodic() ? episodic.apply(builder, miner) : builder).build();
+    }
+
+    /** @return whether {@code --mode} is {@value EpisodicOptions#MODE} */
+    public boolean isEpisodic() {
+        return mode == TrainingMode.EPISODIC;
+    }
+
+    /** @return the batch size training uses: {@code --batch-size}, or with {@code --mode episodic} the episode's */
+    public int trainingBatchSize() {
+        return isEpisodic() ? episodic.episodeSize() : batchSize;
+    }
+
+    /**
+     * @return the few-shot evaluation of {@code --mode episodic}'s setting (1,000 episodes seeded by {@code --seed}),
+     *         or null in supervised mode
+     */
+    public FewShot episodicEvaluation() {
+        return isEpisodic() ? episodic.evaluation(seed) : null;
     }
 
     private MetricLearningTrainer fromConfig() {

@@ -9,6 +9,11 @@ import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -188,6 +193,18 @@ class SweepPartsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aSweepCanSearchTheEpisodicSetting() {
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("two", new LabelFactory()),
+                new LabelFactory());
+        data.add(new ArrayExample<>(new Label("a"), new String[]{"x"}, new double[]{0}));
+        data.add(new ArrayExample<>(new Label("b"), new String[]{"x"}, new double[]{1}));
+        Map<String, String> base = Map.of("mode", "episodic", "way", "3", "queries", "2", "network", "mlp:8,4");
+        String trainer = TrialArgs.parse(base, Map.of("shot", "2")).trainer.build(data).toString();
+        assertTrue(trainer.contains("PrototypicalLoss(shot=2") && trainer.contains("sampler=EpisodeSampler(way=3, "
+                + "shot=2, queries=2") && trainer.contains("batchSize=12,"), trainer);
     }
 
     @Test
