@@ -53,7 +53,10 @@ public final class HnswIndex implements NearestNeighbourIndex {
     private final List<float[]> rows;
     private final RandomAccessVectorValues.Floats vectors;
     private final RandomVectorScorerSupplier scorers;
-    private final OnHeapHnswGraph graph;
+    /** The graph; replaced by a copy when a concurrent add needs one of known size (see {@link #add}). */
+    private OnHeapHnswGraph graph;
+    /** Whether {@link #graph} grows as nodes are added (Lucene's concurrent builder needs a graph of fixed size). */
+    private boolean growable = true;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     /**
@@ -145,8 +148,14 @@ public final class HnswIndex implements NearestNeighbourIndex {
             }
             int threads = spec.buildThreads();
             if (threads > 1 && entering.size() >= PARALLEL_ADD_ROWS) {
+                graph = copy(rows.size());
+                growable = false;
                 addConcurrently(present, threads);
             } else {
+                if (!growable) {
+                    graph = copy(-1);
+                    growable = true;
+                }
                 // seeded by the batch's first row: the same adds give the same graph, batches draw distinct levels
                 InitializedHnswGraphBuilder builder = new InitializedHnswGraphBuilder(scorers, spec.maxDegree(),
                         spec.constructionBeam(), SEED + first, graph, present);
@@ -159,6 +168,14 @@ public final class HnswIndex implements NearestNeighbourIndex {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** A copy of the graph's nodes and links in a graph of the given size, or growable for -1. */
+    private OnHeapHnswGraph copy(int size) throws IOException {
+        if (graph.size() == 0) {
+            return HnswGraphBuilder.create(scorers, spec.maxDegree(), spec.constructionBeam(), SEED, size).getGraph();
+        }
+        return InitializedHnswGraphBuilder.initGraph(spec.maxDegree(), graph, identity(graph.size()), size);
     }
 
     /** Inserts the rows not yet present with Lucene's concurrent builder over the graph. */

@@ -84,7 +84,8 @@ class HnswIndexTest {
         INDArray queries = gaussian(30, 6);
         HnswIndex hnsw = new HnswIndexSpec(8, 100, 1600, 2).create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
         hnsw.add(references.get(NDArrayIndex.interval(0, 300), NDArrayIndex.all()));
-        hnsw.add(references.get(NDArrayIndex.interval(300, 1600), NDArrayIndex.all())); // parallel insertion
+        hnsw.add(references.get(NDArrayIndex.interval(300, 1500), NDArrayIndex.all())); // parallel insertion
+        hnsw.add(references.get(NDArrayIndex.interval(1500, 1600), NDArrayIndex.all())); // one thread again
         assertEquals(1600, hnsw.size());
         assertSameNeighbours(exact(KnnDistance.SQUARED_EUCLIDEAN, references).search(queries, 5),
                 hnsw.search(queries, 5));
@@ -92,6 +93,15 @@ class HnswIndexTest {
         KnnResult self = hnsw.search(references.get(NDArrayIndex.interval(1590, 1591), NDArrayIndex.all()), 1);
         assertEquals(1590, self.indices()[0][0]);
         assertEquals(0.0, self.distances()[0][0], 1e-6);
+    }
+
+    @Test
+    void aParallelFirstAddBuildsTheSameNeighboursAsExactSearch() {
+        INDArray references = gaussian(1100, 14);
+        INDArray queries = gaussian(20, 15);
+        HnswIndex hnsw = new HnswIndexSpec(8, 100, 1100, 2).create(KnnDistance.COSINE, DIM);
+        hnsw.add(references);
+        assertSameNeighbours(exact(KnnDistance.COSINE, references).search(queries, 5), hnsw.search(queries, 5));
     }
 
     @Test
