@@ -1,17 +1,19 @@
 package org.dml4j.index;
 
-import com.github.jelmerk.hnswlib.core.DistanceFunction;
+import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
  * The {@link KnnDistance}s on float32 rows for the graph index, in the same units as {@link ExactKnn}: squared
- * Euclidean, cosine distance on unit rows ({@code 1 - q.r}) and negated inner product. The loops keep four
- * partial sums, so that the JIT can overlap the multiply-adds (Java 17 has no portable SIMD).
+ * Euclidean, cosine distance on unit rows ({@code 1 - q.r}) and negated inner product, each with the Lucene
+ * similarity that ranks rows in the same order (the graph is searched by similarity; the candidates it returns are
+ * then ranked by these distances). The loops keep four partial sums, so that the JIT can overlap the multiply-adds
+ * (Java 17 has no portable SIMD).
  */
-enum GraphDistance implements DistanceFunction<float[], Float> {
-    /** {@link KnnDistance#SQUARED_EUCLIDEAN}. */
-    SQUARED_EUCLIDEAN {
+enum GraphDistance {
+    /** {@link KnnDistance#SQUARED_EUCLIDEAN}; Lucene's {@code EUCLIDEAN} scores {@code 1 / (1 + d²)}. */
+    SQUARED_EUCLIDEAN(VectorSimilarityFunction.EUCLIDEAN) {
         @Override
-        public Float distance(float[] u, float[] v) {
+        float distance(float[] u, float[] v) {
             int n = u.length;
             int end = n & ~3;
             float s0 = 0;
@@ -35,20 +37,39 @@ enum GraphDistance implements DistanceFunction<float[], Float> {
             return (s0 + s1) + (s2 + s3);
         }
     },
-    /** {@link KnnDistance#COSINE}, on rows normalized when they enter the index. */
-    COSINE {
+    /** {@link KnnDistance#COSINE}, on rows normalized when they enter the index ({@code DOT_PRODUCT} on them). */
+    COSINE(VectorSimilarityFunction.DOT_PRODUCT) {
         @Override
-        public Float distance(float[] u, float[] v) {
+        float distance(float[] u, float[] v) {
             return 1f - dot(u, v);
         }
     },
-    /** {@link KnnDistance#DOT}. */
-    DOT {
+    /** {@link KnnDistance#DOT}; Lucene's {@code MAXIMUM_INNER_PRODUCT}. */
+    DOT(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT) {
         @Override
-        public Float distance(float[] u, float[] v) {
+        float distance(float[] u, float[] v) {
             return -dot(u, v);
         }
     };
+
+    private final VectorSimilarityFunction similarity;
+
+    GraphDistance(VectorSimilarityFunction similarity) {
+        this.similarity = similarity;
+    }
+
+    /**
+     * The distance between two rows of the same width.
+     * @param u A row.
+     * @param v Another row.
+     * @return Their distance in {@link KnnDistance}'s units.
+     */
+    abstract float distance(float[] u, float[] v);
+
+    /** @return Lucene's similarity that orders rows as this distance does (higher is nearer). */
+    VectorSimilarityFunction similarity() {
+        return similarity;
+    }
 
     static GraphDistance of(KnnDistance distance) {
         return switch (distance) {

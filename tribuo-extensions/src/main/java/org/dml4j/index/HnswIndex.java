@@ -1,51 +1,63 @@
 package org.dml4j.index;
 
-import com.github.jelmerk.hnswlib.core.SearchResult;
+import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.InitializedHnswGraphBuilder;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * An approximate index: a hierarchical navigable small-world graph from jelmerk's hnswlib for Java
- * ({@code com.github.jelmerk:hnswlib-core}), with the parameters of its {@link HnswIndexSpec}.
+ * An approximate index: a hierarchical navigable small-world graph built and searched by Apache Lucene's HNSW
+ * ({@code org.apache.lucene.util.hnsw}, used on its own over float32 rows), with the parameters of its
+ * {@link HnswIndexSpec}: M, the insertion beam (efConstruction) and the search beam (ef; a search collects
+ * {@code max(ef, k)} candidates and returns the k nearest).
  * <p>
  * Distances are computed in float32 in the units of {@link KnnDistance} (cosine rows are normalized when they
  * enter), so with a search beam at least as large as the index the results are those of {@link ExactIndex} up to
  * float rounding of near-ties. Results are sorted by distance, ties by row index. Rows can be added at any time
- * (the graph grows); searches may run concurrently with each other.
+ * (the graph grows; insertion is seeded, so one thread builds the same graph every time); searches run
+ * concurrently with each other and wait for an add in progress.
  * <p>
- * The graph is saved with Java serialization (hnswlib's own format) inside an {@link IndexFile}; reading it
- * accepts only the classes of such a graph, with bounded depth and array lengths, after the file's checksum has
- * been verified.
+ * The graph is saved inside an {@link IndexFile} as its rows and its levels and neighbour lists
+ * ({@link StoredGraph}), every count and id checked on reading.
  */
 public final class HnswIndex implements NearestNeighbourIndex {
-    private static final int INITIAL_CAPACITY = 1024;
     private static final int PARALLEL_ADD_ROWS = 1024;
-
-    /**
-     * The classes a saved graph is made of (hnswlib's index and its item serializer, DML4J's rows and distances,
-     * boxed ids, float arrays); everything else is refused while reading.
-     */
-    private static final String GRAPH_CLASSES = "com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;"
-            + "com.github.jelmerk.hnswlib.core.JavaObjectSerializer;org.dml4j.index.GraphRow;"
-            + "org.dml4j.index.GraphDistance;java.lang.Enum;java.lang.Integer;java.lang.Number;"
-            + "java.util.Comparators$NaturalOrderComparator;!*";
+    private static final long SEED = 42;
 
     private volatile HnswIndexSpec spec;
     private final KnnDistance distance;
+    private final GraphDistance graphDistance;
     private final int dimension;
-    private final com.github.jelmerk.hnswlib.core.hnsw.HnswIndex<Integer, float[], GraphRow, Float> graph;
+    private final List<float[]> rows;
+    private final RandomAccessVectorValues.Floats vectors;
+    private final RandomVectorScorerSupplier scorers;
+    /** The graph; replaced by a copy when a concurrent add needs one of known size (see {@link #add}). */
+    private OnHeapHnswGraph graph;
+    /** Whether {@link #graph} grows as nodes are added (Lucene's concurrent builder needs a graph of fixed size). */
+    private boolean growable = true;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     /**
      * Creates an empty index ({@link HnswIndexSpec#create} does).
@@ -54,18 +66,33 @@ public final class HnswIndex implements NearestNeighbourIndex {
      * @param dimension The width of the rows, at least 1.
      */
     HnswIndex(HnswIndexSpec spec, KnnDistance distance, int dimension) {
-        this(spec, distance, dimension, com.github.jelmerk.hnswlib.core.hnsw.HnswIndex
-                .newBuilder(checkDimension(dimension), GraphDistance.of(distance), INITIAL_CAPACITY)
-                .withM(spec.maxDegree()).withEfConstruction(spec.constructionBeam()).withEf(spec.searchBeam())
-                .build());
+        this(spec, distance, dimension, new ArrayList<>(), null);
     }
 
-    private HnswIndex(HnswIndexSpec spec, KnnDistance distance, int dimension,
-                      com.github.jelmerk.hnswlib.core.hnsw.HnswIndex<Integer, float[], GraphRow, Float> graph) {
+    private HnswIndex(HnswIndexSpec spec, KnnDistance distance, int dimension, List<float[]> rows,
+                      StoredGraph stored) {
         this.spec = spec;
         this.distance = distance;
-        this.dimension = dimension;
-        this.graph = graph;
+        this.graphDistance = GraphDistance.of(distance);
+        this.dimension = checkDimension(dimension);
+        this.rows = rows;
+        this.vectors = RandomAccessVectorValues.fromFloats(rows, dimension);
+        try {
+            this.scorers = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(graphDistance.similarity(),
+                    vectors);
+            this.graph = stored == null
+                    ? HnswGraphBuilder.create(scorers, spec.maxDegree(), spec.constructionBeam(), SEED).getGraph()
+                    // -1: a graph that grows as rows are added after loading
+                    : InitializedHnswGraphBuilder.initGraph(spec.maxDegree(), stored, identity(rows.size()), -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Lucene's in-memory HNSW graph failed to initialise", e);
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] map = new int[n];
+        Arrays.setAll(map, i -> i);
+        return map;
     }
 
     private static int checkDimension(int dimension) {
@@ -87,7 +114,12 @@ public final class HnswIndex implements NearestNeighbourIndex {
 
     @Override
     public int size() {
-        return graph.size();
+        lock.readLock().lock();
+        try {
+            return rows.size();
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     @Override
@@ -97,32 +129,63 @@ public final class HnswIndex implements NearestNeighbourIndex {
 
     /**
      * Adds references; with several build threads and many rows they are inserted concurrently.
-     * @param rows The new references (n&times;{@link #dimension()}), finite.
+     * @param added The new references (n&times;{@link #dimension()}), finite.
      */
     @Override
-    public synchronized void add(INDArray rows) {
-        List<GraphRow> items = new ArrayList<>();
-        int first = graph.size();
-        IndexRows.read("reference", rows, dimension, (row, values) -> items.add(new GraphRow(first + row,
-                entering(values))));
-        if (items.isEmpty()) {
+    public void add(INDArray added) {
+        List<float[]> entering = new ArrayList<>();
+        IndexRows.read("reference", added, dimension, (row, values) -> entering.add(entering(values)));
+        if (entering.isEmpty()) {
             return;
         }
-        if (graph.getMaxItemCount() < first + items.size()) {
-            graph.resize(Math.max(first + items.size(), 2 * graph.getMaxItemCount()));
+        lock.writeLock().lock();
+        try {
+            int first = rows.size();
+            rows.addAll(entering);
+            FixedBitSet present = new FixedBitSet(rows.size());
+            if (first > 0) {
+                present.set(0, first);
+            }
+            int threads = spec.buildThreads();
+            if (threads > 1 && entering.size() >= PARALLEL_ADD_ROWS) {
+                graph = copy(rows.size());
+                growable = false;
+                addConcurrently(present, threads);
+            } else {
+                if (!growable) {
+                    graph = copy(-1);
+                    growable = true;
+                }
+                // seeded by the batch's first row: the same adds give the same graph, batches draw distinct levels
+                InitializedHnswGraphBuilder builder = new InitializedHnswGraphBuilder(scorers, spec.maxDegree(),
+                        spec.constructionBeam(), SEED + first, graph, present);
+                for (int node = first; node < rows.size(); node++) {
+                    builder.addGraphNode(node);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Lucene's in-memory HNSW graph failed to add rows", e);
+        } finally {
+            lock.writeLock().unlock();
         }
-        int threads = spec.buildThreads();
-        if (threads > 1 && items.size() >= PARALLEL_ADD_ROWS) {
-            try {
-                graph.addAll(items, threads, (done, max) -> { }, Integer.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while adding references to the index", e);
-            }
-        } else {
-            for (GraphRow item : items) {
-                graph.add(item);
-            }
+    }
+
+    /** A copy of the graph's nodes and links in a graph of the given size, or growable for -1. */
+    private OnHeapHnswGraph copy(int size) throws IOException {
+        if (graph.size() == 0) {
+            return HnswGraphBuilder.create(scorers, spec.maxDegree(), spec.constructionBeam(), SEED, size).getGraph();
+        }
+        return InitializedHnswGraphBuilder.initGraph(spec.maxDegree(), graph, identity(graph.size()), size);
+    }
+
+    /** Inserts the rows not yet present with Lucene's concurrent builder over the graph. */
+    private void addConcurrently(FixedBitSet present, int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            new HnswConcurrentMergeBuilder(new TaskExecutor(pool), threads, scorers, spec.maxDegree(),
+                    spec.constructionBeam(), graph, present).build(rows.size());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -144,100 +207,107 @@ public final class HnswIndex implements NearestNeighbourIndex {
     @Override
     public KnnResult search(INDArray queries, int k) {
         IndexRows.checkK(k);
-        if (graph.size() == 0) {
-            throw new IllegalStateException("the index is empty; add references before searching");
-        }
         int q = queries == null || queries.rank() != 2 ? 0 : queries.rows();
         int[][] indices = new int[q][];
         double[][] distances = new double[q][];
-        IndexRows.read("query", queries, dimension, (row, values) -> {
-            List<SearchResult<GraphRow, Float>> found = new ArrayList<>(graph.findNearest(entering(values), k));
-            found.sort(Comparator.comparing((SearchResult<GraphRow, Float> r) -> r.distance())
-                    .thenComparing(r -> r.item().id()));
-            int n = Math.min(k, found.size());
-            indices[row] = new int[n];
-            distances[row] = new double[n];
-            for (int j = 0; j < n; j++) {
-                indices[row][j] = found.get(j).item().id();
-                distances[row][j] = found.get(j).distance();
+        lock.readLock().lock();
+        try {
+            if (rows.isEmpty()) {
+                throw new IllegalStateException("the index is empty; add references before searching");
             }
-        });
+            int beam = Math.max(spec.searchBeam(), k);
+            IndexRows.read("query", queries, dimension, (row, values) -> {
+                float[] query = entering(values);
+                Integer[] found = candidates(query, beam);
+                float[] d = new float[found.length];
+                for (int j = 0; j < found.length; j++) {
+                    d[j] = graphDistance.distance(query, rows.get(found[j]));
+                }
+                Integer[] order = new Integer[found.length];
+                Arrays.setAll(order, j -> j);
+                Arrays.sort(order, Comparator.<Integer>comparingDouble(j -> d[j]).thenComparingInt(j -> found[j]));
+                int n = Math.min(k, found.length);
+                indices[row] = new int[n];
+                distances[row] = new double[n];
+                for (int j = 0; j < n; j++) {
+                    indices[row][j] = found[order[j]];
+                    distances[row][j] = d[order[j]];
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
         return new KnnResult(indices, distances);
     }
 
+    /** The ids of the beam's best candidates for a query. */
+    private Integer[] candidates(float[] query, int beam) {
+        try {
+            KnnCollector collector = HnswGraphSearcher.search(DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
+                    graphDistance.similarity(), vectors, query), beam, graph, null, Integer.MAX_VALUE);
+            ScoreDoc[] docs = collector.topDocs().scoreDocs;
+            Integer[] ids = new Integer[docs.length];
+            for (int i = 0; i < docs.length; i++) {
+                ids[i] = docs[i].doc;
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Lucene's in-memory HNSW search failed", e);
+        }
+    }
+
     /**
-     * Writes the graph (hnswlib's Java serialization) without closing the stream.
+     * Writes the rows (as the graph holds them) and the graph without closing the stream.
      * @param out The stream, positioned after the file header.
      * @throws IOException if writing fails.
      */
     void writePayload(DataOutputStream out) throws IOException {
-        ObjectOutputStream objects = new ObjectOutputStream(new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+        lock.readLock().lock();
+        try {
+            for (float[] row : rows) {
+                for (float v : row) {
+                    out.writeFloat(v);
+                }
             }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        });
-        objects.writeObject(graph);
-        objects.flush();
+            StoredGraph.write(out, graph);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /**
-     * Reads a graph written by {@link #writePayload} and checks it against the file header.
+     * Reads an index written by {@link #writePayload}, checking the graph against the file header.
      * @param spec The parameters from the header.
      * @param distance The distance from the header.
      * @param dimension The width from the header.
      * @param size The number of references from the header.
-     * @param in The stream, positioned at the graph.
+     * @param in The stream, positioned at the rows.
      * @return The index.
      * @throws IOException if reading fails.
      */
-    @SuppressWarnings("unchecked")
     static HnswIndex readPayload(HnswIndexSpec spec, KnnDistance distance, int dimension, int size,
                                  DataInputStream in) throws IOException {
-        ObjectInputStream objects = new ObjectInputStream(in);
-        // each row is a GraphRow, its Integer id and its float[] (and a back reference); the rest is a few objects
-        objects.setObjectInputFilter(ObjectInputFilter.Config.createFilter("maxdepth=64;maxarray=" + dimension
-                + ";maxrefs=" + (4L * size + 1024) + ";" + GRAPH_CLASSES));
-        Object read;
-        try {
-            read = objects.readObject();
-        } catch (ClassNotFoundException | InvalidClassException e) {
-            throw new IllegalArgumentException("the graph holds a class an index graph does not have: "
-                    + e.getMessage(), e);
-        }
-        if (!(read instanceof com.github.jelmerk.hnswlib.core.hnsw.HnswIndex<?, ?, ?, ?> hnsw)) {
-            throw new IllegalArgumentException("the payload is a " + read.getClass().getName() + ", not a graph");
-        }
-        var graph = (com.github.jelmerk.hnswlib.core.hnsw.HnswIndex<Integer, float[], GraphRow, Float>) hnsw;
-        if (graph.size() != size || graph.getDimensions() != dimension || graph.getM() != spec.maxDegree()
-                || graph.getDistanceFunction() != GraphDistance.of(distance)) {
-            throw new IllegalArgumentException("the graph (" + graph.size() + " rows of width "
-                    + graph.getDimensions() + ", M " + graph.getM() + ", " + graph.getDistanceFunction()
-                    + ") does not match the header (" + size + " rows of width " + dimension + ", M "
-                    + spec.maxDegree() + ", " + distance + ")");
-        }
-        for (int id = 0; id < size; id++) {
-            if (graph.get(id).map(row -> row.vector().length != dimension).orElse(true)) {
-                throw new IllegalArgumentException("the graph lacks row " + id + " or it has another width");
+        List<float[]> rows = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            float[] row = new float[dimension];
+            for (int j = 0; j < dimension; j++) {
+                row[j] = in.readFloat();
+                if (!Float.isFinite(row[j])) {
+                    throw new IllegalArgumentException("row " + i + " of the graph holds a non-finite value");
+                }
             }
+            rows.add(row);
         }
-        graph.setEf(spec.searchBeam());
-        return new HnswIndex(spec, distance, dimension, graph);
+        StoredGraph graph = StoredGraph.read(in, size, spec.maxDegree());
+        return new HnswIndex(spec, distance, dimension, rows, graph);
     }
 
     /**
-     * Changes the search beam (a search-time choice: the graph stays as built). Not concurrently with searches.
+     * Changes the search beam (a search-time choice: the graph stays as built).
      * @param beam ef, at least 1.
      */
-    public synchronized void setSearchBeam(int beam) {
-        HnswIndexSpec beamed = spec.withSearchBeam(beam);
-        graph.setEf(beam);
-        spec = beamed;
+    public void setSearchBeam(int beam) {
+        spec = spec.withSearchBeam(beam);
     }
 
     @Override

@@ -26,13 +26,17 @@ import java.util.HexFormat;
  * Layout (big-endian): the magic {@code DML4JIDX}, the format version ({@link #CURRENT_VERSION}), the SHA-256 of
  * everything after it, then the body: the kind ({@code exact} or {@code hnsw}), the owner digest, the distance,
  * the dimension, the size, the specification's parameters and the kind's payload (the rows, and for a graph its
- * links). Reading checks the checksum over the whole file before parsing anything, then the owner digest
+ * levels and neighbour lists, {@link StoredGraph}). Reading checks the checksum over the whole file before parsing anything, then the owner digest
  * against the expected one, so a damaged file or an index of another model is refused with a message saying so,
  * never used. Writing goes to a temporary file in the same folder that replaces the target when complete.
  */
 public final class IndexFile {
-    /** The version of the layout this class writes and the newest it reads. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * The version of the layout this class writes and the newest it reads. Version 2 stores a graph as its rows and
+     * neighbour lists; version 1 held hnswlib's Java serialization, which is no longer read (exact indexes of
+     * version 1 still are).
+     */
+    public static final int CURRENT_VERSION = 2;
 
     private static final byte[] MAGIC = "DML4JIDX".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGEST_BYTES = 32;
@@ -119,7 +123,7 @@ public final class IndexFile {
      */
     public static NearestNeighbourIndex read(Path file, byte[] expectedOwner) throws IOException {
         long length = Files.size(file);
-        byte[] stored = checkHeader(file);
+        Header header = checkHeader(file);
         MessageDigest sha = sha256();
         try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
                 sha)) {
@@ -127,20 +131,24 @@ public final class IndexFile {
             sha.reset();
             in.transferTo(OutputStream.nullOutputStream());
         }
-        if (!MessageDigest.isEqual(stored, sha.digest())) {
+        if (!MessageDigest.isEqual(header.checksum(), sha.digest())) {
             throw corrupt(file, "its SHA-256 checksum does not match the content, so it was damaged or altered "
                     + "after it was written");
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             in.skipNBytes(HEADER_BYTES);
-            return readBody(file, in, length, expectedOwner);
+            return readBody(file, in, length, expectedOwner, header.version());
         } catch (EOFException e) {
             throw corrupt(file, "it ends early");
         }
     }
 
-    /** Reads the magic and version and returns the stored checksum. */
-    private static byte[] checkHeader(Path file) throws IOException {
+    /** The layout version and the stored checksum of a file. */
+    private record Header(int version, byte[] checksum) {
+    }
+
+    /** Reads the magic, the version and the stored checksum. */
+    private static Header checkHeader(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
             byte[] magic = new byte[MAGIC.length];
             int read = in.readNBytes(magic, 0, magic.length);
@@ -154,15 +162,20 @@ public final class IndexFile {
                         + "; this DML4J reads versions 1 to " + CURRENT_VERSION + ": update DML4J or rebuild the "
                         + "index");
             }
-            return in.readNBytes(DIGEST_BYTES);
+            return new Header(version, in.readNBytes(DIGEST_BYTES));
         } catch (EOFException e) {
             throw corrupt(file, "it ends inside its header");
         }
     }
 
-    private static NearestNeighbourIndex readBody(Path file, DataInputStream in, long length, byte[] expectedOwner)
-            throws IOException {
+    private static NearestNeighbourIndex readBody(Path file, DataInputStream in, long length, byte[] expectedOwner,
+                                                  int version) throws IOException {
         String kind = in.readUTF();
+        if (kind.equals("hnsw") && version == 1) {
+            throw new IllegalArgumentException("the index file " + file + " holds a version 1 graph (hnswlib's Java "
+                    + "serialization), which this DML4J no longer reads: rebuild the index (dml4j index build or "
+                    + "IndexFile.write)");
+        }
         int ownerLength = in.readInt();
         if (ownerLength < 1 || ownerLength > MAX_OWNER_BYTES) {
             throw corrupt(file, "its owner digest length " + ownerLength + " is outside 1.." + MAX_OWNER_BYTES);

@@ -12,8 +12,8 @@
  * <p>
  * {@link org.dml4j.index.NearestNeighbourIndex} is the interface of a searchable reference set:
  * {@link org.dml4j.index.ExactIndex} (exact search, the ground truth) and {@link org.dml4j.index.HnswIndex}
- * (approximate, an HNSW graph from jelmerk's hnswlib), each built from its OLCUT-configurable
- * {@link org.dml4j.index.IndexSpec}, and saved with {@link org.dml4j.index.IndexFile}, which ties a file to the
+ * (approximate, an HNSW graph from Apache Lucene's {@code org.apache.lucene.util.hnsw}), each built from its
+ * OLCUT-configurable {@link org.dml4j.index.IndexSpec}, and saved with {@link org.dml4j.index.IndexFile}, which ties a file to the
  * digest of the model it was built for.
  */
 package org.dml4j.index;

@@ -84,7 +84,8 @@ class HnswIndexTest {
         INDArray queries = gaussian(30, 6);
         HnswIndex hnsw = new HnswIndexSpec(8, 100, 1600, 2).create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
         hnsw.add(references.get(NDArrayIndex.interval(0, 300), NDArrayIndex.all()));
-        hnsw.add(references.get(NDArrayIndex.interval(300, 1600), NDArrayIndex.all())); // parallel insertion
+        hnsw.add(references.get(NDArrayIndex.interval(300, 1500), NDArrayIndex.all())); // parallel insertion
+        hnsw.add(references.get(NDArrayIndex.interval(1500, 1600), NDArrayIndex.all())); // one thread again
         assertEquals(1600, hnsw.size());
         assertSameNeighbours(exact(KnnDistance.SQUARED_EUCLIDEAN, references).search(queries, 5),
                 hnsw.search(queries, 5));
@@ -92,6 +93,15 @@ class HnswIndexTest {
         KnnResult self = hnsw.search(references.get(NDArrayIndex.interval(1590, 1591), NDArrayIndex.all()), 1);
         assertEquals(1590, self.indices()[0][0]);
         assertEquals(0.0, self.distances()[0][0], 1e-6);
+    }
+
+    @Test
+    void aParallelFirstAddBuildsTheSameNeighboursAsExactSearch() {
+        INDArray references = gaussian(1100, 14);
+        INDArray queries = gaussian(20, 15);
+        HnswIndex hnsw = new HnswIndexSpec(8, 100, 1100, 2).create(KnnDistance.COSINE, DIM);
+        hnsw.add(references);
+        assertSameNeighbours(exact(KnnDistance.COSINE, references).search(queries, 5), hnsw.search(queries, 5));
     }
 
     @Test
@@ -125,9 +135,11 @@ class HnswIndexTest {
         assertTrue(loaded instanceof HnswIndex);
         assertEquals(hnsw.toString(), loaded.toString());
         assertSameNeighbours(hnsw.search(queries, 8), loaded.search(queries, 8));
-        // the loaded graph still grows
+        // the loaded graph still grows, as the saved one does
         loaded.add(gaussian(10, 13));
+        hnsw.add(gaussian(10, 13));
         assertEquals(1510, loaded.size());
+        assertSameNeighbours(hnsw.search(queries, 8), loaded.search(queries, 8));
 
         ExactIndex exact = exact(KnnDistance.SQUARED_EUCLIDEAN, references);
         IndexFile.write(file, exact, owner); // replaces the file
@@ -228,25 +240,42 @@ class HnswIndexTest {
     }
 
     @Test
-    void aGraphPayloadWithForeignClassesIsRefusedEvenWithAValidChecksum(@TempDir Path dir) throws Exception {
+    void aGraphWithOutOfBoundsLinksIsRefusedEvenWithAValidChecksum(@TempDir Path dir) throws Exception {
         byte[] owner = {7};
+        byte[] content = smallGraphFile(dir, owner);
+        // header 44 bytes; body: "hnsw" (2 + 4), owner (4 + 1), "SQUARED_EUCLIDEAN" (2 + 17), 2 ints, 3 ints,
+        // the rows, then the graph: levels, entry node, level 0's count, node 0's degree and its first neighbour
+        int firstNeighbour = 44 + 6 + 5 + 19 + 8 + 12 + 20 * DIM * Float.BYTES + 4 * Integer.BYTES;
+        java.nio.ByteBuffer.wrap(content).putInt(firstNeighbour, 20);
+        resign(content);
+        assertRefused(dir, content, owner, "corrupt index file", "neighbour id 20 is outside 0..19");
+        java.nio.ByteBuffer.wrap(content).putInt(firstNeighbour - 4, 1 << 20);
+        resign(content);
+        assertRefused(dir, content, owner, "corrupt index file", "has 1048576 neighbours; at most 16");
+    }
+
+    @Test
+    void aVersionOneGraphFileIsRefusedWithTheWayToRebuildIt(@TempDir Path dir) throws Exception {
+        byte[] owner = {7};
+        byte[] content = smallGraphFile(dir, owner);
+        content[11] = 1;
+        assertRefused(dir, content, owner, "version 1 graph", "no longer reads", "rebuild the index");
+    }
+
+    /** The bytes of a saved 20-row graph. */
+    private static byte[] smallGraphFile(Path dir, byte[] owner) throws IOException {
         HnswIndex hnsw = EXHAUSTIVE.create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
         hnsw.add(gaussian(20, 22));
         Path file = dir.resolve("a.idx");
         IndexFile.write(file, hnsw, owner);
-        byte[] bytes = Files.readAllBytes(file);
-        // header 44 bytes; body: "hnsw" (2 + 4), owner (4 + 1), "SQUARED_EUCLIDEAN" (2 + 17), 2 ints, 3 ints
-        int payload = 44 + 6 + 5 + 19 + 8 + 12;
-        java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
-        forged.write(bytes, 0, payload);
-        try (java.io.ObjectOutputStream objects = new java.io.ObjectOutputStream(forged)) {
-            objects.writeObject(new java.util.HashMap<>(java.util.Map.of("not a graph", new byte[4096])));
-        }
-        byte[] content = forged.toByteArray();
+        return Files.readAllBytes(file);
+    }
+
+    /** Writes the SHA-256 of the body into the header, as a forger would. */
+    private static void resign(byte[] content) throws Exception {
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(
                 java.util.Arrays.copyOfRange(content, 44, content.length));
         System.arraycopy(sha, 0, content, 12, 32);
-        assertRefused(dir, content, owner, "corrupt index file", "a class an index graph does not have");
     }
 
     private static void assertRefused(Path dir, byte[] content, byte[] owner, String... fragments)
