@@ -2,6 +2,7 @@ package org.dml4j.nn.onnx;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -46,4 +47,22 @@ interface GraphOp {
 
     /** @return a deep copy of the parameters and buffers, without the forward cache */
     GraphOp copy();
+
+    /**
+     * The parameters of an op with a weight and an optional bias, in that order.
+     *
+     * @param weightName the weight's ONNX initializer name
+     * @param weight     the weight
+     * @param biasName   the bias's name (unused without a bias)
+     * @param bias       the bias, or null
+     * @return the parameters by name
+     */
+    static Map<String, INDArray> weightAndBias(String weightName, INDArray weight, String biasName, INDArray bias) {
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        params.put(weightName, weight);
+        if (bias != null) {
+            params.put(biasName, bias);
+        }
+        return params;
+    }
 }

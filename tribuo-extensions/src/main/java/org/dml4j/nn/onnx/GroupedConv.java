@@ -174,12 +174,7 @@ final class GroupedConv implements GraphOp {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> params = new LinkedHashMap<>();
-        params.put(weightName, weight);
-        if (bias != null) {
-            params.put(biasName, bias);
-        }
-        return params;
+        return GraphOp.weightAndBias(weightName, weight, biasName, bias);
     }
 
     @Override
