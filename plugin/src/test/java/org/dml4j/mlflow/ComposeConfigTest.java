@@ -37,11 +37,14 @@ class ComposeConfigTest {
     /** The secret ones: placeholders in .env.example. */
     private static final Pattern SECRET = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN).*");
 
+    /** The spark profile's services. */
+    private static final List<String> SPARK_SERVICES = List.of("spark-master", "spark-worker", "spark-driver");
+
     private final ComposeFile compose = ComposeFile.load();
 
     @Test
     void servicesHaveHealthChecksAndNamedVolumes() {
-        for (String name : List.of("postgres", "minio", "mlflow")) {
+        for (String name : List.of("postgres", "minio", "mlflow", "spark-master")) {
             JsonNode test = compose.service(name).path("healthcheck").path("test");
             assertTrue(test.isArray() && test.size() > 1, name + " needs a health check");
         }
@@ -135,7 +138,7 @@ class ComposeConfigTest {
         List<String> command = compose.command("mlflow");
         String hosts = ComposeFile.interpolate(command.get(command.indexOf("--allowed-hosts") + 1), Map.of());
         List<String> patterns = Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
-        for (String trainer : List.of("trainer", "trainer-cuda")) {
+        for (String trainer : List.of("trainer", "trainer-cuda", "spark-driver")) {
             URI uri = URI.create(compose.environment(trainer).get("MLFLOW_TRACKING_URI"));
             assertEquals("mlflow", uri.getHost(), trainer + " must reach the server by its service name");
             String host = uri.getHost() + ":" + uri.getPort();
@@ -167,6 +170,91 @@ class ComposeConfigTest {
         assertTrue(base.startsWith("nvidia/cuda:" + cudaVersion.group(1) + ".") && base.contains("cudnn")
                 && base.contains("runtime"), "the CUDA runtime image must match nd4j-cuda-" + cudaVersion.group(1)
                 + ": " + base);
+    }
+
+    @Test
+    void theSparkProfileRunsTheBuildsSparkAsAStandaloneCluster() throws IOException {
+        for (String name : SPARK_SERVICES) {
+            assertEquals(List.of("spark"), profiles(name), name + " belongs in the spark profile only");
+            assertEquals("spark", compose.service(name).at("/build/target").asText(),
+                    name + " must build the Dockerfile's spark stage");
+        }
+        String base = sparkStage().get(0).split("\\s+")[1];
+        String pom = Files.readString(ComposeFile.DOCKER.resolve("..").resolve("pom.xml"));
+        assertEquals("apache/spark:" + pomProperty(pom, "spark.version") + "-scala"
+                + pomProperty(pom, "scala.binary.version") + "-java17-ubuntu", base,
+                "the cluster must run the Spark (and Scala) the CLI is compiled against");
+
+        List<String> master = compose.command("spark-master");
+        assertEquals("org.apache.spark.deploy.master.Master", master.get(1));
+        String url = "spark://" + argument(master, "--host") + ":" + argument(master, "--port");
+        assertEquals("spark-master", argument(master, "--host"), "workers reach the master by its service name");
+        List<String> worker = compose.command("spark-worker");
+        assertEquals(List.of("org.apache.spark.deploy.worker.Worker", url), worker.subList(1, 3),
+                "the worker must register with the master's URL");
+        assertEquals(url, compose.environment("spark-driver").get("SPARK_MASTER_URL"));
+        assertEquals("service_healthy", dependency("spark-worker", "spark-master"));
+        assertEquals("service_healthy", dependency("spark-driver", "spark-master"));
+        assertEquals("service_healthy", dependency("spark-driver", "mlflow"));
+        assertEquals("spark-driver", compose.environment("spark-driver").get("SPARK_DRIVER_HOST"),
+                "executors reach the driver by its service name (run --use-aliases)");
+        assertTrue(compose.service("spark-master").path("ports").get(0).asText().startsWith("127.0.0.1:"),
+                "standalone Spark has no authentication: its UI only on the host's loopback");
+        assertMount("spark-worker", "spark-data:/data");
+        assertMount("spark-driver", "spark-data:/data");
+        assertTrue(compose.service("spark-worker").path("ports").isMissingNode(), "workers publish no port");
+    }
+
+    @Test
+    void theSparkDriverSubmitsTheCliWithItsJarsAndRunsAsTheSparkUser() throws IOException {
+        JsonNode entrypoint = compose.service("spark-driver").path("entrypoint");
+        Path script = ComposeFile.DOCKER.resolve(Path.of(entrypoint.get(0).asText()).getFileName());
+        assertTrue(Files.isExecutable(script), entrypoint + " must be docker/" + script.getFileName()
+                + ", executable");
+        List<String> stage = sparkStage();
+        assertTrue(stage.contains("COPY docker/" + script.getFileName() + " /opt/dml4j/"),
+                "the spark stage must copy " + script.getFileName() + " to " + entrypoint.get(0).asText());
+        String text = Files.readString(script);
+        for (String part : List.of("--master \"$SPARK_MASTER_URL\"", "spark.driver.host=$SPARK_DRIVER_HOST",
+                "--class org.dml4j.experiments.Dml4jCommand", "--jars")) {
+            assertTrue(text.contains(part), script + " must pass " + part);
+        }
+        String user = stage.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b)
+                .map(l -> l.substring(5).trim()).orElse("spark");
+        assertEquals("spark", user, "the spark stage must end as Spark's non-root user");
+    }
+
+    private List<String> profiles(String service) {
+        List<String> profiles = new ArrayList<>();
+        compose.service(service).path("profiles").forEach(p -> profiles.add(p.asText()));
+        return profiles;
+    }
+
+    private static String argument(List<String> command, String option) {
+        int at = command.indexOf(option);
+        assertTrue(at >= 0 && at + 1 < command.size(), command + " has no " + option);
+        return command.get(at + 1);
+    }
+
+    private static String pomProperty(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+        assertTrue(m.find(), "pom.xml has no property " + name);
+        return m.group(1);
+    }
+
+    /** The lines of trainer.Dockerfile's stage named spark, from its FROM line to the next stage's. */
+    private static List<String> sparkStage() throws IOException {
+        List<String> lines = dockerfile("trainer.Dockerfile");
+        int from = 0;
+        while (from < lines.size() && !(lines.get(from).startsWith("FROM ") && lines.get(from).endsWith(" AS spark"))) {
+            from++;
+        }
+        assertTrue(from < lines.size(), "trainer.Dockerfile has no stage named spark");
+        int to = from + 1;
+        while (to < lines.size() && !lines.get(to).startsWith("FROM ")) {
+            to++;
+        }
+        return lines.subList(from, to);
     }
 
     private void assertMount(String service, String mount) {
