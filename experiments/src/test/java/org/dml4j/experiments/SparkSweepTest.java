@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,6 +116,44 @@ class SparkSweepTest {
         assertEquals(Set.of("1", "2", "3", "4"), trialTags);
     }
 
+    /**
+     * The README's {@code spark-submit} line: the CLI's own classes as the application jar, its libraries through
+     * {@code --jars} (so the executors fetch them from the driver instead of an extra classpath), the same results.
+     */
+    @Test
+    @Order(2)
+    void theSameSweepThroughSparkSubmitGivesTheLocalResults() throws Exception {
+        List<Path> jars = new ArrayList<>();
+        Path app = null;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (path.endsWith("test-classes") || Files.exists(spark.home().resolve("jars").resolve(path.getFileName()))) {
+                continue; // the tests' own classes, and the jars the distribution brings
+            }
+            Path jar = Files.isDirectory(path) ? TestJars.of(path, dir.resolve("jars")) : path;
+            if (path.equals(Path.of("target", "classes").toAbsolutePath())) {
+                app = jar;
+            } else {
+                jars.add(jar);
+            }
+        }
+        List<String> command = List.of(spark.home().resolve("bin").resolve("spark-submit").toString(),
+                "--master", spark.masterUrl(), "--class", Dml4jCommand.class.getName(), "--jars",
+                jars.stream().map(Path::toString).collect(Collectors.joining(",")),
+                "--conf", "spark.task.cpus=1", "--driver-memory", "1g", String.valueOf(app),
+                "sweep", sweep.toString(), "--json", "--quiet", "--spark", spark.masterUrl());
+        Process submit = new ProcessBuilder(command).redirectError(dir.resolve("submit.log").toFile()).start();
+        String out = new String(submit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(submit.waitFor(5, TimeUnit.MINUTES), "spark-submit did not end");
+        assertEquals(0, submit.exitValue(), out + Files.readString(dir.resolve("submit.log")));
+
+        Map<Integer, JsonNode> local = trials(CliRun.of("sweep", sweep.toString(), "--json", "--quiet"));
+        Map<Integer, JsonNode> submitted = trials(List.of(out.split("\n")));
+        assertEquals(local.keySet(), submitted.keySet());
+        local.forEach((trial, want) -> assertEquals(want.path("objective").asDouble(),
+                submitted.get(trial).path("objective").asDouble(), 0.0, "trial " + trial));
+    }
+
     @Test
     void aMasterThatDoesNotAnswerIsAClearErrorWithinSeconds() {
         String silent = "spark://127.0.0.1:" + LocalMlflowServer.freePort(0);
@@ -153,8 +194,12 @@ class SparkSweepTest {
     }
 
     private static Map<Integer, JsonNode> trials(CliRun run) throws IOException {
+        return trials(run.lines());
+    }
+
+    private static Map<Integer, JsonNode> trials(List<String> lines) throws IOException {
         Map<Integer, JsonNode> out = new TreeMap<>();
-        JsonFiles.MAPPER.readTree(String.join("\n", run.lines())).path("trials")
+        JsonFiles.MAPPER.readTree(String.join("\n", lines)).path("trials")
                 .forEach(t -> out.put(t.path("trial").asInt(), t));
         return out;
     }
