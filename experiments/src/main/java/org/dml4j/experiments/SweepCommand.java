@@ -79,9 +79,10 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER", description = "Run each trial as a task on this Spark cluster "
             + "(spark://HOST:PORT, yarn, k8s://...), as many at once as it has task slots, each with spark.task.cpus "
-            + "threads; the driver records every trial as a nested MLflow run from the events its task returns. The "
-            + "workers must see this installation at the same path (else use spark-submit with --jars); "
-            + "\"parallel\", \"isolation\" and \"early_stopping\" do not apply.")
+            + "threads; the driver records every trial as a nested MLflow run from the events its task returns, and "
+            + "\"early_stopping\" follows each trial's curve through the executors' heartbeats. The workers must "
+            + "see this installation at the same path (else use spark-submit with --jars); \"parallel\" and "
+            + "\"isolation\" do not apply.")
     private String sparkMaster;
 
     @Option(names = "--spark-home", paramLabel = "DIR", defaultValue = "${env:SPARK_HOME}", description = "The Spark "
@@ -109,11 +110,6 @@ public final class SweepCommand implements Callable<Integer> {
         TrialArgs base = TrialArgs.parse(sweep.base(), Map.of());
         DatasetOptions.Splits data = base.data.load(base.trainer.seed);
         StoppingRule rule = sweep.stopping() == null ? null : sweep.stopping().newRule();
-        if (sparkMaster != null && rule != null) {
-            throw new UserError("\"early_stopping\" does not work with --spark yet: a trial on the cluster reports "
-                    + "its curve when it ends. Remove \"early_stopping\" from " + sweepFile
-                    + " or run without --spark.");
-        }
         if (sparkMaster != null) {
             requireSparkJars();
         }

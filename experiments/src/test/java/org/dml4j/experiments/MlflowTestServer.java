@@ -75,6 +75,14 @@ final class MlflowTestServer implements AutoCloseable {
         return runs;
     }
 
+    /** A run's values of a metric, by step. */
+    List<Double> history(String runId, String metric) throws IOException, InterruptedException {
+        List<JsonNode> points = new ArrayList<>();
+        get("metrics/get-history?run_id=" + runId + "&metric_key=" + metric).path("metrics").forEach(points::add);
+        points.sort(java.util.Comparator.comparingLong(p -> p.get("step").asLong()));
+        return points.stream().map(p -> p.get("value").asDouble()).toList();
+    }
+
     JsonNode get(String path) throws IOException, InterruptedException {
         return send(request(path).GET().build());
     }

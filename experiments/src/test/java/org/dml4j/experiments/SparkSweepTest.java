@@ -183,14 +183,45 @@ class SparkSweepTest {
         }
     }
 
+    /**
+     * Successive halving decides on the curves alone, so the cluster must stop the same trials at the same epochs as
+     * one JVM does; the stops reach the running tasks through the heartbeats (the executors kill them mid-training).
+     */
     @Test
-    void earlyStoppingWithSparkIsRefused() throws IOException {
+    @Order(3)
+    void successiveHalvingOnTheClusterStopsTheTrialsTheLocalSweepStops() throws Exception {
         Path halving = dir.resolve("halving.json");
-        Files.writeString(halving, Files.readString(sweep).replace("\"search\": \"grid\"",
-                "\"search\": \"grid\", \"early_stopping\": {\"rule\": \"median\"}"));
-        CliRun run = CliRun.of("sweep", halving.toString(), "--quiet", "--spark", spark.masterUrl());
-        assertEquals(2, run.exitCode(), run.all());
-        assertTrue(run.err().contains("\"early_stopping\" does not work with --spark"), run.err());
+        Files.writeString(halving, Files.readString(sweep).replace("\"epochs\": 2", "\"epochs\": 40")
+                .replace("\"search\": \"grid\"", "\"search\": \"grid\", \"early_stopping\": {\"rule\": \"halving\", "
+                        + "\"min_epochs\": 1, \"reduction_factor\": 2}"));
+        Map<Integer, JsonNode> local = trials(CliRun.of("sweep", halving.toString(), "--json", "--quiet"));
+        CliRun onSpark = CliRun.of("sweep", halving.toString(), "--json", "--quiet", "--spark", spark.masterUrl(),
+                "--spark-home", spark.home().toString(), "--tracking-uri", mlflow.uri(), "--experiment", "halving");
+        assertEquals(0, onSpark.exitCode(), onSpark.all());
+        Map<Integer, JsonNode> actual = trials(onSpark);
+        assertEquals(local.keySet(), actual.keySet());
+        int stopped = 0;
+        for (int trial : local.keySet()) {
+            JsonNode want = local.get(trial);
+            JsonNode got = actual.get(trial);
+            for (String field : List.of("state", "epochs", "stopped")) {
+                assertEquals(want.path(field), got.path(field), "trial " + trial + ": " + field);
+            }
+            assertEquals(want.path("objective").asDouble(), got.path("objective").asDouble(), 0.0, "trial " + trial);
+            stopped += "pruned".equals(got.path("state").asText()) ? 1 : 0;
+        }
+        assertTrue(stopped >= 1 && stopped < local.size(), "halving stopped some trials but not all: " + stopped);
+        assertTrue(spark.executorLogs().contains("Executor is trying to kill"),
+                "a stopped trial's task was killed while it trained");
+
+        for (JsonNode run : mlflow.runs("halving")) {
+            Map<String, String> tags = MlflowTestServer.tags(run);
+            if ("pruned".equals(tags.get(SweepTracking.STATE_TAG))) {
+                int at = Integer.parseInt(tags.get(SweepTracking.STOPPED_AT_TAG));
+                assertEquals(at, mlflow.history(run.at("/info/run_id").asText(), "val/map_at_r").size(),
+                        "the trial's curve ends at its stop");
+            }
+        }
     }
 
     private static Map<Integer, JsonNode> trials(CliRun run) throws IOException {

@@ -117,15 +117,6 @@ class TrackedCommandsTest {
         assertEquals(4, json.get("trials").size());
     }
 
-    /** A trial run's value of a metric by epoch. */
-    private static List<Double> history(String runId, String metric) throws IOException, InterruptedException {
-        List<JsonNode> points = new java.util.ArrayList<>();
-        mlflow.get("metrics/get-history?run_id=" + runId + "&metric_key=" + metric).path("metrics")
-                .forEach(points::add);
-        points.sort(java.util.Comparator.comparingLong(p -> p.get("step").asLong()));
-        return points.stream().map(p -> p.get("value").asDouble()).toList();
-    }
-
     private static Map<Integer, JsonNode> trialRuns(List<JsonNode> runs) {
         Map<Integer, JsonNode> trials = new java.util.TreeMap<>();
         runs.stream().filter(r -> MlflowTestServer.tags(r).containsKey(SweepTracking.TRIAL_TAG)).forEach(r ->
@@ -170,7 +161,7 @@ class TrackedCommandsTest {
         SuccessiveHalving rule = new SuccessiveHalving(new SuccessiveHalving.Settings(1, 2));
         int stopped = 0;
         for (Map.Entry<Integer, JsonNode> trial : trials.entrySet()) {
-            List<Double> curve = history(trial.getValue().at("/info/run_id").asText(), "val/map_at_r");
+            List<Double> curve = mlflow.history(trial.getValue().at("/info/run_id").asText(), "val/map_at_r");
             int stoppedAt = 0;
             for (int epoch = 1; epoch <= curve.size() && stoppedAt == 0; epoch++) {
                 stoppedAt = rule.report(trial.getKey(), epoch, curve.get(epoch - 1)) ? epoch : 0;
@@ -229,7 +220,7 @@ class TrackedCommandsTest {
         assertEquals("8", params.get("trial.m-per-class"));
         assertEquals("32", params.get("trainer.batchSize"), params.toString());
         assertTrue(params.containsKey("data.dataset.size"), "the child's data facts travel: " + params);
-        List<Double> curve = history(trial.at("/info/run_id").asText(), "val/map_at_r");
+        List<Double> curve = mlflow.history(trial.at("/info/run_id").asText(), "val/map_at_r");
         assertEquals(2, curve.size());
         assertEquals(Collections.max(curve), ok.get("objective").asDouble(), 1e-9);
         JsonNode parent = runs.stream().filter(r -> r != trial).findFirst().orElseThrow();
@@ -254,7 +245,7 @@ class TrackedCommandsTest {
             assertEquals(String.valueOf(trial.getKey()), params.get("trainer.epochs"));
             assertEquals("32", params.get("trainer.batchSize"));
             assertEquals("0.25", params.get("trainer.validationFraction"));
-            assertEquals(trial.getKey(), history(trial.getValue().at("/info/run_id").asText(), "val/map_at_r")
+            assertEquals(trial.getKey(), mlflow.history(trial.getValue().at("/info/run_id").asText(), "val/map_at_r")
                     .size());
         }
     }

@@ -72,17 +72,14 @@ public final class SweepRunner {
     }
 
     /**
-     * Runs the trials on a site, as many at once as it has slots; the sweep's stopping rule must be null (a site's
-     * trials report their curves only when they end).
+     * Runs the trials on a site, as many at once as it has slots, following each trial's curve while it trains so
+     * the stopping rule stops it as it would stop a trial in this JVM.
      *
      * @param trials the trials, in order
      * @param site   where they run
      * @return the finished trials, in order
      */
     public List<Trial> run(List<Trial> trials, TrialSite site) {
-        if (rule != null) {
-            throw new IllegalStateException("a trial site's trials cannot be stopped early");
-        }
         return run(trials, Math.max(1, Math.min(site.slots(), trials.size())), trial -> runTrial(trial, null, site));
     }
 
@@ -117,7 +114,7 @@ public final class SweepRunner {
         Ended ended;
         try {
             if (site != null) {
-                pruner = new TrialPruner(trial.number(), metric, null);
+                pruner = new TrialPruner(trial.number(), metric, rule);
                 ended = onSite(trial, site, pruner);
             } else if (children == null) {
                 pruner = new TrialPruner(trial.number(), metric, rule);
@@ -176,28 +173,39 @@ public final class SweepRunner {
 
     /** The replay of a trial's events, run elsewhere, into its pruner and tracking. */
     private TrainingEventLog.Replay replay(Trial trial, TrialPruner pruner) {
+        return replay(trial, listeners(trial, pruner));
+    }
+
+    private TrainingEventLog.Replay replay(Trial trial, List<TrainingListener> listeners) {
         // the child or task checked the options before it logged its start, so building them here succeeds
         // it splits off its validation rows itself: the trial's input is the data it was given
         return new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
                 trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data,
-                Map.of(RunStart.TRAIN, train)), listeners(trial, pruner));
+                Map.of(RunStart.TRAIN, train)), listeners);
     }
 
     private Ended onSite(Trial trial, TrialSite site, TrialPruner pruner) {
         TrialTask.Result result;
+        LiveCurve live = new LiveCurve(replay(trial, List.of(pruner)), pruner);
         try {
-            result = site.run(new TrialTask(trial.number(), trial.args().base, trial.values(), metric));
+            result = site.run(new TrialTask(trial.number(), trial.args().base, trial.values(), metric), live);
         } catch (RuntimeException e) {
             return new Ended(Trial.Status.FAILED, e.getMessage()); // no result, so no run to record
         }
+        // the tracking gets the events once, now; the pruner has had them (it skips the epochs it has seen)
         TrainingEventLog.Replay replay = replay(trial, pruner);
         try {
-            for (String line : result.events()) {
+            for (String line : result.stopped() ? live.untilStop() : result.events()) {
                 replay.line(line);
             }
         } catch (IOException e) {
             replay.failed(e);
             return new Ended(Trial.Status.FAILED, "unreadable training events: " + e.getMessage());
+        }
+        if (result.stopped()) {
+            replay.failed(new InterruptedException("stopped by " + (rule == null ? "the sweep" : rule.name())
+                    + " at epoch " + pruner.stoppedAt()));
+            return new Ended(Trial.Status.PRUNED, null);
         }
         if (result.failure() != null) {
             replay.failed(new IllegalStateException(result.failure()));

@@ -57,8 +57,9 @@ final class TrialPruner implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochEnd epoch) {
-        if (stoppedAt > 0) {
-            return; // a child process may report an epoch more before it ends
+        if (stoppedAt > 0 || epoch.epoch() <= epochs) {
+            return; // a child process may report an epoch more before it ends; a trial on a site is followed while
+                    // it trains and replayed when it ends, and a retried task reports its epochs again
         }
         epochs = epoch.epoch();
         if (epoch.validationMetrics().isEmpty()) {

@@ -10,10 +10,12 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One trial trained where a {@link TrialSite} runs it (a Spark executor): its {@code train} options parsed from the
- * sweep file's base and its values, trained on the given data with no tracking and no stopping rule, its training
+ * sweep file's base and its values, trained on the given data with no tracking and no stopping rule (the sweep
+ * follows its events and stops it), its training
  * events kept as {@link TrainingEventLog} lines for the sweep to replay. Only what is serialisable travels: the trial
  * number and values in, the {@link Result} out.
  *
@@ -31,29 +33,35 @@ public record TrialTask(int number, Map<String, String> base, Map<String, String
      * What a trial left: its training events and, when it failed, why.
      *
      * @param events  the {@link TrainingEventLog} lines, in order
-     * @param failure the error message, null when it trained to its end
+     * @param failure the error message, null when it trained to its end or was stopped
+     * @param stopped whether the sweep's stopping rule stopped it (its events are then those up to the stop)
      */
-    public record Result(List<String> events, String failure) implements Serializable {
-        private static final long serialVersionUID = 1L;
+    public record Result(List<String> events, String failure, boolean stopped) implements Serializable {
+        private static final long serialVersionUID = 2L;
     }
 
     /**
-     * Trains the trial in this thread.
+     * Trains the trial in this thread, handing each event line on as it is logged (to follow the trial's curve
+     * while it trains).
      *
      * @param train   the training data (the trial holds out its validation fraction of it)
      * @param threads the native (OpenMP) threads the trial's ops may use
+     * @param logged  gets each event line as it is logged
      * @return its events and outcome
      */
-    public Result run(Dataset<Label> train, int threads) {
+    public Result run(Dataset<Label> train, int threads, Consumer<String> logged) {
         List<String> events = new ArrayList<>();
         try (NativeOpThreads limit = NativeOpThreads.limit(threads)) {
             MetricLearningTrainer trainer = TrialArgs.parse(base, values).trainer.build(train);
             trainer.addListener(new TrialPruner(number, metric, null));
-            trainer.addListener(new TrainingEventLog(events::add));
+            trainer.addListener(new TrainingEventLog(line -> {
+                events.add(line);
+                logged.accept(line);
+            }));
             trainer.train(train);
-            return new Result(events, null);
+            return new Result(events, null, false);
         } catch (RuntimeException e) {
-            return new Result(events, String.valueOf(e.getMessage()));
+            return new Result(events, String.valueOf(e.getMessage()), false);
         }
     }
 }
