@@ -45,8 +45,13 @@ class OnnxExportTest {
 
     /** Trains two epochs, so batch-norm statistics and weights are not their initial values. */
     static EmbeddingModel train(String network) {
+        return train(network, DATA);
+    }
+
+    /** Trains two epochs on {@code data}. */
+    static EmbeddingModel train(String network, MutableDataset<Label> data) {
         return new MetricLearningTrainer(NetworkSpecs.parse(network), new ContrastiveLoss(), null,
-                new MPerClassSampler(4), new Adam(), 2, 12, 1e-2, 3).train(DATA);
+                new MPerClassSampler(4), new Adam(), 2, 12, 1e-2, 3).train(data);
     }
 
     static float[][] onnxRuntime(OnnxMl.ModelProto proto, float[][] input) throws OrtException {
