@@ -1,14 +1,14 @@
 package org.dml4j.onnx;
 
-import ai.onnxruntime.OrtException;
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtException;
 import org.dml4j.model.EmbeddingModel;
+import org.dml4j.testutil.Clusters;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.dml4j.testutil.Clusters;
 
 import java.util.List;
 
@@ -33,12 +33,7 @@ class BlocksOnnxExportTest {
         INDArray expected = model.embed(DATA);
         float[][] actual = OnnxExportTest.onnxRuntime(proto, model.onnxInput(DATA.getData()));
         assertEquals(DATA.size(), actual.length);
-        double worst = 0;
-        for (int i = 0; i < actual.length; i++) {
-            for (int k = 0; k < actual[i].length; k++) {
-                worst = Math.max(worst, Math.abs(actual[i][k] - expected.getDouble(i, k)));
-            }
-        }
+        double worst = OnnxExportTest.largestDifference(actual, expected);
         assertTrue(worst <= 1e-4, network + ": largest difference " + worst);
         List<String> ops = proto.getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).toList();
         List<String> blockOps = network.contains("attn") ? List.of("MatMul", "Softmax", "Transpose", "ReduceMean",
