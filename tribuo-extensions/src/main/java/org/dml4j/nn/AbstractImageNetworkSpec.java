@@ -32,7 +32,7 @@ abstract class AbstractImageNetworkSpec extends AbstractNetworkSpec {
     protected int[] attentionHeads = {};
 
     @Config(description = "How the last feature map becomes the embedding head's input: FLATTEN, AVG, GEM or "
-            + "ATTENTION (null: the network's default).")
+            + "ATTENTION (unset: the network's default, FLATTEN for cnn and AVG for resnet).")
     protected ImagePooling pooling;
 
     @Config(description = "The heads of ATTENTION pooling.")
@@ -40,11 +40,6 @@ abstract class AbstractImageNetworkSpec extends AbstractNetworkSpec {
 
     /** @return the pooling when none is configured */
     protected abstract ImagePooling defaultPooling();
-
-    /** @return the configured pooling, or the network's default */
-    protected final ImagePooling pooling() {
-        return pooling == null ? defaultPooling() : pooling;
-    }
 
     /**
      * Sets the optional blocks' fields.
@@ -80,6 +75,9 @@ abstract class AbstractImageNetworkSpec extends AbstractNetworkSpec {
             throw new PropertyException("", field, halvings + " " + halvingBy + " halve a " + imageHeight + "x"
                     + imageWidth + " image to nothing: use fewer of them or larger images");
         }
+        if (pooling == null) {
+            pooling = defaultPooling(); // recorded in the provenance, as the constructors do
+        }
         if (attentionHeads.length != 0 && attentionHeads.length != widths.length) {
             throw new PropertyException("", "attentionHeads", "attentionHeads needs one count per stage ("
                     + widths.length + "), found " + attentionHeads.length);
@@ -91,7 +89,7 @@ abstract class AbstractImageNetworkSpec extends AbstractNetworkSpec {
             }
         }
         int last = widths[widths.length - 1];
-        if (poolingHeads < 1 || pooling() == ImagePooling.ATTENTION && last % poolingHeads != 0) {
+        if (poolingHeads < 1 || pooling == ImagePooling.ATTENTION && last % poolingHeads != 0) {
             throw new PropertyException("", "poolingHeads", "the attention pooling heads must divide the last "
                     + "stage's " + last + " channels, found " + poolingHeads);
         }
@@ -124,14 +122,13 @@ abstract class AbstractImageNetworkSpec extends AbstractNetworkSpec {
      */
     protected void addPoolingAndHead(List<Layer> layers, int channels, int height, int width, SplittableRandom rng,
                                      DataType dataType) {
-        switch (pooling()) {
+        switch (pooling) {
             case FLATTEN -> layers.add(new Flatten());
             case AVG -> layers.add(new GlobalAvgPool2d());
             case GEM -> layers.add(new GeMPool2d(dataType));
             case ATTENTION -> layers.add(new AttentionPool(channels, poolingHeads, rng, dataType));
-            default -> throw new IllegalStateException("unknown pooling " + pooling());
         }
-        addHead(layers, pooling() == ImagePooling.FLATTEN ? channels * height * width : channels, rng, dataType);
+        addHead(layers, pooling == ImagePooling.FLATTEN ? channels * height * width : channels, rng, dataType);
     }
 
     /**
@@ -165,9 +162,9 @@ abstract class AbstractImageNetworkSpec extends AbstractNetworkSpec {
             all.add("image=" + imageChannels + "x" + imageHeight + "x" + imageWidth);
         }
         all.addAll(options);
-        if (pooling() != defaultPooling()) {
-            all.add("pool=" + pooling().name().toLowerCase(Locale.ROOT)
-                    + (pooling() == ImagePooling.ATTENTION && poolingHeads != 1 ? poolingHeads : ""));
+        if (pooling != defaultPooling()) {
+            all.add("pool=" + pooling.name().toLowerCase(Locale.ROOT)
+                    + (pooling == ImagePooling.ATTENTION && poolingHeads != 1 ? poolingHeads : ""));
         }
         if (!normalize) {
             all.add("normalize=false");
