@@ -52,9 +52,9 @@ class BlocksGradientTest {
     void transformerBlockOverImagePositionsAndTokens() {
         TransformerBlock block = new TransformerBlock(4, 2, rng(), DataType.DOUBLE);
         randomize(block);
-        GradientCheck.check(block, GradientCheck.normal(8, 2, 3, 4), true);
-        EmbeddingNetwork overImages = new EmbeddingNetwork(List.of(block));
-        GradientCheck.checkSampled(overImages, images(), true, 1e-6, 12, overImages.parameters().keySet());
+        EmbeddingNetwork net = new EmbeddingNetwork(List.of(block));
+        GradientCheck.checkSampled(net, GradientCheck.normal(8, 2, 3, 4), true, 1e-6, 8, net.parameters().keySet());
+        GradientCheck.checkSampled(net, images(), true, 1e-6, 4, net.parameters().keySet());
     }
 
     @Test
@@ -92,7 +92,7 @@ class BlocksGradientTest {
                 new MaxPool2d(2, 2), new TransformerBlock(4, 2, rng(), DataType.DOUBLE),
                 new AttentionPool(4, 2, rng(), DataType.DOUBLE), new Dense(4, 3, rng(), DataType.DOUBLE),
                 new L2Normalize()));
-        GradientCheck.checkSampled(net, GradientCheck.normal(11, 3, 16), true, 1e-6, 6, net.parameters().keySet());
+        GradientCheck.checkSampled(net, GradientCheck.normal(11, 3, 16), true, 1e-6, 3, net.parameters().keySet());
     }
 
     @Test
