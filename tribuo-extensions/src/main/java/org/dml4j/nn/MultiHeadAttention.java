@@ -70,7 +70,7 @@ public final class MultiHeadAttention implements Layer {
             throw new IllegalArgumentException("attention needs a positive width divisible by the number of heads, "
                     + "found width " + width + " and " + heads + " heads");
         }
-        // PyTorchInit's bound is 1/sqrt(fanIn); Xavier's sqrt(6/(fanIn + fanOut)) is that for fanIn = 4·width/6
+        // U(-1, 1) draws (PyTorchInit with fan-in 1) scaled to Xavier's bound sqrt(6/(fanIn + fanOut))
         double bound = Math.sqrt(6.0 / (4.0 * width));
         return PyTorchInit.uniform(new long[]{3L * width, width}, 1, rng, DataType.DOUBLE).muli(bound)
                 .castTo(dataType);
