@@ -57,6 +57,12 @@ import java.util.concurrent.Callable;
                         + "pair-margin, distance-weighted, none.",
                 "Networks: mlp:H1,...,EMB[:options] (e.g. mlp:512,128), cnn:C1,C2,EMB[:options] or "
                         + "resnet:W1,...,Wn,EMB[:image=CxHxW,blocks=B] (e.g. resnet:16,32,64,128).",
+                "Blocks of cnn and resnet networks: attnH after a stage's width adds a transformer block (pre-norm "
+                        + "multi-head self-attention with H heads over the stage's positions, then an MLP); "
+                        + "pool=flatten|avg|gem|attention|attentionH picks the pooling before the embedding layer "
+                        + "(cnn's default flatten, resnet's avg; gem: generalized mean with a learned exponent; "
+                        + "attention: a learned query attending over the positions with H heads, default 1), e.g. "
+                        + "cnn:32,64,attn4,128:pool=attention4 or resnet:16,32,64,128:pool=gem.",
                 "--mode self-supervised trains SimCLR-style from two augmented views of each training example and "
                         + "ignores the training labels; it also reports the accuracy of a linear probe (logistic "
                         + "regression on the frozen embeddings of the training split, tested on the evaluation "

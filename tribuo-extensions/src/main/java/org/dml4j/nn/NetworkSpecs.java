@@ -2,6 +2,7 @@ package org.dml4j.nn;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,14 @@ import java.util.ServiceLoader;
  *     {@code normalize=true|false}.</li>
  *     <li>{@code cnn:C1,...,Cn,E}: the channels of each convolution block then the embedding width
  *     ({@code cnn:32,64,128}, see {@link CnnSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
- *     {@code normalize=true|false}.</li>
+ *     {@code pool=flatten|avg|gem|attention[H]} (default flatten), {@code normalize=true|false}.</li>
  *     <li>{@code resnet:W1,...,Wn,E}: the widths of each stage of residual blocks then the embedding width
  *     ({@code resnet:16,32,64,128}, see {@link ResNetSpec}). Options: {@code image=CxHxW} (default {@code 1x28x28}),
- *     {@code blocks=B} (per stage, default 1), {@code normalize=true|false}.</li>
+ *     {@code blocks=B} (per stage, default 1), {@code pool=avg|gem|attention[H]|flatten} (default avg),
+ *     {@code normalize=true|false}.</li>
+ *     <li>In {@code cnn} and {@code resnet} sizes, {@code attnH} after a stage's width adds a {@link TransformerBlock}
+ *     with {@code H} heads over that stage's positions ({@code cnn:32,64,attn4,128}); {@code pool=gem} pools with
+ *     {@link GeMPool2d}, {@code pool=attention} (1 head) or {@code pool=attentionH} with {@link AttentionPool}.</li>
  *     <li>{@code onnx:PATH}: an imported ONNX backbone fine-tuned as a whole ({@code org.dml4j.nn.onnx}, a
  *     {@link NetworkSpecKind}). Options: {@code embedding=E} (a linear embedding head of width E after it; default
  *     none), {@code normalize=true|false}, {@code freeze=none|all|N} (the backbone layers left untrained).</li>
@@ -35,10 +40,14 @@ public final class NetworkSpecs {
     public static final String CNN = "cnn";
     /** The kind name of {@link ResNetSpec}. */
     public static final String RESNET = "resnet";
+    /** The prefix of a {@link TransformerBlock} among an image network's sizes, followed by its heads. */
+    public static final String ATTENTION = "attn";
 
     private static final String EXPECTED = "expected mlp:H1,...,Hn,E[:activation=relu|tanh,dropout=P,"
-            + "batch-norm=true|false,normalize=true|false], cnn:C1,...,Cn,E[:image=CxHxW,normalize=true|false] or "
-            + "resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,normalize=true|false] or "
+            + "batch-norm=true|false,normalize=true|false], cnn:C1,...,Cn,E[:image=CxHxW,pool=POOL,"
+            + "normalize=true|false] or resnet:W1,...,Wn,E[:image=CxHxW,blocks=B,pool=POOL,normalize=true|false] "
+            + "(attnH after a width adds a transformer block with H heads; POOL is flatten, avg, gem, attention or "
+            + "attentionH) or "
             + "onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N]";
 
     private NetworkSpecs() {
@@ -71,13 +80,15 @@ public final class NetworkSpecs {
         }
         String kind = parts[0].trim().toLowerCase(Locale.ROOT);
         NetworkSpecKind extra = extraKind(kind);
-        int[] sizes = extra != null ? null : sizes(spec, parts[1]);
+        boolean image = kind.equals(CNN) || kind.equals(RESNET);
+        Stages stages = image ? stages(spec, parts[1]) : null;
+        int[] sizes = extra != null ? null : image ? stages.sizes() : sizes(spec, parts[1]);
         Map<String, String> options = options(spec, parts.length == 3 ? parts[2] : "");
         try {
             NetworkSpec parsed = switch (kind) {
                 case MLP -> mlp(spec, sizes, options);
-                case CNN -> cnn(spec, sizes, options);
-                case RESNET -> resnet(spec, sizes, options);
+                case CNN -> cnn(spec, stages, options);
+                case RESNET -> resnet(spec, stages, options);
                 default -> {
                     if (extra == null) {
                         throw malformed(spec, "unknown kind '" + parts[0] + "'");
@@ -111,25 +122,80 @@ public final class NetworkSpecs {
         return new MlpSpec(hidden, sizes[sizes.length - 1], activation, dropout, batchNorm, normalize);
     }
 
-    private static NetworkSpec cnn(String spec, int[] sizes, Map<String, String> options) {
+    private static NetworkSpec cnn(String spec, Stages stages, Map<String, String> options) {
+        int[] sizes = stages.sizes();
         if (sizes.length < 2) {
             throw malformed(spec, "a cnn needs at least one block's channels and the embedding size");
         }
         int[] image = image(spec, options);
+        ImageBlocks blocks = blocks(spec, stages, options, ImagePooling.FLATTEN);
         boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
         return new CnnSpec(Arrays.copyOf(sizes, sizes.length - 1), sizes[sizes.length - 1], image[0],
-                image[1], image[2], normalize);
+                image[1], image[2], normalize, blocks);
     }
 
-    private static NetworkSpec resnet(String spec, int[] sizes, Map<String, String> options) {
+    private static NetworkSpec resnet(String spec, Stages stages, Map<String, String> options) {
+        int[] sizes = stages.sizes();
         if (sizes.length < 2) {
             throw malformed(spec, "a resnet needs at least one stage's width and the embedding size");
         }
         int[] image = image(spec, options);
         String blocks = options.remove("blocks");
+        ImageBlocks extra = blocks(spec, stages, options, ImagePooling.AVG);
         boolean normalize = flag(spec, "normalize", options.remove("normalize"), true);
         return new ResNetSpec(Arrays.copyOf(sizes, sizes.length - 1), blocks == null ? 1 : positive(spec, blocks),
-                sizes[sizes.length - 1], image[0], image[1], image[2], normalize);
+                sizes[sizes.length - 1], image[0], image[1], image[2], normalize, extra);
+    }
+
+    /**
+     * An image network's sizes: the stage widths then the embedding width, and after each stage the heads of its
+     * transformer block (0 for none).
+     */
+    private record Stages(int[] sizes, int[] heads) {
+    }
+
+    /** Reads {@code W1,[attnH,]...,Wn,[attnH,]E}. */
+    private static Stages stages(String spec, String text) {
+        List<Integer> sizes = new ArrayList<>();
+        List<Integer> heads = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            String trimmed = item.trim().toLowerCase(Locale.ROOT);
+            if (!trimmed.startsWith(ATTENTION)) {
+                sizes.add(positive(spec, item));
+                heads.add(0);
+            } else if (sizes.isEmpty() || heads.get(heads.size() - 1) != 0) {
+                throw malformed(spec, "'" + item + "' must follow a stage's width (one attention block per stage)");
+            } else {
+                heads.set(heads.size() - 1, positive(spec, trimmed.substring(ATTENTION.length())));
+            }
+        }
+        if (heads.get(heads.size() - 1) != 0) {
+            throw malformed(spec, "the embedding width must come last, after the attention blocks");
+        }
+        return new Stages(sizes.stream().mapToInt(Integer::intValue).toArray(),
+                heads.subList(0, heads.size() - 1).stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The transformer blocks of the sizes and the {@code pool} option. */
+    private static ImageBlocks blocks(String spec, Stages stages, Map<String, String> options,
+                                      ImagePooling absent) {
+        int[] heads = Arrays.stream(stages.heads()).anyMatch(h -> h > 0) ? stages.heads() : new int[0];
+        String pool = options.remove("pool");
+        if (pool == null) {
+            return new ImageBlocks(heads, absent, 1);
+        }
+        String name = pool.toLowerCase(Locale.ROOT);
+        String attention = ImagePooling.ATTENTION.name().toLowerCase(Locale.ROOT);
+        if (name.startsWith(attention)) {
+            String count = name.substring(attention.length());
+            return new ImageBlocks(heads, ImagePooling.ATTENTION, count.isEmpty() ? 1 : positive(spec, count));
+        }
+        for (ImagePooling p : ImagePooling.values()) {
+            if (p.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return new ImageBlocks(heads, p, 1);
+            }
+        }
+        throw malformed(spec, "unknown pool '" + pool + "' (flatten, avg, gem, attention or attentionH)");
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * <pre>
  * Unflatten(C, H, W) → Conv2d(3×3, stride 1, padding 1, w1) → BatchNorm2d → ReLU
  * for each stage i with width wi: blocks × ResidualBlock(wi; the first of stage i &gt; 1 has stride 2)
- * GlobalAvgPool2d → Dense(embeddingSize) → [L2Normalize]
+ *     [TransformerBlock(wi, heads) when the stage has attention heads]
+ * GlobalAvgPool2d (or another {@link ImagePooling}) → Dense(embeddingSize) → [L2Normalize]
  * </pre>
  * {@code resnet:16,32,64,128} on 28×28×1 images: a 16-channel stem, stages of 16 (28×28), 32 (14×14) and 64 (7×7)
  * channels with one block each, then {@code Dense(64 → 128)}.
@@ -43,6 +44,25 @@ public final class ResNetSpec extends AbstractImageNetworkSpec {
      */
     public ResNetSpec(int[] widths, int blocks, int embeddingSize, int imageChannels, int imageHeight,
                       int imageWidth, boolean normalize) {
+        this(widths, blocks, embeddingSize, imageChannels, imageHeight, imageWidth, normalize,
+                ImageBlocks.pooling(ImagePooling.AVG));
+    }
+
+    /**
+     * Creates a ResNet-shaped network with transformer blocks after some of its stages or another pooling.
+     *
+     * @param widths        the channels of each stage (at least one)
+     * @param blocks        the residual blocks per stage
+     * @param embeddingSize the embedding width
+     * @param imageChannels the input images' channels
+     * @param imageHeight   the input images' height
+     * @param imageWidth    the input images' width
+     * @param normalize     whether the output is L2-normalized
+     * @param extra         the transformer blocks (heads per stage) and the pooling
+     */
+    public ResNetSpec(int[] widths, int blocks, int embeddingSize, int imageChannels, int imageHeight,
+                      int imageWidth, boolean normalize, ImageBlocks extra) {
+        setBlocks(extra);
         this.widths = widths.clone();
         this.blocks = blocks;
         this.embeddingSize = embeddingSize;
@@ -62,6 +82,11 @@ public final class ResNetSpec extends AbstractImageNetworkSpec {
     }
 
     @Override
+    protected ImagePooling defaultPooling() {
+        return ImagePooling.AVG;
+    }
+
+    @Override
     public EmbeddingNetwork build(int inputSize, long seed, DataType dataType) {
         Unflatten images = unflatten(inputSize, "ResNet");
         SplittableRandom rng = new SplittableRandom(seed);
@@ -76,9 +101,16 @@ public final class ResNetSpec extends AbstractImageNetworkSpec {
                 layers.add(new ResidualBlock(in, widths[stage], stage > 0 && b == 0 ? 2 : 1, rng, dataType));
                 in = widths[stage];
             }
+            addAttention(layers, stage, in, rng, dataType);
         }
-        layers.add(new GlobalAvgPool2d());
-        addHead(layers, in, rng, dataType);
+        // a stride-2 stage's 3×3 convolution with padding 1 takes a side of s pixels to (s - 1) / 2 + 1
+        int h = imageHeight;
+        int w = imageWidth;
+        for (int stage = 1; stage < widths.length; stage++) {
+            h = (h - 1) / 2 + 1;
+            w = (w - 1) / 2 + 1;
+        }
+        addPoolingAndHead(layers, in, h, w, rng, dataType);
         return new EmbeddingNetwork(layers);
     }
 

@@ -37,8 +37,9 @@ import java.util.Map;
  * {@link Layer#parameters()} and {@link Layer#buffers()}, as float32 initializers named after the network's
  * parameters ({@code 0_weight}, {@code 2_conv1_weight}, ...).
  * <p>
- * Every layer the library builds is covered; a layer without a case here is rejected with an error that names it
- * (its position and class), so a new block fails loudly until it gets one.
+ * Every layer the library builds is covered (the attention blocks, layer normalization and GeM pooling through
+ * {@link BlockGraph}); a layer without a case here is rejected with an error that names it (its position and class),
+ * so a new block fails loudly until it gets one.
  */
 public final class NetworkGraph {
 
@@ -104,6 +105,10 @@ public final class NetworkGraph {
         } else if (layer instanceof ResidualBlock block) {
             return residual(block, x, name, where);
         }
+        ONNXRef<?> block = BlockGraph.write(layer, x, name);
+        if (block != null) {
+            return block;
+        }
         throw new IllegalArgumentException("Cannot export " + where + " (" + layer + ", "
                 + layer.getClass().getName() + ") to ONNX: org.dml4j.onnx.NetworkGraph has no ONNX operators for"
                 + " it; export a network built from the library's layers, or add a case for this layer there");
@@ -127,7 +132,15 @@ public final class NetworkGraph {
         return layer(parts.get(part), x, name + "_" + part.replace('.', '_'), where + " (" + part + ")");
     }
 
-    private static ONNXNode op(ONNXOperator operator, List<ONNXRef<?>> inputs, Map<String, Object> attributes) {
+    /**
+     * Applies an operator.
+     *
+     * @param operator   the operator
+     * @param inputs     its inputs
+     * @param attributes its attributes
+     * @return its output
+     */
+    static ONNXNode op(ONNXOperator operator, List<ONNXRef<?>> inputs, Map<String, Object> attributes) {
         return inputs.get(0).onnxContext().operation(operator, inputs, operator.getOpName().toLowerCase(Locale.ROOT),
                 attributes);
     }
@@ -135,9 +148,21 @@ public final class NetworkGraph {
     /** A float32 initializer with the layer's parameter or buffer {@code key}. */
     private static ONNXInitializer tensor(ONNXContext onnx, String name, Layer layer, String key) {
         INDArray array = layer.parameters().containsKey(key) ? layer.parameters().get(key) : layer.buffers().get(key);
+        return tensor(onnx, name + "_" + key, array);
+    }
+
+    /**
+     * A float32 initializer.
+     *
+     * @param onnx  the graph
+     * @param name  its name
+     * @param array its values and shape
+     * @return the initializer
+     */
+    static ONNXInitializer tensor(ONNXContext onnx, String name, INDArray array) {
         float[] values = array.castTo(DataType.FLOAT).dup('c').data().asFloat(); // a fresh buffer: exactly its values
         List<Integer> dims = new ArrayList<>();
         Arrays.stream(array.shape()).forEach(d -> dims.add(Math.toIntExact(d)));
-        return onnx.floatTensor(name + "_" + key, dims, buffer -> buffer.put(values));
+        return onnx.floatTensor(name, dims, buffer -> buffer.put(values));
     }
 }

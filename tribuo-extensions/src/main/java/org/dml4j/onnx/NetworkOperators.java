@@ -36,7 +36,17 @@ public enum NetworkOperators implements ONNXOperator {
     /** Reshapes the input to the shape given as an int64 tensor ({@code -1} once for the batch). */
     RESHAPE("Reshape", 2, 0, List.of()),
     /** Flattens the dimensions from {@code axis} on. */
-    FLATTEN("Flatten", 1, 0, List.of(new ONNXAttribute("axis", OnnxMl.AttributeProto.AttributeType.INT, false)));
+    FLATTEN("Flatten", 1, 0, List.of(new ONNXAttribute("axis", OnnxMl.AttributeProto.AttributeType.INT, false))),
+    /** The matrix product of the last two dimensions, broadcasting the others (numpy's {@code matmul}). */
+    MAT_MUL("MatMul", 2, 0, List.of()),
+    /** Permutes the dimensions. */
+    TRANSPOSE("Transpose", 1, 0, List.of(ints("perm"))),
+    /** The element-wise square root. */
+    SQRT("Sqrt", 1, 0, List.of()),
+    /** The element-wise error function. */
+    ERF("Erf", 1, 0, List.of()),
+    /** The input's shape, an int64 vector. */
+    SHAPE("Shape", 1, 0, List.of());
 
     private final String opName;
     private final int inputs;
