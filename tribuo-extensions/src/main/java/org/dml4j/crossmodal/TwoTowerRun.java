@@ -76,7 +76,7 @@ final class TwoTowerRun {
         this.towerA = build(Modality.A, groupA, runSeed);
         this.towerB = build(Modality.B, groupB, runSeed ^ TOWER_B_SALT);
         this.loss = new CrossModalInfoNce(config.minTemperature(), config.maxTemperature());
-        this.logScale = Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / config.initialTemperature())).reshape(1, 1);
+        this.logScale = Nd4j.createFromArray(new float[][]{{(float) Math.log(1 / config.initialTemperature())}});
         this.updater = config.optimizer().newUpdater();
     }
 
@@ -156,7 +156,7 @@ final class TwoTowerRun {
         groups.add(new ParameterGroup(prefixed("b.", towerB.parameters()), prefixed("b.", towerB.gradients()), 1));
         if (config.learnTemperature()) {
             groups.add(new ParameterGroup(Map.of(LOG_SCALE, logScale), Map.of(LOG_SCALE,
-                    Nd4j.scalar(DataType.FLOAT, (float) result.gradientScale()).reshape(1, 1)), 1));
+                    Nd4j.createFromArray(new float[][]{{(float) result.gradientScale()}})), 1));
         }
         updater.step(groups, lr);
         logScale.putScalar(0, loss.clamp(logScale.getDouble(0)));
