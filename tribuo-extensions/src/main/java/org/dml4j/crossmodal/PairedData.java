@@ -1,5 +1,7 @@
 package org.dml4j.crossmodal;
 
+import org.tribuo.Dataset;
+import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Reads paired data for cross-modal training into a Tribuo dataset whose examples each hold both modalities'
@@ -122,6 +125,47 @@ public final class PairedData {
             throw new IllegalArgumentException(pairFile + " lists no pairs: add rows a_id,b_id below its header");
         }
         return data;
+    }
+
+    /**
+     * The pairs split at random into two parts, e.g. training and validation pairs (not stratified: with one label
+     * per pair, a class-stratified split is impossible).
+     *
+     * @param pairs    the pairs
+     * @param fraction the share of the second part, in (0, 1)
+     * @param seed     the seed of the shuffle
+     * @return the parts, each keeping the data's provenance
+     * @throws IllegalArgumentException when a part would have fewer than 2 pairs
+     */
+    public static Split split(Dataset<Label> pairs, double fraction, long seed) {
+        List<Example<Label>> rows = new ArrayList<>();
+        pairs.forEach(rows::add);
+        int held = (int) Math.round(rows.size() * fraction);
+        if (held < 2 || rows.size() - held < 2) {
+            throw new IllegalArgumentException("holding out " + fraction + " of " + rows.size() + " pairs leaves "
+                    + held + " and " + (rows.size() - held) + "; each part needs at least 2 pairs");
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = rows.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            rows.set(i, rows.set(j, rows.get(i)));
+        }
+        return new Split(part(pairs, rows.subList(held, rows.size())), part(pairs, rows.subList(0, held)));
+    }
+
+    /**
+     * The two parts of a {@link #split}.
+     *
+     * @param kept    the larger part (e.g. training pairs)
+     * @param heldOut the held-out part
+     */
+    public record Split(Dataset<Label> kept, Dataset<Label> heldOut) {
+    }
+
+    private static Dataset<Label> part(Dataset<Label> all, List<Example<Label>> rows) {
+        MutableDataset<Label> out = new MutableDataset<>(all.getProvenance(), all.getOutputFactory());
+        rows.forEach(out::add);
+        return out;
     }
 
     private static Row partner(Map<String, Row> rows, ColumnarIterator.Row pair, String column, Path pairFile,

@@ -15,9 +15,7 @@ import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
 import org.dml4j.train.TrainingMode;
 import org.tribuo.Dataset;
-import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
-import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
@@ -286,27 +284,8 @@ public final class TwoTowerTrainer implements Trainer<Label> {
         if (validationFraction == 0) {
             return new Split(examples, null);
         }
-        int n = examples.size();
-        int held = (int) Math.round(n * validationFraction);
-        if (held < 2 || n - held < 2) {
-            throw new IllegalArgumentException("validationFraction " + validationFraction + " of " + n + " pairs "
-                    + "leaves " + held + " to validate and " + (n - held) + " to train; each needs at least 2");
-        }
-        List<Example<Label>> order = new ArrayList<>();
-        examples.forEach(order::add);
-        SplittableRandom rng = new SplittableRandom(runSeed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            order.set(i, order.set(j, order.get(i)));
-        }
-        return new Split(subset(examples, order.subList(held, n)),
-                subset(examples, order.subList(0, held)));
-    }
-
-    private static Dataset<Label> subset(Dataset<Label> all, List<Example<Label>> rows) {
-        MutableDataset<Label> out = new MutableDataset<>(all.getProvenance(), all.getOutputFactory());
-        rows.forEach(out::add);
-        return out;
+        PairedData.Split split = PairedData.split(examples, validationFraction, runSeed);
+        return new Split(split.kept(), split.heldOut());
     }
 
     private Map<String, String> datasetInfo(Dataset<Label> examples, FeatureGroup a, FeatureGroup b) {
