@@ -139,4 +139,21 @@ class CrossModalCliTest {
         assertEquals(2, towers.exitCode(), towers.all());
         assertTrue(towers.err().contains("same space"), towers.err());
     }
+
+    @Test
+    void theSweepEngineSearchesCrossModalOptions() throws IOException {
+        Path train = pairsCsv("sweep.csv", 120, 64, true);
+        Path sweep = Files.writeString(dir.resolve("sweep.json"), """
+                {"base": {"mode": "cross-modal", "pairs-csv": "%s", "class-column": "label", "tower-a": "mlp:16,8",
+                          "tower-b": "mlp:16,8", "epochs": 2, "batch-size": 32, "lr": 0.01,
+                          "validation-fraction": 0.25, "seed": 1},
+                 "space": {"initial-temperature": [0.05, 0.2]}, "search": "grid", "parallel": 1,
+                 "metric": "b_to_a/map_at_r"}
+                """.formatted(train));
+        CliRun run = CliRun.of("sweep", sweep.toString());
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.lines().stream().anyMatch(l -> l.startsWith("best: trial")), run.all());
+        assertEquals(2, run.lines().stream().filter(l -> l.matches("[ *] +\\d+ .*")).count(), run.all());
+        assertTrue(run.all().contains("initial-temperature"), run.all());
+    }
 }

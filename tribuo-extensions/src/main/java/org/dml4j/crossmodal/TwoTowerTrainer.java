@@ -10,6 +10,7 @@ import org.dml4j.nn.optim.ConstantSchedule;
 import org.dml4j.nn.optim.LearningRateSchedule;
 import org.dml4j.nn.optim.Optimizer;
 import org.dml4j.train.ListenerGroup;
+import org.dml4j.train.ObservableTrainer;
 import org.dml4j.train.RunEnd;
 import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
@@ -48,7 +49,7 @@ import java.util.SplittableRandom;
  * random part of the pairs is held out and both directions' retrieval metrics ({@link CrossModalEvaluator}) are
  * reported every epoch.
  */
-public final class TwoTowerTrainer implements Trainer<Label> {
+public final class TwoTowerTrainer implements ObservableTrainer {
 
     @Config(mandatory = true, description = "The first modality's network (e.g. an MlpSpec).")
     private NetworkSpec towerA;
@@ -194,20 +195,12 @@ public final class TwoTowerTrainer implements Trainer<Label> {
         }
     }
 
-    /**
-     * Attaches a listener to the runs this trainer starts (not part of the configuration or provenance).
-     *
-     * @param listener the listener
-     */
+    @Override
     public void addListener(TrainingListener listener) {
         listeners.add(listener);
     }
 
-    /**
-     * Removes a listener.
-     *
-     * @param listener the listener
-     */
+    @Override
     public void removeListener(TrainingListener listener) {
         listeners.remove(listener);
     }

@@ -1,6 +1,8 @@
 package org.dml4j.crossmodal;
 
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.train.EpochEnd;
@@ -191,5 +193,21 @@ class TwoTowerTrainerTest {
         wide.add("a_6", 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(wide));
         assertTrue(e.getMessage().contains("a_6") && e.getMessage().contains("input width 6"), e.getMessage());
+    }
+
+    @Test
+    void theModelsProvenanceRebuildsTheTrainerAndItsModel() {
+        MutableDataset<Label> small = PairedExamples.of(2, 12, 8);
+        TwoTowerTrainer trainer = new TwoTowerTrainer(MLP, CNN, new org.dml4j.nn.optim.Adam(), 1, 8, 0.01, 11, 0.1,
+                true, 0);
+        TwoTowerModel first = trainer.train(small);
+        ConfigurationManager cm = new ConfigurationManager();
+        cm.addConfiguration(ProvenanceUtil.extractConfiguration(first.getProvenance().getTrainerProvenance()));
+        TwoTowerTrainer rebuilt = (TwoTowerTrainer) cm.lookup(ProvenanceUtil.computeName(
+                first.getProvenance().getTrainerProvenance(), 0));
+        assertEquals(trainer.toString(), rebuilt.toString());
+        TwoTowerModel again = rebuilt.train(small);
+        assertEquals(first.embed(Modality.B, small), again.embed(Modality.B, small));
+        assertEquals(first.temperature(), again.temperature(), 0);
     }
 }

@@ -13,6 +13,7 @@ import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.ObservableTrainer;
 import org.dml4j.train.TrainingMode;
 import org.dml4j.train.TupleSupervision;
 import org.tribuo.Dataset;
@@ -156,8 +157,7 @@ public final class TrainerOptions {
      */
     public MetricLearningTrainer build(Dataset<Label> train) {
         if (mode == TrainingMode.CROSS_MODAL) {
-            throw new UserError("--mode cross-modal trains two towers, which sweeps do not search yet: run ./dml4j "
-                    + "train --mode cross-modal for each setting.");
+            throw new UserError("--mode cross-modal trains two towers: build them with buildForMode.");
         }
         if (config == null && !configOverrides.isEmpty()) {
             throw new UserError("--config-override " + configOverrides.keySet().iterator().next() + " needs "
@@ -197,6 +197,17 @@ public final class TrainerOptions {
                 .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
                 .memorySize(memorySize);
         return (isEpisodic() ? episodic.apply(builder, miner) : builder).build();
+    }
+
+    /**
+     * Builds the trainer of {@code --mode}: the two-tower trainer of {@code --mode cross-modal}
+     * ({@link #buildCrossModal()}), else {@link #build(Dataset)}.
+     *
+     * @param train the training data
+     * @return a new trainer
+     */
+    public ObservableTrainer buildForMode(Dataset<Label> train) {
+        return mode == TrainingMode.CROSS_MODAL ? buildCrossModal() : build(train);
     }
 
     /** @return the options of {@code --mode cross-modal} (its data, towers and temperature) */
