@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * How a {@link MetricLearningTrainer} learns, recorded in the model's run provenance under {@link #PROVENANCE_KEY}
- * and by the command line as the MLflow tag {@code dml4j.mode}.
+ * How a trainer learns ({@link MetricLearningTrainer}, or the cross-modal two-tower trainer), recorded in the
+ * model's run provenance under {@link #PROVENANCE_KEY} and by the command line as the MLflow tag {@code dml4j.mode}.
  */
 public enum TrainingMode {
 
