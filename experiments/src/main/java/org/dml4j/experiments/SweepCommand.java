@@ -1,7 +1,6 @@
 package org.dml4j.experiments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.dml4j.experiments.data.DatasetOptions;
 import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.experiments.spark.SparkTrialSite;
@@ -12,6 +11,9 @@ import org.dml4j.experiments.sweep.SweepRunner;
 import org.dml4j.experiments.sweep.SweepSummary;
 import org.dml4j.experiments.sweep.Trial;
 import org.dml4j.experiments.sweep.TrialArgs;
+import org.dml4j.train.TrainingMode;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -108,19 +110,20 @@ public final class SweepCommand implements Callable<Integer> {
             trials.add(new Trial(trials.size() + 1, values, TrialArgs.parse(sweep.base(), values)));
         }
         TrialArgs base = TrialArgs.parse(sweep.base(), Map.of());
-        DatasetOptions.Splits data = base.data.load(base.trainer.seed);
+        Dataset<Label> train = base.trainer.mode == TrainingMode.CROSS_MODAL
+                ? base.trainer.crossModal().load(base.trainer.seed).train() : base.data.load(base.trainer.seed).train();
         StoppingRule rule = sweep.stopping() == null ? null : sweep.stopping().newRule();
         if (sparkMaster != null) {
             requireSparkJars();
         }
         SparkTrialSite site = sparkMaster == null ? null : SparkTrialSite.connect(sparkMaster, sparkHome,
-                "dml4j sweep " + sweepFile.getFileName(), data.train(), Duration.ofSeconds(sparkWait));
+                "dml4j sweep " + sweepFile.getFileName(), train, Duration.ofSeconds(sparkWait));
         List<Trial> done;
         try (site) {
             SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep, rule);
             SweepProgress progress = quiet ? null : new SweepProgress(err, sweep.metric(), trials.size(),
                     System.console() != null, System::nanoTime);
-            SweepRunner runner = new SweepRunner(data.train(), sweep.metric(), rule, tracked, progress,
+            SweepRunner runner = new SweepRunner(train, sweep.metric(), rule, tracked, progress,
                     Dml4jCommand.class.getName());
             done = site == null ? runner.run(trials, sweep.parallel(), sweep.processes()) : runner.run(trials, site);
             finish(done, sweep, tracked, err);

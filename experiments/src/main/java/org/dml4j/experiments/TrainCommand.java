@@ -66,7 +66,10 @@ import java.util.concurrent.Callable;
                 "--mode self-supervised trains SimCLR-style from two augmented views of each training example and "
                         + "ignores the training labels; it also reports the accuracy of a linear probe (logistic "
                         + "regression on the frozen embeddings of the training split, tested on the evaluation "
-                        + "split) as " + TrainCommand.LINEAR_PROBE_METRIC + "."})
+                        + "split) as " + TrainCommand.LINEAR_PROBE_METRIC + ".",
+                "--mode cross-modal trains two towers (--tower-a, --tower-b) CLIP-style on paired data (--pairs-csv, "
+                        + "or --pairs with --a-features and --b-features) and reports retrieval in both directions "
+                        + "(a_to_b/..., b_to_a/...) and the learned temperature."})
 public final class TrainCommand implements Callable<Integer> {
 
     /** Where {@code --index-out} is logged in the run's artifacts, next to the {@code model} directory. */
@@ -123,6 +126,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (indexOut != null && modelOut == null) {
             throw new UserError("--index-out needs --model-out FILE: an index is only used with the model file it "
                     + "was built from.");
+        }
+        if (trainerOptions.mode == TrainingMode.CROSS_MODAL) {
+            if (indexOut != null || resume != null) {
+                throw new UserError((indexOut != null ? "--index-out" : "--resume") + " does not apply to --mode "
+                        + "cross-modal.");
+            }
+            checkOutputs();
+            return new CrossModalTrain(trainerOptions, tracking, new CrossModalTrain.Outputs(modelOut, metricsOut,
+                    eventsOut), quiet, json, spec).run();
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -294,7 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** A temporary JSON file for an artifact (the tracker copies it before {@code finish()} returns). */
-    private static Path jsonFile(Object value) throws IOException {
+    static Path jsonFile(Object value) throws IOException {
         Path file = Files.createTempFile("dml4j-artifact", ".json");
         file.toFile().deleteOnExit();
         JsonFiles.write(file, value);

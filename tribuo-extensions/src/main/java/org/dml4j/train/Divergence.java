@@ -11,7 +11,7 @@ import java.util.Map;
  * over B × d); a non-finite gradient or parameter reaches the next step's embeddings, and is then named. The
  * parameters are checked once more at the end of the run.
  */
-final class Divergence {
+public final class Divergence {
 
     private Divergence() {
     }
@@ -24,7 +24,7 @@ final class Divergence {
      * @param array an array
      * @return whether its sum is finite
      */
-    static boolean isFinite(INDArray array) {
+    public static boolean isFinite(INDArray array) {
         return Double.isFinite(array.sumNumber().doubleValue());
     }
 
@@ -35,7 +35,7 @@ final class Divergence {
      * @param arrays  the arrays by name
      * @return e.g. {@code parameter '0.weight'}, one per non-finite array
      */
-    static List<String> nonFinite(String prefix, Map<String, INDArray> arrays) {
+    public static List<String> nonFinite(String prefix, Map<String, INDArray> arrays) {
         List<String> found = new ArrayList<>();
         arrays.forEach((name, array) -> {
             if (array != null && !isFinite(array)) {
@@ -54,7 +54,7 @@ final class Divergence {
      * @param learningRate the learning rate of the step
      * @return the exception to throw
      */
-    static TrainingDivergedException error(int epoch, int batch, String what, double learningRate) {
+    public static TrainingDivergedException error(int epoch, int batch, String what, double learningRate) {
         return new TrainingDivergedException(epoch, batch, "training diverged in epoch " + epoch + ", batch "
                 + batch + ": " + what + " is not finite. Likely causes: the learning rate " + learningRate
                 + " is too high (lower it, e.g. by 10x), or the features are too large (scale them, e.g. with "

@@ -79,7 +79,7 @@ import java.util.SplittableRandom;
  * use of the labels except by validation. The model's run provenance records the {@link TrainingMode} under
  * {@value TrainingMode#PROVENANCE_KEY}.
  */
-public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
+public final class MetricLearningTrainer implements ObservableTrainer, Cloneable {
 
     @Config(mandatory = true, description = "The embedding network architecture (e.g. an MlpSpec).")
     private NetworkSpec network;
@@ -362,7 +362,7 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
     }
 
     /**
-     * Attaches a listener to the runs this trainer starts. Listeners are runtime attachments, not configuration:
+     * {@inheritDoc} Listeners are runtime attachments, not configuration:
      * they are not in the provenance and do not change the model (except by {@link TrainingListener#stopRequested
      * requesting a stop}).
      *

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * How a {@link MetricLearningTrainer} learns, recorded in the model's run provenance under {@link #PROVENANCE_KEY}
- * and by the command line as the MLflow tag {@code dml4j.mode}.
+ * How a trainer learns ({@link MetricLearningTrainer}, or the cross-modal two-tower trainer), recorded in the
+ * model's run provenance under {@link #PROVENANCE_KEY} and by the command line as the MLflow tag {@code dml4j.mode}.
  */
 public enum TrainingMode {
 
@@ -14,7 +14,9 @@ public enum TrainingMode {
     /** From two augmented views of each example, labels ignored ({@link SelfSupervision}). */
     SELF_SUPERVISED("self-supervised"),
     /** From N-way K-shot episodes, prototypical networks ({@link org.dml4j.sampling.EpisodeSampler}). */
-    EPISODIC("episodic");
+    EPISODIC("episodic"),
+    /** From pairs of two modalities, one tower each ({@link org.dml4j.crossmodal.TwoTowerTrainer}, CLIP-style). */
+    CROSS_MODAL("cross-modal");
 
     /** The key of the mode in a model's run (instance) provenance. */
     public static final String PROVENANCE_KEY = "mode";

@@ -1,7 +1,7 @@
 package org.dml4j.experiments.sweep;
 
 import org.dml4j.experiments.training.TrainingEventLog;
-import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.ObservableTrainer;
 import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
 import org.tribuo.Dataset;
@@ -153,7 +153,7 @@ public final class SweepRunner {
 
     private Ended inThread(Trial trial, TrialPruner pruner) {
         try {
-            MetricLearningTrainer trainer = trial.args().trainer.build(train);
+            ObservableTrainer trainer = trial.args().trainer.buildForMode(train);
             List<TrainingListener> listeners = listeners(trial, pruner);
             listeners.forEach(trainer::addListener);
             trainer.train(train);
@@ -180,7 +180,7 @@ public final class SweepRunner {
         // the child or task checked the options before it logged its start, so building them here succeeds
         // it splits off its validation rows itself: the trial's input is the data it was given
         return new TrainingEventLog.Replay(data -> new RunStart("trial-" + trial.number(),
-                trial.args().trainer.build(train).getProvenance(), train.getProvenance(), data,
+                trial.args().trainer.buildForMode(train).getProvenance(), train.getProvenance(), data,
                 Map.of(RunStart.TRAIN, train)), listeners);
     }
 

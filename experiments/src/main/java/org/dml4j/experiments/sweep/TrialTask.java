@@ -2,7 +2,7 @@ package org.dml4j.experiments.sweep;
 
 import org.dml4j.experiments.training.TrainingEventLog;
 import org.dml4j.nd.NativeOpThreads;
-import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.ObservableTrainer;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
@@ -52,7 +52,7 @@ public record TrialTask(int number, Map<String, String> base, Map<String, String
     public Result run(Dataset<Label> train, int threads, Consumer<String> logged) {
         List<String> events = new ArrayList<>();
         try (NativeOpThreads limit = NativeOpThreads.limit(threads)) {
-            MetricLearningTrainer trainer = TrialArgs.parse(base, values).trainer.build(train);
+            ObservableTrainer trainer = TrialArgs.parse(base, values).trainer.buildForMode(train);
             trainer.addListener(new TrialPruner(number, metric, null));
             trainer.addListener(new TrainingEventLog(line -> {
                 events.add(line);

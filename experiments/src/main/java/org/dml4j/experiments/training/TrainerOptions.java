@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.io.ConfigLoaderException;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import org.dml4j.data.LabelIndex;
+import org.dml4j.crossmodal.TwoTowerTrainer;
 import org.dml4j.experiments.io.ConfigFiles;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.experiments.report.FewShot;
@@ -12,6 +13,7 @@ import org.dml4j.nn.NetworkSpec;
 import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.train.MetricLearningTrainer;
+import org.dml4j.train.ObservableTrainer;
 import org.dml4j.train.TrainingMode;
 import org.dml4j.train.TupleSupervision;
 import org.tribuo.Dataset;
@@ -65,6 +67,9 @@ public final class TrainerOptions {
 
     @Mixin
     SelfSupervisedOptions selfSupervised;
+
+    @Mixin
+    CrossModalOptions crossModal;
 
     @Option(names = "--margin", description = "The margin of triplet/quadruplet losses and triplet miners, and "
             + "the negative margin of the contrastive loss (default: PML's); the ranked-list loss's margin (default "
@@ -151,6 +156,9 @@ public final class TrainerOptions {
      * @return a new trainer
      */
     public MetricLearningTrainer build(Dataset<Label> train) {
+        if (mode == TrainingMode.CROSS_MODAL) {
+            throw new UserError("--mode cross-modal trains two towers: build them with buildForMode.");
+        }
         if (config == null && !configOverrides.isEmpty()) {
             throw new UserError("--config-override " + configOverrides.keySet().iterator().next() + " needs "
                     + "--config FILE: it overrides a property of a component in that file.");
@@ -189,6 +197,36 @@ public final class TrainerOptions {
                 .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
                 .memorySize(memorySize);
         return (isEpisodic() ? episodic.apply(builder, miner) : builder).build();
+    }
+
+    /**
+     * Builds the trainer of {@code --mode}: the two-tower trainer of {@code --mode cross-modal}
+     * ({@link #buildCrossModal()}), else {@link #build(Dataset)}.
+     *
+     * @param train the training data
+     * @return a new trainer
+     */
+    public ObservableTrainer buildForMode(Dataset<Label> train) {
+        return mode == TrainingMode.CROSS_MODAL ? buildCrossModal() : build(train);
+    }
+
+    /** @return the options of {@code --mode cross-modal} (its data, towers and temperature) */
+    public CrossModalOptions crossModal() {
+        return crossModal;
+    }
+
+    /**
+     * Builds the two-tower trainer of {@code --mode cross-modal} from its options and the shared training numbers.
+     *
+     * @return a new trainer
+     * @throws UserError when a value is out of range or the towers do not fit together
+     */
+    public TwoTowerTrainer buildCrossModal() {
+        if (config != null) {
+            throw new UserError("--config does not apply to --mode cross-modal: set the towers with --tower-a and "
+                    + "--tower-b.");
+        }
+        return crossModal.build(this);
     }
 
     /** @return whether {@code --mode} is {@value EpisodicOptions#MODE} */
