@@ -11,7 +11,8 @@ sides within one run:
   quit
 
 TRUTH.txt holds the exact K nearest gallery rows of every query (from DML4J's ExactIndex), one line per query.
-Memory is the growth of the resident set across the build; size is the length of faiss.serialize_index.
+Memory: the growth of the resident set across the build, and the process's peak resident set (VmHWM) before and
+after it; size is the length of faiss.serialize_index.
 """
 import json
 import sys
@@ -21,12 +22,17 @@ import faiss
 import numpy as np
 
 
-def rss_bytes():
+def status_bytes(field):
+    """A /proc/self/status memory field (VmRSS: resident set now, VmHWM: peak resident set) in bytes."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def rss_bytes():
+    return status_bytes("VmRSS")
 
 
 def recall(found, truth):
@@ -49,6 +55,7 @@ def main():
         if words[0] == "build":
             kind = words[1]
             before = rss_bytes()
+            peak_before = status_bytes("VmHWM")
             start = time.perf_counter()
             if kind == "hnsw":
                 faiss.omp_set_num_threads(int(words[4]))
@@ -60,6 +67,7 @@ def main():
             seconds = time.perf_counter() - start
             indexes[kind] = index
             answer = {"build_s": seconds, "memory_bytes": rss_bytes() - before,
+                      "peak_rss_before_bytes": peak_before, "peak_rss_bytes": status_bytes("VmHWM"),
                       "size_bytes": int(faiss.serialize_index(index).size)}
         else:
             kind = words[1]

@@ -72,8 +72,6 @@ import java.util.concurrent.Callable;
                         + "(a_to_b/..., b_to_a/...) and the learned temperature."})
 public final class TrainCommand implements Callable<Integer> {
 
-    /** Where {@code --index-out} is logged in the run's artifacts, next to the {@code model} directory. */
-    static final String INDEX_ARTIFACT_FOLDER = "model-index/";
     /** The metric key of the linear probe's test accuracy (self-supervised mode). */
     static final String LINEAR_PROBE_METRIC = "linear_probe_accuracy";
     /** The MLflow tag that records the training mode. */
@@ -90,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--index-out", paramLabel = "FILE", description = "Also build an HNSW index over the model's "
             + "reference set (M 16, efConstruction 100, ef 64; needs --model-out), write it, and log it to MLflow "
-            + "beside the model (artifact " + INDEX_ARTIFACT_FOLDER + "FILE).")
+            + "inside the logged model (its file model.index, tied to the model's digest).")
     private Path indexOut;
 
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the final metrics as JSON.")
@@ -287,10 +285,8 @@ public final class TrainCommand implements Callable<Integer> {
         tracker.logArtifact(CommandArgs.ARTIFACT, jsonFile(CommandArgs.of(spec)));
         if (modelOut != null) {
             // an MLflow 3 logged model: the Tribuo protobuf plus its ONNX graph (onnx and python_function flavors)
-            tracker.logModel("model", model, trainerOptions.epochs, tracking.registration());
-        }
-        if (indexOut != null) {
-            tracker.logArtifact(INDEX_ARTIFACT_FOLDER + indexOut.getFileName(), indexOut);
+            // and the --index-out index, tied to the model's digest
+            tracker.logModel("model", model, trainerOptions.epochs, tracking.registration(), indexOut);
         }
         if (trainerOptions.config != null) {
             tracker.logArtifact(CommandArgs.CONFIG_FOLDER + trainerOptions.config.getFileName(),

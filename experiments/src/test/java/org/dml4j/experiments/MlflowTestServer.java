@@ -92,6 +92,28 @@ final class MlflowTestServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /**
+     * A file of an MLflow 3 logged model, through the server's artifact proxy.
+     *
+     * @param modelId the logged model
+     * @param file    the file's path in the model's directory, e.g. {@code MLmodel}
+     */
+    byte[] loggedModelFile(String modelId, String file) throws IOException, InterruptedException {
+        String root = get("logged-models/" + modelId).at("/model/info/artifact_uri").asText()
+                .replaceFirst("^mlflow-artifacts:/+", "");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(uri()
+                + "/api/2.0/mlflow-artifacts/artifacts/" + root + "/" + file));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(builder.GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException(response.statusCode() + " for " + file + " of logged model " + modelId);
+        }
+        return response.body();
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(uri() + "/api/2.0/mlflow/" + path));
         return authorization == null ? builder : builder.header("Authorization", authorization);

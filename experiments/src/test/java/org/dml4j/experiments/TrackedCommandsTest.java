@@ -5,6 +5,8 @@ import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.experiments.report.PlotCanvas;
 import org.dml4j.experiments.report.TrackedRun;
 import org.dml4j.experiments.sweep.SuccessiveHalving;
+import org.dml4j.mlflow.EmbeddingModelDirectory;
+import org.dml4j.mlflow.ModelDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -346,13 +348,21 @@ class TrackedCommandsTest {
     }
 
     @Test
-    void trainLogsItsIndexBesideTheModel() throws IOException, InterruptedException {
+    void trainLogsItsIndexInsideTheLoggedModel() throws IOException, InterruptedException {
         Path index = dir.resolve("indexed.hnsw");
         String run = train("index", "indexed", "--epochs", "1", "--network", "mlp:16,8", "--model-out",
                 dir.resolve("indexed.dml4j").toString(), "--index-out", index.toString());
-        byte[] logged = TrackedRun.fetch(TrackedRun.connect(mlflow.uri()), run)
-                .artifact(TrainCommand.INDEX_ARTIFACT_FOLDER + "indexed.hnsw", "the index");
-        assertArrayEquals(Files.readAllBytes(index), logged);
+        JsonNode outputs = mlflow.get("runs/get?run_id=" + run).at("/run/outputs/model_outputs");
+        assertEquals(1, outputs.size(), outputs.toString());
+        String modelId = outputs.get(0).path("model_id").asText();
+        Path downloaded = Files.createDirectories(dir.resolve("indexed-download"));
+        for (String file : List.of(ModelDirectory.TRIBUO_FILE, ModelDirectory.INDEX_FILE)) {
+            Files.write(downloaded.resolve(file), mlflow.loggedModelFile(modelId, file));
+        }
+        assertArrayEquals(Files.readAllBytes(index), Files.readAllBytes(downloaded.resolve(ModelDirectory.INDEX_FILE)));
+        assertTrue(EmbeddingModelDirectory.load(downloaded).index().isPresent(), "the index is used with its model");
+        assertTrue(mlflow.get("artifacts/list?run_id=" + run).path("files").findValuesAsText("path").stream()
+                .noneMatch(path -> path.contains("index")), "no loose index among the run's artifacts");
         CliRun noModel = CliRun.of("train", "--dataset", "csv:" + csv, "--label-column", "species", "--index-out",
                 index.toString());
         assertEquals(2, noModel.exitCode());

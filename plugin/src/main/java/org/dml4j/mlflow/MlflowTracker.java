@@ -391,15 +391,38 @@ public final class MlflowTracker implements TrainingListener {
      * @throws IllegalStateException    before {@link #onRunStart}
      */
     public void logModel(String name, Model<?> model, long step, ModelRegistration registration) {
+        logModel(name, model, step, registration, null);
+    }
+
+    /**
+     * Logs a Tribuo model as an MLflow 3 logged model of this run, as {@link #logModel(String, Model, long,
+     * ModelRegistration)} does, with the model's nearest-neighbour index inside the logged model
+     * ({@link ModelDirectory#INDEX_FILE}, named with the model's digest by the {@code dml4j} flavor), so that MLflow
+     * keeps, lists, downloads and registers the two together; {@link EmbeddingModelDirectory#load} reads both back.
+     *
+     * @param name         the model's name, e.g. {@code model}
+     * @param model        the model, an {@link org.dml4j.model.EmbeddingModel} when an index is given
+     * @param step         the run's step it belongs to (the number of epochs trained)
+     * @param registration the registry entry to create (pointing at the logged model), or null
+     * @param indexFile    an index file written for this model ({@code EmbeddingModel.saveIndex}), or null
+     * @throws IllegalArgumentException when the name is not a relative path, or the index file is unreadable, not
+     *                                  an index or was built for another model
+     * @throws IllegalStateException    before {@link #onRunStart}
+     */
+    public void logModel(String name, Model<?> model, long step, ModelRegistration registration, Path indexFile) {
         String path = ArtifactPaths.normalize(name);
         if (path.isEmpty()) {
             throw new IllegalArgumentException("The model's name must be a relative path, e.g. 'model'");
         }
         DeliveryWorker started = requireStarted();
+        if (indexFile != null) {
+            ModelDirectory.checkIndex(model, indexFile);
+        }
         try {
             Path folder = Files.createTempDirectory("dml4j-model-");
             folder.toFile().deleteOnExit();
-            ModelDirectory directory = ModelDirectory.write(model, folder, MLMODEL_TIME.format(Instant.now()));
+            ModelDirectory directory = ModelDirectory.write(model, folder, MLMODEL_TIME.format(Instant.now()),
+                    indexFile);
             if (directory.onnxProblem() != null) {
                 LOG.log(Level.WARNING, directory.onnxProblem());
             }

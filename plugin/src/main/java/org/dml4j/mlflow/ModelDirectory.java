@@ -2,6 +2,8 @@ package org.dml4j.mlflow;
 
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.dml4j.index.IndexFile;
+import org.dml4j.model.EmbeddingModel;
 import org.tribuo.Model;
 import org.tribuo.ONNXExportable;
 import org.tribuo.Tribuo;
@@ -10,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +28,11 @@ import java.util.Map;
  *     <li>when the model is {@link ONNXExportable}: {@value #ONNX_FILE} under the {@code onnx} flavor and the
  *     {@code python_function} flavor that loads it through {@code mlflow.onnx} (so {@code mlflow.pyfunc.load_model},
  *     {@code mlflow models predict} and {@code mlflow models serve} work), a {@code signature} read from the ONNX
- *     graph's inputs and outputs (tensor specs, {@code -1} for the batch), and {@value #REQUIREMENTS}.</li>
+ *     graph's inputs and outputs (tensor specs, {@code -1} for the batch), and {@value #REQUIREMENTS};</li>
+ *     <li>optionally, for an {@link EmbeddingModel}, its nearest-neighbour index file ({@code dml4j index build},
+ *     {@code train --index-out}) as {@value #INDEX_FILE}, named by the {@code dml4j} flavor's
+ *     {@value #INDEX_KEY} beside the model's {@value #DIGEST_KEY}; {@link EmbeddingModelDirectory} loads both back,
+ *     the index only for the model it was built from.</li>
  * </ul>
  * An ONNX export that fails leaves the Tribuo flavor alone and says why in {@link #onnxProblem()}. The content lacks
  * what the server decides ({@code model_id}, {@code run_id}, {@code artifact_path}): the uploader adds them.
@@ -35,6 +43,12 @@ public final class ModelDirectory {
     public static final String TRIBUO_FILE = "model.tribuo";
     /** The ONNX graph's file name. */
     public static final String ONNX_FILE = "model.onnx";
+    /** The nearest-neighbour index's file name. */
+    public static final String INDEX_FILE = "model.index";
+    /** The {@code dml4j} flavor's key naming the index file. */
+    public static final String INDEX_KEY = "index_file";
+    /** The {@code dml4j} flavor's key holding an indexed model's digest (hex SHA-256), the one its index records. */
+    public static final String DIGEST_KEY = "model_digest";
     /** The pip requirements of the {@code python_function} flavor. */
     public static final String REQUIREMENTS = "requirements.txt";
     /**
@@ -64,6 +78,23 @@ public final class ModelDirectory {
      * @throws IOException when a file cannot be written or the model cannot be serialized
      */
     public static ModelDirectory write(Model<?> model, Path directory, String createdUtc) throws IOException {
+        return write(model, directory, createdUtc, null);
+    }
+
+    /**
+     * Writes the files of a model's directory into {@code directory}, with the model's nearest-neighbour index.
+     *
+     * @param model       the model
+     * @param directory   an existing folder for the files
+     * @param createdUtc  {@code utc_time_created}, e.g. {@code 2025-01-31 12:00:00.000000}
+     * @param indexFile   an index file written for this model ({@code EmbeddingModel.saveIndex}), or null for none
+     * @return the directory's files and content
+     * @throws IOException              when a file cannot be read or written or the model cannot be serialized
+     * @throws IllegalArgumentException when the index is not an index file, or was built for another model or the
+     *                                  model is not an {@link EmbeddingModel}
+     */
+    public static ModelDirectory write(Model<?> model, Path directory, String createdUtc, Path indexFile)
+            throws IOException {
         Map<String, Path> files = new LinkedHashMap<>();
         Map<String, Object> flavors = new LinkedHashMap<>();
         Path tribuo = directory.resolve(TRIBUO_FILE);
@@ -75,6 +106,9 @@ public final class ModelDirectory {
         dml4j.put("loader", "org.tribuo.Model.deserializeFromFile");
         dml4j.put("model_class", model.getClass().getName());
         dml4j.put("tribuo_version", Tribuo.VERSION);
+        if (indexFile != null) {
+            files.put(INDEX_FILE, copyIndex(model, indexFile, directory, dml4j));
+        }
         flavors.put(MlModelFile.FLAVOR, dml4j);
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("flavors", flavors);
@@ -100,6 +134,43 @@ public final class ModelDirectory {
         content.put("model_size_bytes", String.valueOf(size(files)));
         content.put("utc_time_created", createdUtc);
         return new ModelDirectory(files, content, problem);
+    }
+
+    /** Copies an index built for the model into the directory and names it and the model's digest in the flavor. */
+    private static Path copyIndex(Model<?> model, Path indexFile, Path directory, Map<String, Object> dml4j)
+            throws IOException {
+        dml4j.put(INDEX_KEY, INDEX_FILE);
+        dml4j.put(DIGEST_KEY, HexFormat.of().formatHex(checkIndex(model, indexFile)));
+        return Files.copy(indexFile, directory.resolve(INDEX_FILE));
+    }
+
+    /**
+     * Checks that an index file was built for a model, from the file's header.
+     *
+     * @param model     the model
+     * @param indexFile the index file
+     * @return the model's digest
+     * @throws IllegalArgumentException when the file cannot be read, is not an index or was built for another
+     *                                  model, or the model is not an {@link EmbeddingModel}
+     */
+    public static byte[] checkIndex(Model<?> model, Path indexFile) {
+        if (!(model instanceof EmbeddingModel embedding)) {
+            throw new IllegalArgumentException("Only an EmbeddingModel is logged with a nearest-neighbour index; "
+                    + "this model is a " + model.getClass().getSimpleName());
+        }
+        byte[] owner;
+        try {
+            owner = IndexFile.ownerDigest(indexFile);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read the index file " + indexFile + " (" + e + "); give an "
+                    + "index written by dml4j index build or EmbeddingModel.saveIndex", e);
+        }
+        byte[] digest = embedding.digest();
+        if (!MessageDigest.isEqual(owner, digest)) {
+            throw new IllegalArgumentException("The index file " + indexFile + " was built for another model than '"
+                    + model.getName() + "'; log the index built from this model (EmbeddingModel.saveIndex)");
+        }
+        return digest;
     }
 
     /** MLflow's tensor signature of an ONNX graph: one tensor spec per input and output. */

@@ -2,6 +2,9 @@ package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dml4j.index.HnswIndex;
+import org.dml4j.index.HnswIndexSpec;
+import org.dml4j.index.KnnResult;
 import org.dml4j.model.EmbeddingModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -23,18 +26,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Embedding models logged as MLflow 3 logged models on a real server, loaded back by MLflow's own Python client
  * ({@code mlflow.pyfunc.load_model}, onnxruntime) and served by {@code mlflow models serve}: the embeddings equal
- * Java's within 1e-5.
+ * Java's within 1e-5. The registered model carries its HNSW index inside the logged model.
  */
 @ExtendWith(MlflowServerExtension.class)
 class LoggedModelTest {
@@ -53,9 +60,14 @@ class LoggedModelTest {
     private static RunInfo run;
     private static String registeredName;
     private static float[][] rows;
+    private static Path indexFile;
+    private static EmbeddingModel indexed;
     private static final Map<String, INDArray> EXPECTED = new HashMap<>();
 
-    /** One tracked run: a checkpoint at epoch 1, then the three final models at epoch 2, the MLP registered. */
+    /**
+     * One tracked run: a checkpoint at epoch 1, then the three final models at epoch 2, the MLP registered and
+     * logged with its HNSW index.
+     */
     @BeforeAll
     static void logModels(MlflowServer shared) {
         server = shared;
@@ -70,8 +82,21 @@ class LoggedModelTest {
         SimulatedTraining.epochs(tracker, 1, 1);
         tracker.logModel("checkpoint-epoch-1", models.get("mlp"), 1, null);
         SimulatedTraining.epochs(tracker, 2, 2);
-        models.forEach((name, model) -> tracker.logModel(name, model, 2, name.equals("mlp")
-                ? new ModelRegistration(registeredName, "champion") : null));
+        indexed = models.get("mlp");
+        indexed.buildIndex(new HnswIndexSpec(8, 32, 16, 1));
+        indexFile = temp.resolve("mlp.index");
+        try {
+            indexed.saveIndex(indexFile);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        models.forEach((name, model) -> {
+            if (name.equals("mlp")) {
+                tracker.logModel(name, model, 2, new ModelRegistration(registeredName, "champion"), indexFile);
+            } else {
+                tracker.logModel(name, model, 2, null);
+            }
+        });
         TrackingOutcome outcome = tracker.finish();
         assertTrue(outcome.delivered(), outcome.message());
         run = client.findRunByTag(client.experimentId(EXPERIMENT), MlflowKeys.CLIENT_RUN_ID_TAG,
@@ -142,6 +167,47 @@ class LoggedModelTest {
         assertTrue(metricKeys.contains("train/loss") && !metricKeys.contains("train/batch_loss"), metricKeys.toString());
         JsonNode version = client.modelVersionByAlias(registeredName, "champion");
         assertEquals("models:/" + ids.get("mlp"), version.path("source").asText());
+    }
+
+    @Test
+    void theIndexIsPartOfTheLoggedModelAndIsUsedOnlyWithItsModel() throws Exception {
+        JsonNode out = python("""
+                import json, os, sys, mlflow
+                spec = json.load(open(sys.argv[1]))
+                root = os.path.join(os.path.dirname(sys.argv[2]), "downloaded")
+                out = {}
+                for name, uri in [("mlp", "models:/%s@champion" % spec["registered"]), ("cnn", None)]:
+                    if uri is None:
+                        uri = [m.model_uri for m in mlflow.search_logged_models(
+                            experiment_ids=[spec["experiment_id"]], output_format="list",
+                            filter_string="source_run_id = '%s'" % spec["run_id"]) if m.name == name][0]
+                    out[name] = {"flavor": mlflow.models.get_model_info(uri).flavors["dml4j"],
+                                 "dir": mlflow.artifacts.download_artifacts(artifact_uri=uri,
+                                                                            dst_path=os.path.join(root, name))}
+                json.dump(out, open(sys.argv[2], "w"))
+                """);
+        JsonNode flavor = out.path("mlp").path("flavor");
+        assertEquals(ModelDirectory.INDEX_FILE, flavor.path(ModelDirectory.INDEX_KEY).asText(), flavor.toString());
+        assertEquals(HexFormat.of().formatHex(indexed.digest()), flavor.path(ModelDirectory.DIGEST_KEY).asText());
+        Path mlpDir = Path.of(out.path("mlp").path("dir").asText());
+        assertArrayEquals(Files.readAllBytes(indexFile), Files.readAllBytes(mlpDir.resolve(ModelDirectory.INDEX_FILE)),
+                "the registered version's download holds the index");
+
+        EmbeddingModel loaded = EmbeddingModelDirectory.load(mlpDir);
+        HnswIndex index = (HnswIndex) loaded.index().orElseThrow();
+        INDArray queries = EXPECTED.get("mlp");
+        KnnResult expected = indexed.index().orElseThrow().search(queries, 5);
+        assertArrayEquals(expected.indices(), index.search(queries, 5).indices());
+
+        Path cnnDir = Path.of(out.path("cnn").path("dir").asText());
+        assertFalse(out.path("cnn").path("flavor").has(ModelDirectory.INDEX_KEY));
+        assertTrue(EmbeddingModelDirectory.load(cnnDir).index().isEmpty());
+        // the MLP's directory with the CNN's model in it: its index is refused, never used with another model
+        Files.copy(cnnDir.resolve(ModelDirectory.TRIBUO_FILE), mlpDir.resolve(ModelDirectory.TRIBUO_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class,
+                () -> EmbeddingModelDirectory.load(mlpDir));
+        assertTrue(swapped.getMessage().contains("was built for another model"), swapped.getMessage());
     }
 
     @Test

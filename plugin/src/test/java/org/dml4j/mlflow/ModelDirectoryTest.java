@@ -2,6 +2,7 @@ package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dml4j.index.ExactIndexSpec;
 import org.dml4j.model.EmbeddingModel;
 import org.dml4j.nn.EmbeddingNetwork;
 import org.dml4j.nn.Layer;
@@ -21,6 +22,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The model directories of Tribuo models: which files and flavors each kind of model gets. */
@@ -31,6 +33,29 @@ class ModelDirectoryTest {
 
     @TempDir
     Path temp;
+
+    @Test
+    void anIndexIsWrittenIntoTheDirectoryOnlyForTheModelItWasBuiltFrom() throws Exception {
+        EmbeddingModel model = TrainedModels.train("mlp:16,8", DATA);
+        model.buildIndex(new ExactIndexSpec());
+        Path index = temp.resolve("exact.index");
+        model.saveIndex(index);
+        Path folder = Files.createDirectories(temp.resolve("with-index"));
+        ModelDirectory directory = ModelDirectory.write(model, folder, CREATED, index);
+        assertEquals(Files.mismatch(index, directory.files().get(ModelDirectory.INDEX_FILE)), -1L);
+        Map<?, ?> dml4j = (Map<?, ?>) ((Map<?, ?>) directory.content().get("flavors")).get("dml4j");
+        assertEquals(ModelDirectory.INDEX_FILE, dml4j.get(ModelDirectory.INDEX_KEY));
+        assertEquals(64, ((String) dml4j.get(ModelDirectory.DIGEST_KEY)).length());
+
+        EmbeddingModel other = TrainedModels.train("mlp:16,4", DATA);
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> ModelDirectory.write(other, Files.createDirectories(temp.resolve("other")), CREATED, index));
+        assertTrue(foreign.getMessage().contains("was built for another model"), foreign.getMessage());
+        Path notAnIndex = Files.writeString(temp.resolve("notes.txt"), "not an index");
+        IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class,
+                () -> ModelDirectory.checkIndex(model, notAnIndex));
+        assertTrue(garbage.getMessage().contains("is not a DML4J index file"), garbage.getMessage());
+    }
 
     @Test
     void anEmbeddingModelGetsTheTribuoOnnxAndPythonFunctionFlavorsAndASignature() throws Exception {

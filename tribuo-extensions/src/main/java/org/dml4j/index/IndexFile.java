@@ -143,6 +143,33 @@ public final class IndexFile {
         }
     }
 
+    /**
+     * Reads the digest of the model an index file was built for, from its header alone (the checksum over the
+     * whole file is checked by {@link #read}): a quick check before a large index is copied or uploaded with a model.
+     * @param file The file written by {@link #write}.
+     * @return The owner digest.
+     * @throws IOException if the file cannot be read.
+     * @throws IllegalArgumentException if the file is not an index or its header is damaged.
+     */
+    public static byte[] ownerDigest(Path file) throws IOException {
+        checkHeader(file);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            in.skipNBytes(HEADER_BYTES);
+            in.readUTF();
+            return readOwner(file, in);
+        } catch (EOFException e) {
+            throw corrupt(file, "it ends early");
+        }
+    }
+
+    private static byte[] readOwner(Path file, DataInputStream in) throws IOException {
+        int ownerLength = in.readInt();
+        if (ownerLength < 1 || ownerLength > MAX_OWNER_BYTES) {
+            throw corrupt(file, "its owner digest length " + ownerLength + " is outside 1.." + MAX_OWNER_BYTES);
+        }
+        return in.readNBytes(ownerLength);
+    }
+
     /** The layout version and the stored checksum of a file. */
     private record Header(int version, byte[] checksum) {
     }
@@ -176,11 +203,7 @@ public final class IndexFile {
                     + "serialization), which this DML4J no longer reads: rebuild the index (dml4j index build or "
                     + "IndexFile.write)");
         }
-        int ownerLength = in.readInt();
-        if (ownerLength < 1 || ownerLength > MAX_OWNER_BYTES) {
-            throw corrupt(file, "its owner digest length " + ownerLength + " is outside 1.." + MAX_OWNER_BYTES);
-        }
-        byte[] owner = in.readNBytes(ownerLength);
+        byte[] owner = readOwner(file, in);
         if (!MessageDigest.isEqual(owner, expectedOwner)) {
             throw new IllegalArgumentException("the index file " + file + " was built for another model (model "
                     + "digest " + shortHex(owner) + ", this model's is " + shortHex(expectedOwner) + "); an index "

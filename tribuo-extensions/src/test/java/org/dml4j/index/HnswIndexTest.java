@@ -255,6 +255,17 @@ class HnswIndexTest {
     }
 
     @Test
+    void aStoredNaNEmbeddingIsRefusedEvenWithAValidChecksum(@TempDir Path dir) throws Exception {
+        byte[] owner = {7};
+        byte[] content = smallGraphFile(dir, owner);
+        // the rows start after the header (44), "hnsw" (6), the owner (5), the distance (19) and five ints
+        int row3Column2 = 44 + 6 + 5 + 19 + 8 + 12 + (3 * DIM + 2) * Float.BYTES;
+        java.nio.ByteBuffer.wrap(content).putFloat(row3Column2, Float.NaN);
+        resign(content);
+        assertRefused(dir, content, owner, "corrupt index file", "row 3 of the graph holds a non-finite value");
+    }
+
+    @Test
     void aVersionOneGraphFileIsRefusedWithTheWayToRebuildIt(@TempDir Path dir) throws Exception {
         byte[] owner = {7};
         byte[] content = smallGraphFile(dir, owner);

@@ -16,8 +16,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +32,8 @@ import java.util.concurrent.Future;
 /**
  * A benchmark (not a test) of DML4J's {@link HnswIndex} against faiss's {@code IndexHNSWFlat} (same M,
  * efConstruction and ef) and {@code IndexFlatL2}, side by side in one run: recall@k against DML4J's exact search,
- * queries per second with one thread and with two (a batch of queries; two threads split it), build time, memory
- * growth and saved size. faiss runs in a Python process ({@code experiments/bench/faiss_ann_peer.py}) driven over
+ * queries per second with one thread and with two (a batch of queries; two threads split it), build time, peak
+ * resident set of each side's process (before and after its build) and saved size. faiss runs in a Python process ({@code experiments/bench/faiss_ann_peer.py}) driven over
  * stdin, so the two sides alternate: builds one after the other, then every search measurement in rounds whose
  * order flips (DML4J first in even rounds, faiss first in odd ones). Prints the load average before and after.
  * <p>
@@ -117,22 +115,23 @@ public final class AnnBenchmark {
         int efc = Integer.parseInt(o.get("ef-construction"));
         int buildThreads = Integer.parseInt(o.get("build-threads"));
         int[] beams = Arrays.stream(o.get("ef-search").split(",")).mapToInt(Integer::parseInt).toArray();
-        System.out.println("faiss flat build: " + faiss.ask("build flat"));
-
-        long heapBefore = usedHeapAfterGc();
+        long peakBefore = peakRss();
         long start = System.nanoTime();
         HnswIndex hnsw = new HnswIndexSpec(m, efc, beams[0], buildThreads).create(KnnDistance.SQUARED_EUCLIDEAN,
                 gallery.columns());
         hnsw.add(gallery);
         double buildSeconds = seconds(start);
-        long heapGrowth = usedHeapAfterGc() - heapBefore;
+        long peakAfter = peakRss();
         Path saved = work.resolve("dml4j.idx");
         IndexFile.write(saved, hnsw, new byte[]{0});
         long size = Files.size(saved);
         Files.delete(saved);
-        System.out.printf(Locale.ROOT, "dml4j hnsw build: {\"build_s\": %.1f, \"memory_bytes\": %d, "
-                + "\"size_bytes\": %d}%n", buildSeconds, heapGrowth, size);
+        System.out.printf(Locale.ROOT, "dml4j hnsw build: {\"build_s\": %.1f, \"peak_rss_before_bytes\": %d, "
+                + "\"peak_rss_bytes\": %d, \"heap_used_bytes\": %d, \"size_bytes\": %d}%n", buildSeconds,
+                peakBefore, peakAfter, usedHeapAfterGc(), size);
+        // faiss's graph first, so that its peak resident set after that build does not hold the flat index
         System.out.println("faiss hnsw build: " + faiss.ask("build hnsw " + m + " " + efc + " " + buildThreads));
+        System.out.println("faiss flat build: " + faiss.ask("build flat"));
 
         hnsw.setSearchBeam(beams[beams.length / 2]);
         hnsw.search(queries.get(NDArrayIndex.interval(0, Math.min(200, queries.rows())), NDArrayIndex.all()), k);
@@ -209,16 +208,24 @@ public final class AnnBenchmark {
         return new INDArray[]{gallery, queries};
     }
 
-    /** The live heap after a full collection: the heap pools' usage after their last collection. */
+    /** The heap in use after a full collection (the index, the rows and what the driver still holds). */
     private static long usedHeapAfterGc() {
         System.gc();
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                used += pool.getCollectionUsage().getUsed();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** This process's peak resident set (VmHWM in {@code /proc/self/status}) in bytes, or -1 where unknown. */
+    private static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
             }
+        } catch (IOException e) {
+            // not Linux: reported as unknown
         }
-        return used;
+        return -1;
     }
 
     private static String loadAverage() {
