@@ -76,7 +76,9 @@ import java.util.SplittableRandom;
  * <p>
  * With a {@link SelfSupervision} (and a {@link SelfSupervisedLoss}, a {@link ShuffleSampler}) training is
  * self-supervised, as SimCLR: two augmented views of each example, a projection head dropped from the model, and no
- * use of the labels except by validation. The model's run provenance records the {@link TrainingMode} under
+ * use of the labels except by validation. With a {@link FineTuning} a pretrained backbone (an {@code onnx:} network)
+ * trains on its own schedule: its own learning-rate multiplier, a head-only warm-up with the backbone frozen, and
+ * cached features of a frozen backbone. The model's run provenance records the {@link TrainingMode} under
  * {@value TrainingMode#PROVENANCE_KEY}.
  */
 public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
