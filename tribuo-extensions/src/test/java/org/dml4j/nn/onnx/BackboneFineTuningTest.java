@@ -13,6 +13,7 @@ import org.dml4j.nn.optim.Sgd;
 import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.sampling.ShuffleSampler;
 import org.dml4j.train.BatchEnd;
+import org.dml4j.train.Checkpoint;
 import org.dml4j.train.FineTuning;
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.TrainingListener;
@@ -128,12 +129,18 @@ class BackboneFineTuningTest {
                 "the model's backbone is trainable again after training");
 
         // epoch 2 trains the backbone; validation keeps the best of both epochs, whichever phase it came from
-        EmbeddingModel released = trainer("embedding=8,freeze-bn=true", new Adam(), 2).fineTuning(warmUp)
-                .validationFraction(0.25).build().train(data);
+        MetricLearningTrainer.Builder twoEpochs = trainer("embedding=8,freeze-bn=true", new Adam(), 2)
+                .fineTuning(warmUp).validationFraction(0.25);
+        EmbeddingModel released = twoEpochs.checkpointDirectory(dir.resolve("full").toString()).build().train(data);
         Map<String, INDArray> after = backbone(released);
         for (String name : new String[]{"stem.0.weight", "fc.weight"}) {
             assertFalse(imported.get(name).equalsWithEps(after.get(name), 1e-7), name + " trained after the warm-up");
         }
+        // resumed from the warm-up's checkpoint (the backbone then held frozen), it continues exactly
+        EmbeddingModel resumed = twoEpochs.checkpointDirectory(dir.resolve("again").toString()).build()
+                .resume(data, dir.resolve("full").resolve(Checkpoint.fileName(1)));
+        assertEquals(released.network().parameters(), resumed.network().parameters());
+        assertEquals(released.network().buffers(), resumed.network().buffers());
     }
 
     @Test
