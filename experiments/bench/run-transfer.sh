@@ -13,11 +13,11 @@ set -euo pipefail
 out=${1:?usage: run-transfer.sh OUT [SEEDS]}
 seeds=${2:-0 1 2}
 cd "$(dirname "$0")/../.."
-export DML4J_HEAP=${DML4J_HEAP:-2g} DML4J_OFFHEAP=${DML4J_OFFHEAP:-3G}
+export DML4J_HEAP=${DML4J_HEAP:-1536m} DML4J_OFFHEAP=${DML4J_OFFHEAP:-4G}
 for seed in $seeds; do
   for setting in "10 100 20" "100 10 2"; do
     read -r k epochs warmup <<<"$setting"
-    for mode in scratch finetune frozen; do
+    for mode in finetune scratch frozen; do
       case $mode in
         scratch) flags=(--backbone "$out/trunk-scratch-$seed.onnx") ;;
         finetune) flags=(--backbone "$out/trunk-pretrained.onnx" --freeze-bn --unfreeze-after-epochs "$warmup"

@@ -79,6 +79,21 @@ class OnnxBackboneCliTest {
     }
 
     @Test
+    void trainPerClassKeepsTheFirstKImagesOfEachClass(@TempDir Path dir) throws IOException {
+        Path events = dir.resolve("events.jsonl");
+        CliRun run = CliRun.of("train", "--dataset", "csv:" + ClusterCsv.write(dir), "--label-column", "species",
+                "--train-per-class", "4", "--batch-size", "8", "--m-per-class", "4", "--epochs", "1", "--network",
+                "mlp:8,4", "--quiet", "--events-out", events.toString());
+        assertEquals(0, run.exitCode(), run.all());
+        String start = Files.readAllLines(events).get(0);
+        assertTrue(start.contains("\"dataset.size\":\"16\"") && start.contains("\"dataset.classes\":\"4\""), start);
+        CliRun zero = CliRun.of("train", "--dataset", "csv:" + ClusterCsv.write(dir), "--label-column", "species",
+                "--train-per-class", "0");
+        assertEquals(2, zero.exitCode(), zero.all());
+        assertTrue(zero.err().contains("--train-per-class must be >= 1, found 0"), zero.err());
+    }
+
+    @Test
     void backboneFlagsThatDoNotFitAreOneClearMessage(@TempDir Path dir) throws IOException {
         Path csv = ClusterCsv.write(dir);
         String[][] cases = {

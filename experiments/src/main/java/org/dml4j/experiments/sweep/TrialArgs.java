@@ -23,7 +23,7 @@ public final class TrialArgs {
 
     /** The dataset options: set in the base, never searched (every trial trains on the same data). */
     static final Set<String> DATASET_KEYS = Set.of("dataset", "data-dir", "label-column", "train-classes",
-            "eval-classes", "train-limit");
+            "eval-classes", "train-limit", "train-per-class");
 
     /** The key prefix of a {@code --config} file's component property. */
     static final String CONFIG_PREFIX = "config:";

@@ -99,13 +99,11 @@ public final class GraphLayer implements Backbone {
     public INDArray backward(INDArray gradOutput, boolean inputGradient) {
         ForwardCheck.require(forwardValues, "GraphLayer");
         boolean[] frozen = frozenFlags();
-        boolean[] trained = new boolean[nodes.size()];
         boolean[] needed = new boolean[values];
         needed[0] = inputGradient;
         for (int k = 0; k < nodes.size(); k++) {
             Node node = nodes.get(k);
-            trained[k] = !frozen[k] && !node.op().parameters().isEmpty();
-            needed[node.output()] = trained[k];
+            needed[node.output()] = !frozen[k] && !node.op().parameters().isEmpty();
             for (int v : node.inputs()) {
                 needed[node.output()] |= needed[v];
             }
