@@ -101,11 +101,13 @@ class OnnxBackboneCliTest {
                 {"--freeze", "all"},
                 {"--unfreeze-after-epochs", "1"},
                 {"--backbone", MOBILENET.toString(), "--backbone-lr-multiplier", "0"},
-                {"--backbone", MOBILENET.toString(), "--feature-cache", "disk"}};
+                {"--backbone", MOBILENET.toString(), "--feature-cache", "disk"},
+                {"--backbone", MOBILENET.toString(), "--freeze", "half"}};
         String[] messages = {"both name the network: give one", "--freeze configure --backbone MODEL.onnx",
                 "give --backbone MODEL.onnx (the network is mlp:512,128)",
                 "--backbone-lr-multiplier must be positive and finite",
-                "--feature-cache must be none, network or onnxruntime, found 'disk'"};
+                "--feature-cache must be none, network or onnxruntime, found 'disk'",
+                "freeze must be none, all or a count of layers, found 'half'"};
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("train", "--dataset", "csv:" + csv, "--label-column",
                     "species"));

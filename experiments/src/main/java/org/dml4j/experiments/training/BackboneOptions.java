@@ -98,7 +98,7 @@ public final class BackboneOptions {
             }
             return new OnnxNetworkSpec(backbone.toString(), embeddingSize, true,
                     freeze == null ? OnnxNetworkSpec.NONE : freeze.toLowerCase(Locale.ROOT), freezeBatchNorm);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | PropertyException e) {
             throw new UserError((backbone == null ? "--network " + network : "--backbone " + backbone) + ": "
                     + e.getMessage(), e);
         }
