@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N,freeze-bn=true|false]} network spec ({@link OnnxNetworkSpec}), registered with
+ * The {@code onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N,freeze-bn=true|false]} network spec
+ * ({@link OnnxNetworkSpec}), registered with
  * {@link org.dml4j.nn.NetworkSpecs} as a service; a saved model stores the graph's structure
  * ({@link GraphLayer#structure()}) so it loads without the file.
  */
