@@ -50,7 +50,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             "--config-override", "--loss", "--margin", "--miner", "--embedding-regularizer", "--weight-regularizer",
             "--network", "--optimizer", "--lr", "--epochs",
             "--batch-size", "--m-per-class", "--seed", "--validation-fraction", "--patience", "--memory-size",
-            "--tuples", "--tuple-kind", "--quiet", "--json");
+            "--tuples", "--tuple-kind", "--quiet", "--json", "--train-per-class", "--backbone", "--embedding-size",
+            "--freeze", "--freeze-bn", "--backbone-lr-multiplier", "--loss-lr-multiplier", "--unfreeze-after-epochs",
+            "--backbone-warmup-epochs", "--feature-cache");
 
     /** Output options: replayed with the file name only, in the reproduction's folder. */
     static final Map<String, String> OUTPUTS = Map.of("--model-out", "model.dml4j", "--metrics-out",

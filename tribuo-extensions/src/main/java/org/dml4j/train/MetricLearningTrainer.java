@@ -76,7 +76,9 @@ import java.util.SplittableRandom;
  * <p>
  * With a {@link SelfSupervision} (and a {@link SelfSupervisedLoss}, a {@link ShuffleSampler}) training is
  * self-supervised, as SimCLR: two augmented views of each example, a projection head dropped from the model, and no
- * use of the labels except by validation. The model's run provenance records the {@link TrainingMode} under
+ * use of the labels except by validation. With a {@link FineTuning} a pretrained backbone (an {@code onnx:} network)
+ * trains on its own schedule: its own learning-rate multiplier, a head-only warm-up with the backbone frozen, and
+ * cached features of a frozen backbone. The model's run provenance records the {@link TrainingMode} under
  * {@value TrainingMode#PROVENANCE_KEY}.
  */
 public final class MetricLearningTrainer implements ObservableTrainer, Cloneable {
@@ -146,6 +148,11 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
     @Config(description = "Self-supervised training from two augmented views of each example, with a projection "
             + "head (none: supervised by labels or tuples). Labels are then ignored by training.")
     private SelfSupervision selfSupervision;
+
+    @Config(description = "How a pretrained backbone (onnx: network spec) is fine-tuned: its learning-rate "
+            + "multiplier, a head-only warm-up with the backbone frozen, a cache of a frozen backbone's features "
+            + "(none: the whole network trains with the learning rate).")
+    private FineTuning fineTuning;
 
     @Config(description = "The size of the cross-batch memory of recent embeddings the loss compares each batch "
             + "with (0: no memory).")
@@ -312,6 +319,12 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
         require(tupleSupervision == null || miner == null, "tupleSupervision", "tupleSupervision gives the tuples "
                 + "itself; unset the miner, found " + miner);
         checkSelfSupervision();
+        require(fineTuning == null || selfSupervision == null, "fineTuning", "fineTuning applies to supervised "
+                + "training; unset it or selfSupervision");
+        require(fineTuning == null || fineTuning.featureCache() == FineTuning.FeatureCache.NONE
+                || augmentation == null, "fineTuning", "fineTuning's featureCache " + (fineTuning == null ? ""
+                : fineTuning.featureCache()) + " computes each example's backbone features once, which an "
+                + "augmentation of every batch would change: unset the augmentation or set featureCache NONE");
         if (sampler instanceof MPerClassSampler perClass && tupleSupervision == null) {
             require(batchSize % perClass.m() == 0, "batchSize", "batchSize " + batchSize + " must be a multiple "
                     + "of the sampler's m = " + perClass.m() + " (examples per class in a batch): set batchSize to "
@@ -589,6 +602,10 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
         return selfSupervision;
     }
 
+    FineTuning fineTuning() {
+        return fineTuning;
+    }
+
     /**
      * @return how this trainer learns: {@link TrainingMode#SELF_SUPERVISED} with a {@link SelfSupervision},
      *         {@link TrainingMode#EPISODIC} with an {@link EpisodeSampler}, else {@link TrainingMode#SUPERVISED}
@@ -838,6 +855,16 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
         }
 
         /**
+         * @param value how a pretrained backbone is fine-tuned, or null for none (the whole network trains with the
+         *              learning rate)
+         * @return this builder
+         */
+        public Builder fineTuning(FineTuning value) {
+            draft.fineTuning = value;
+            return this;
+        }
+
+        /**
          * @param value the size of the cross-batch memory (0: none; else a loss that accepts a reference set and at least batchSize)
          * @return this builder
          */
@@ -892,6 +919,7 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
                 + sampler + ", optimizer=" + optimizer + ", learningRate=" + learningRate + ", epochs=" + epochs
                 + ", batchSize=" + batchSize + ", seed=" + seed + ", tupleSupervision=" + tupleSupervision
                 + ", memorySize=" + memorySize + (selfSupervision == null ? "" : ", selfSupervision=" + selfSupervision)
+                + (fineTuning == null ? "" : ", fineTuning=" + fineTuning)
                 + ", rankingDistance=" + rankingDistance() + ")";
     }
 }

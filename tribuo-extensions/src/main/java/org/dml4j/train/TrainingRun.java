@@ -39,7 +39,8 @@ import java.util.SplittableRandom;
  * {@code (runSeed, e)} and every dropout mask from the step (see {@link EmbeddingNetwork#beginStep}), so a run resumed
  * from a checkpoint continues exactly as an uninterrupted one. With a {@link SelfSupervision} each step embeds two
  * augmented views of the batch through the network and the projection head (trained together, see
- * {@link #trainedLayers}) and the model keeps the network alone.
+ * {@link #trainedLayers}) and the model keeps the network alone. With a {@link FineTuning} the backbone of the network
+ * is trained on its own schedule (see {@link BackboneTraining}).
  */
 final class TrainingRun {
 
@@ -66,6 +67,9 @@ final class TrainingRun {
     private final MetricLoss loss;
     private final MinedLoss minedLoss;
     private final Updater updater;
+    private final BackboneTraining backboneTraining;
+    /** The rows this epoch's batches are gathered from: the training features, or a frozen backbone's of them. */
+    private INDArray stepInputs;
     private long step;
     private int lastEpoch;
     private double bestMetric = Double.NaN;
@@ -90,6 +94,7 @@ final class TrainingRun {
         this.crossBatchLoss = config.memorySize() > 0
                 ? new CrossBatchMemoryLoss(loss, config.miner(), config.memorySize()) : null;
         this.updater = config.optimizer().newUpdater();
+        this.backboneTraining = new BackboneTraining(config.fineTuning(), network, config.augmentation() != null);
         if (resume != null) {
             restore(resume);
         }
@@ -114,6 +119,7 @@ final class TrainingRun {
             throw new IllegalArgumentException("the checkpoint was written for network " + c.networkSpec()
                     + " but the trainer is configured with " + config.network());
         }
+        backboneTraining.holdFrozen(c.epoch());
         Tensors.assignAll(trainedLayers.parameters(), c.parameters(), "checkpoint parameters");
         Tensors.assignAll(trainedLayers.buffers(), c.buffers(), "checkpoint buffers");
         Tensors.assignAll(loss.parameters(), c.lossParameters(), "checkpoint loss parameters");
@@ -157,9 +163,11 @@ final class TrainingRun {
                 break;
             }
         }
+        backboneTraining.holdFrozen(0);
         if (!bestParameters.isEmpty()) {
-            Tensors.assignAll(trainedLayers.parameters(), bestParameters, "best parameters");
-            Tensors.assignAll(trainedLayers.buffers(), bestBuffers, "best buffers");
+            // one map: a backbone held frozen when the best epoch was saved kept its parameters among the buffers
+            Tensors.assignAll(union(trainedLayers.parameters(), trainedLayers.buffers()),
+                    union(bestParameters, bestBuffers), "best parameters and buffers");
         }
         requireFiniteState(lastEpoch, -1);
         return lastEpoch;
@@ -192,6 +200,8 @@ final class TrainingRun {
         SplittableRandom rng = new SplittableRandom(runSeed + GOLDEN_GAMMA * epoch);
         SplittableRandom augmentRng = rng.split();
         List<TrainingBatch> plan = batches.epoch(rng);
+        backboneTraining.holdFrozen(epoch);
+        stepInputs = backboneTraining.inputs(train.features(), EMBED_BLOCK);
         double sum = 0;
         for (int b = 0; b < plan.size(); b++) {
             if (Thread.currentThread().isInterrupted()) {
@@ -200,7 +210,7 @@ final class TrainingRun {
             double lr = learningRate();
             StepResult result;
             try (MemoryWorkspace ignored = Workspaces.pass(STEP_WORKSPACE)) {
-                result = trainStep(plan.get(b), augmentRng, lr, epoch, b);
+                result = trainStep(plan.get(b), augmentRng, lr, epoch, b, plan.size());
             }
             step++;
             sum += result.loss();
@@ -219,16 +229,18 @@ final class TrainingRun {
      * invalid afterwards; what outlives the step (parameters, optimizer moments, the cross-batch memory) is updated in
      * place or created outside it (see {@link Workspaces#persistent}).
      */
-    private StepResult trainStep(TrainingBatch batch, SplittableRandom augmentRng, double lr, int epoch, int b) {
+    private StepResult trainStep(TrainingBatch batch, SplittableRandom augmentRng, double lr, int epoch, int b,
+                                 int batches) {
         if (config.selfSupervision() != null) {
             return selfSupervisedStep(batch, augmentRng, lr, epoch, b);
         }
-        INDArray x = Rows.gather(train.features(), batch.rows());
+        INDArray x = Rows.gather(stepInputs, batch.rows());
         if (config.augmentation() != null) {
             x = config.augmentation().apply(x, augmentRng);
         }
         network.beginStep(step);
-        INDArray embeddings = network.forward(x, true);
+        EmbeddingNetwork stepNetwork = backboneTraining.stepNetwork();
+        INDArray embeddings = stepNetwork.forward(x, true);
         LossResult result;
         IndexTuples tuples;
         if (crossBatchLoss != null) {
@@ -241,8 +253,8 @@ final class TrainingRun {
             result = mined.loss();
         }
         requireFinite(result.value(), embeddings, epoch, b, lr);
-        network.backwardParameters(result.embeddingGradient());
-        updater.step(parameterGroups(result), lr);
+        stepNetwork.backwardParameters(result.embeddingGradient());
+        updater.step(parameterGroups(result, epoch, b, batches), lr);
         return new StepResult(result.value(), tuples == null ? -1 : tuples.size());
     }
 
@@ -288,9 +300,9 @@ final class TrainingRun {
         }
     }
 
-    private List<ParameterGroup> parameterGroups(LossResult result) {
-        List<ParameterGroup> groups = new ArrayList<>();
-        groups.add(new ParameterGroup(network.parameters(), network.gradients(), 1.0));
+    /** The network's groups (see {@link BackboneTraining#groups}), then the loss's parameters with their factor. */
+    private List<ParameterGroup> parameterGroups(LossResult result, int epoch, int b, int batches) {
+        List<ParameterGroup> groups = new ArrayList<>(backboneTraining.groups(epoch, b, batches));
         if (!loss.parameters().isEmpty()) {
             groups.add(new ParameterGroup(prefixed(loss.parameters()), prefixed(result.parameterGradients()),
                     config.lossLearningRateMultiplier()));
@@ -330,6 +342,12 @@ final class TrainingRun {
         }
         staleValidations++;
         return config.patience() > 0 && staleValidations >= config.patience();
+    }
+
+    private static Map<String, INDArray> union(Map<String, INDArray> a, Map<String, INDArray> b) {
+        Map<String, INDArray> out = new LinkedHashMap<>(a);
+        out.putAll(b);
+        return out;
     }
 
     private static Map<String, INDArray> copies(Map<String, INDArray> arrays) {

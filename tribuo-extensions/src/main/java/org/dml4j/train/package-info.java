@@ -2,7 +2,8 @@
  * Training: the metric-learning trainer, its batch sources (class-label batches from a sampler, or annotated tuples
  * for Siamese, triplet and quadruplet networks through {@link org.dml4j.train.TupleSupervision}, or two augmented views
  * of unlabeled examples through {@link org.dml4j.train.SelfSupervision}, with the {@link org.dml4j.train.TrainingMode}
- * recorded in the model's provenance), a batch's loss after
+ * recorded in the model's provenance), the fine-tuning of a pretrained backbone ({@link org.dml4j.train.FineTuning}:
+ * parameter groups, a head-only warm-up, cached features of a frozen backbone), a batch's loss after
  * its miner with one pairwise matrix for both ({@link org.dml4j.train.MinedLoss}), the loss against a cross-batch
  * memory, its checkpoints, the checks of the data before the first step and of every step's numbers (a diverging
  * run ends in a {@link org.dml4j.train.TrainingDivergedException}), and the

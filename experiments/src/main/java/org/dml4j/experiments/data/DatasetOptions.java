@@ -6,6 +6,7 @@ import org.dml4j.data.MnistFiles;
 import org.dml4j.data.StratifiedSplit;
 import org.dml4j.experiments.io.UserError;
 import org.tribuo.Dataset;
+import org.tribuo.Example;
 import org.tribuo.ImmutableDataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,6 +66,10 @@ public final class DatasetOptions {
             description = "Use only the first N training examples (quick runs).")
     Integer trainLimit;
 
+    @Option(names = "--train-per-class", paramLabel = "K",
+            description = "Use only the first K training examples of each class (few-shot fine-tuning).")
+    Integer trainPerClass;
+
     /** The training and evaluation data. */
     public record Splits(Dataset<Label> train, Dataset<Label> eval, String description) {
     }
@@ -106,7 +113,14 @@ public final class DatasetOptions {
         if (evalClasses != null) {
             eval = keep(eval, evalClasses, "--eval-classes");
         }
+        if (trainPerClass != null) {
+            if (trainPerClass < 1) {
+                throw new UserError("--train-per-class must be >= 1, found " + trainPerClass);
+            }
+            train = perClass(train, trainPerClass);
+        }
         String description = dataset + (trainClasses != null ? " train-classes=" + trainClasses : "")
+                + (trainPerClass != null ? " train-per-class=" + trainPerClass : "")
                 + (evalClasses != null ? " eval-classes=" + evalClasses : "");
         return new Splits(train, eval, description);
     }
@@ -138,6 +152,17 @@ public final class DatasetOptions {
         MutableDataset<Label> out = new MutableDataset<>(data.getProvenance(), new LabelFactory());
         for (int i = 0; i < Math.min(n, data.size()); i++) {
             out.add(data.getExample(i));
+        }
+        return ImmutableDataset.copyDataset(out, data.getFeatureIDMap(), out.getOutputIDInfo());
+    }
+
+    private static Dataset<Label> perClass(Dataset<Label> data, int k) {
+        MutableDataset<Label> out = new MutableDataset<>(data.getProvenance(), new LabelFactory());
+        Map<String, Integer> taken = new HashMap<>();
+        for (Example<Label> example : data) {
+            if (taken.merge(example.getOutput().getLabel(), 1, Integer::sum) <= k) {
+                out.add(example);
+            }
         }
         return ImmutableDataset.copyDataset(out, data.getFeatureIDMap(), out.getOutputIDInfo());
     }

@@ -23,8 +23,8 @@ public final class TrialArgs {
 
     /** The dataset options: set in the base, never searched (every trial trains on the same data). */
     static final Set<String> DATASET_KEYS = Set.of("dataset", "data-dir", "label-column", "train-classes",
-            "eval-classes", "train-limit", "pairs-csv", "eval-pairs-csv", "pairs", "a-features", "b-features",
-            "class-column");
+            "eval-classes", "train-limit", "train-per-class", "pairs-csv", "eval-pairs-csv", "pairs", "a-features",
+            "b-features", "class-column");
 
     /** The key prefix of a {@code --config} file's component property. */
     static final String CONFIG_PREFIX = "config:";

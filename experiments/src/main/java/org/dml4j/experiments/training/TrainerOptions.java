@@ -10,8 +10,8 @@ import org.dml4j.experiments.io.ConfigFiles;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.experiments.report.FewShot;
 import org.dml4j.nn.NetworkSpec;
-import org.dml4j.nn.NetworkSpecs;
 import org.dml4j.sampling.MPerClassSampler;
+import org.dml4j.train.FineTuning;
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.ObservableTrainer;
 import org.dml4j.train.TrainingMode;
@@ -88,8 +88,12 @@ public final class TrainerOptions {
             + "or lp, weight 1 unless given.")
     String weightRegularizer;
 
-    @Option(names = "--network", defaultValue = "mlp:512,128", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--network", description = "The network spec. Default: " + BackboneOptions.DEFAULT_NETWORK
+            + " (with --backbone: the backbone and its head).")
     String network;
+
+    @Mixin
+    BackboneOptions backbone;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd or rmsprop. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -163,17 +167,21 @@ public final class TrainerOptions {
             throw new UserError("--config-override " + configOverrides.keySet().iterator().next() + " needs "
                     + "--config FILE: it overrides a property of a component in that file.");
         }
+        if (config != null && backbone.any()) {
+            throw new UserError("--backbone and its fine-tuning flags do not apply with --config: set the trainer's "
+                    + "network (OnnxNetworkSpec), fineTuning and lossLearningRateMultiplier in " + config + ".");
+        }
         return config != null ? fromConfig() : fromOptions(train);
     }
 
     private MetricLearningTrainer fromOptions(Dataset<Label> train) {
-        NetworkSpec spec;
-        try {
-            spec = NetworkSpecs.parse(network);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage(), e);
-        }
+        NetworkSpec spec = backbone.networkSpec(network);
+        FineTuning fineTuning = backbone.fineTuning(spec);
         if (mode == TrainingMode.SELF_SUPERVISED) {
+            if (fineTuning != null) {
+                throw new UserError("--backbone-lr-multiplier, --unfreeze-after-epochs, --backbone-warmup-epochs and "
+                        + "--feature-cache apply to supervised and episodic training, not --mode self-supervised.");
+            }
             return selfSupervised.configure(MetricLearningTrainer.builder(spec, selfSupervised.loss(
                             loss == null ? "ntxent" : loss, margin, spec.embeddingSize())), spec, train, this)
                     .optimizer(Components.optimizer(optimizer)).epochs(epochs).batchSize(batchSize)
@@ -195,7 +203,7 @@ public final class TrainerOptions {
                 .validationFraction(validationFraction).validationFullRanking(fullRanking).patience(patience)
                 .checkpointDirectory(checkpointDir == null ? null : checkpointDir.toString())
                 .tupleSupervision(tuples == null ? null : new TupleSupervision(tuples, tupleKind))
-                .memorySize(memorySize);
+                .memorySize(memorySize).fineTuning(fineTuning).lossLearningRateMultiplier(backbone.lossMultiplier());
         return (isEpisodic() ? episodic.apply(builder, miner) : builder).build();
     }
 

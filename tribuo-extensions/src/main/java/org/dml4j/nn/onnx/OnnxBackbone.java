@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,6 +49,7 @@ public final class OnnxBackbone {
     private long outputWidth = -1;
 
     private OnnxBackbone(OnnxMl.ModelProto model, String source) {
+        model = withCopiedWeights(model);
         this.model = model;
         this.source = source;
         this.structure = model.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals(STRUCTURE_KEY));
@@ -66,6 +69,31 @@ public final class OnnxBackbone {
         this.input = inputs.get(0).getName();
         this.output = graph.getOutput(0).getName();
         this.imageShape = imageShape(inputs.get(0));
+    }
+
+    /**
+     * Undoes PyTorch's deduplication of equal initializers: its exporter keeps one of several equal weights (the
+     * ones and zeros of freshly initialized batch norms) and computes the others with {@code Identity} nodes. Each
+     * such node becomes an initializer of its own under the node's output name, a copy, so that every weight is
+     * a parameter of its own as it was in PyTorch.
+     */
+    private static OnnxMl.ModelProto withCopiedWeights(OnnxMl.ModelProto model) {
+        OnnxMl.GraphProto graph = model.getGraph();
+        Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
+        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        OnnxMl.GraphProto.Builder copied = graph.toBuilder().clearNode();
+        boolean changed = false;
+        for (OnnxMl.NodeProto node : graph.getNodeList()) {
+            OnnxMl.TensorProto shared = node.getOpType().equals("Identity") && node.getInputCount() == 1
+                    && node.getOutputCount() == 1 ? initializers.get(node.getInput(0)) : null;
+            if (shared == null) {
+                copied.addNode(node);
+            } else {
+                copied.addInitializer(shared.toBuilder().setName(node.getOutput(0)));
+                changed = true;
+            }
+        }
+        return changed ? model.toBuilder().setGraph(copied).build() : model;
     }
 
     private int[] imageShape(OnnxMl.ValueInfoProto value) {

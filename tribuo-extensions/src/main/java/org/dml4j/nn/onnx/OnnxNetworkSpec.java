@@ -23,8 +23,9 @@ import java.util.SplittableRandom;
  * feature rows are unflattened to the model's {@code C×H×W} input, run through its graph (with its weights), then,
  * when {@code embeddingSize} is set, through a new linear embedding head; by default the embeddings are
  * L2-normalized. {@code freeze} leaves the whole backbone or its first layers untrained (their weights then travel as
- * buffers, see {@link GraphLayer#freeze}). Command-line form:
- * {@code onnx:PATH[:embedding=E,normalize=false,freeze=all|N]}
+ * buffers, see {@link GraphLayer#freeze}); {@code freezeBatchNorm} runs the batch normalizations of frozen layers
+ * in inference mode (see {@link GraphLayer#freezeBatchNorm}). Command-line form:
+ * {@code onnx:PATH[:embedding=E,normalize=false,freeze=all|N,freeze-bn=true]}
  * ({@link org.dml4j.nn.NetworkSpecs#parse}).
  */
 public final class OnnxNetworkSpec implements NetworkSpec {
@@ -50,6 +51,11 @@ public final class OnnxNetworkSpec implements NetworkSpec {
             + "trains) or N, the first N layers with parameters (stem first).")
     private String freeze = NONE;
 
+    @Config(description = "Whether the batch normalizations of frozen backbone layers (the whole backbone while a "
+            + "fine-tuning warm-up holds it frozen) normalize with their running statistics and leave them unchanged, "
+            + "as in inference; false (the default) normalizes with batch statistics and updates the running ones.")
+    private boolean freezeBatchNorm = false;
+
     private OnnxBackbone backbone;
 
     /** For OLCUT. */
@@ -66,15 +72,31 @@ public final class OnnxNetworkSpec implements NetworkSpec {
      * @throws IllegalArgumentException if the model cannot be imported
      */
     public OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, String freeze) {
-        this(path, embeddingSize, normalize, freeze, null);
+        this(path, embeddingSize, normalize, freeze, false);
+    }
+
+    /**
+     * Creates the spec, reading the model.
+     *
+     * @param path            the ONNX model file
+     * @param embeddingSize   the width of a linear head, or 0 for none
+     * @param normalize       whether the embeddings are L2-normalized
+     * @param freeze          the backbone layers left untrained: {@value #NONE}, {@value #ALL} or a count
+     * @param freezeBatchNorm whether frozen layers' batch normalizations run in inference mode
+     * @throws IllegalArgumentException if the model cannot be imported
+     */
+    public OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, String freeze,
+                           boolean freezeBatchNorm) {
+        this(path, embeddingSize, normalize, freeze, freezeBatchNorm, null);
     }
 
     private OnnxNetworkSpec(String path, int embeddingSize, boolean normalize, String freeze,
-                            OnnxBackbone backbone) {
+                            boolean freezeBatchNorm, OnnxBackbone backbone) {
         this.path = path;
         this.embeddingSize = embeddingSize;
         this.normalize = normalize;
         this.freeze = freeze;
+        this.freezeBatchNorm = freezeBatchNorm;
         this.backbone = backbone;
         postConfig();
     }
@@ -87,12 +109,13 @@ public final class OnnxNetworkSpec implements NetworkSpec {
      * @param embeddingSize the width of a linear head, or 0 for none
      * @param normalize     whether the embeddings are L2-normalized
      * @param freeze        the backbone layers left untrained
+     * @param freezeBatchNorm whether frozen layers' batch normalizations run in inference mode
      * @param structure     the stored {@link GraphLayer#structure()}
      * @return the spec
      */
     public static OnnxNetworkSpec stored(String path, int embeddingSize, boolean normalize, String freeze,
-                                         OnnxMl.ModelProto structure) {
-        return new OnnxNetworkSpec(path, embeddingSize, normalize, freeze,
+                                         boolean freezeBatchNorm, OnnxMl.ModelProto structure) {
+        return new OnnxNetworkSpec(path, embeddingSize, normalize, freeze, freezeBatchNorm,
                 OnnxBackbone.fromStructure(structure, "the stored structure of " + path));
     }
 
@@ -142,7 +165,7 @@ public final class OnnxNetworkSpec implements NetworkSpec {
         }
         List<Layer> layers = new ArrayList<>();
         layers.add(new Unflatten(image[0], image[1], image[2]));
-        layers.add(backbone.layer(dataType).freeze(frozenLayers()));
+        layers.add(backbone.layer(dataType).freeze(frozenLayers()).freezeBatchNorm(freezeBatchNorm));
         if (embeddingSize > 0) {
             layers.add(new Dense(Math.toIntExact(backbone.outputWidth()), embeddingSize, new SplittableRandom(seed),
                     dataType));
@@ -175,6 +198,9 @@ public final class OnnxNetworkSpec implements NetworkSpec {
         }
         if (!freeze.equals(NONE)) {
             options.add("freeze=" + freeze);
+        }
+        if (freezeBatchNorm) {
+            options.add("freeze-bn=true");
         }
         return KIND + ":" + path + (options.isEmpty() ? "" : ":" + String.join(",", options));
     }

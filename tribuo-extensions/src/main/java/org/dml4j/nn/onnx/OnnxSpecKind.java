@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N]} network spec ({@link OnnxNetworkSpec}), registered with
+ * The {@code onnx:PATH[:embedding=E,normalize=true|false,freeze=none|all|N,freeze-bn=true|false]} network spec
+ * ({@link OnnxNetworkSpec}), registered with
  * {@link org.dml4j.nn.NetworkSpecs} as a service; a saved model stores the graph's structure
  * ({@link GraphLayer#structure()}) so it loads without the file.
  */
@@ -45,24 +46,33 @@ public final class OnnxSpecKind implements NetworkSpecKind {
                         + embedding + "'");
             }
         }
-        String normalizeText = options.remove("normalize");
-        boolean normalize = normalizeText == null || normalizeText.toLowerCase(Locale.ROOT).equals("true");
-        if (normalizeText != null && !normalize && !normalizeText.toLowerCase(Locale.ROOT).equals("false")) {
-            throw new PropertyException("", "normalize", "normalize must be true or false, found '" + normalizeText
-                    + "'");
-        }
+        boolean normalize = flag(options, "normalize", true, "normalize");
+        boolean freezeBatchNorm = flag(options, "freeze-bn", false, "freezeBatchNorm");
         String freeze = options.remove("freeze");
         freeze = freeze == null ? OnnxNetworkSpec.NONE : freeze.toLowerCase(Locale.ROOT);
         if (stored == null) {
-            return new OnnxNetworkSpec(argument, embeddingSize, normalize, freeze);
+            return new OnnxNetworkSpec(argument, embeddingSize, normalize, freeze, freezeBatchNorm);
         }
         try {
-            return OnnxNetworkSpec.stored(argument, embeddingSize, normalize, freeze,
+            return OnnxNetworkSpec.stored(argument, embeddingSize, normalize, freeze, freezeBatchNorm,
                     OnnxMl.ModelProto.parseFrom(stored));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("corrupt model data: the stored ONNX structure of " + argument
                     + " does not parse (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Removes and reads a true/false option, the default when absent. */
+    private static boolean flag(Map<String, String> options, String option, boolean absent, String field) {
+        String text = options.remove(option);
+        if (text == null) {
+            return absent;
+        }
+        String value = text.toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new PropertyException("", field, option + " must be true or false, found '" + text + "'");
+        }
+        return value.equals("true");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.dml4j.nn.onnx;
 
 import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,7 +12,7 @@ import java.nio.ByteOrder;
 /**
  * Reads ONNX tensors (initializers and {@code Constant} values): float32, float64 and int64, stored in their typed
  * fields or as little-endian {@code raw_data}. External data, other types and a value count that does not match the
- * shape are errors naming the tensor.
+ * shape are errors naming the tensor. Writes weights back ({@link #filled}) for a model with the current weights.
  */
 final class OnnxTensors {
 
@@ -117,5 +118,39 @@ final class OnnxTensors {
      */
     static OnnxMl.TensorProto stripped(OnnxMl.TensorProto tensor) {
         return tensor.toBuilder().clearRawData().clearFloatData().clearDoubleData().clearInt64Data().build();
+    }
+
+    /**
+     * A float32 or float64 tensor holding an array's values as little-endian {@code raw_data}, in the tensor's own
+     * type and shape (a stripped weight filled back in).
+     *
+     * @param tensor the tensor whose name, type and shape are kept
+     * @param values as many values as its shape holds, in row-major order
+     * @return the filled tensor
+     * @throws IllegalArgumentException if the tensor is not float32 or float64 or the count differs
+     */
+    static OnnxMl.TensorProto filled(OnnxMl.TensorProto tensor, INDArray values) {
+        int n = count(tensor);
+        if (values.length() != n) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' needs " + n + " values, found "
+                    + values.length());
+        }
+        boolean single = tensor.getDataType() == 1;
+        if (!single && tensor.getDataType() != 11) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has ONNX data type "
+                    + tensor.getDataType() + "; only float32 (1) and float64 (11) weights are written");
+        }
+        double[] data = values.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        ByteBuffer bytes = ByteBuffer.allocate(n * (single ? Float.BYTES : Double.BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : data) {
+            if (single) {
+                bytes.putFloat((float) v);
+            } else {
+                bytes.putDouble(v);
+            }
+        }
+        return stripped(tensor).toBuilder().setRawData(ByteString.copyFrom(bytes.array()))
+                .build();
     }
 }

@@ -85,6 +85,11 @@ class OnnxNetworkSpecTest {
                 () -> NetworkSpecs.parse("onnx:" + file + ":embedding=0"));
         assertTrue(e.getMessage().startsWith("network spec 'onnx:" + file + ":embedding=0' is malformed: ")
                 && e.getMessage().contains("embedding must be a positive integer, found '0'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpecs.parse("onnx:" + file + ":freeze-bn=maybe"));
+        assertTrue(e.getMessage().contains("freeze-bn must be true or false, found 'maybe'"), e.getMessage());
+        String frozenStatistics = "onnx:" + file + ":embedding=8,freeze=2,freeze-bn=true";
+        assertEquals(frozenStatistics, NetworkSpecs.parse(frozenStatistics).toString());
         e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecs.parse("onnx:" + file + ":image=1x2x2"));
         assertTrue(e.getMessage().contains("unknown option(s) [image]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecs.parse("onnx:"));
