@@ -107,13 +107,14 @@ public final class BatchNorm2d implements Layer {
             Object output = ImageBatch.shared(ImageBatch.STAGING, input, c * m);
             ImageBatch.forChannels(c, m, k -> {
                 if (input instanceof float[] f) {
-                    ChannelRows.affine(f, k * m, m, scale[k], shift[k], relu && !withResidual, (float[]) output, k * m);
+                    ChannelRows.affine(f, k * m, m, scale[k], shift[k], relu && !withResidual, (float[]) output,
+                            k * m);
                     if (withResidual) {
                         ChannelRows.addResidual((float[]) output, (float[]) this.residual, k * m, m, relu);
                     }
                 } else {
-                    ChannelRows.affine((double[]) input, k * m, m, scale[k], shift[k], relu && !withResidual, (double[]) output,
-                            k * m);
+                    ChannelRows.affine((double[]) input, k * m, m, scale[k], shift[k], relu && !withResidual,
+                            (double[]) output, k * m);
                     if (withResidual) {
                         ChannelRows.addResidual((double[]) output, (double[]) this.residual, k * m, m, relu);
                     }
