@@ -3,8 +3,8 @@
  * tribuo-extensions/target (its classes/ folder), loaded in a class loader of its own over one ND4J; per step (batch
  * 256 of random inputs, float32, forward, backward from a random dL/d(embeddings) scaled 1e-3, Adam 1e-3, in a
  * workspace pass as the trainer runs it) the process CPU time, then one embed of the batch. On a loaded machine the
- * load falls on every variant alike; the unchanged embed of two variants shows the run's noise. BENCHMARKS.md (issue 22,
- * "Fourth session") used it. Run with Java's source launcher and the library's dependency classpath (without DML4J):
+ * load falls on every variant alike; the unchanged embed of two variants shows the run's noise.
+ * BENCHMARKS.md (issue 22, "Fourth session") used it. Run with Java's source launcher and the library's dependency classpath (without DML4J):
  *   mvn -q -o dependency:build-classpath -pl tribuo-extensions -Dmdep.outputFile=/tmp/cp.txt
  *   OMP_NUM_THREADS=2 java -Xmx3g -cp $(cat /tmp/cp.txt) experiments/bench/ConvStepAb.java \
  *       cnn:32,64,128 784 3 10 /tmp/old /tmp/new
@@ -28,12 +28,16 @@ public class ConvStepAb {
     double cpu, wall, ecpu; int n;
   }
   public static void main(String[] a) throws Exception {
-    String spec = a[0]; int features = Integer.parseInt(a[1]); int warm = Integer.parseInt(a[2]); int steps = Integer.parseInt(a[3]);
+    String spec = a[0];
+    int features = Integer.parseInt(a[1]);
+    int warm = Integer.parseInt(a[2]);
+    int steps = Integer.parseInt(a[3]);
     int batch = 256;
     Variant[] vs = new Variant[a.length - 4];
     INDArray x = Nd4j.rand(DataType.FLOAT, batch, features);
     for (int i = 0; i < vs.length; i++) {
-      URLClassLoader l = new URLClassLoader(new URL[]{new File(a[4 + i] + "/classes/").toURI().toURL()}, ConvStepAb.class.getClassLoader());
+      URLClassLoader l = new URLClassLoader(new URL[]{new File(a[4 + i] + "/classes/").toURI().toURL()},
+          ConvStepAb.class.getClassLoader());
       Variant v = new Variant(); v.name = a[4 + i];
       Class<?> specs = l.loadClass("org.dml4j.nn.NetworkSpecs");
       Object s = specs.getMethod("parse", String.class).invoke(null, spec);
@@ -66,9 +70,13 @@ public class ConvStepAb {
         if (s >= 0) v.ecpu += (OS.getProcessCpuTime() - c0) / 1e6;
       }
     }
-    double load = Double.parseDouble(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).split(" ")[0]);
-    for (Variant v : vs) System.out.printf("%s %s: step CPU %.1f ms, wall %.1f ms, embed CPU %.1f ms (%d steps, load now %.1f)%n",
+    String loadavg = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"));
+    double load = Double.parseDouble(loadavg.split(" ")[0]);
+    for (Variant v : vs) System.out.printf(
+        "%s %s: step CPU %.1f ms, wall %.1f ms, embed CPU %.1f ms (%d steps, load now %.1f)%n",
         spec, v.name, v.cpu / v.n, v.wall / v.n, v.ecpu / v.n, v.n, load);
-    System.out.printf("ratio step CPU %s / %s = %.3f; embed %.3f%n", vs[vs.length-1].name, vs[0].name, vs[vs.length-1].cpu / vs[0].cpu, vs[vs.length-1].ecpu / vs[0].ecpu);
+    Variant last = vs[vs.length - 1];
+    System.out.printf("ratio step CPU %s / %s = %.3f; embed %.3f%n", last.name, vs[0].name, last.cpu / vs[0].cpu,
+        last.ecpu / vs[0].ecpu);
   }
 }
