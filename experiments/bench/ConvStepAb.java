@@ -4,7 +4,8 @@
  * 256 of random inputs, float32, forward, backward from a random dL/d(embeddings) scaled 1e-3, Adam 1e-3, in a
  * workspace pass as the trainer runs it) the process CPU time, then one embed of the batch. On a loaded machine the
  * load falls on every variant alike; the unchanged embed of two variants shows the run's noise.
- * BENCHMARKS.md (issue 22, "Fourth session") used it. Run with Java's source launcher and the library's dependency classpath (without DML4J):
+ * BENCHMARKS.md (issue 22, "Fourth session") used it. Run with Java's source launcher and the library's dependency
+ * classpath (without DML4J):
  *   mvn -q -o dependency:build-classpath -pl tribuo-extensions -Dmdep.outputFile=/tmp/cp.txt
  *   OMP_NUM_THREADS=2 java -Xmx3g -cp $(cat /tmp/cp.txt) experiments/bench/ConvStepAb.java \
  *       cnn:32,64,128 784 3 10 /tmp/old /tmp/new
