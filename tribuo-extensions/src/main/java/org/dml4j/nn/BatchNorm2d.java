@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -29,6 +30,11 @@ public final class BatchNorm2d implements Layer {
     private boolean relu;
     private MaxPool2d pool;
     private int[] argMax;
+    private double[] inputBias;
+    private INDArray inputBiasGradient;
+    private Object residual;
+    private boolean withResidual;
+    private INDArray residualGradient;
 
     /**
      * Creates a batch normalization layer.
@@ -63,21 +69,55 @@ public final class BatchNorm2d implements Layer {
      * @return the output of the last of the fused layers
      */
     INDArray forward(INDArray x, boolean training, boolean relu, MaxPool2d pool) {
+        return forward(x, null, null, training, relu, pool);
+    }
+
+    /**
+     * {@link #forward(INDArray, boolean, boolean, MaxPool2d)} of {@code x + bias} (per channel) plus, before the
+     * ReLU, a residual: the convolution before this layer leaves its bias to it (batch statistics remove any
+     * per-channel constant, so the bias only moves the running mean, and its gradient is 0 in training), and a
+     * residual block adds its shortcut here. After {@link #backward}, {@link #inputBiasGradient} is the bias's
+     * gradient and {@link #residualGradient} the residual's.
+     *
+     * @param x        the CNHW input, without the bias
+     * @param bias     the per-channel bias to add to {@code x}, or null for none
+     * @param residual a CNHW batch of the output's shape added after the normalization, or null; needs no pooling
+     * @param training true for batch statistics (and running-statistic updates), false for the running ones
+     * @param relu     whether a ReLU follows
+     * @param pool     the max pooling after that, or null
+     * @return the output of the last of the fused layers
+     */
+    INDArray forward(INDArray x, INDArray bias, INDArray residual, boolean training, boolean relu, MaxPool2d pool) {
         ImageBatch.check(x, channels, "BatchNorm2d");
+        if (residual != null && (pool != null || !Arrays.equals(residual.shape(), x.shape()))) {
+            throw new IllegalArgumentException("BatchNorm2d adds a residual of its input's shape "
+                    + Arrays.toString(x.shape()) + " and no pooling, found " + Arrays.toString(residual.shape()));
+        }
         shape = x.shape();
         this.relu = relu;
         this.pool = pool;
+        inputBias = bias == null ? null : bias.toDoubleVector();
+        withResidual = residual != null;
         int c = (int) channels;
         int m = Math.toIntExact(x.length() / channels);
         input = ImageBatch.read(x, input);
+        this.residual = withResidual ? ImageBatch.read(residual, this.residual) : this.residual;
         statistics(x.dataType(), training, m);
         if (pool == null) {
             Object output = ImageBatch.shared(ImageBatch.STAGING, input, c * m);
             ImageBatch.forChannels(c, m, k -> {
                 if (input instanceof float[] f) {
-                    ChannelRows.affine(f, k * m, m, scale[k], shift[k], relu, (float[]) output, k * m);
+                    ChannelRows.affine(f, k * m, m, scale[k], shift[k], relu && !withResidual, (float[]) output,
+                            k * m);
+                    if (withResidual) {
+                        ChannelRows.addResidual((float[]) output, (float[]) this.residual, k * m, m, relu);
+                    }
                 } else {
-                    ChannelRows.affine((double[]) input, k * m, m, scale[k], shift[k], relu, (double[]) output, k * m);
+                    ChannelRows.affine((double[]) input, k * m, m, scale[k], shift[k], relu && !withResidual,
+                            (double[]) output, k * m);
+                    if (withResidual) {
+                        ChannelRows.addResidual((double[]) output, (double[]) this.residual, k * m, m, relu);
+                    }
                 }
             });
             return ImageBatch.write(output, shape);
@@ -113,7 +153,8 @@ public final class BatchNorm2d implements Layer {
 
     /**
      * Sets {@code mean}, {@code inverseStd} and the normalization's per-channel {@code scale} and {@code shift} from
-     * the batch (training; the running statistics move towards it) or from the running statistics.
+     * the batch (training; the running statistics move towards it) or from the running statistics. {@code mean} is
+     * that of the kept input, which lacks {@code inputBias}: the running mean is the mean plus the bias.
      */
     private void statistics(DataType type, boolean training, int m) {
         int c = (int) channels;
@@ -132,13 +173,20 @@ public final class BatchNorm2d implements Layer {
                 mean[k] = mv[0];
                 variance[k] = mv[1];
             });
-            INDArray batchMean = Nd4j.createFromArray(mean).castTo(type);
+            double[] biased = mean.clone();
+            for (int k = 0; inputBias != null && k < c; k++) {
+                biased[k] += inputBias[k];
+            }
+            INDArray batchMean = Nd4j.createFromArray(biased).castTo(type);
             INDArray unbiased = Nd4j.createFromArray(variance).muli(m / (m - 1.0)).castTo(type);
             buffers.get("running_mean").muli(1 - BatchNorm1d.MOMENTUM).addi(batchMean.muli(BatchNorm1d.MOMENTUM));
             buffers.get("running_var").muli(1 - BatchNorm1d.MOMENTUM).addi(unbiased.muli(BatchNorm1d.MOMENTUM));
         } else {
             System.arraycopy(buffers.get("running_mean").toDoubleVector(), 0, mean, 0, c);
             System.arraycopy(buffers.get("running_var").toDoubleVector(), 0, variance, 0, c);
+            for (int k = 0; inputBias != null && k < c; k++) {
+                mean[k] -= inputBias[k];
+            }
         }
         double[] gamma = parameters.parameters().get("weight").toDoubleVector();
         double[] beta = parameters.parameters().get("bias").toDoubleVector();
@@ -156,7 +204,9 @@ public final class BatchNorm2d implements Layer {
      * With batch statistics {@code dx = γ·invStd·(g - Σg/M - x̂·Σ(g·x̂)/M)}; with running statistics the normalization
      * is affine, so {@code dx = γ·invStd·g}. {@code dγ = Σ(g·x̂)}, {@code dβ = Σg}. After a fused forward pass,
      * {@code g} is the gradient of the fused ReLU's or pooling's output, taken back through them on the way: through
-     * the pooling, only each window's maximum gets a gradient, so the sums run over the pooled values alone.
+     * the pooling, only each window's maximum gets a gradient, so the sums run over the pooled values alone; through
+     * a fused residual and ReLU, {@code g} is masked once and is also the residual's gradient. The gradient of a
+     * fused input bias is {@code Σ dx}: 0 with batch statistics ({@code Σ x̂ = 0}), {@code γ·invStd·Σg} without.
      */
     @Override
     public INDArray backward(INDArray gradOutput) {
@@ -169,12 +219,15 @@ public final class BatchNorm2d implements Layer {
         double[] gamma = parameters.parameters().get("weight").toDoubleVector();
         double[] gammaGrad = new double[c];
         double[] betaGrad = new double[c];
+        double[] biasGrad = new double[c];
         ImageBatch.forChannels(c, m, k -> {
             if (relu && pool == null) {
                 if (output instanceof float[] g) {
-                    ChannelRows.reluMask(g, (float[]) input, k * m, m, scale[k], shift[k]);
+                    ChannelRows.reluMask(g, (float[]) input, withResidual ? (float[]) residual : null, k * m, m,
+                            scale[k], shift[k]);
                 } else {
-                    ChannelRows.reluMask((double[]) output, (double[]) input, k * m, m, scale[k], shift[k]);
+                    ChannelRows.reluMask((double[]) output, (double[]) input,
+                            withResidual ? (double[]) residual : null, k * m, m, scale[k], shift[k]);
                 }
             }
             double[] sums = pool != null ? pooledSums(output, k * count, count, k)
@@ -186,6 +239,7 @@ public final class BatchNorm2d implements Layer {
             double a = gamma[k] * inverseStd[k];
             double b = batchStatistics ? -a * inverseStd[k] * sums[1] / m : 0;
             double shiftGrad = batchStatistics ? -a * sums[0] / m - b * mean[k] : 0;
+            biasGrad[k] = batchStatistics ? 0 : a * sums[0];
             if (pool != null) {
                 poolGradient(output, k * count, count, k, a, b, shiftGrad, inputGradient, k * m, m);
             } else if (output instanceof float[] g) {
@@ -198,7 +252,29 @@ public final class BatchNorm2d implements Layer {
         DataType type = gradOutput.dataType();
         parameters.setGradients(Nd4j.createFromArray(gammaGrad).castTo(type),
                 Nd4j.createFromArray(betaGrad).castTo(type));
+        inputBiasGradient = inputBias == null ? null : Nd4j.createFromArray(biasGrad).castTo(type);
+        residualGradient = withResidual ? ImageBatch.write(output, s) : null;
         return ImageBatch.write(inputGradient, s);
+    }
+
+    /**
+     * The gradient of the bias given to the last {@link #forward(INDArray, INDArray, INDArray, boolean, boolean,
+     * MaxPool2d)}, from the last {@link #backward}.
+     *
+     * @return the per-channel gradient, or null when that forward pass had no bias
+     */
+    INDArray inputBiasGradient() {
+        return inputBiasGradient;
+    }
+
+    /**
+     * The gradient of the residual given to the last {@link #forward(INDArray, INDArray, INDArray, boolean, boolean,
+     * MaxPool2d)}, from the last {@link #backward}: the output gradient through the ReLU.
+     *
+     * @return the gradient, or null when that forward pass had no residual
+     */
+    INDArray residualGradient() {
+        return residualGradient;
     }
 
     /** The gradient sums of channel {@code k} from its pooled gradients {@code g[from, from + count)}. */

@@ -113,28 +113,69 @@ final class ChannelRows {
     }
 
     /**
-     * Zeroes {@code g[i]} over {@code [from, from + m)} where {@code x[i]·scale + shift}, the value a ReLU received in
-     * the forward pass (same rounding), was not positive: the gradient through that ReLU. The test is on the value's
-     * bits (positive exactly when the signed integer is, NaN aside), an AND mask the JIT vectorizes: a float select
-     * here was a mispredicted branch, 8× slower on batch-norm outputs.
+     * {@code out[i] += r[i]} over {@code [from, from + m)}, through a ReLU when asked: a residual block's shortcut
+     * added to its normalized main path, in float32 with the same rounding as a separate add and ReLU.
      */
-    static void reluMask(float[] g, float[] x, int from, int m, double scale, double shift) {
-        float a = (float) scale;
-        float b = (float) shift;
+    static void addResidual(float[] out, float[] r, int from, int m, boolean relu) {
         for (int i = from; i < from + m; i++) {
-            int y = Float.floatToRawIntBits(x[i] * a + b);
-            int keep = ~((y | (y - 1)) >> 31); // all ones when y > 0 as an int, else 0
-            g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & keep);
+            float v = out[i] + r[i];
+            out[i] = relu ? Math.max(v, 0f) : v;
         }
     }
 
-    /** {@link #reluMask(float[], float[], int, int, double, double)} for float64. */
-    static void reluMask(double[] g, double[] x, int from, int m, double scale, double shift) {
+    /** {@link #addResidual(float[], float[], int, int, boolean)} for float64. */
+    static void addResidual(double[] out, double[] r, int from, int m, boolean relu) {
         for (int i = from; i < from + m; i++) {
-            long y = Double.doubleToRawLongBits(x[i] * scale + shift);
-            long keep = ~((y | (y - 1)) >> 63);
-            g[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i]) & keep);
+            double v = out[i] + r[i];
+            out[i] = relu ? Math.max(v, 0d) : v;
         }
+    }
+
+    /**
+     * Zeroes {@code g[i]} over {@code [from, from + m)} where {@code x[i]·scale + shift} (plus {@code r[i]} when a
+     * residual {@code r} is given), the value a ReLU received in the forward pass (same rounding), was not positive:
+     * the gradient through that ReLU. The test is on the value's bits (positive exactly when the signed integer is,
+     * NaN aside), an AND mask the JIT vectorizes: a float select here was a mispredicted branch, 8× slower on
+     * batch-norm outputs.
+     */
+    static void reluMask(float[] g, float[] x, float[] r, int from, int m, double scale, double shift) {
+        float a = (float) scale;
+        float b = (float) shift;
+        if (r == null) {
+            for (int i = from; i < from + m; i++) {
+                g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & positive(x[i] * a + b));
+            }
+        } else {
+            for (int i = from; i < from + m; i++) {
+                g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & positive(x[i] * a + b + r[i]));
+            }
+        }
+    }
+
+    /** @return all ones when {@code v > 0} (by its bits, as a signed integer), else 0 */
+    private static int positive(float v) {
+        int y = Float.floatToRawIntBits(v);
+        return ~((y | (y - 1)) >> 31);
+    }
+
+    /** {@link #reluMask(float[], float[], float[], int, int, double, double)} for float64. */
+    static void reluMask(double[] g, double[] x, double[] r, int from, int m, double scale, double shift) {
+        if (r == null) {
+            for (int i = from; i < from + m; i++) {
+                g[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i]) & positive(x[i] * scale + shift));
+            }
+        } else {
+            for (int i = from; i < from + m; i++) {
+                g[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i])
+                        & positive(x[i] * scale + shift + r[i]));
+            }
+        }
+    }
+
+    /** @return all ones when {@code v > 0} (by its bits, as a signed integer), else 0 */
+    private static long positive(double v) {
+        long y = Double.doubleToRawLongBits(v);
+        return ~((y | (y - 1)) >> 63);
     }
 
     /**

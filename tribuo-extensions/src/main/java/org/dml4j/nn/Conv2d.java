@@ -180,13 +180,30 @@ public final class Conv2d extends WeightedLayer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        return run(x, true);
+    }
+
+    /**
+     * The forward pass without the bias: a {@link BatchNorm2d} after this layer adds it within its own passes
+     * ({@link BatchNorm2d#forward(INDArray, INDArray, INDArray, boolean, boolean, MaxPool2d)}) and gives
+     * {@link #backward(INDArray, boolean, INDArray)} its gradient.
+     *
+     * @param x the CNHW input
+     * @return the CNHW output less the bias
+     */
+    INDArray forwardWithoutBias(INDArray x) {
+        return run(x, false);
+    }
+
+    private INDArray run(INDArray x, boolean addBias) {
         columns = geometry(x);
         input = ImageBatch.read(x, input);
         batchColumns = null;
         INDArray out = convolve(columns, input, true);
-        return out.addiColumnVector(bias()).reshape('c', outChannels(), columns.batch(), columns.outHeight(),
-                columns.outWidth());
+        return (addBias ? out.addiColumnVector(bias()) : out).reshape('c', outChannels(), columns.batch(),
+                columns.outHeight(), columns.outWidth());
     }
+
 
     /**
      * Inference only: the convolution followed by an epilogue (its bias and what the layers after it do, in one pass
@@ -209,6 +226,18 @@ public final class Conv2d extends WeightedLayer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean wantInputGradient) {
+        return backward(gradOutput, wantInputGradient, null);
+    }
+
+    /**
+     * The backward pass given the bias's gradient, after a forward pass that left the bias to the layer after it.
+     *
+     * @param gradOutput        the gradient of the output
+     * @param wantInputGradient whether to compute the input's gradient
+     * @param biasGradient      the bias's gradient, or null to sum it from {@code gradOutput}
+     * @return the input's gradient, or null when not wanted
+     */
+    INDArray backward(INDArray gradOutput, boolean wantInputGradient, INDArray biasGradient) {
         ConvColumns cols = ForwardCache.require(columns, "Conv2d");
         int n = cols.batch();
         int pixels = cols.outHeight() * cols.outWidth();
@@ -246,7 +275,7 @@ public final class Conv2d extends WeightedLayer {
                 }
             }
         }
-        setGradients(weightGrad.reshape('c', weight().shape()), grad.sum(1));
+        setGradients(weightGrad.reshape('c', weight().shape()), biasGradient != null ? biasGradient : grad.sum(1));
         INDArray dx = wantInputGradient ? ImageBatch.write(inputGradient, cols.channels(), n, cols.height(),
                 cols.width()) : null;
         inputGradient = null;

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The lowering of a convolution over a CNHW batch ({@link ImageBatch}) to a matrix product: {@code im2col} unfolds the
@@ -64,14 +65,21 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
         void visit(int to, int from, int lo, int hi, int ow, boolean inside);
     }
 
-    /** One row of the column matrix: its host copy {@code row} (float[] or double[]) and its index. */
+    /**
+     * The part of one column-matrix row that holds images {@code [a0, a1)}: its host copy {@code row} (float[] or
+     * double[]) of {@code length} values, which lie at {@code at} in the matrix's buffer, and the row's input channel
+     * and window tap.
+     */
     @FunctionalInterface
     private interface Row {
-        void visit(Object row, int index, int channel, int ki, int kj);
+        void visit(Object row, int at, int length, int c, int ki, int kj, int a0, int a1);
     }
 
     /** Per thread, the host copy of one column-matrix row, float32 and float64. */
     private static final ThreadLocal<Object[]> ROW = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /** Parallel tasks per thread when there are too few input channels to share out (the first convolution). */
+    private static final int TASKS_PER_THREAD = 4;
 
     /** @return the calling thread's host row buffer of {@code like}'s type, at least {@code length} long */
     private static Object rowBuffer(Object like, int length) {
@@ -82,16 +90,28 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
     }
 
     /**
-     * Visits the column-matrix rows of images {@code [n0, n1)}, the input channels in parallel (each channel's rows
-     * read and write only that channel's input plane and column rows), each with the thread's row buffer.
+     * Visits the column-matrix rows of images {@code [n0, n1)} in parallel tasks, each with the thread's row buffer:
+     * one task per input channel (each channel's rows read and write only that channel's input plane and column
+     * rows), or, when there are fewer channels than {@value #TASKS_PER_THREAD} tasks per thread, one per channel
+     * and run of images (the runs' parts of a row are disjoint too).
      */
     private void rows(Object like, int n0, int n1, Row body) {
-        int m = (n1 - n0) * outHeight() * outWidth();
-        ImageBatch.forChannels(channels, (long) kernel * kernel * m, c -> {
-            Object row = rowBuffer(like, m);
+        int pixels = outHeight() * outWidth();
+        int m = (n1 - n0) * pixels;
+        int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
+        int wanted = Math.max(1, Math.min(n1 - n0, (TASKS_PER_THREAD * threads + channels - 1) / channels));
+        int perBlock = (n1 - n0 + wanted - 1) / wanted;
+        int blocks = (n1 - n0 + perBlock - 1) / perBlock; // each run holds at least one image
+        ImageBatch.forChannels(channels * blocks, (long) kernel * kernel * m / blocks, task -> {
+            int c = task / blocks;
+            int a0 = n0 + task % blocks * perBlock;
+            int a1 = Math.min(n1, a0 + perBlock);
+            int length = (a1 - a0) * pixels;
+            Object row = rowBuffer(like, length);
             for (int ki = 0; ki < kernel; ki++) {
                 for (int kj = 0; kj < kernel; kj++) {
-                    body.visit(row, (c * kernel + ki) * kernel + kj, c, ki, kj);
+                    int index = (c * kernel + ki) * kernel + kj;
+                    body.visit(row, index * m + (a0 - n0) * pixels, length, c, ki, kj, a0, a1);
                 }
             }
         });
@@ -182,22 +202,21 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
      * @param cols a new c-ordered array of the batch's type, {@code [rows(), (n1-n0)·oh·ow]}, overwritten
      */
     void im2col(Object x, int n0, int n1, INDArray cols) {
-        int m = (n1 - n0) * outHeight() * outWidth();
         if (x instanceof float[] f) {
             FloatBuffer target = cols.data().asNioFloat();
-            rows(x, n0, n1, (row, index, c, ki, kj) -> {
+            rows(x, n0, n1, (row, at, length, c, ki, kj, a0, a1) -> {
                 float[] r = (float[]) row;
                 if (shifted()) {
-                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                    runs(c, ki, kj, a0, a1, (base, plane, start, end, shift) -> {
                         if (start < end) {
                             System.arraycopy(f, plane + start + shift, r, base + start, end - start);
                         }
                         zeroPadding(r, base, start, end, kj);
                     });
-                    target.put(index * m, r, 0, m);
+                    target.put(at, r, 0, length);
                     return;
                 }
-                segments(c, ki, kj, n0, n1, (to, from, lo, hi, ow, inside) -> {
+                segments(c, ki, kj, a0, a1, (to, from, lo, hi, ow, inside) -> {
                     for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
                         r[i] = 0;
                     }
@@ -208,24 +227,24 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
                         }
                     }
                 });
-                target.put(index * m, r, 0, m);
+                target.put(at, r, 0, length);
             });
         } else {
             double[] d = (double[]) x;
             DoubleBuffer target = cols.data().asNioDouble();
-            rows(x, n0, n1, (row, index, c, ki, kj) -> {
+            rows(x, n0, n1, (row, at, length, c, ki, kj, a0, a1) -> {
                 double[] r = (double[]) row;
                 if (shifted()) {
-                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                    runs(c, ki, kj, a0, a1, (base, plane, start, end, shift) -> {
                         if (start < end) {
                             System.arraycopy(d, plane + start + shift, r, base + start, end - start);
                         }
                         zeroPadding(r, base, start, end, kj);
                     });
-                    target.put(index * m, r, 0, m);
+                    target.put(at, r, 0, length);
                     return;
                 }
-                segments(c, ki, kj, n0, n1, (to, from, lo, hi, ow, inside) -> {
+                segments(c, ki, kj, a0, a1, (to, from, lo, hi, ow, inside) -> {
                     for (int i = to, end = to + (inside ? lo : ow); i < end; i++) {
                         r[i] = 0;
                     }
@@ -236,7 +255,7 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
                         }
                     }
                 });
-                target.put(index * m, r, 0, m);
+                target.put(at, r, 0, length);
             });
         }
     }
@@ -269,15 +288,14 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
      * @param dx   the input gradient {@code [C, N, H, W]}, a host array of the columns' type, added to
      */
     void col2im(INDArray cols, int n0, int n1, Object dx) {
-        int m = (n1 - n0) * outHeight() * outWidth();
         INDArray dense = ImageBatch.dense(cols);
         if (dx instanceof float[] f) {
             FloatBuffer source = dense.data().asNioFloat();
-            rows(dx, n0, n1, (row, index, c, ki, kj) -> {
+            rows(dx, n0, n1, (row, at, length, c, ki, kj, a0, a1) -> {
                 float[] r = (float[]) row;
-                source.get(index * m, r, 0, m);
+                source.get(at, r, 0, length);
                 if (shifted()) {
-                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                    runs(c, ki, kj, a0, a1, (base, plane, start, end, shift) -> {
                         zeroPadding(r, base, start, end, kj); // the padding's gradients, which wrapped into the run
                         for (int p = start; p < end; p++) {
                             f[plane + shift + p] += r[base + p];
@@ -285,7 +303,7 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
                     });
                     return;
                 }
-                segments(c, ki, kj, n0, n1, (from, to, lo, hi, ow, inside) -> {
+                segments(c, ki, kj, a0, a1, (from, to, lo, hi, ow, inside) -> {
                     if (inside && stride == 1) {
                         for (int ox = lo; ox < hi; ox++) {
                             f[to + ox] += r[from + ox];
@@ -300,11 +318,11 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
         } else {
             double[] d = (double[]) dx;
             DoubleBuffer source = dense.data().asNioDouble();
-            rows(dx, n0, n1, (row, index, c, ki, kj) -> {
+            rows(dx, n0, n1, (row, at, length, c, ki, kj, a0, a1) -> {
                 double[] r = (double[]) row;
-                source.get(index * m, r, 0, m);
+                source.get(at, r, 0, length);
                 if (shifted()) {
-                    runs(c, ki, kj, n0, n1, (base, plane, start, end, shift) -> {
+                    runs(c, ki, kj, a0, a1, (base, plane, start, end, shift) -> {
                         zeroPadding(r, base, start, end, kj); // the padding's gradients, which wrapped into the run
                         for (int p = start; p < end; p++) {
                             d[plane + shift + p] += r[base + p];
@@ -312,7 +330,7 @@ record ConvColumns(int channels, int batch, int height, int width, int kernel, i
                     });
                     return;
                 }
-                segments(c, ki, kj, n0, n1, (from, to, lo, hi, ow, inside) -> {
+                segments(c, ki, kj, a0, a1, (from, to, lo, hi, ow, inside) -> {
                     if (inside && stride == 1) {
                         for (int ox = lo; ox < hi; ox++) {
                             d[to + ox] += r[from + ox];

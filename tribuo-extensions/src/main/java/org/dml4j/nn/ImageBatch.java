@@ -39,6 +39,12 @@ final class ImageBatch {
     /** Below this many values a loop over channels runs on the calling thread alone. */
     private static final long PARALLEL_VALUES = 1 << 16;
 
+    /** The fewest values per part of a parallel bulk copy ({@link #inParts}). */
+    private static final int PARALLEL_COPY_VALUES = 1 << 18;
+
+    /** The most parts of a parallel bulk copy. */
+    private static final int PARALLEL_COPY_PARTS = 8;
+
     private ImageBatch() {
     }
 
@@ -69,12 +75,14 @@ final class ImageBatch {
         int length = Math.toIntExact(dense.length());
         if (dense.dataType() == DataType.FLOAT) {
             float[] out = reuse instanceof float[] f && f.length >= length ? f : new float[length];
-            dense.data().asNioFloat().get(0, out, 0, length);
+            FloatBuffer buffer = dense.data().asNioFloat();
+            inParts(length, (from, count) -> buffer.get(from, out, from, count));
             return out;
         }
         if (dense.dataType() == DataType.DOUBLE) {
             double[] out = reuse instanceof double[] d && d.length >= length ? d : new double[length];
-            dense.data().asNioDouble().get(0, out, 0, length);
+            DoubleBuffer buffer = dense.data().asNioDouble();
+            inParts(length, (from, count) -> buffer.get(from, out, from, count));
             return out;
         }
         throw new IllegalArgumentException("the image layers compute in float32 or float64, found "
@@ -105,13 +113,35 @@ final class ImageBatch {
         if (values instanceof float[] f) {
             INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
             FloatBuffer buffer = out.data().asNioFloat();
-            buffer.put(0, f, 0, length);
+            inParts(length, (from, count) -> buffer.put(from, f, from, count));
             return out;
         }
         INDArray out = Nd4j.createUninitialized(DataType.DOUBLE, shape, 'c');
         DoubleBuffer buffer = out.data().asNioDouble();
-        buffer.put(0, (double[]) values, 0, length);
+        double[] d = (double[]) values;
+        inParts(length, (from, count) -> buffer.put(from, d, from, count));
         return out;
+    }
+
+    /** A copy (or fill) of the values {@code [from, from + count)} of a host array. */
+    @FunctionalInterface
+    interface Part {
+        void copy(int from, int count);
+    }
+
+    /**
+     * Runs a bulk copy (or fill) of {@code length} values in parts, in parallel (the common fork-join pool and the
+     * calling thread) when it is long enough to be worth it; the parts are disjoint, and the NIO buffers' absolute
+     * bulk copies do not move their positions, so they may run at once.
+     *
+     * @param length the values to copy
+     * @param part   copies one part
+     */
+    static void inParts(int length, Part part) {
+        int parts = Math.min(PARALLEL_COPY_PARTS, Math.max(1, length / PARALLEL_COPY_VALUES));
+        int size = (length + parts - 1) / parts;
+        IntStream range = IntStream.range(0, parts);
+        (parts > 1 ? range.parallel() : range).forEach(p -> part.copy(p * size, Math.min(size, length - p * size)));
     }
 
     /**
@@ -125,9 +155,10 @@ final class ImageBatch {
     static Object zeros(Object like, int length, Object reuse) {
         Object out = scratch(like, length, reuse);
         if (out instanceof float[] f) {
-            Arrays.fill(f, 0, length, 0f);
+            inParts(length, (from, count) -> Arrays.fill(f, from, from + count, 0f));
         } else {
-            Arrays.fill((double[]) out, 0, length, 0d);
+            double[] d = (double[]) out;
+            inParts(length, (from, count) -> Arrays.fill(d, from, from + count, 0d));
         }
         return out;
     }

@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -27,7 +26,6 @@ public final class ResidualBlock implements Layer {
     private final int outChannels;
     private final int stride;
     private final Map<String, Layer> parts;
-    private final ReLU outputReLU = new ReLU();
 
     /**
      * Creates a block with PyTorch's default initialization.
@@ -78,22 +76,31 @@ public final class ResidualBlock implements Layer {
         return Collections.unmodifiableMap(parts);
     }
 
-    private INDArray run(List<String> names, INDArray x, boolean training) {
-        INDArray a = x;
-        for (String name : names) {
-            a = parts.get(name).forward(a, training);
-        }
-        return a;
-    }
-
+    /**
+     * The block's forward pass, each convolution's bias left to the batch normalization after it, {@code bn1} running
+     * the ReLU after it and {@code bn2} the residual add and the output ReLU within their own passes
+     * ({@link BatchNorm2d#forward(INDArray, INDArray, INDArray, boolean, boolean, MaxPool2d)}): the same values as
+     * the parts run one by one.
+     */
     @Override
     public INDArray forward(INDArray input, boolean training) {
         ImageBatch.check(input, inChannels, "ResidualBlock");
-        // bn1 runs the ReLU after it in its own pass (and takes the gradient back through it), as in TrainingPass
-        INDArray main = norm("bn1").forward(parts.get("conv1").forward(input, training), training, true, null);
-        main = run(List.of("conv2", "bn2"), main, training);
-        INDArray shortcut = projects() ? run(List.of("downsample.0", "downsample.1"), input, training) : input;
-        return outputReLU.forward(main.addi(shortcut), training);
+        INDArray main = normalize("conv1", "bn1", input, null, training, true);
+        INDArray shortcut = projects() ? normalize("downsample.0", "downsample.1", input, null, training, false)
+                : input;
+        return normalize("conv2", "bn2", main, shortcut, training, true);
+    }
+
+    /** A convolution and the batch normalization after it, which adds the bias, the residual and the ReLU. */
+    private INDArray normalize(String conv, String norm, INDArray x, INDArray residual, boolean training,
+                               boolean relu) {
+        return norm(norm).forward(conv(conv).forwardWithoutBias(x), conv(conv).bias(), residual, training, relu, null);
+    }
+
+    /** The backward pass of {@link #normalize}: the input gradient of the convolution, when wanted. */
+    private INDArray backward(String conv, String norm, INDArray gradOutput, boolean inputGradient) {
+        INDArray g = norm(norm).backward(gradOutput);
+        return conv(conv).backward(g, inputGradient, norm(norm).inputBiasGradient());
     }
 
     /**
@@ -127,15 +134,10 @@ public final class ResidualBlock implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean inputGradient) {
-        INDArray g = outputReLU.backward(gradOutput);
-        INDArray main = parts.get("bn2").backward(g);
-        main = parts.get("conv2").backward(main, true);
-        main = parts.get("bn1").backward(main);
-        main = parts.get("conv1").backward(main, inputGradient);
-        INDArray shortcut = g;
-        if (projects()) {
-            shortcut = parts.get("downsample.0").backward(parts.get("downsample.1").backward(g), inputGradient);
-        }
+        INDArray main = backward("conv2", "bn2", gradOutput, true);
+        INDArray g = norm("bn2").residualGradient();
+        main = backward("conv1", "bn1", main, inputGradient);
+        INDArray shortcut = projects() ? backward("downsample.0", "downsample.1", g, inputGradient) : g;
         return inputGradient ? main.addi(shortcut) : null;
     }
 

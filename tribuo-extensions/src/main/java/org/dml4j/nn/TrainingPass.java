@@ -8,15 +8,17 @@ import java.util.List;
 /**
  * A network's layers run with backward caches ({@link EmbeddingNetwork#forward} and {@code backward}): the same values
  * as running the layers one by one, but each {@link BatchNorm2d} followed by a {@link ReLU} and/or a {@link MaxPool2d}
- * runs them within its own passes ({@link BatchNorm2d#forward(INDArray, boolean, boolean, MaxPool2d)}), and its
- * backward takes the fused output's gradient back through all of them: no separate ReLU or pooling passes, no
- * normalized batch written out before pooling, no zeroed input gradient for the pooling to scatter into. The fused
- * ReLU and pooling layers' own caches are not written.
+ * runs them within its own passes ({@link BatchNorm2d#forward(INDArray, INDArray, INDArray, boolean, boolean,
+ * MaxPool2d)}), and its backward takes the fused output's gradient back through all of them: no separate ReLU or
+ * pooling passes, no normalized batch written out before pooling, no zeroed input gradient for the pooling to scatter
+ * into. A {@link Conv2d} right before such a batch normalization leaves its bias to it (no bias pass over the product
+ * and no bias-gradient sum). The fused ReLU and pooling layers' own caches are not written.
  */
 final class TrainingPass {
 
     /**
-     * Layers {@code [start, end)} of a network, run as one: a single layer, or a fused batch normalization.
+     * Layers {@code [start, end)} of a network, run as one: a single layer, or a fused batch normalization with the
+     * convolution before it when there is one.
      *
      * @param start the first layer's index
      * @param end   one past the last layer's index
@@ -38,7 +40,10 @@ final class TrainingPass {
         int i = 0;
         while (i < layers.size()) {
             int start = i++;
-            if (layers.get(start) instanceof BatchNorm2d) {
+            if (layers.get(start) instanceof Conv2d && i < layers.size() && layers.get(i) instanceof BatchNorm2d) {
+                i++;
+            }
+            if (layers.get(i - 1) instanceof BatchNorm2d) {
                 i += i < layers.size() && layers.get(i) instanceof ReLU ? 1 : 0;
                 i += i < layers.size() && layers.get(i) instanceof MaxPool2d ? 1 : 0;
             }
@@ -61,9 +66,13 @@ final class TrainingPass {
         if (unit.end() - unit.start() == 1) {
             return first.forward(x, training);
         }
-        boolean relu = layers.get(unit.start() + 1) instanceof ReLU;
+        int norm = first instanceof Conv2d ? unit.start() + 1 : unit.start();
+        INDArray y = first instanceof Conv2d conv ? conv.forwardWithoutBias(x) : x;
+        INDArray bias = first instanceof Conv2d conv ? conv.bias() : null;
+        boolean relu = norm + 1 < unit.end() && layers.get(norm + 1) instanceof ReLU;
         Layer last = layers.get(unit.end() - 1);
-        return ((BatchNorm2d) first).forward(x, training, relu, last instanceof MaxPool2d pool ? pool : null);
+        return ((BatchNorm2d) layers.get(norm)).forward(y, bias, null, training, relu,
+                last instanceof MaxPool2d pool ? pool : null);
     }
 
     /**
@@ -76,6 +85,11 @@ final class TrainingPass {
      * @return the gradient of its input, or null when not wanted
      */
     static INDArray backward(List<Layer> layers, Unit unit, INDArray gradOutput, boolean inputGradient) {
-        return layers.get(unit.start()).backward(gradOutput, inputGradient);
+        Layer first = layers.get(unit.start());
+        if (first instanceof Conv2d conv && unit.end() - unit.start() > 1) {
+            BatchNorm2d norm = (BatchNorm2d) layers.get(unit.start() + 1);
+            return conv.backward(norm.backward(gradOutput), inputGradient, norm.inputBiasGradient());
+        }
+        return first.backward(gradOutput, inputGradient);
     }
 }

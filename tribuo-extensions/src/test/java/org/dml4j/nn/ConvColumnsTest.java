@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link ConvColumns} against the definition, for "same" geometries (stride 1, output as wide as the input: the
- * shifted-plane runs) and others (the per-row segments): {@code im2col} writes exactly the input value of every
+ * shifted-plane runs) and others (the per-row segments), serial and in parallel tasks (channels, or channels and runs
+ * of images): {@code im2col} writes exactly the input value of every
  * window tap inside the input and 0 in the padding, for a run of images inside a batch; {@code col2im} is its adjoint
  * ({@code <im2col(x), G> = <x, col2im(G)>} in float64 within 1e-12) and adds to what the gradient held.
  */
@@ -29,6 +30,8 @@ class ConvColumnsTest {
         "3, 2, 4, 4, 1, 1, 0, 0, 2",   // 1x1
         "2, 2, 6, 5, 3, 1, 0, 0, 2",   // no padding
         "2, 3, 7, 6, 3, 2, 1, 1, 3",   // stride 2
+        "1, 13, 28, 28, 3, 1, 1, 2, 13", // one channel, parallel tasks over runs of images (the first convolution)
+        "3, 40, 16, 16, 3, 2, 1, 0, 40", // three channels, stride 2, parallel over channels and runs of images
     })
     void im2colIsTheDefinitionAndCol2imItsAdjoint(int channels, int batch, int height, int width, int kernel,
                                                   int stride, int padding, int n0, int n1) {

@@ -41,11 +41,10 @@ class TrainingPassTest {
     @Test
     void fusesEachBatchNormWithTheReLUAndPoolingAfterIt() {
         List<TrainingPass.Unit> units = TrainingPass.units(everyPattern(DataType.DOUBLE).layers());
-        assertEquals(List.of(new TrainingPass.Unit(0, 1), new TrainingPass.Unit(1, 2), new TrainingPass.Unit(2, 5),
-                new TrainingPass.Unit(5, 6), new TrainingPass.Unit(6, 8), new TrainingPass.Unit(8, 9),
-                new TrainingPass.Unit(9, 11), new TrainingPass.Unit(11, 12), new TrainingPass.Unit(12, 13),
-                new TrainingPass.Unit(13, 14), new TrainingPass.Unit(14, 17), new TrainingPass.Unit(17, 18),
-                new TrainingPass.Unit(18, 19)), units);
+        // each convolution with the batch normalization after it; the batch normalization after the block alone
+        assertEquals(List.of(new TrainingPass.Unit(0, 1), new TrainingPass.Unit(1, 5), new TrainingPass.Unit(5, 8),
+                new TrainingPass.Unit(8, 11), new TrainingPass.Unit(11, 13), new TrainingPass.Unit(13, 14),
+                new TrainingPass.Unit(14, 17), new TrainingPass.Unit(17, 18), new TrainingPass.Unit(18, 19)), units);
     }
 
     @ParameterizedTest
@@ -70,6 +69,41 @@ class TrainingPassTest {
             assertClose(expectedDx, dx, type, "input gradient, training=" + training);
             assertAllClose(reference.gradients(), net.gradients(), type, "gradient");
             assertAllClose(reference.buffers(), net.buffers(), type, "running statistic");
+        }
+    }
+
+    /**
+     * A residual block (each convolution's bias, the residual add and the ReLUs inside its batch normalizations'
+     * passes) against its parts run one by one with a separate add and ReLU, identity and projection shortcut.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void residualBlockSameAsItsPartsOneByOne(DataType type) {
+        for (int stride : new int[]{1, 2}) {
+            ResidualBlock block = new ResidualBlock(3, stride == 1 ? 3 : 4, stride, new SplittableRandom(5), type);
+            ResidualBlock reference = (ResidualBlock) block.copy();
+            Map<String, Layer> p = reference.parts();
+            INDArray x = Nd4j.rand(type, 3, 4, 7, 6).subi(0.5);
+            for (boolean training : new boolean[]{true, false}) {
+                INDArray out = block.forward(x, training);
+                INDArray main = p.get("bn2").forward(p.get("conv2").forward(p.get("relu").forward(
+                        p.get("bn1").forward(p.get("conv1").forward(x, training), training), training), training),
+                        training);
+                INDArray shortcut = stride == 1 ? x
+                        : p.get("downsample.1").forward(p.get("downsample.0").forward(x, training), training);
+                ReLU outputReLU = new ReLU();
+                assertClose(outputReLU.forward(main.add(shortcut), training), out, type, "block output");
+                INDArray g = Nd4j.rand(type, out.shape()).subi(0.5);
+                INDArray dx = block.backward(g, true);
+                INDArray gSum = outputReLU.backward(g);
+                INDArray dMain = p.get("conv1").backward(p.get("bn1").backward(p.get("relu").backward(
+                        p.get("conv2").backward(p.get("bn2").backward(gSum)))));
+                INDArray dShortcut = stride == 1 ? gSum
+                        : p.get("downsample.0").backward(p.get("downsample.1").backward(gSum));
+                assertClose(dMain.add(dShortcut), dx, type, "block input gradient, training=" + training);
+                assertAllClose(reference.gradients(), block.gradients(), type, "block gradient");
+                assertAllClose(reference.buffers(), block.buffers(), type, "block running statistic");
+            }
         }
     }
 
