@@ -9,6 +9,7 @@ import org.dml4j.augment.Augmentation;
 import org.dml4j.data.DenseData;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.data.StratifiedSplit;
+import org.dml4j.data.UnlabeledData;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.MetricLoss;
@@ -30,6 +31,7 @@ import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.sampling.ShuffleSampler;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
@@ -76,8 +78,9 @@ import java.util.SplittableRandom;
  * <p>
  * With a {@link SelfSupervision} (and a {@link SelfSupervisedLoss}, a {@link ShuffleSampler}) training is
  * self-supervised, as SimCLR: two augmented views of each example, a projection head dropped from the model, and no
- * use of the labels except by validation. The model's run provenance records the {@link TrainingMode} under
- * {@value TrainingMode#PROVENANCE_KEY}.
+ * use of the labels except by validation. It alone takes unlabeled examples (Tribuo's unknown label, see
+ * {@link UnlabeledData}; without validation): their model's references carry that label. The model's run
+ * provenance records the {@link TrainingMode} under {@value TrainingMode#PROVENANCE_KEY}.
  */
 public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
 
@@ -419,6 +422,7 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
             throw new IllegalArgumentException("need at least 2 training examples, found " + examples.size());
         }
         TrainingInputs.check(examples);
+        TrainingInputs.checkLabels(examples, mode(), tupleSupervision != null, validationFraction);
         TrainerProvenance trainerProvenance;
         long runSeed;
         synchronized (this) {
@@ -452,6 +456,14 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
             trainData = DenseData.of(examples, featureMap, labelIndex);
             datasets.put(RunStart.TRAIN, examples);
         }
+        if (sampler instanceof EpisodeSampler episodes) {
+            try {
+                episodes.check(trainData.labels(), id -> "'" + labelIndex.name(id) + "'");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("episodic training on " + TrainingInputs.source(examples)
+                        + (validationFraction > 0 ? " (less its validation part)" : "") + ": " + e.getMessage(), e);
+            }
+        }
         BatchSource batches = batchSource(examples, trainData, trainRows);
         long start = System.nanoTime();
         listeners.each(l -> l.onRunStart(new RunStart(loss.getClass().getSimpleName() + "-" + network,
@@ -468,9 +480,10 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                     mode().cliName()));
             ModelProvenance provenance = new ModelProvenance(EmbeddingModel.class.getName(), OffsetDateTime.now(),
                     examples.getProvenance(), trainerProvenance, instance);
+            ImmutableOutputInfo<Label> outputs = UnlabeledData.outputInfo(examples);
             EmbeddingModel model = new EmbeddingModel("dml4j-embedding-model", provenance, featureMap,
-                    examples.getOutputIDInfo(), run.network(), network.toString(),
-                    References.build(run.network(), trainData, examples.getOutputIDInfo(), referenceKind),
+                    outputs, run.network(), network.toString(),
+                    References.build(run.network(), trainData, outputs, referenceKind),
                     neighbours, ranking);
             double seconds = (System.nanoTime() - start) / 1e9;
             listeners.each(l -> l.onRunEnd(new RunEnd(model, run.lastMetrics(), epochsTrained, seconds)));
