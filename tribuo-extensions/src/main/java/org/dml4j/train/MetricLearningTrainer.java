@@ -461,7 +461,7 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                 episodes.check(trainData.labels(), id -> "'" + labelIndex.name(id) + "'");
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("episodic training on " + TrainingInputs.source(examples)
-                        + (validationFraction > 0 ? " (less its validation part)" : "") + ": " + e.getMessage(), e);
+                        + (validationFraction > 0 ? " (less its validation part)" : "") + ": " + e.getMessage());
             }
         }
         BatchSource batches = batchSource(examples, trainData, trainRows);

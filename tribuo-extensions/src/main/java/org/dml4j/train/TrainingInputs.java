@@ -8,6 +8,7 @@ import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.DataProvenance;
+import org.tribuo.provenance.DatasetProvenance;
 
 import java.util.Set;
 
@@ -81,11 +82,14 @@ final class TrainingInputs {
 
     /**
      * @param examples a dataset
-     * @return what it was read from, for messages: its source's description or path (Tribuo's CSV loader), else
-     *         the source's class
+     * @return what it was read from, for messages: its (first) source's description or path (Tribuo's CSV loader),
+     *         else the source's class
      */
     static String source(Dataset<Label> examples) {
         DataProvenance provenance = examples.getSourceProvenance();
+        while (provenance instanceof DatasetProvenance copied) { // a dataset made from another one
+            provenance = copied.getSourceProvenance();
+        }
         for (Pair<String, Provenance> field : provenance) {
             if (SOURCE_FIELDS.contains(field.getA())) {
                 return field.getB().toString();
