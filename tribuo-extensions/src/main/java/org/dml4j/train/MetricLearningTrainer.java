@@ -66,7 +66,8 @@ import java.util.SplittableRandom;
  * <p>
  * Progress is reported to {@link TrainingListener}s, runtime attachments outside the configuration, which may
  * request a stop. With {@code validationFraction > 0} a stratified part of the data is held
- * out and evaluated (retrieval metrics) every {@code validationInterval} epochs; with {@code patience > 0} training
+ * out and evaluated (retrieval metrics, and the mode's own, see {@link ModeValidation}) every
+ * {@code validationInterval} epochs; with {@code patience > 0} training
  * stops when {@code earlyStoppingMetric} has not improved for that many validations, and the best network is kept.
  * With a {@code checkpointDirectory} the state is saved every {@code checkpointInterval} epochs, and
  * {@link #resume} continues a run from such a file.
@@ -463,6 +464,9 @@ public final class MetricLearningTrainer implements Trainer<Label>, Cloneable {
                 throw new IllegalArgumentException("episodic training on " + TrainingInputs.source(examples)
                         + (validationFraction > 0 ? " (less its validation part)" : "") + ": " + e.getMessage());
             }
+        }
+        if (validationData != null) {
+            ModeValidation.check(this, validationData, TrainingInputs.source(examples));
         }
         BatchSource batches = batchSource(examples, trainData, trainRows);
         long start = System.nanoTime();
