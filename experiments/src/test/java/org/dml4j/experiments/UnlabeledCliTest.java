@@ -140,6 +140,12 @@ class UnlabeledCliTest {
                 run.err());
     }
 
+    @Test
+    void episodicTrainingNamesAnEvaluationClassTooSmallForItsEpisodesBeforeTraining() {
+        expectUserError(train("--mode", "episodic", "--way", "3", "--shot", "5", "--queries", "10"),
+                "Few-shot 3x5 with 10 queries: class 'class0' has 12 examples, fewer than the 15 (shot + queries)");
+    }
+
     private static void expectUserError(CliRun run, String message) {
         assertEquals(2, run.exitCode(), run.all());
         assertTrue(run.err().contains(message), run.err());
