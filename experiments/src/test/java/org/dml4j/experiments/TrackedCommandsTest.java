@@ -132,16 +132,17 @@ class TrackedCommandsTest {
      */
     private static void modeSweep(String mode, String modeOptions, String metric)
             throws IOException, InterruptedException {
-        Path sweep = dir.resolve(mode + ".json");
+        Path sweep = dir.resolve("sweep-" + mode + ".json");
         Files.writeString(sweep, """
                 {"base": {"dataset": "csv:%s", "label-column": "species", "network": "mlp:16,4", "epochs": 2,
                           "mode": "%s", %s, "validation-fraction": 0.25, "seed": 2},
                  "space": {"lr": [0.001, 0.01]}, "search": "grid", "metric": "%s"}
                 """.formatted(csv, mode, modeOptions, metric));
-        CliRun run = CliRun.of("sweep", sweep.toString(), "--tracking-uri", mlflow.uri(), "--experiment", mode,
+        String experiment = "sweep-" + mode;
+        CliRun run = CliRun.of("sweep", sweep.toString(), "--tracking-uri", mlflow.uri(), "--experiment", experiment,
                 "--quiet");
         assertEquals(0, run.exitCode(), run.all());
-        List<JsonNode> runs = mlflow.runs(mode);
+        List<JsonNode> runs = mlflow.runs(experiment);
         assertEquals(3, runs.size(), "the sweep and its two trials");
         double best = Double.NEGATIVE_INFINITY;
         JsonNode parent = null;
