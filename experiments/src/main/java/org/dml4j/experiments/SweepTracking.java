@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A sweep in MLflow: a parent run with the sweep's settings and file, one nested run per trial (its searched values
- * as {@code trial.*} params, its curves, {@code sweep/objective}), each child tagged with its trial number and state
- * and the best one with {@value #BEST_TAG}, and the best trial on the parent.
+ * as {@code trial.*} params, its curves, {@code sweep/objective}, its training mode as the tag {@code dml4j.mode}),
+ * each child tagged with its trial number and state and the best one with {@value #BEST_TAG}, and the best trial
+ * on the parent.
  */
 final class SweepTracking implements SweepTracker {
 
@@ -109,6 +110,7 @@ final class SweepTracking implements SweepTracker {
         Map<String, String> params = new LinkedHashMap<>();
         trial.values().forEach((key, value) -> params.put("trial." + key, value));
         child.logParams(params);
+        child.logTags(Map.of(TrainCommand.MODE_TAG, trial.args().trainer.mode.cliName()));
         if (!Double.isNaN(trial.objective())) {
             child.logMetrics(Map.of("sweep/objective", trial.objective()), trial.epochs());
         }

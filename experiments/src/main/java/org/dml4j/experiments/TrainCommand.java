@@ -143,8 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (fewShot != null) {
             fewShot.check(splits.eval());
         }
-        MetricLearningTrainer trainer = trainerOptions.build(splits.train());
-        checkLimits(splits.train());
+        Dataset<Label> training = data.trainingData(splits.train(), trainerOptions.mode);
+        MetricLearningTrainer trainer = trainerOptions.build(training);
+        checkLimits(training);
         if (!quiet) {
             trainer.addListener(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
                     System::nanoTime));
@@ -161,8 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (checkpoint != null) {
             err.println("Resuming from " + checkpoint);
         }
-        EmbeddingModel model = checkpoint != null ? trainer.resume(splits.train(), checkpoint)
-                : trainer.train(splits.train());
+        EmbeddingModel model = checkpoint != null ? trainer.resume(training, checkpoint) : trainer.train(training);
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval(), trainerOptions.fullRanking);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         if (trainer.mode() == TrainingMode.SELF_SUPERVISED) {

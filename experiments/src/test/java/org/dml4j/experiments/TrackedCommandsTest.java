@@ -119,6 +119,52 @@ class TrackedCommandsTest {
         assertEquals(4, json.get("trials").size());
     }
 
+    @Test
+    void episodicAndSelfSupervisedSweepsTagTheirModeAndMaximizeItsMetric() throws IOException,
+            InterruptedException {
+        modeSweep("episodic", "\"way\": 3, \"shot\": 1, \"queries\": 4, \"episodes-per-epoch\": 5",
+                "few_shot_3x1/accuracy");
+        modeSweep("self-supervised", "\"views\": \"noise:0.2\", \"projection-head\": \"none\", \"batch-size\": 64",
+                "linear_probe_accuracy");
+    }
+
+    /**
+     * A sweep of a mode: each trial's run carries the mode as the tag dml4j.mode and the mode's validation metric
+     * as a per-epoch curve, which the sweep maximizes and records on the parent as its best.
+     */
+    private static void modeSweep(String mode, String modeOptions, String metric)
+            throws IOException, InterruptedException {
+        Path sweep = dir.resolve("sweep-" + mode + ".json");
+        Files.writeString(sweep, """
+                {"base": {"dataset": "csv:%s", "label-column": "species", "network": "mlp:16,4", "epochs": 2,
+                          "mode": "%s", %s, "validation-fraction": 0.25, "seed": 2},
+                 "space": {"lr": [0.001, 0.01]}, "search": "grid", "metric": "%s"}
+                """.formatted(csv, mode, modeOptions, metric));
+        String experiment = "sweep-" + mode;
+        CliRun run = CliRun.of("sweep", sweep.toString(), "--tracking-uri", mlflow.uri(), "--experiment", experiment,
+                "--quiet");
+        assertEquals(0, run.exitCode(), run.all());
+        List<JsonNode> runs = mlflow.runs(experiment);
+        assertEquals(3, runs.size(), "the sweep and its two trials");
+        double best = Double.NEGATIVE_INFINITY;
+        JsonNode parent = null;
+        for (JsonNode tracked : runs) {
+            if (!MlflowTestServer.tags(tracked).containsKey("mlflow.parentRunId")) {
+                parent = tracked;
+                continue;
+            }
+            assertEquals(mode, MlflowTestServer.tags(tracked).get(TrainCommand.MODE_TAG));
+            List<Double> curve = mlflow.history(tracked.at("/info/run_id").asText(), "val/" + metric);
+            assertEquals(2, curve.size(), "one validation per epoch: " + curve);
+            // four well separated clusters: far above chance (1/3 for 3-way episodes, 1/4 for the probe)
+            assertTrue(curve.stream().allMatch(v -> v > 0.6), metric + " " + curve);
+            double objective = MlflowTestServer.metrics(tracked).get("sweep/objective");
+            assertEquals(curve.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), objective, 1e-9);
+            best = Math.max(best, objective);
+        }
+        assertEquals(best, MlflowTestServer.metrics(parent).get("best/" + metric), 1e-9);
+    }
+
     private static Map<Integer, JsonNode> trialRuns(List<JsonNode> runs) {
         Map<Integer, JsonNode> trials = new java.util.TreeMap<>();
         runs.stream().filter(r -> MlflowTestServer.tags(r).containsKey(SweepTracking.TRIAL_TAG)).forEach(r ->

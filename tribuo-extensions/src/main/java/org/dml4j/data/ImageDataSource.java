@@ -2,6 +2,7 @@ package org.dml4j.data;
 
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 import javax.imageio.ImageIO;
@@ -21,7 +22,8 @@ import java.util.Map;
  * Image files (PNG or JPEG, decoded by {@code javax.imageio}) as Tribuo examples, each brought to one {@link
  * ImageFormat}, in the order given. Features are named like {@link MnistDataSource}'s, zero-padded value indices;
  * like it, examples store only non-zero values, so use {@link #featureMap()}, which holds every value. The provenance
- * names the images and a SHA-256 over their bytes, so a changed file changes it.
+ * names the images and a SHA-256 over their bytes, so a changed file changes it. An image whose class is {@value
+ * Label#UNKNOWN} gets Tribuo's unknown label ({@link UnlabeledData}).
  */
 public final class ImageDataSource extends PixelDataSource {
 
@@ -61,7 +63,8 @@ public final class ImageDataSource extends PixelDataSource {
             }
             byte[] bytes = Files.readAllBytes(image.file());
             digest.update(bytes);
-            Label label = labels.computeIfAbsent(image.label(), Label::new);
+            Label label = labels.computeIfAbsent(image.label(),
+                    name -> name.equals(Label.UNKNOWN) ? LabelFactory.UNKNOWN_LABEL : new Label(name));
             out.add(sparseExample(label, names, format.pixels(decode(bytes, image))));
         }
         return new Read(out, HexFormat.of().formatHex(digest.digest()));

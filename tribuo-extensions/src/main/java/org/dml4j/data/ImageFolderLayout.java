@@ -67,7 +67,11 @@ public final class ImageFolderLayout {
         }
     }
 
-    private static boolean isImage(Path file) {
+    /**
+     * @param file a file
+     * @return whether its name ends in {@code .png}, {@code .jpg} or {@code .jpeg} (any case)
+     */
+    static boolean isImage(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
     }

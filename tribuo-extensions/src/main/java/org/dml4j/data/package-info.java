@@ -7,6 +7,8 @@
  * org.dml4j.data.Cars196Layout} (class folders or the official {@code cars_annos.mat}, a MATLAB file) and {@link
  * org.dml4j.data.OnlineProductsLayout} with their protocols' {@link org.dml4j.data.ImageSplits}; {@link
  * org.dml4j.data.ClassFilter} and {@link org.dml4j.data.StratifiedSplit} make open-set and validation splits; {@link
- * org.dml4j.data.TupleCsvReader} reads pair, triplet and quadruplet annotations.
+ * org.dml4j.data.TupleCsvReader} reads pair, triplet and quadruplet annotations; {@link org.dml4j.data.UnlabeledData}
+ * says how examples without a label are represented (Tribuo's unknown label) and {@link
+ * org.dml4j.data.UnlabeledImageFolder} lists a folder of unlabeled images.
  */
 package org.dml4j.data;

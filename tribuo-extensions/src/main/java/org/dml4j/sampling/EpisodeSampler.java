@@ -6,6 +6,7 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Episodic batches for prototypical-network training (Snell et al. 2017): each batch is one N-way episode of
@@ -85,6 +86,19 @@ public final class EpisodeSampler implements BatchSampler {
     /** @return the batch size this sampler needs: {@code way × (shot + queries)} */
     public int episodeSize() {
         return way * (shot + queries);
+    }
+
+    /**
+     * Checks that training data can make this sampler's episodes, before any training: enough classes, and
+     * {@code shot + queries} examples in each.
+     *
+     * @param labels    the class id of every training example
+     * @param className how the message names a class id (e.g. its quoted label)
+     * @throws IllegalArgumentException naming the first class that is too small and its size, or the number of
+     *                                  classes, and the fix
+     */
+    public void check(int[] labels, IntFunction<String> className) {
+        Episodes.of(labels, way, shot + queries, className);
     }
 
     @Override

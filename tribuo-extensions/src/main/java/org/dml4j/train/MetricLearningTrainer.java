@@ -9,6 +9,7 @@ import org.dml4j.augment.Augmentation;
 import org.dml4j.data.DenseData;
 import org.dml4j.data.LabelIndex;
 import org.dml4j.data.StratifiedSplit;
+import org.dml4j.data.UnlabeledData;
 import org.dml4j.index.KnnDistance;
 import org.dml4j.loss.ClassParameterLoss;
 import org.dml4j.loss.MetricLoss;
@@ -30,6 +31,7 @@ import org.dml4j.sampling.MPerClassSampler;
 import org.dml4j.sampling.ShuffleSampler;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
@@ -64,7 +66,8 @@ import java.util.SplittableRandom;
  * <p>
  * Progress is reported to {@link TrainingListener}s, runtime attachments outside the configuration, which may
  * request a stop. With {@code validationFraction > 0} a stratified part of the data is held
- * out and evaluated (retrieval metrics) every {@code validationInterval} epochs; with {@code patience > 0} training
+ * out and evaluated (retrieval metrics, and the mode's own, see {@link ModeValidation}) every
+ * {@code validationInterval} epochs; with {@code patience > 0} training
  * stops when {@code earlyStoppingMetric} has not improved for that many validations, and the best network is kept.
  * With a {@code checkpointDirectory} the state is saved every {@code checkpointInterval} epochs, and
  * {@link #resume} continues a run from such a file.
@@ -76,10 +79,11 @@ import java.util.SplittableRandom;
  * <p>
  * With a {@link SelfSupervision} (and a {@link SelfSupervisedLoss}, a {@link ShuffleSampler}) training is
  * self-supervised, as SimCLR: two augmented views of each example, a projection head dropped from the model, and no
- * use of the labels except by validation. With a {@link FineTuning} a pretrained backbone (an {@code onnx:} network)
- * trains on its own schedule: its own learning-rate multiplier, a head-only warm-up with the backbone frozen, and
- * cached features of a frozen backbone. The model's run provenance records the {@link TrainingMode} under
- * {@value TrainingMode#PROVENANCE_KEY}.
+ * use of the labels except by validation. It alone takes unlabeled examples (Tribuo's unknown label, see
+ * {@link UnlabeledData}; without validation): their model's references carry that label. With a {@link FineTuning}
+ * a pretrained backbone (an {@code onnx:} network) trains on its own schedule: its own learning-rate multiplier, a
+ * head-only warm-up with the backbone frozen, and cached features of a frozen backbone. The model's run provenance
+ * records the {@link TrainingMode} under {@value TrainingMode#PROVENANCE_KEY}.
  */
 public final class MetricLearningTrainer implements ObservableTrainer, Cloneable {
 
@@ -432,6 +436,7 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
             throw new IllegalArgumentException("need at least 2 training examples, found " + examples.size());
         }
         TrainingInputs.check(examples);
+        TrainingInputs.checkLabels(examples, mode(), tupleSupervision != null, validationFraction);
         TrainerProvenance trainerProvenance;
         long runSeed;
         synchronized (this) {
@@ -465,6 +470,17 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
             trainData = DenseData.of(examples, featureMap, labelIndex);
             datasets.put(RunStart.TRAIN, examples);
         }
+        if (sampler instanceof EpisodeSampler episodes) {
+            try {
+                episodes.check(trainData.labels(), id -> "'" + labelIndex.name(id) + "'");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("episodic training on " + TrainingInputs.source(examples)
+                        + (validationFraction > 0 ? " (less its validation part)" : "") + ": " + e.getMessage());
+            }
+        }
+        if (validationData != null) {
+            ModeValidation.check(this, validationData, TrainingInputs.source(examples));
+        }
         BatchSource batches = batchSource(examples, trainData, trainRows);
         long start = System.nanoTime();
         listeners.each(l -> l.onRunStart(new RunStart(loss.getClass().getSimpleName() + "-" + network,
@@ -481,9 +497,10 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
                     mode().cliName()));
             ModelProvenance provenance = new ModelProvenance(EmbeddingModel.class.getName(), OffsetDateTime.now(),
                     examples.getProvenance(), trainerProvenance, instance);
+            ImmutableOutputInfo<Label> outputs = UnlabeledData.outputInfo(examples);
             EmbeddingModel model = new EmbeddingModel("dml4j-embedding-model", provenance, featureMap,
-                    examples.getOutputIDInfo(), run.network(), network.toString(),
-                    References.build(run.network(), trainData, examples.getOutputIDInfo(), referenceKind),
+                    outputs, run.network(), network.toString(),
+                    References.build(run.network(), trainData, outputs, referenceKind),
                     neighbours, ranking);
             double seconds = (System.nanoTime() - start) / 1e9;
             listeners.each(l -> l.onRunEnd(new RunEnd(model, run.lastMetrics(), epochsTrained, seconds)));

@@ -1,9 +1,16 @@
 package org.dml4j.train;
 
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import org.dml4j.data.UnlabeledData;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.classification.Label;
+import org.tribuo.provenance.DataProvenance;
+import org.tribuo.provenance.DatasetProvenance;
+
+import java.util.Set;
 
 /**
  * Checks a training set before the first step, so a bad example is named instead of training silently into a
@@ -12,6 +19,9 @@ import org.tribuo.classification.Label;
  * weighted trainers weight each example's own loss term; a metric-learning term spans several examples).
  */
 final class TrainingInputs {
+
+    /** The provenance fields that name where a data source's examples come from. */
+    private static final Set<String> SOURCE_FIELDS = Set.of("description", "path", "dataPath");
 
     private TrainingInputs() {
     }
@@ -39,6 +49,53 @@ final class TrainingInputs {
             }
             index++;
         }
+    }
+
+    /**
+     * Refuses unlabeled examples ({@link UnlabeledData}) where the run needs labels: supervised training from class
+     * labels (not from annotated tuples), episodic training, and validation, which ranks by class.
+     *
+     * @param examples           the training set
+     * @param mode               the training mode
+     * @param fromTuples         whether the run learns from annotated tuples instead of class labels
+     * @param validationFraction the fraction held out for validation
+     * @throws IllegalArgumentException naming the data, the first unlabeled example and the fix
+     */
+    static void checkLabels(Dataset<Label> examples, TrainingMode mode, boolean fromTuples,
+                            double validationFraction) {
+        int first = UnlabeledData.firstUnlabeled(examples);
+        if (first < 0) {
+            return;
+        }
+        String which = "training example " + first + " of " + source(examples) + " has no label ("
+                + "Tribuo's unknown label " + Label.UNKNOWN + ")";
+        if (mode == TrainingMode.EPISODIC || (mode == TrainingMode.SUPERVISED && !fromTuples)) {
+            throw new IllegalArgumentException(which + ", but " + mode + " training learns from class labels: "
+                    + "train unlabeled data self-supervised (a SelfSupervision with a SelfSupervisedLoss; dml4j "
+                    + "train --mode self-supervised), or label every example");
+        }
+        if (validationFraction > 0) {
+            throw new IllegalArgumentException(which + ", but validation ranks by class labels: set "
+                    + "validationFraction to 0 (--validation-fraction 0) for unlabeled data");
+        }
+    }
+
+    /**
+     * @param examples a dataset
+     * @return what it was read from, for messages: its (first) source's description or path (Tribuo's CSV loader),
+     *         else the source's class
+     */
+    static String source(Dataset<Label> examples) {
+        DataProvenance provenance = examples.getSourceProvenance();
+        while (provenance instanceof DatasetProvenance copied) { // a dataset made from another one
+            provenance = copied.getSourceProvenance();
+        }
+        for (Pair<String, Provenance> field : provenance) {
+            if (SOURCE_FIELDS.contains(field.getA())) {
+                return field.getB().toString();
+            }
+        }
+        return provenance.getClassName();
     }
 
     private static String cause(double value) {

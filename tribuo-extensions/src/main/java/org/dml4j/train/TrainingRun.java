@@ -56,6 +56,8 @@ final class TrainingRun {
     private final MetricLearningTrainer config;
     private final DenseData train;
     private final DenseData validation;
+    /** The mode's validation metrics, or null without validation. */
+    private final ModeValidation modeValidation;
     private final long runSeed;
     private final ListenerGroup listeners;
     private final BatchSource batches;
@@ -84,6 +86,8 @@ final class TrainingRun {
         this.config = config;
         this.train = train;
         this.validation = validation;
+        this.modeValidation = validation == null ? null
+                : new ModeValidation(config, train, validation, config.rankingDistance());
         this.batches = batches;
         this.runSeed = runSeed;
         this.listeners = listeners;
@@ -322,6 +326,7 @@ final class TrainingRun {
                 RetrievalEvaluator.DEFAULT_BLOCK_SIZE, false, RetrievalEvaluator.DEFAULT_SEED)
                 .withFullRanking(config.validationFullRanking())
                 .evaluate(embeddings, validation.labels(), null, null, RetrievalMode.SELF).summary();
+        lastMetrics.putAll(modeValidation.metrics(network, embeddings));
         return lastMetrics;
     }
 

@@ -5,12 +5,14 @@ import org.dml4j.data.MnistDataSource;
 import org.dml4j.data.MnistFiles;
 import org.dml4j.data.StratifiedSplit;
 import org.dml4j.experiments.io.UserError;
+import org.dml4j.train.TrainingMode;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableDataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -19,12 +21,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where the data comes from and how it is split: Fashion-MNIST (train split to train, test split to evaluate), a
  * CSV file or an image folder (a stratified 80/20 split), or the CUB-200-2011, Cars196 and Stanford Online Products
  * layouts (their open-set protocols' splits), optionally restricted to some classes for training and others for evaluation
- * (the open-set protocol).
+ * (the open-set protocol); self-supervised training may add unlabeled examples ({@code --unlabeled}).
  */
 public final class DatasetOptions {
 
@@ -69,6 +72,13 @@ public final class DatasetOptions {
     @Option(names = "--train-per-class", paramLabel = "K",
             description = "Use only the first K training examples of each class (few-shot fine-tuning).")
     Integer trainPerClass;
+
+    @Option(names = "--unlabeled", paramLabel = "SOURCE", description = "--mode self-supervised: also train on "
+            + "examples without labels, csv:PATH (the dataset's feature columns and no label column) or images:DIR "
+            + "(image files directly in DIR, no class folders; read as --image-size/--image-channels say). They "
+            + "carry Tribuo's unknown label; the linear probe and the evaluation use the labelled --dataset only, "
+            + "and there is no validation (--validation-fraction 0).")
+    String unlabeled;
 
     /** The training and evaluation data. */
     public record Splits(Dataset<Label> train, Dataset<Label> eval, String description) {
@@ -123,6 +133,68 @@ public final class DatasetOptions {
                 + (trainPerClass != null ? " train-per-class=" + trainPerClass : "")
                 + (evalClasses != null ? " eval-classes=" + evalClasses : "");
         return new Splits(train, eval, description);
+    }
+
+    /**
+     * The examples training learns from: the training split and, with {@code --unlabeled}, the unlabeled examples
+     * after it.
+     *
+     * @param train the training split
+     * @param mode  the training mode
+     * @return the training examples
+     * @throws UserError when {@code --unlabeled} is given for a mode that needs labels, or names a bad source or
+     *                   one whose features are not the dataset's
+     */
+    public Dataset<Label> trainingData(Dataset<Label> train, TrainingMode mode) {
+        if (unlabeled == null) {
+            return train;
+        }
+        if (mode != TrainingMode.SELF_SUPERVISED) {
+            throw new UserError("--unlabeled " + unlabeled + ": examples without labels train only with --mode "
+                    + TrainingMode.SELF_SUPERVISED + "; " + mode + " training learns from class labels.");
+        }
+        int colon = unlabeled.indexOf(':');
+        String kind = colon < 0 ? unlabeled : unlabeled.substring(0, colon);
+        Path path = Path.of(unlabeled.substring(colon + 1));
+        Dataset<Label> extra = switch (colon > 0 ? kind : "") {
+            case "csv" -> CsvDataset.loadUnlabeled(path, labelColumn);
+            case "images" -> images().unlabeledFolder(path);
+            default -> throw new UserError("Unknown --unlabeled source '" + unlabeled + "'. Use csv:PATH or "
+                    + "images:DIR.");
+        };
+        requireSameFeatures(train, extra);
+        LabelFactory factory = new LabelFactory();
+        MutableDataset<Label> both = new MutableDataset<>(new SimpleDataSourceProvenance("the training split of "
+                + dataset + " and " + unlabeled, factory), factory);
+        train.forEach(both::add);
+        extra.forEach(both::add);
+        return ImmutableDataset.copyDataset(both, train.getFeatureIDMap(), both.getOutputIDInfo());
+    }
+
+    /** The unlabeled examples must have the labelled data's features: the same columns, or the same image shape. */
+    private void requireSameFeatures(Dataset<Label> train, Dataset<Label> extra) {
+        Set<String> known = names(train);
+        Set<String> theirs = names(extra);
+        if (!known.equals(theirs)) {
+            Set<String> unknown = new TreeSet<>(theirs);
+            unknown.removeAll(known);
+            Set<String> missing = new TreeSet<>(known);
+            missing.removeAll(theirs);
+            throw new UserError("--unlabeled " + unlabeled + " has " + theirs.size() + " features, " + dataset
+                    + " " + known.size() + (unknown.isEmpty() ? "" : "; only the unlabeled data has "
+                    + first(unknown)) + (missing.isEmpty() ? "" : "; it lacks " + first(missing)) + ". Give it "
+                    + "the same feature columns (or the same image size and channels) as the labelled data.");
+        }
+    }
+
+    private static Set<String> names(Dataset<Label> data) {
+        Set<String> names = new TreeSet<>();
+        data.getFeatureIDMap().forEach(info -> names.add(info.getName()));
+        return names;
+    }
+
+    private static String first(Set<String> names) {
+        return names.stream().limit(5).toList() + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
     }
 
     private ImageDatasets images() {

@@ -8,6 +8,7 @@ import org.dml4j.data.ImageFormat;
 import org.dml4j.data.ImageSplits;
 import org.dml4j.data.LabeledImage;
 import org.dml4j.data.OnlineProductsLayout;
+import org.dml4j.data.UnlabeledImageFolder;
 import org.dml4j.experiments.io.UserError;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableDataset;
@@ -57,6 +58,21 @@ final class ImageDatasets {
             return dataset(ImageFolderLayout.read(dir), "image folder " + dir);
         } catch (IOException e) {
             throw layoutError("image-folder", e);
+        }
+    }
+
+    /**
+     * Every image of a folder of unlabeled images (no class folders).
+     *
+     * @param dir the folder
+     * @return the images as one dataset, each with Tribuo's unknown label
+     */
+    Dataset<Label> unlabeledFolder(Path dir) {
+        try {
+            return dataset(UnlabeledImageFolder.read(dir), "unlabeled images " + dir);
+        } catch (IOException e) {
+            throw new UserError("Cannot read the unlabeled images: " + e.getMessage() + ". Give --unlabeled "
+                    + "images:DIR a folder of image files.", e);
         }
     }
 

@@ -26,6 +26,9 @@ public final class TrialArgs {
             "eval-classes", "train-limit", "train-per-class", "pairs-csv", "eval-pairs-csv", "pairs", "a-features",
             "b-features", "class-column");
 
+    /** The option {@code --unlabeled}, which sweeps refuse. */
+    static final String UNLABELED_KEY = "unlabeled";
+
     /** The key prefix of a {@code --config} file's component property. */
     static final String CONFIG_PREFIX = "config:";
 
@@ -60,6 +63,11 @@ public final class TrialArgs {
         }
         Map<String, String> merged = new LinkedHashMap<>(base);
         merged.putAll(values);
+        if (merged.containsKey(UNLABELED_KEY)) {
+            throw new UserError("'" + UNLABELED_KEY + "' does not apply to sweeps: a trial is scored on a "
+                    + "validation split, which unlabeled examples cannot join. Sweep on the labelled data, then "
+                    + "train with --unlabeled.");
+        }
         List<String> args = new ArrayList<>();
         merged.forEach((key, value) -> args.addAll(key.startsWith(CONFIG_PREFIX)
                 ? List.of("--config-override", key.substring(CONFIG_PREFIX.length()) + "=" + value)
