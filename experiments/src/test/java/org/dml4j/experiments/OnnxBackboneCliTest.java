@@ -49,6 +49,22 @@ class OnnxBackboneCliTest {
                 loaded.network().parameters().keySet().toString());
     }
 
+    /** Issue 18: self-supervised training takes any network, an imported backbone included. */
+    @Test
+    void anImportedBackboneTrainsSelfSupervised(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("model.dml4j");
+        Path csv = ClusterCsv.write(dir, 96, 784);
+        CliRun run = CliRun.of("train", "--mode", "self-supervised", "--dataset", "csv:" + csv, "--label-column",
+                "species", "--epochs", "1", "--batch-size", "32", "--backbone", MOBILENET.toString(),
+                "--embedding-size", "8", "--views", "noise:0.2", "--projection-head", "mlp:8", "--quiet",
+                "--model-out", model.toString());
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.lines().stream().anyMatch(l -> l.startsWith("linear_probe_accuracy")), run.all());
+        EmbeddingModel loaded = (EmbeddingModel) Model.deserializeFromFile(model).castModel(Label.class);
+        assertEquals(8, loaded.embeddingSize());
+        assertTrue(loaded.toString().contains("network=onnx:" + MOBILENET), loaded.toString());
+    }
+
     @Test
     void aBadModelFileIsOneClearMessage(@TempDir Path dir) throws IOException {
         Path broken = Files.writeString(dir.resolve("broken.onnx"), "not a model");
