@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,9 @@ import java.util.SplittableRandom;
  * {@code (runSeed, e)} and every dropout mask from the step (see {@link EmbeddingNetwork#beginStep}), so a run resumed
  * from a checkpoint continues exactly as an uninterrupted one. With a {@link SelfSupervision} each step embeds two
  * augmented views of the batch through the network and the projection head (trained together, see
- * {@link #trainedLayers}) and the model keeps the network alone.
+ * {@link #trainedLayers}) and the model keeps the network alone. As one replica of a {@link ReplicaGroup} each step
+ * embeds the replica's shard of the batch and exchanges embeddings and gradients with the others (see
+ * {@link ReplicaStep}); only the first replica writes checkpoints.
  */
 final class TrainingRun {
 
@@ -66,6 +69,8 @@ final class TrainingRun {
     private final MetricLoss loss;
     private final MinedLoss minedLoss;
     private final Updater updater;
+    /** The data-parallel replicas this run is one of, or null when it trains alone. */
+    private final ReplicaGroup replicas;
     private long step;
     private int lastEpoch;
     private double bestMetric = Double.NaN;
@@ -76,8 +81,9 @@ final class TrainingRun {
     private Map<String, Double> lastMetrics = Map.of();
 
     TrainingRun(MetricLearningTrainer config, DenseData train, DenseData validation, BatchSource batches,
-                long runSeed, ListenerGroup listeners, Checkpoint resume) {
+                long runSeed, ListenerGroup listeners, Checkpoint resume, ReplicaGroup replicas) {
         this.config = config;
+        this.replicas = replicas;
         this.train = train;
         this.validation = validation;
         this.batches = batches;
@@ -149,7 +155,7 @@ final class TrainingRun {
             int finished = epoch;
             listeners.each(l -> l.onEpochEnd(new EpochEnd(finished, step, meanLoss, lr, metrics, seconds)));
             stop = stop || listeners.stopRequested();
-            if (config.checkpointDirectory() != null && (epoch % config.checkpointInterval() == 0 || stop
+            if (config.checkpointDirectory() != null && (replicas == null || replicas.rank() == 0) && (epoch % config.checkpointInterval() == 0 || stop
                     || epoch == config.epochs())) {
                 saveCheckpoint(Path.of(config.checkpointDirectory()).resolve(Checkpoint.fileName(epoch)));
             }
@@ -223,12 +229,16 @@ final class TrainingRun {
         if (config.selfSupervision() != null) {
             return selfSupervisedStep(batch, augmentRng, lr, epoch, b);
         }
-        INDArray x = Rows.gather(train.features(), batch.rows());
+        ReplicaStep shard = replicas == null ? null : new ReplicaStep(replicas, batch.rows().length);
+        INDArray x = Rows.gather(train.features(), shard == null || config.augmentation() != null ? batch.rows()
+                : Arrays.copyOfRange(batch.rows(), shard.from(), shard.to()));
         if (config.augmentation() != null) {
-            x = config.augmentation().apply(x, augmentRng);
+            x = config.augmentation().apply(x, augmentRng); // the whole batch: the same draws as one process
+            x = shard == null ? x : shard.shard(x);
         }
         network.beginStep(step);
-        INDArray embeddings = network.forward(x, true);
+        INDArray local = network.forward(x, true);
+        INDArray embeddings = shard == null ? local : shard.gather(local);
         LossResult result;
         IndexTuples tuples;
         if (crossBatchLoss != null) {
@@ -241,7 +251,14 @@ final class TrainingRun {
             result = mined.loss();
         }
         requireFinite(result.value(), embeddings, epoch, b, lr);
-        network.backwardParameters(result.embeddingGradient());
+        if (shard == null) {
+            network.backwardParameters(result.embeddingGradient());
+        } else {
+            network.backwardParameters(shard.shard(result.embeddingGradient()));
+            Map<String, INDArray> averaged = new LinkedHashMap<>(prefixed(result.parameterGradients()));
+            averaged.putAll(network.buffers());
+            shard.reduce(network.gradients(), averaged);
+        }
         updater.step(parameterGroups(result), lr);
         return new StepResult(result.value(), tuples == null ? -1 : tuples.size());
     }

@@ -4,7 +4,8 @@
  * of unlabeled examples through {@link org.dml4j.train.SelfSupervision}, with the {@link org.dml4j.train.TrainingMode}
  * recorded in the model's provenance), a batch's loss after
  * its miner with one pairwise matrix for both ({@link org.dml4j.train.MinedLoss}), the loss against a cross-batch
- * memory, its checkpoints, the checks of the data before the first step and of every step's numbers (a diverging
+ * memory, data-parallel training over a {@link org.dml4j.train.ReplicaGroup} (each replica embeds its shard of the
+ * global batch, the loss sees the whole batch, the gradients are summed), its checkpoints, the checks of the data before the first step and of every step's numbers (a diverging
  * run ends in a {@link org.dml4j.train.TrainingDivergedException}), and the
  * {@link org.dml4j.train.TrainingListener} callbacks through which progress bars, checkpointing and experiment
  * tracking (the MLflow plugin) observe a run without the library depending on them, and may request a stop.
