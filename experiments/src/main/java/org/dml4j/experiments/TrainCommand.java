@@ -47,7 +47,8 @@ import java.util.concurrent.Callable;
  * metrics (with {@code --mode episodic} also the few-shot accuracy of its setting), and optionally writes the model,
  * the metrics as JSON, and tracks the run in MLflow (the mode as the tag {@value #MODE_TAG}). With a model file or
  * tracking, it also draws the loss curve, the validation curves (with a validation split), Recall@K by K and a PCA
- * map of the test embeddings as PNG files.
+ * map of the test embeddings as PNG files. With {@code --spark} the training runs data-parallel on a Spark cluster
+ * ({@link SparkReplicaTraining}); this process evaluates and tracks it as a local run.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an embedding model and evaluate it by retrieval (each evaluation example queries "

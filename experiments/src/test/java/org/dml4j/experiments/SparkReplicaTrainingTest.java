@@ -76,7 +76,7 @@ class SparkReplicaTrainingTest {
         assertEquals(0, local.exitCode(), local.all());
         List<String> onSpark = train("spark", sgd);
         onSpark.addAll(List.of("--spark", spark.masterUrl(), "--spark-home", spark.home().toString(), "--replicas",
-                "2", "--tracking-uri", mlflow.uri(), "--experiment", "replicas"));
+                "2", "--spark-wait", "180", "--tracking-uri", mlflow.uri(), "--experiment", "replicas"));
         onSpark.remove("--quiet");
         CliRun replicas = CliRun.of(onSpark.toArray(String[]::new));
         assertEquals(0, replicas.exitCode(), replicas.all());
@@ -111,6 +111,19 @@ class SparkReplicaTrainingTest {
         assertEquals(2, run.exitCode(), run.all());
         assertTrue(run.err().contains("The Spark master " + silent + " does not answer"), run.err());
         assertTrue(seconds < 20, "took " + seconds + " s");
+    }
+
+    /** A barrier stage needs every task running at once: Spark itself would retry for minutes before failing. */
+    @Test
+    void moreReplicasThanTheClusterGivesExecutorsIsAClearErrorWithinTheWait() {
+        long start = System.nanoTime();
+        CliRun run = CliRun.of(train("three", "--loss", "contrastive", "--spark", spark.masterUrl(), "--spark-home",
+                spark.home().toString(), "--replicas", "3", "--spark-wait", "30").toArray(String[]::new));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(2, run.exitCode(), run.all());
+        assertTrue(run.err().contains("The Spark master " + spark.masterUrl() + " gave this application "), run.err());
+        assertTrue(run.err().contains("within 30 s"), run.err());
+        assertTrue(seconds < 90, "took " + seconds + " s");
     }
 
     private static EmbeddingModel model(String name) throws IOException {
