@@ -10,15 +10,14 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The tasks of a Spark barrier stage as data-parallel replicas: the task's partition is its rank, and
- * {@link BarrierTaskContext#allGather} (strings, through the driver) carries each block as Base64 of its
- * little-endian floats. Counts the time the exchanges take (encoding, waiting, decoding) and the bytes sent.
+ * The tasks of a Spark barrier stage as data-parallel replicas that exchange through Spark alone: the task's
+ * partition is its rank, and {@link BarrierTaskContext#allGather} (strings, through the driver) carries each block as
+ * Base64 of its little-endian floats. Spark 3.5 answers each call no sooner than its next once-a-second poll, so
+ * training uses {@link SocketReplicas}; {@link ExchangeLatency} measures both.
  */
 final class BarrierReplicas implements ReplicaGroup {
 
     private final BarrierTaskContext context;
-    private long exchangeNanos;
-    private long bytesSent;
 
     BarrierReplicas(BarrierTaskContext context) {
         this.context = context;
@@ -36,11 +35,9 @@ final class BarrierReplicas implements ReplicaGroup {
 
     @Override
     public List<float[]> allGather(float[] block) {
-        long start = System.nanoTime();
         ByteBuffer bytes = ByteBuffer.allocate(block.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(block);
         String mine = Base64.getEncoder().encodeToString(bytes.array());
-        bytesSent += mine.length();
         String[] all = context.allGather(mine);
         List<float[]> blocks = new ArrayList<>(all.length);
         for (String other : all) {
@@ -49,17 +46,6 @@ final class BarrierReplicas implements ReplicaGroup {
             decoded.asFloatBuffer().get(values);
             blocks.add(values);
         }
-        exchangeNanos += System.nanoTime() - start;
         return blocks;
-    }
-
-    /** @return the seconds spent in {@link #allGather} so far */
-    double exchangeSeconds() {
-        return exchangeNanos / 1e9;
-    }
-
-    /** @return the Base64 characters this replica has sent so far */
-    long bytesSent() {
-        return bytesSent;
     }
 }

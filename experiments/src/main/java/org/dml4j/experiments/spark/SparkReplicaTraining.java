@@ -32,8 +32,8 @@ import java.util.stream.IntStream;
 /**
  * Data-parallel training on a Spark cluster: one replica per task of a barrier stage (all tasks start together, one
  * per executor), each training the same {@code train} options on the broadcast data as one
- * {@link MetricLearningTrainer#trainReplica replica}, exchanging embeddings and gradients through
- * {@link BarrierTaskContext#allGather} ({@link BarrierReplicas}). The first replica returns the model and its
+ * {@link MetricLearningTrainer#trainReplica replica}, exchanging embeddings and gradients over TCP after a
+ * rendezvous through the barrier ({@link SocketReplicas}). The first replica returns the model and its
  * training events, which the driver replays into its listeners (progress, MLflow), as a sweep does with a trial's;
  * every replica returns its timings. A failed stage (a lost executor) is retried whole by Spark, from the first step.
  */
@@ -168,7 +168,12 @@ public final class SparkReplicaTraining implements AutoCloseable {
 
         @Override
         public Iterator<TaskResult> apply(Iterator<Integer> ranks) {
-            BarrierReplicas group = new BarrierReplicas(BarrierTaskContext.get());
+            try (SocketReplicas group = SocketReplicas.connect(BarrierTaskContext.get())) {
+                return JavaConverters.asScalaIterator(List.of(train(group)).iterator());
+            }
+        }
+
+        private TaskResult train(SocketReplicas group) {
             List<String> events = new ArrayList<>();
             long[] steps = {0};
             long start = System.nanoTime();
@@ -192,8 +197,7 @@ public final class SparkReplicaTraining implements AutoCloseable {
             }
             ReplicaTimes times = new ReplicaTimes(group.rank(), steps[0], (System.nanoTime() - start) / 1e9,
                     group.exchangeSeconds(), group.bytesSent());
-            return JavaConverters.asScalaIterator(List.of(new TaskResult(times, model, events, failure))
-                    .iterator());
+            return new TaskResult(times, model, events, failure);
         }
     }
 }
