@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * The tasks of a Spark barrier stage as data-parallel replicas that exchange their blocks over TCP: one
  * {@link BarrierTaskContext#allGather} at the start tells every task the first task's address and a random token,
- * then every replica connects to the first, which gathers the blocks and sends every replica all of them. Spark
+ * then every replica connects to the first, which gathers the blocks and sends every replica the others'. Spark
  * 3.5's own {@code allGather} polls for its answer once a second (BarrierTaskContext.runBarrier), a floor of a second
  * per exchange, measured in BENCHMARKS.md; it serves here only as the rendezvous, as it does for PyTorch's
  * {@code TorchDistributor}. Counts the time the exchanges take and the bytes sent.
@@ -133,8 +133,10 @@ final class SocketReplicas implements ReplicaGroup, AutoCloseable {
                     blocks.add(read(in.get(peer)));
                 }
                 for (int peer = 1; peer < size; peer++) {
-                    for (float[] each : blocks) {
-                        write(out.get(peer), each);
+                    for (int r = 0; r < size; r++) {
+                        if (r != peer) { // it has its own
+                            write(out.get(peer), blocks.get(r));
+                        }
                     }
                     out.get(peer).flush();
                 }
