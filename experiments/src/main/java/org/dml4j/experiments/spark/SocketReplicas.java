@@ -60,8 +60,9 @@ final class SocketReplicas implements ReplicaGroup, AutoCloseable {
                 try (ServerSocket server = new ServerSocket(0, group.size)) {
                     server.setSoTimeout(TIMEOUT_MILLIS);
                     long token = new SecureRandom().nextLong();
-                    context.allGather(context.getTaskInfos()[0].address() + " " + server.getLocalPort() + " "
-                            + token);
+                    String executor = context.getTaskInfos()[0].address(); // HOST:PORT of its RPC endpoint
+                    context.allGather(executor.substring(0, executor.lastIndexOf(':')) + " " + server.getLocalPort()
+                            + " " + token);
                     group.accept(server, token);
                 }
             } else {
