@@ -132,7 +132,7 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /** Spark is provided: the launcher puts the distribution's jars on the classpath when SPARK_HOME is set. */
-    private static void requireSparkJars() {
+    static void requireSparkJars() {
         try {
             Class.forName("org.apache.spark.SparkConf", false, SweepCommand.class.getClassLoader());
         } catch (ClassNotFoundException e) {

@@ -11,6 +11,7 @@ import org.dml4j.experiments.report.Evaluation;
 import org.dml4j.experiments.report.FewShot;
 import org.dml4j.experiments.report.PerQueryResults;
 import org.dml4j.experiments.report.RunPlots;
+import org.dml4j.experiments.spark.SparkReplicaTraining;
 import org.dml4j.experiments.training.TrainerOptions;
 import org.dml4j.experiments.training.TrainingEventLog;
 import org.dml4j.mlflow.DatasetInput;
@@ -21,6 +22,8 @@ import org.dml4j.model.EmbeddingModel;
 import org.dml4j.train.MetricLearningTrainer;
 import org.dml4j.train.TrainingMode;
 import org.dml4j.train.TrainingLimits;
+import org.dml4j.train.TrainingListener;
+import org.dml4j.train.RunStart;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 import picocli.CommandLine.Command;
@@ -32,6 +35,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +47,8 @@ import java.util.concurrent.Callable;
  * metrics (with {@code --mode episodic} also the few-shot accuracy of its setting), and optionally writes the model,
  * the metrics as JSON, and tracks the run in MLflow (the mode as the tag {@value #MODE_TAG}). With a model file or
  * tracking, it also draws the loss curve, the validation curves (with a validation split), Recall@K by K and a PCA
- * map of the test embeddings as PNG files.
+ * map of the test embeddings as PNG files. With {@code --spark} the training runs data-parallel on a Spark cluster
+ * ({@link SparkReplicaTraining}); this process evaluates and tracks it as a local run.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an embedding model and evaluate it by retrieval (each evaluation example queries "
@@ -110,6 +116,25 @@ public final class TrainCommand implements Callable<Integer> {
             + "of a table (for scripts; progress and tracking messages go to standard error).")
     private boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on this Spark cluster "
+            + "(spark://HOST:PORT, yarn, k8s://...): --replicas tasks of one barrier stage, one per executor, each "
+            + "embedding its share of every batch; the loss sees the whole batch and every replica takes the same "
+            + "step. This process tracks the run from the events the first replica returns. The workers must see "
+            + "this installation at the same path (else use spark-submit with --jars).")
+    private String sparkMaster;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "2", description = "With --spark: the number of "
+            + "model replicas (executors) training together (default: ${DEFAULT-VALUE}).")
+    private int replicas;
+
+    @Option(names = "--spark-home", paramLabel = "DIR", defaultValue = "${env:SPARK_HOME}", description = "With "
+            + "--spark: the Spark distribution the cluster runs (default: $SPARK_HOME).")
+    private Path sparkHome;
+
+    @Option(names = "--spark-wait", paramLabel = "SECONDS", defaultValue = "60", description = "With --spark: how "
+            + "long to wait for the master to answer and give an executor per replica (default: ${DEFAULT-VALUE}).")
+    private int sparkWait;
+
     @Mixin
     private TrackingOptions tracking;
 
@@ -146,23 +171,27 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset<Label> training = data.trainingData(splits.train(), trainerOptions.mode);
         MetricLearningTrainer trainer = trainerOptions.build(training);
         checkLimits(training);
+        checkSpark(trainer);
+        List<TrainingListener> listeners = new ArrayList<>();
         if (!quiet) {
-            trainer.addListener(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
+            listeners.add(new ProgressListener(err, trainerOptions.epochs, System.console() != null,
                     System::nanoTime));
         }
         if (eventsOut != null) {
-            trainer.addListener(new TrainingEventLog(eventsOut));
+            listeners.add(new TrainingEventLog(eventsOut));
         }
         EpochHistory history = new EpochHistory();
-        trainer.addListener(history);
+        listeners.add(history);
         TrackingOptions.Tracking tracked = tracking.open("dml4j train: " + splits.description() + ", " + trainer);
         if (tracked != null) {
-            trainer.addListener(tracked.tracker());
+            listeners.add(tracked.tracker());
         }
+        listeners.forEach(trainer::addListener);
         if (checkpoint != null) {
             err.println("Resuming from " + checkpoint);
         }
-        EmbeddingModel model = checkpoint != null ? trainer.resume(training, checkpoint) : trainer.train(training);
+        EmbeddingModel model = sparkMaster != null ? trainOnSpark(trainer, training, listeners, err)
+                : checkpoint != null ? trainer.resume(training, checkpoint) : trainer.train(training);
         RetrievalEvaluation evaluation = Evaluation.retrieval(model, splits.eval(), trainerOptions.fullRanking);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluation.summary());
         if (trainer.mode() == TrainingMode.SELF_SUPERVISED) {
@@ -231,6 +260,58 @@ public final class TrainCommand implements Callable<Integer> {
         if (tracking.resolvedUri() != null) {
             tracking.checkSpool();
         }
+    }
+
+    /** With {@code --spark}: refuses what data-parallel training does not do, before the cluster is asked. */
+    private void checkSpark(MetricLearningTrainer trainer) {
+        if (sparkMaster == null) {
+            return;
+        }
+        SweepCommand.requireSparkJars();
+        if (replicas < 1) {
+            throw new UserError("--replicas " + replicas + ": give at least 1.");
+        }
+        if (resume != null || trainerOptions.checkpointDir != null) {
+            throw new UserError("--resume and --checkpoint-dir do not work with --spark yet: train without them.");
+        }
+        if (trainer.mode() == TrainingMode.SELF_SUPERVISED) {
+            throw new UserError("--mode self-supervised does not train on Spark replicas yet: run it without "
+                    + "--spark.");
+        }
+        if (trainerOptions.config == null && trainerOptions.trainingBatchSize() < replicas) {
+            throw new UserError("--batch-size " + trainerOptions.trainingBatchSize() + " cannot be split over "
+                    + "--replicas " + replicas + ": give a batch of at least one row per replica.");
+        }
+    }
+
+    /**
+     * Trains on the {@code --spark} cluster's replicas and replays the first replica's events into the listeners,
+     * so that progress, {@code --events-out} and tracking see the run as a local one.
+     */
+    private EmbeddingModel trainOnSpark(MetricLearningTrainer trainer, Dataset<Label> train,
+                                        List<TrainingListener> listeners, PrintWriter err) throws IOException {
+        TrainingEventLog.Replay replay = new TrainingEventLog.Replay(data -> new RunStart("spark-replicas-"
+                + replicas, trainer.getProvenance(), train.getProvenance(), data, Map.of(RunStart.TRAIN, train)),
+                listeners);
+        SparkReplicaTraining.Outcome outcome;
+        try (SparkReplicaTraining cluster = SparkReplicaTraining.connect(sparkMaster, sparkHome,
+                "dml4j train on " + replicas + " replicas", replicas, Duration.ofSeconds(sparkWait))) {
+            outcome = cluster.train(spec.commandLine().getParseResult().originalArgs(), train, replicas);
+        } catch (IllegalStateException e) {
+            replay.failed(e);
+            throw new UserError(e.getMessage(), e);
+        }
+        for (String line : outcome.events()) {
+            replay.line(line);
+        }
+        if (!quiet) {
+            for (SparkReplicaTraining.ReplicaTimes times : outcome.times()) {
+                err.printf("replica %d: %d steps in %.2f s, %.0f%% of it exchanging (%d bytes sent)%n", times.rank(),
+                        times.steps(), times.seconds(), 100 * times.exchangeSeconds() / times.seconds(),
+                        times.bytesSent());
+            }
+        }
+        return outcome.model();
     }
 
     /** Refuses a batch size the training set or the memory cannot hold, before anything large is allocated. */

@@ -410,7 +410,29 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
 
     @Override
     public EmbeddingModel train(Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount) {
-        return run(examples, runProvenance, invocationCount, null);
+        return run(examples, runProvenance, invocationCount, null, null);
+    }
+
+    /**
+     * Trains as one replica of a data-parallel group: every replica calls this with the same configuration, data
+     * and invocation count, and trains the same global batches, embedding only its shard of each; the loss sees the
+     * whole batch and every replica steps with the same gradients (see {@link ReplicaGroup}), so each ends with the
+     * model one process training alone would give, up to float rounding, as long as the network has neither dropout
+     * nor batch normalization (each replica draws its shard's masks and normalizes by its shard's statistics, as
+     * PyTorch's {@code DistributedDataParallel} does). Only the first replica writes checkpoints; give the listeners
+     * to one replica. Self-supervised training does not run on replicas.
+     *
+     * @param examples the training data, the same on every replica
+     * @param replicas the group, with this replica's rank
+     * @return the model, the same on every replica
+     * @throws IllegalArgumentException when the trainer is self-supervised or a batch is smaller than the group
+     */
+    public EmbeddingModel trainReplica(Dataset<Label> examples, ReplicaGroup replicas) {
+        if (selfSupervision != null) {
+            throw new IllegalArgumentException("self-supervised training does not run on replicas: train it in one "
+                    + "process");
+        }
+        return run(examples, Map.of(), INCREMENT_INVOCATION_COUNT, null, replicas);
     }
 
     /**
@@ -424,14 +446,14 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
      */
     public EmbeddingModel resume(Dataset<Label> examples, Path checkpoint) {
         try {
-            return run(examples, Map.of(), INCREMENT_INVOCATION_COUNT, Checkpoint.load(checkpoint));
+            return run(examples, Map.of(), INCREMENT_INVOCATION_COUNT, Checkpoint.load(checkpoint), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
     private EmbeddingModel run(Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount,
-                               Checkpoint resume) {
+                               Checkpoint resume, ReplicaGroup replicas) {
         if (examples.size() < 2) {
             throw new IllegalArgumentException("need at least 2 training examples, found " + examples.size());
         }
@@ -487,7 +509,7 @@ public final class MetricLearningTrainer implements ObservableTrainer, Cloneable
                 trainerProvenance, examples.getProvenance(), datasetInfo(examples, labelIndex), datasets)));
         try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
             TrainingRun run = new TrainingRun(this, trainData, validationData, batches, runSeed, listeners,
-                    resume);
+                    resume, replicas);
             int epochsTrained = run.run();
             KnnDistance ranking = rankingDistance();
             Map<String, Provenance> instance = new LinkedHashMap<>(runProvenance);

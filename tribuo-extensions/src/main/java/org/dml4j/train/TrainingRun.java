@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,9 @@ import java.util.SplittableRandom;
  * from a checkpoint continues exactly as an uninterrupted one. With a {@link SelfSupervision} each step embeds two
  * augmented views of the batch through the network and the projection head (trained together, see
  * {@link #trainedLayers}) and the model keeps the network alone. With a {@link FineTuning} the backbone of the network
- * is trained on its own schedule (see {@link BackboneTraining}).
+ * is trained on its own schedule (see {@link BackboneTraining}). As one replica of a {@link ReplicaGroup} each step
+ * embeds the replica's shard of the batch and exchanges embeddings and gradients with the others (see
+ * {@link ReplicaStep}); only the first replica writes checkpoints.
  */
 final class TrainingRun {
 
@@ -72,6 +75,8 @@ final class TrainingRun {
     private final BackboneTraining backboneTraining;
     /** The rows this epoch's batches are gathered from: the training features, or a frozen backbone's of them. */
     private INDArray stepInputs;
+    /** The data-parallel replicas this run is one of, or null when it trains alone. */
+    private final ReplicaGroup replicas;
     private long step;
     private int lastEpoch;
     private double bestMetric = Double.NaN;
@@ -82,8 +87,9 @@ final class TrainingRun {
     private Map<String, Double> lastMetrics = Map.of();
 
     TrainingRun(MetricLearningTrainer config, DenseData train, DenseData validation, BatchSource batches,
-                long runSeed, ListenerGroup listeners, Checkpoint resume) {
+                long runSeed, ListenerGroup listeners, Checkpoint resume, ReplicaGroup replicas) {
         this.config = config;
+        this.replicas = replicas;
         this.train = train;
         this.validation = validation;
         this.modeValidation = validation == null ? null
@@ -159,7 +165,7 @@ final class TrainingRun {
             int finished = epoch;
             listeners.each(l -> l.onEpochEnd(new EpochEnd(finished, step, meanLoss, lr, metrics, seconds)));
             stop = stop || listeners.stopRequested();
-            if (config.checkpointDirectory() != null && (epoch % config.checkpointInterval() == 0 || stop
+            if (config.checkpointDirectory() != null && (replicas == null || replicas.rank() == 0) && (epoch % config.checkpointInterval() == 0 || stop
                     || epoch == config.epochs())) {
                 saveCheckpoint(Path.of(config.checkpointDirectory()).resolve(Checkpoint.fileName(epoch)));
             }
@@ -238,13 +244,17 @@ final class TrainingRun {
         if (config.selfSupervision() != null) {
             return selfSupervisedStep(batch, augmentRng, lr, epoch, b);
         }
-        INDArray x = Rows.gather(stepInputs, batch.rows());
+        ReplicaStep shard = replicas == null ? null : new ReplicaStep(replicas, batch.rows().length);
+        INDArray x = Rows.gather(stepInputs, shard == null || config.augmentation() != null ? batch.rows()
+                : Arrays.copyOfRange(batch.rows(), shard.from(), shard.to()));
         if (config.augmentation() != null) {
-            x = config.augmentation().apply(x, augmentRng);
+            x = config.augmentation().apply(x, augmentRng); // the whole batch: the same draws as one process
+            x = shard == null ? x : shard.shard(x);
         }
         network.beginStep(step);
         EmbeddingNetwork stepNetwork = backboneTraining.stepNetwork();
-        INDArray embeddings = stepNetwork.forward(x, true);
+        INDArray local = stepNetwork.forward(x, true);
+        INDArray embeddings = shard == null ? local : shard.gather(local);
         LossResult result;
         IndexTuples tuples;
         if (crossBatchLoss != null) {
@@ -257,7 +267,14 @@ final class TrainingRun {
             result = mined.loss();
         }
         requireFinite(result.value(), embeddings, epoch, b, lr);
-        stepNetwork.backwardParameters(result.embeddingGradient());
+        if (shard == null) {
+            stepNetwork.backwardParameters(result.embeddingGradient());
+        } else {
+            stepNetwork.backwardParameters(shard.shard(result.embeddingGradient()));
+            Map<String, INDArray> averaged = new LinkedHashMap<>(prefixed(result.parameterGradients()));
+            averaged.putAll(stepNetwork.buffers());
+            shard.reduce(stepNetwork.gradients(), averaged);
+        }
         updater.step(parameterGroups(result, epoch, b, batches), lr);
         return new StepResult(result.value(), tuples == null ? -1 : tuples.size());
     }

@@ -4,11 +4,14 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.dml4j.experiments.io.UserError;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,27 @@ final class SparkMaster {
         }
         throw new UserError("The Spark master " + master + " does not answer (" + failure + "). Start the master "
                 + "(sbin/start-master.sh) or pass the URL its web UI shows to --spark.");
+    }
+
+    /**
+     * The application's configuration: the master, the name, Spark's log level WARN (its INFO lines would bury the
+     * job's progress), one OpenMP thread per task core, and with a distribution the executors' extra classpath
+     * (see {@link ExecutorClasspath}); settings given as system properties ({@code spark-submit --conf}) stay.
+     *
+     * @param master    the master URL
+     * @param sparkHome the Spark distribution the workers run, or null under {@code spark-submit}
+     * @param appName   the application's name in the cluster's UI
+     * @return the configuration
+     */
+    static SparkConf configure(String master, Path sparkHome, String appName) {
+        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
+        conf.setIfMissing("spark.log.level", "WARN");
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        if (sparkHome != null && !conf.contains("spark.jars")) {
+            conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
+                    Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));
+        }
+        return conf;
     }
 
     /**
@@ -104,13 +128,28 @@ final class SparkMaster {
      * @throws UserError when none registers in time (no worker with free cores and memory, or the master gave up)
      */
     static void awaitExecutor(JavaSparkContext spark, String master, Duration wait) {
+        awaitExecutors(spark, master, 1, wait);
+    }
+
+    /**
+     * Waits for the application's first {@code count} executors.
+     *
+     * @param spark  the application
+     * @param master the master URL
+     * @param count  how many executors
+     * @param wait   how long
+     * @throws UserError when fewer register in time (no worker with free cores and memory, or the master gave up)
+     */
+    static void awaitExecutors(JavaSparkContext spark, String master, int count, Duration wait) {
         if (master.startsWith("local")) {
             return; // the driver runs the tasks
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        while (spark.sc().statusTracker().getExecutorInfos().length < 2) { // the driver is one
+        while (spark.sc().statusTracker().getExecutorInfos().length < count + 1) { // the driver is one
             if (spark.sc().isStopped() || System.nanoTime() > deadline) {
-                throw new UserError("The Spark master " + master + " gave this application no executor within "
+                int got = spark.sc().statusTracker().getExecutorInfos().length - 1;
+                throw new UserError("The Spark master " + master + " gave this application "
+                        + (got <= 0 ? "no executor" : got + " of the " + count + " executors it needs") + " within "
                         + wait.toSeconds() + " s: its workers have no free cores or not the memory asked "
                         + "(spark.executor.memory, default 1g), or it is not a Spark master. Check the master's web "
                         + "UI.");

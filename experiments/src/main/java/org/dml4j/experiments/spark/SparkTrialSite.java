@@ -13,10 +13,8 @@ import org.dml4j.experiments.sweep.TrialTask;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -63,15 +61,9 @@ public final class SparkTrialSite implements TrialSite, AutoCloseable {
     public static SparkTrialSite connect(String master, Path sparkHome, String appName, Dataset<Label> train,
                                          Duration wait) {
         SparkMaster.requireAnswers(master, wait);
-        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
-        conf.setIfMissing("spark.log.level", "WARN"); // Spark's INFO lines would bury the sweep's progress
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        SparkConf conf = SparkMaster.configure(master, sparkHome, appName);
         // the trials' curves reach the stopping rule with the executors' heartbeats (Spark's default is 10 s)
         conf.setIfMissing("spark.executor.heartbeatInterval", "1s");
-        if (sparkHome != null && !conf.contains("spark.jars")) {
-            conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
-                    Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));
-        }
         JavaSparkContext spark = SparkMaster.start(conf, master, wait);
         try {
             SparkMaster.awaitExecutor(spark, master, wait);
