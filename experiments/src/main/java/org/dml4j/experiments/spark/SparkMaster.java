@@ -4,11 +4,14 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.dml4j.experiments.io.UserError;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,38 @@ final class SparkMaster {
     private static final long POLL_MILLIS = 200;
 
     private SparkMaster() {
+    }
+
+    /**
+     * Connects an application to a cluster: checks that the master answers, starts the application (WARN logging;
+     * native threads per task as {@code spark.task.cpus}; executors get DML4J's jars from this JVM's classpath when
+     * {@code sparkHome} is given) and waits for its first executor.
+     *
+     * @param master    the master URL ({@code spark://HOST:PORT}, {@code yarn}, {@code k8s://...}, {@code local[N]})
+     * @param sparkHome the Spark distribution the workers run, or null under {@code spark-submit} (which ships the
+     *                  jars itself)
+     * @param appName   the application's name in the cluster's UI
+     * @param wait      how long to wait for the master and for the first executor
+     * @return the started application, with an executor
+     * @throws UserError when the master does not answer or gives the application no executor in time
+     */
+    static JavaSparkContext connect(String master, Path sparkHome, String appName, Duration wait) {
+        requireAnswers(master, wait);
+        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
+        conf.setIfMissing("spark.log.level", "WARN"); // Spark's INFO lines would bury the CLI's own output
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        if (sparkHome != null && !conf.contains("spark.jars")) {
+            conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
+                    Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));
+        }
+        JavaSparkContext spark = start(conf, master, wait);
+        try {
+            awaitExecutor(spark, master, wait);
+            return spark;
+        } catch (RuntimeException e) {
+            spark.close();
+            throw e;
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.dml4j.experiments.spark;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -10,10 +9,8 @@ import org.dml4j.experiments.sweep.TrialTask;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,17 +44,8 @@ public final class SparkTrialSite implements TrialSite, AutoCloseable {
      */
     public static SparkTrialSite connect(String master, Path sparkHome, String appName, Dataset<Label> train,
                                          Duration wait) {
-        SparkMaster.requireAnswers(master, wait);
-        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
-        conf.setIfMissing("spark.log.level", "WARN"); // Spark's INFO lines would bury the sweep's progress
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
-        if (sparkHome != null && !conf.contains("spark.jars")) {
-            conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
-                    Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));
-        }
-        JavaSparkContext spark = SparkMaster.start(conf, master, wait);
+        JavaSparkContext spark = SparkMaster.connect(master, sparkHome, appName, wait);
         try {
-            SparkMaster.awaitExecutor(spark, master, wait);
             return new SparkTrialSite(spark, train);
         } catch (RuntimeException e) {
             spark.close();
