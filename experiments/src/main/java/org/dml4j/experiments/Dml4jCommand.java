@@ -11,7 +11,7 @@ import picocli.CommandLine;
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class,
                 SweepCommand.class,
                 CompareCommand.class, ReproduceCommand.class,
-                SyncCommand.class, ConformanceCommand.class,
+                SyncCommand.class, ConformanceCommand.class, SparkEvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dml4jCommand implements Runnable {
 

@@ -114,7 +114,7 @@ public final class SweepCommand implements Callable<Integer> {
                 ? base.trainer.crossModal().load(base.trainer.seed).train() : base.data.load(base.trainer.seed).train();
         StoppingRule rule = sweep.stopping() == null ? null : sweep.stopping().newRule();
         if (sparkMaster != null) {
-            requireSparkJars();
+            SparkJars.require();
         }
         SparkTrialSite site = sparkMaster == null ? null : SparkTrialSite.connect(sparkMaster, sparkHome,
                 "dml4j sweep " + sweepFile.getFileName(), train, Duration.ofSeconds(sparkWait));
@@ -129,17 +129,6 @@ public final class SweepCommand implements Callable<Integer> {
             finish(done, sweep, tracked, err);
         }
         return 0;
-    }
-
-    /** Spark is provided: the launcher puts the distribution's jars on the classpath when SPARK_HOME is set. */
-    static void requireSparkJars() {
-        try {
-            Class.forName("org.apache.spark.SparkConf", false, SweepCommand.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new UserError("--spark needs Apache Spark 3.5's jars: set SPARK_HOME to the Spark "
-                    + "distribution the cluster runs (./dml4j adds $SPARK_HOME/jars), or start dml4j with "
-                    + "spark-submit.", e);
-        }
     }
 
     private void finish(List<Trial> done, SweepFile sweep, SweepTracking tracked, PrintWriter err)

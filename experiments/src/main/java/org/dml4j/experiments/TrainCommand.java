@@ -267,7 +267,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (sparkMaster == null) {
             return;
         }
-        SweepCommand.requireSparkJars();
+        SparkJars.require();
         if (replicas < 1) {
             throw new UserError("--replicas " + replicas + ": give at least 1.");
         }

@@ -162,19 +162,52 @@ final class LocalSparkCluster implements AutoCloseable {
         return false;
     }
 
+    /**
+     * As {@link #killAnExecutorWithATask}, for an application that starts after this call (the earlier ones' logs
+     * already tell of tasks).
+     *
+     * @param wait how long to wait for an executor of a new application to get a task
+     * @return whether one was killed
+     */
+    boolean killAnExecutorWithATaskOfANewApp(Duration wait) throws IOException, InterruptedException {
+        List<Path> before = new ArrayList<>();
+        for (int worker = 1; worker < daemons.size(); worker++) {
+            before.add(newestApp(dir.resolve("worker-" + worker)));
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int worker = 1; worker < daemons.size(); worker++) {
+                Path app = newestApp(dir.resolve("worker-" + worker));
+                if (app != null && !app.equals(before.get(worker - 1)) && appLog(app).contains("Got assigned task")) {
+                    List<ProcessHandle> executors = daemons.get(worker).descendants().toList();
+                    executors.forEach(ProcessHandle::destroyForcibly);
+                    return !executors.isEmpty();
+                }
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** A worker's newest application folder, or null. */
+    private static Path newestApp(Path worker) throws IOException {
+        try (Stream<Path> apps = Files.list(worker)) {
+            return apps.filter(a -> a.getFileName().toString().startsWith("app-")).max(Path::compareTo).orElse(null);
+        }
+    }
+
+    /** An application's executor log, or "". */
+    private static String appLog(Path app) throws IOException {
+        try (Stream<Path> files = Files.walk(app)) {
+            Path stderr = files.filter(f -> f.getFileName().toString().equals("stderr")).findFirst().orElse(null);
+            return stderr == null ? "" : Files.readString(stderr, StandardCharsets.UTF_8);
+        }
+    }
+
     /** The executor log of a worker's newest application, or "". */
     private static String newestAppLog(Path worker) throws IOException {
-        try (Stream<Path> apps = Files.list(worker)) {
-            Path app = apps.filter(a -> a.getFileName().toString().startsWith("app-")).max(Path::compareTo)
-                    .orElse(null);
-            if (app == null) {
-                return "";
-            }
-            try (Stream<Path> files = Files.walk(app)) {
-                Path stderr = files.filter(f -> f.getFileName().toString().equals("stderr")).findFirst().orElse(null);
-                return stderr == null ? "" : Files.readString(stderr, StandardCharsets.UTF_8);
-            }
-        }
+        Path app = newestApp(worker);
+        return app == null ? "" : appLog(app);
     }
 
     /** @return the executors' standard error files under the workers' folders, all joined */

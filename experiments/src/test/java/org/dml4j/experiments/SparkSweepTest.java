@@ -191,7 +191,7 @@ class SparkSweepTest {
     @Order(3)
     void successiveHalvingOnTheClusterStopsTheTrialsTheLocalSweepStops() throws Exception {
         Path halving = dir.resolve("halving.json");
-        Files.writeString(halving, Files.readString(sweep).replace("\"epochs\": 2", "\"epochs\": 40")
+        Files.writeString(halving, Files.readString(sweep).replace("\"epochs\": 2", "\"epochs\": 200")
                 .replace("\"search\": \"grid\"", "\"search\": \"grid\", \"early_stopping\": {\"rule\": \"halving\", "
                         + "\"min_epochs\": 1, \"reduction_factor\": 2}"));
         Map<Integer, JsonNode> local = trials(CliRun.of("sweep", halving.toString(), "--json", "--quiet"));

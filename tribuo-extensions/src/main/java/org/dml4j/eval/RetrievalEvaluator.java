@@ -332,6 +332,32 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
                 String::valueOf, modelProvenance, dataProvenance, List::of);
     }
 
+    /**
+     * Evaluates queries against references ranked elsewhere (for example sharded over a cluster): the ranking
+     * decides the distance, and must refuse non-finite reference rows itself; this evaluator checks the queries
+     * and the reference labels, asks the ranking for the top lists (and, where a metric needs it, the full ranking
+     * of some queries) and computes every metric as for matrices in this JVM, from the same ranks.
+     * @param queries The query rows (Q&times;d), for the NMI/AMI clustering and the finiteness check.
+     * @param queryLabels The query labels.
+     * @param referenceLabels Every reference's label, in reference order (the query labels in
+     *                        {@link RetrievalMode#SELF} mode).
+     * @param mode How queries relate to references.
+     * @param ranking Ranks the queries against the references.
+     * @param labelName The name of an integer label, for per-class results and messages.
+     * @param modelProvenance The provenance of the embedding model, or null for {@link NoModelProvenance}.
+     * @param dataProvenance The provenance of the evaluated data, or null for {@link RawEmbeddingsProvenance}.
+     * @return The evaluation.
+     */
+    public RetrievalEvaluation evaluate(INDArray queries, int[] queryLabels, int[] referenceLabels,
+                                        RetrievalMode mode, ReferenceRanking ranking, IntFunction<String> labelName,
+                                        ModelProvenance modelProvenance, DataProvenance dataProvenance) {
+        if (mode == null || ranking == null || referenceLabels == null) {
+            throw new IllegalArgumentException("mode, ranking and referenceLabels must not be null");
+        }
+        return evaluate(new Rows(queries, queryLabels, "query row"), null, referenceLabels, "reference row", mode,
+                ranking, labelName, modelProvenance, dataProvenance, List::of);
+    }
+
     /** Embedding rows, their integer labels and what a row is called in an error message. */
     private record Rows(INDArray embeddings, int[] labels, String noun) {
         Rows {
@@ -362,19 +388,48 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
                                          DataProvenance dataProvenance,
                                          Supplier<List<Prediction<Label>>> predictions) {
         Rows candidates = references == null ? queries : references;
+        ExactKnn knn = new ExactKnn(ranking, blockSize, blockSize);
+        boolean exclude = mode.excludesSameIndex();
+        INDArray q = queries.embeddings();
+        int[] ql = queries.labels();
+        INDArray r = candidates.embeddings();
+        int[] rl = candidates.labels();
+        ReferenceRanking local = new ReferenceRanking() {
+            @Override
+            public RelevantRanks topRanks(int minDepth, Runnable afterBlock) {
+                return knn.relevantTopRanks(q, ql, r, rl, exclude, minDepth, afterBlock);
+            }
+
+            @Override
+            public RelevantRanks fullRanks(int[] queryRows, Runnable afterWalk) {
+                return knn.relevantRanks(q, ql, r, rl, exclude, queryRows, afterWalk);
+            }
+        };
+        return evaluate(queries, references, candidates.labels(), candidates.noun(), mode, local, labelName,
+                modelProvenance, dataProvenance, predictions);
+    }
+
+    /**
+     * The evaluation of queries against references ranked by {@code ranking}: checks (the reference rows too when
+     * given), ranks and assembles.
+     */
+    private RetrievalEvaluation evaluate(Rows queries, Rows references, int[] referenceLabels, String referenceNoun,
+                                         RetrievalMode mode, ReferenceRanking ranking,
+                                         IntFunction<String> labelName, ModelProvenance modelProvenance,
+                                         DataProvenance dataProvenance,
+                                         Supplier<List<Prediction<Label>>> predictions) {
         if (mode == RetrievalMode.QUERY_PREFIX_OF_REFERENCE) {
-            checkPrefixLabels(queries.labels(), candidates.labels());
+            checkPrefixLabels(queries.labels(), referenceLabels);
         }
         requireFinite(queries, labelName);
         if (references != null) {
             requireFinite(references, labelName);
         }
-        requireTwoClasses(candidates, mode, labelName);
+        requireTwoClasses(referenceLabels, referenceNoun, mode, labelName);
         INDArray queryRows = queries.embeddings();
         int[] queryLabels = queries.labels();
-        int numCandidates = mode.excludesSameIndex() ? candidates.labels().length - 1 : candidates.labels().length;
-        RankedQueries ranked = rank(ranking, queryRows, queryLabels, candidates.embeddings(), candidates.labels(),
-                mode.excludesSameIndex(), numCandidates);
+        int numCandidates = mode.excludesSameIndex() ? referenceLabels.length - 1 : referenceLabels.length;
+        RankedQueries ranked = rank(ranking, queryRows.rows(), numCandidates);
         double nmi = Double.NaN;
         double ami = Double.NaN;
         if (clustering) {
@@ -384,8 +439,7 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
         }
         ModelProvenance model = modelProvenance != null ? modelProvenance : new NoModelProvenance();
         DataProvenance data = dataProvenance != null ? dataProvenance
-                : new RawEmbeddingsProvenance(queryRows.rows(), candidates.labels().length, queryRows.columns(),
-                mode);
+                : new RawEmbeddingsProvenance(queryRows.rows(), referenceLabels.length, queryRows.columns(), mode);
         return assemble(ranked, queryLabels, labelName, nmi, ami, model, data, predictions);
     }
 
@@ -413,10 +467,10 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
     }
 
     /** Refuses references of one class: every candidate would be relevant and every metric 1, uninformatively. */
-    private static void requireTwoClasses(Rows candidates, RetrievalMode mode, IntFunction<String> labelName) {
-        int[] labels = candidates.labels();
+    private static void requireTwoClasses(int[] labels, String noun, RetrievalMode mode,
+                                          IntFunction<String> labelName) {
         if (labels.length == 0) {
-            throw new IllegalArgumentException("no " + candidates.noun() + "s to rank");
+            throw new IllegalArgumentException("no " + noun + "s to rank");
         }
         if (Arrays.stream(labels).allMatch(l -> l == labels[0])) {
             throw new IllegalArgumentException("every " + (mode == RetrievalMode.SELF ? "example" : "reference")
@@ -460,24 +514,20 @@ public final class RetrievalEvaluator implements Evaluator<Label, RetrievalEvalu
     }
 
     /** The per-query ranks the metrics need: the top lists, and the exact full ranking where they fall short. */
-    private RankedQueries rank(KnnDistance ranking, INDArray queries, int[] queryLabels, INDArray references,
-                               int[] referenceLabels, boolean exclude, int numCandidates) {
-        ExactKnn knn = new ExactKnn(ranking, blockSize, blockSize);
+    private RankedQueries rank(ReferenceRanking ranking, int numQueries, int numCandidates) {
         int[] cutoffs = cutoffs(numCandidates);
         TreeSet<Integer> ndcg = ndcgCutoffs(numCandidates);
         int minDepth = Math.max(1, Math.max(cutoffs.length == 0 ? 0 : cutoffs[cutoffs.length - 1],
                 ndcg.isEmpty() ? 0 : ndcg.last()));
-        BlockCounter counter = new BlockCounter(progress, blocks(queries.rows()));
-        RelevantRanks top = knn.relevantTopRanks(queries, queryLabels, references, referenceLabels, exclude,
-                minDepth, counter::walkDone);
+        BlockCounter counter = new BlockCounter(progress, blocks(numQueries));
+        RelevantRanks top = ranking.topRanks(minDepth, counter::walkDone);
         int[] exact = IntStream.range(0, top.numQueries())
                 .filter(q -> top.numRelevant(q) > 0 && (fullRanking ? !top.isComplete(q) : top.ranks(q).length == 0))
                 .toArray();
         RelevantRanks full = null;
         if (exact.length > 0) {
             counter.addWalks(2 * blocks(exact.length));
-            full = knn.relevantRanks(queries, queryLabels, references, referenceLabels, exclude, exact,
-                    counter::walkDone);
+            full = ranking.fullRanks(exact, counter::walkDone);
         }
         return new RankedQueries(top, exact, full, cutoffs, ndcg);
     }

@@ -167,8 +167,7 @@ public final class ExactKnn {
      * reference order after every pair already kept, so a candidate enters only if its distance is strictly below
      * the selector's threshold.
      */
-    private static void offerBelowThreshold(TopKSelector selector, double[] values, int refStart, int cols,
-                                            int self) {
+    static void offerBelowThreshold(TopKSelector selector, double[] values, int refStart, int cols, int self) {
         double threshold = selector.threshold();
         for (int j = 0; j < cols; j++) {
             // written as !(>=) so that a NaN distance is offered, as it was before the threshold test

@@ -50,6 +50,16 @@ final class RelevantRankCounter {
         before = new int[size + 1];
     }
 
+    /** After {@link #seal()}: the relevant pairs' distances in rank order. */
+    double[] sortedDistances() {
+        return Arrays.copyOf(dist, size);
+    }
+
+    /** After {@link #seal()}: the relevant pairs' indices in rank order. */
+    int[] sortedIndices() {
+        return Arrays.copyOf(idx, size);
+    }
+
     /** Pass two: offers any candidate (relevant or not). */
     void offerCandidate(double d, int i) {
         if (size == 0 || d > dist[size - 1]) {

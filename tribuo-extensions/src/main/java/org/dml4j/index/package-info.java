@@ -4,7 +4,9 @@
  * {@link org.dml4j.index.ExactKnn} compares a query matrix with a reference matrix one
  * (query block &times; reference block) tile at a time, using one ND4J matrix product per tile, and keeps
  * per query either a bounded top-k ({@link org.dml4j.index.KnnResult}) or the exact rank of every
- * reference that shares the query's label ({@link org.dml4j.index.RelevantRanks}). Memory grows with the
+ * reference that shares the query's label ({@link org.dml4j.index.RelevantRanks}); a
+ * {@link org.dml4j.index.ReferenceShard} runs the same passes over one shard of a reference set split over machines,
+ * whose results merge into the whole set's. Memory grows with the
  * block sizes, with k and with the number of relevant references, never with the product of the query and
  * reference counts. Rankings are ascending in distance with ties broken by reference index.
  * {@link org.dml4j.index.PairDistances} scores listed pairs of rows in the same distance units, and

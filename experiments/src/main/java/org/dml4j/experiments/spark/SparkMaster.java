@@ -29,6 +29,31 @@ final class SparkMaster {
     }
 
     /**
+     * Connects an application to a cluster: checks that the master answers, starts the application (WARN logging;
+     * native threads per task as {@code spark.task.cpus}; executors get DML4J's jars from this JVM's classpath when
+     * {@code sparkHome} is given) and waits for its first executor.
+     *
+     * @param master    the master URL ({@code spark://HOST:PORT}, {@code yarn}, {@code k8s://...}, {@code local[N]})
+     * @param sparkHome the Spark distribution the workers run, or null under {@code spark-submit} (which ships the
+     *                  jars itself)
+     * @param appName   the application's name in the cluster's UI
+     * @param wait      how long to wait for the master and for the first executor
+     * @return the started application, with an executor
+     * @throws UserError when the master does not answer or gives the application no executor in time
+     */
+    static JavaSparkContext connect(String master, Path sparkHome, String appName, Duration wait) {
+        requireAnswers(master, wait);
+        JavaSparkContext spark = start(configure(master, sparkHome, appName), master, wait);
+        try {
+            awaitExecutor(spark, master, wait);
+            return spark;
+        } catch (RuntimeException e) {
+            spark.close();
+            throw e;
+        }
+    }
+
+    /**
      * Checks that a standalone master ({@code spark://HOST:PORT[,HOST:PORT...]}) accepts connections; other
      * masters (YARN, Kubernetes, local) are left to Spark.
      *
@@ -61,8 +86,9 @@ final class SparkMaster {
 
     /**
      * The application's configuration: the master, the name, Spark's log level WARN (its INFO lines would bury the
-     * job's progress), one OpenMP thread per task core, and with a distribution the executors' extra classpath
-     * (see {@link ExecutorClasspath}); settings given as system properties ({@code spark-submit --conf}) stay.
+     * job's progress), one OpenMP thread per task core, heartbeats every second, and with a distribution the
+     * executors' extra classpath (see {@link ExecutorClasspath}); settings given as system properties
+     * ({@code spark-submit --conf}) stay.
      *
      * @param master    the master URL
      * @param sparkHome the Spark distribution the workers run, or null under {@code spark-submit}
@@ -73,6 +99,9 @@ final class SparkMaster {
         SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
         conf.setIfMissing("spark.log.level", "WARN");
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        // a running task's accumulators reach the driver with the executors' heartbeats (Spark's default is 10 s):
+        // a sweep's stopping rule follows the trials' curves through them
+        conf.setIfMissing("spark.executor.heartbeatInterval", "1s");
         if (sparkHome != null && !conf.contains("spark.jars")) {
             conf.set("spark.executor.extraClassPath", ExecutorClasspath.of(
                     Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)), sparkHome));

@@ -1,6 +1,5 @@
 package org.dml4j.experiments.spark;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -60,13 +59,8 @@ public final class SparkTrialSite implements TrialSite, AutoCloseable {
      */
     public static SparkTrialSite connect(String master, Path sparkHome, String appName, Dataset<Label> train,
                                          Duration wait) {
-        SparkMaster.requireAnswers(master, wait);
-        SparkConf conf = SparkMaster.configure(master, sparkHome, appName);
-        // the trials' curves reach the stopping rule with the executors' heartbeats (Spark's default is 10 s)
-        conf.setIfMissing("spark.executor.heartbeatInterval", "1s");
-        JavaSparkContext spark = SparkMaster.start(conf, master, wait);
+        JavaSparkContext spark = SparkMaster.connect(master, sparkHome, appName, wait);
         try {
-            SparkMaster.awaitExecutor(spark, master, wait);
             return new SparkTrialSite(spark, train);
         } catch (RuntimeException e) {
             spark.close();
