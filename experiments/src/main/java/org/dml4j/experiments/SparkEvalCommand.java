@@ -7,12 +7,12 @@ import org.dml4j.experiments.report.Evaluation;
 import org.dml4j.experiments.report.PerQueryResults;
 import org.dml4j.experiments.spark.ShardedEvaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,13 +35,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
             + "and evaluate it here (the benchmark's baseline).")
     private boolean singleJvm;
 
-    @Option(names = "--spark-home", paramLabel = "DIR", defaultValue = "${env:SPARK_HOME}", description = "The Spark "
-            + "distribution the cluster runs (default: $SPARK_HOME); its jars stay the executors' own.")
-    private Path sparkHome;
-
-    @Option(names = "--spark-wait", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait "
-            + "for the Spark master to answer and give executors (default: ${DEFAULT-VALUE}).")
-    private int sparkWait;
+    @Mixin
+    private SparkClusterOptions sparkCluster;
 
     @Option(names = "--gallery", required = true, paramLabel = "SOURCE",
             description = "csv:PATH (a header, --label-column and numeric features, as train reads) or "
@@ -115,7 +110,7 @@ public final class SparkEvalCommand implements Callable<Integer> {
         ShardedEvaluation.Options options = new ShardedEvaluation.Options(gallery, labelColumn, model, queries, ks,
                 blockSize, shardRows, fullRanking, !noClustering, embeddingsOut);
         ShardedEvaluation.Result result = singleJvm ? ShardedEvaluation.singleJvm(options, progress)
-                : ShardedEvaluation.run(sparkMaster, sparkHome, Duration.ofSeconds(sparkWait), options, progress);
+                : ShardedEvaluation.run(sparkMaster, sparkCluster.home(), sparkCluster.waitTime(), options, progress);
         if (progress != null) {
             progress.finish();
         }

@@ -22,7 +22,6 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +86,8 @@ public final class SweepCommand implements Callable<Integer> {
             + "\"isolation\" do not apply.")
     private String sparkMaster;
 
-    @Option(names = "--spark-home", paramLabel = "DIR", defaultValue = "${env:SPARK_HOME}", description = "The Spark "
-            + "distribution the cluster runs (default: $SPARK_HOME); its jars stay the executors' own.")
-    private Path sparkHome;
-
-    @Option(names = "--spark-wait", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait "
-            + "for the Spark master to answer and give executors (default: ${DEFAULT-VALUE}).")
-    private int sparkWait;
+    @Mixin
+    private SparkClusterOptions sparkCluster;
 
     @Mixin
     private TrackingOptions tracking;
@@ -116,8 +110,8 @@ public final class SweepCommand implements Callable<Integer> {
         if (sparkMaster != null) {
             SparkJars.require();
         }
-        SparkTrialSite site = sparkMaster == null ? null : SparkTrialSite.connect(sparkMaster, sparkHome,
-                "dml4j sweep " + sweepFile.getFileName(), train, Duration.ofSeconds(sparkWait));
+        SparkTrialSite site = sparkMaster == null ? null : SparkTrialSite.connect(sparkMaster,
+                sparkCluster.home(), "dml4j sweep " + sweepFile.getFileName(), train, sparkCluster.waitTime());
         List<Trial> done;
         try (site) {
             SweepTracking tracked = SweepTracking.start(tracking, sweepFile, sweep, rule);

@@ -35,7 +35,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,13 +126,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "model replicas (executors) training together (default: ${DEFAULT-VALUE}).")
     private int replicas;
 
-    @Option(names = "--spark-home", paramLabel = "DIR", defaultValue = "${env:SPARK_HOME}", description = "With "
-            + "--spark: the Spark distribution the cluster runs (default: $SPARK_HOME).")
-    private Path sparkHome;
-
-    @Option(names = "--spark-wait", paramLabel = "SECONDS", defaultValue = "60", description = "With --spark: how "
-            + "long to wait for the master to answer and give an executor per replica (default: ${DEFAULT-VALUE}).")
-    private int sparkWait;
+    @Mixin
+    private SparkClusterOptions sparkCluster;
 
     @Mixin
     private TrackingOptions tracking;
@@ -294,8 +288,8 @@ public final class TrainCommand implements Callable<Integer> {
                 + replicas, trainer.getProvenance(), train.getProvenance(), data, Map.of(RunStart.TRAIN, train)),
                 listeners);
         SparkReplicaTraining.Outcome outcome;
-        try (SparkReplicaTraining cluster = SparkReplicaTraining.connect(sparkMaster, sparkHome,
-                "dml4j train on " + replicas + " replicas", replicas, Duration.ofSeconds(sparkWait))) {
+        try (SparkReplicaTraining cluster = SparkReplicaTraining.connect(sparkMaster, sparkCluster.home(),
+                "dml4j train on " + replicas + " replicas", replicas, sparkCluster.waitTime())) {
             outcome = cluster.train(spec.commandLine().getParseResult().originalArgs(), train, replicas);
         } catch (IllegalStateException e) {
             replay.failed(e);

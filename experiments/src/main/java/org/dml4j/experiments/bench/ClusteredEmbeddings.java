@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * matrix, so the transient memory is one block whatever the row count and the values depend only on the
  * seed.
  */
-final class ClusteredEmbeddings {
+public final class ClusteredEmbeddings {
     /** Rows generated per block. */
     private static final int BLOCK = 16384;
 
@@ -33,7 +33,7 @@ final class ClusteredEmbeddings {
      * @param seed The seed.
      * @return {@code classes} centres of {@code dim} coordinates.
      */
-    static double[][] centres(int classes, int dim, long seed) {
+    public static double[][] centres(int classes, int dim, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[][] centres = new double[classes][dim];
         for (double[] centre : centres) {

@@ -1,5 +1,7 @@
 package org.dml4j.experiments.spark;
 
+import org.dml4j.experiments.bench.ClusteredEmbeddings;
+
 import org.dml4j.experiments.io.UserError;
 
 import java.io.Serializable;
@@ -69,7 +71,7 @@ record SyntheticGallery(int rows, int dim, int classes, long seed) implements Se
     }
 
     private GalleryShard generate(int offset, int count, long stream) {
-        double[][] centres = centres();
+        double[][] centres = ClusteredEmbeddings.centres(classes, dim, seed);
         float[] values = new float[count * dim];
         int[] labels = new int[count];
         SplittableRandom rng = null;
@@ -93,17 +95,6 @@ record SyntheticGallery(int rows, int dim, int classes, long seed) implements Se
             out[at + j] = (float) (centre[j] + NOISE * rng.nextGaussian());
         }
         return label;
-    }
-
-    private double[][] centres() {
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[][] centres = new double[classes][dim];
-        for (double[] centre : centres) {
-            for (int j = 0; j < dim; j++) {
-                centre[j] = rng.nextGaussian();
-            }
-        }
-        return centres;
     }
 
     /** A seed for one block of one stream (SplitMix64's finaliser over the three). */
