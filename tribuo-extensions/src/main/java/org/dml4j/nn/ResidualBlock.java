@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 
 /**
  * A residual basic block (He et al., 2016) over CNHW batches ({@link ImageBatch}), as torchvision's
@@ -141,25 +140,19 @@ public final class ResidualBlock implements Layer {
         return inputGradient ? main.addi(shortcut) : null;
     }
 
-    private Map<String, INDArray> collect(Function<Layer, Map<String, INDArray>> part) {
-        Map<String, INDArray> all = new LinkedHashMap<>();
-        parts.forEach((name, layer) -> part.apply(layer).forEach((key, value) -> all.put(name + "." + key, value)));
-        return all;
-    }
-
     @Override
     public Map<String, INDArray> parameters() {
-        return collect(Layer::parameters);
+        return NamedParts.collect(parts, Layer::parameters);
     }
 
     @Override
     public Map<String, INDArray> gradients() {
-        return collect(Layer::gradients);
+        return NamedParts.collect(parts, Layer::gradients);
     }
 
     @Override
     public Map<String, INDArray> buffers() {
-        return collect(Layer::buffers);
+        return NamedParts.collect(parts, Layer::buffers);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 
 /**
  * A pre-norm transformer encoder block (as in ViT) over the positions of an image batch or over tokens:
@@ -105,20 +104,14 @@ public final class TransformerBlock implements Layer {
         return Tokens.restore(mid.reshape('c', s).addi(attended), shape);
     }
 
-    private Map<String, INDArray> collect(Function<Layer, Map<String, INDArray>> part) {
-        Map<String, INDArray> all = new LinkedHashMap<>();
-        parts.forEach((name, layer) -> part.apply(layer).forEach((key, value) -> all.put(name + "." + key, value)));
-        return all;
-    }
-
     @Override
     public Map<String, INDArray> parameters() {
-        return collect(Layer::parameters);
+        return NamedParts.collect(parts, Layer::parameters);
     }
 
     @Override
     public Map<String, INDArray> gradients() {
-        return collect(Layer::gradients);
+        return NamedParts.collect(parts, Layer::gradients);
     }
 
     @Override
