@@ -149,6 +149,21 @@ class SparkEvalTest {
 
     @Test
     @Order(3)
+    void aSyntheticGalleryOnTheClusterIsTheSingleJvmBaselineExactly() {
+        // 2,500 rows: shards of 1,024 on the cluster, and chunks of 1,024 the baseline generates into one matrix
+        for (String queries : new String[]{"synthetic:300", "first:200", null}) {
+            ShardedEvaluation.Options o = new ShardedEvaluation.Options("synthetic:2500,8,40,7", null, null, queries,
+                    KS, BLOCK, 1024, queries == null, true, null);
+            ShardedEvaluation.Result single = ShardedEvaluation.singleJvm(o, null);
+            ShardedEvaluation.Result cluster = session.evaluate(o, null);
+            assertEquals(2500, single.galleryRows());
+            assertEquals(3, cluster.shards());
+            assertSameMetrics(single.evaluation().summary(), cluster.evaluation().summary());
+        }
+    }
+
+    @Test
+    @Order(4)
     void aPathTheExecutorsCannotReadIsAClearErrorWithinSeconds() {
         Path nowhere = dir.resolve("nowhere.csv");
         String message = failsWithin(o -> new ShardedEvaluation.Options("csv:" + nowhere, o.labelColumn(),
@@ -157,7 +172,7 @@ class SparkEvalTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aModelTheExecutorsCannotLoadIsAClearErrorWithinSeconds() throws IOException {
         Path broken = Files.write(dir.resolve("broken.dml4j"), Arrays.copyOf(Files.readAllBytes(model), 200));
         String message = failsWithin(o -> new ShardedEvaluation.Options(o.gallery(), o.labelColumn(), broken, null,
@@ -167,7 +182,7 @@ class SparkEvalTest {
 
     /** Last: a second application, once the session's has ended. */
     @Test
-    @Order(5)
+    @Order(6)
     void theCommandWithTheFirstRowsAsQueriesLosingAnExecutorIsTheSingleJvmEvaluationExactly() throws Exception {
         session.close();
         session = null;

@@ -11,7 +11,10 @@ import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.eval.RetrievalMode;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.index.KnnDistance;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.io.IOException;
@@ -135,8 +138,8 @@ public final class ShardedEvaluation {
         }
         long start = System.nanoTime();
         SyntheticGallery generator = SyntheticGallery.parse(options.gallery().substring("synthetic:".length()));
-        GalleryShard all = generator.shard(0, generator.rows());
-        var references = Nd4j.create(all.rows(), new long[]{all.size(), all.dim()}, 'c');
+        int[] labels = new int[generator.rows()];
+        INDArray references = generate(generator, options.shardRows(), labels);
         String q = options.queries();
         RetrievalEvaluator evaluator = new RetrievalEvaluator(options.ks(), KnnDistance.SQUARED_EUCLIDEAN,
                 options.blockSize(), options.clustering(), RetrievalEvaluator.DEFAULT_SEED)
@@ -145,15 +148,35 @@ public final class ShardedEvaluation {
         long ranking = System.nanoTime();
         RetrievalEvaluation evaluation;
         if (q == null) {
-            evaluation = evaluator.evaluate(references, all.labels(), null, null, RetrievalMode.SELF);
+            evaluation = evaluator.evaluate(references, labels, null, null, RetrievalMode.SELF);
         } else {
             GalleryShard queries = q.startsWith("synthetic:") ? generator.queries(count(q, "synthetic:"))
-                    : all.head(count(q, "first:"));
+                    : generator.shard(0, Math.min(count(q, "first:"), generator.rows()));
             evaluation = evaluator.evaluate(Nd4j.create(queries.rows(), new long[]{queries.size(), queries.dim()},
-                    'c'), queries.labels(), references, all.labels(), q.startsWith("synthetic:")
+                    'c'), queries.labels(), references, labels, q.startsWith("synthetic:")
                     ? RetrievalMode.SEPARATE : RetrievalMode.QUERY_PREFIX_OF_REFERENCE);
         }
-        return new Result(evaluation, all.size(), 1, prepared, (System.nanoTime() - ranking) / 1e9);
+        return new Result(evaluation, labels.length, 1, prepared, (System.nanoTime() - ranking) / 1e9);
+    }
+
+    /**
+     * Generates a synthetic gallery into one float32 matrix a shard-sized chunk at a time, so that the Java heap
+     * never holds more than a chunk of it (a 10M × 128 gallery is 5.1 GB).
+     *
+     * @param generator the gallery
+     * @param chunkRows rows generated at a time, a multiple of {@link SyntheticGallery#BLOCK}
+     * @param labels    receives every row's label id
+     * @return the gallery's rows
+     */
+    private static INDArray generate(SyntheticGallery generator, int chunkRows, int[] labels) {
+        INDArray references = Nd4j.create(DataType.FLOAT, generator.rows(), generator.dim());
+        for (int offset = 0; offset < generator.rows(); offset += chunkRows) {
+            GalleryShard chunk = generator.shard(offset, Math.min(chunkRows, generator.rows() - offset));
+            references.get(NDArrayIndex.interval(offset, offset + chunk.size()), NDArrayIndex.all())
+                    .assign(Nd4j.create(chunk.rows(), new long[]{chunk.size(), chunk.dim()}, 'c'));
+            System.arraycopy(chunk.labels(), 0, labels, offset, chunk.size());
+        }
+        return references;
     }
 
     /**
