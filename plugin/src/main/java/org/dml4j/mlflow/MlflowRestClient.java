@@ -432,15 +432,13 @@ public final class MlflowRestClient {
      *
      * @param name  the registered model name
      * @param alias the alias
-     * @return the {@code model_version} object ({@code version}, {@code source}, {@code run_id},
-     *         {@code model_id}, ...), MLflow's {@code ModelVersion} message as JSON
+     * @return the {@code model_version} object ({@code version}, {@code source} ({@code models:/<model id>} for a
+     *         logged model), {@code run_id}, {@code aliases}, ...), MLflow's {@code ModelVersion} message as JSON
      */
     public JsonNode modelVersionByAlias(String name, String alias) {
-        ModelRegistry.GetModelVersionByAlias request = ModelRegistry.GetModelVersionByAlias.newBuilder().setName(name)
-                .setAlias(alias).build();
-        return http.get("registered-models/alias", MlflowJson.query(request), MlflowJson.merged(
-                ModelRegistry.GetModelVersionByAlias.Response.getDefaultInstance(),
-                MlflowApi.GetModelVersionByAlias.Response.getDefaultInstance())).path("model_version");
+        return MlflowJson.tree(http.get("registered-models/alias", ModelRegistry.GetModelVersionByAlias.newBuilder()
+                        .setName(name).setAlias(alias).build(),
+                ModelRegistry.GetModelVersionByAlias.Response.getDefaultInstance()).getModelVersion());
     }
 
     /**

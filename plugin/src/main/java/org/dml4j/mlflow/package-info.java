@@ -80,9 +80,9 @@
  *   its registry version ({@code model-versions/create}). A request carrying one of these is built whole from the
  *   plugin's messages, since the two sets sit on two protobuf runtimes and cannot be mixed in one message. An answer
  *   with MLflow 3 parts the official message would silently drop ({@code runs/get}: a run's
- *   {@code outputs.model_outputs} and {@code inputs.model_inputs}; {@code registered-models/alias}: the version's
- *   {@code model_id}) is read with the official message and again with the plugin's view declaring only those
- *   parts, and the two are merged ({@link org.dml4j.mlflow.MlflowRestClient#getRun}).</li>
+ *   {@code outputs.model_outputs} and {@code inputs.model_inputs}) is read with the official message and again with
+ *   the plugin's view declaring only those parts, and the two are merged
+ *   ({@link org.dml4j.mlflow.MlflowRestClient#getRun}).</li>
  * </ul>
  * Answers are untrusted: unknown fields and enum values are ignored, a value of the wrong type is an
  * {@link org.dml4j.mlflow.MlflowException} naming the endpoint and the message. The tests check both sets against the
