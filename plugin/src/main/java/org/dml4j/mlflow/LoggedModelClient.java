@@ -13,11 +13,13 @@ import java.util.Optional;
  * through the artifact proxy, link it to a run's outputs at a step, tie metrics to it, finalize it, find it by tag,
  * and register it as a Model Registry version. A server without these endpoints (MLflow 2) answers
  * {@link #create} with an {@link MlflowException} for which {@link #isMissingEndpoint} is true.
- * Thread-safe; each method throws {@link MlflowException} on failure.
+ * These calls, the {@code model_id} of a logged model's metrics and of its registry version are what MLflow 3 added
+ * and the official Java client's messages lack, so they are the plugin's own ({@link MlflowApi}); the registry
+ * calls around them go through {@link MlflowRestClient} with the official ones. Thread-safe; each method throws
+ * {@link MlflowException} on failure.
  */
 public final class LoggedModelClient {
 
-    private final MlflowRestClient client;
     private final MlflowHttp http;
 
     /**
@@ -26,7 +28,6 @@ public final class LoggedModelClient {
      * @param client the tracking client
      */
     public LoggedModelClient(MlflowRestClient client) {
-        this.client = client;
         this.http = client.http();
     }
 
@@ -91,8 +92,8 @@ public final class LoggedModelClient {
     }
 
     private MlflowApi.LoggedModel model(String modelId) {
-        return http.get("logged-models/" + modelId, MlflowApi.GetLoggedModel.getDefaultInstance(),
-                MlflowApi.GetLoggedModel.Response.getDefaultInstance()).getModel();
+        return http.get("logged-models/" + modelId, List.of(), (body, what) -> MlflowJson.parse(body,
+                MlflowApi.GetLoggedModel.Response.getDefaultInstance(), what)).getModel();
     }
 
     /**
@@ -142,8 +143,10 @@ public final class LoggedModelClient {
      */
     public void logMetrics(String runId, LoggedModel model, List<MetricPoint> metrics) {
         MlflowApi.LogBatch.Builder request = MlflowApi.LogBatch.newBuilder().setRunId(runId);
-        metrics.forEach(metric -> request.addMetrics(MlflowRestClient.metric(metric).setModelId(model.modelId())));
-        client.logBatch(request.build());
+        metrics.forEach(point -> request.addMetrics(MlflowApi.Metric.newBuilder().setKey(point.key())
+                .setValue(point.value()).setTimestamp(point.timestamp()).setStep(point.step())
+                .setModelId(model.modelId())));
+        http.post("runs/log-batch", request.build(), MlflowApi.LogBatch.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -170,9 +173,11 @@ public final class LoggedModelClient {
      */
     public String register(MlflowRestClient client, String name, String alias, LoggedModel model, String runId) {
         client.ensureRegisteredModel(name);
-        String version = client.findModelVersion(name, runId, model.uri()).orElseGet(() -> client.createModelVersion(
-                MlflowApi.CreateModelVersion.newBuilder().setName(name).setSource(model.uri()).setRunId(runId)
-                        .setModelId(model.modelId()).build()));
+        String version = client.findModelVersion(name, runId, model.uri()).orElseGet(() ->
+                MlflowRestClient.modelVersionNumber(http.post("model-versions/create", MlflowApi.CreateModelVersion
+                        .newBuilder().setName(name).setSource(model.uri()).setRunId(runId).setModelId(model.modelId())
+                        .build(), MlflowApi.CreateModelVersion.Response.getDefaultInstance(), false)
+                        .getModelVersion().getVersion()));
         if (alias != null) {
             client.setAlias(name, alias, version);
         }

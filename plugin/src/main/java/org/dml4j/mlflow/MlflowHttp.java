@@ -25,7 +25,8 @@ import java.util.StringJoiner;
 
 /**
  * The HTTP transport to an MLflow server: calls under {@code /api/2.0/mlflow/} with MLflow's request and response
- * messages ({@link org.dml4j.mlflow.protos.MlflowApi}) as JSON ({@link MlflowJson}), raw artifact transfers under
+ * messages (the official client's, and the plugin's {@link org.dml4j.mlflow.protos.MlflowApi} for what MLflow 3
+ * added) as JSON ({@link MlflowJson}), raw artifact transfers under
  * {@code /api/2.0/mlflow-artifacts/artifacts/}, authentication, timeouts and retries. Only calls marked idempotent
  * are retried, and only on connection errors, 5xx and 429.
  */
@@ -62,7 +63,26 @@ final class MlflowHttp {
     }
 
     /**
-     * POSTs a request message, as JSON in MLflow's schema, to {@code /api/2.0/mlflow/<endpoint>}.
+     * Reads a call's answer.
+     *
+     * @param <R> what is read
+     */
+    @FunctionalInterface
+    interface Answer<R> {
+        /**
+         * Reads an answer's body.
+         *
+         * @param body the body
+         * @param what who answered what, for errors ({@code MLflow server ... answered GET runs/get (HTTP 200)})
+         * @return what was read
+         * @throws MlflowException when the body is not what the call answers
+         */
+        R read(byte[] body, String what);
+    }
+
+    /**
+     * POSTs one of the official client's request messages, as JSON in MLflow's schema, to
+     * {@code /api/2.0/mlflow/<endpoint>}.
      *
      * @param endpoint   e.g. {@code runs/log-batch}
      * @param request    the request message
@@ -71,12 +91,29 @@ final class MlflowHttp {
      * @param <R>        the response type
      * @return the response, read with {@link MlflowJson#parse}
      */
-    <R extends Message> R post(String endpoint, Message request, R response, boolean idempotent) {
-        return json("POST", endpoint, request, response, idempotent);
+    <R extends org.mlflow_project.google.protobuf.Message> R post(String endpoint,
+            org.mlflow_project.google.protobuf.Message request, R response, boolean idempotent) {
+        return call("POST", endpoint, MlflowJson.print(request),
+                (body, what) -> MlflowJson.parse(body, response, what), idempotent);
     }
 
     /**
-     * PATCHes a request message to {@code /api/2.0/mlflow/<endpoint>} (e.g. finalizing a logged model).
+     * POSTs one of the plugin's request messages (what MLflow 3 added) to {@code /api/2.0/mlflow/<endpoint>}.
+     *
+     * @param endpoint   e.g. {@code logged-models}
+     * @param request    the request message
+     * @param response   the response message's default instance (its type)
+     * @param idempotent whether a transient failure may be retried
+     * @param <R>        the response type
+     * @return the response
+     */
+    <R extends Message> R post(String endpoint, Message request, R response, boolean idempotent) {
+        return call("POST", endpoint, MlflowJson.print(request),
+                (body, what) -> MlflowJson.parse(body, response, what), idempotent);
+    }
+
+    /**
+     * PATCHes one of the plugin's request messages to {@code /api/2.0/mlflow/<endpoint>} (finalizing a logged model).
      *
      * @param endpoint   e.g. {@code logged-models/m-123}
      * @param request    the request message
@@ -86,22 +123,21 @@ final class MlflowHttp {
      * @return the response
      */
     <R extends Message> R patch(String endpoint, Message request, R response, boolean idempotent) {
-        return json("PATCH", endpoint, request, response, idempotent);
+        return call("PATCH", endpoint, MlflowJson.print(request),
+                (body, what) -> MlflowJson.parse(body, response, what), idempotent);
     }
 
-    private <R extends Message> R json(String method, String endpoint, Message request, R response,
-                                       boolean idempotent) {
-        byte[] bytes = MlflowJson.print(request).getBytes(StandardCharsets.UTF_8);
+    private <R> R call(String method, String endpoint, String json, Answer<R> answer, boolean idempotent) {
         HttpRequest.Builder builder = request(apiUri(endpoint, List.of()))
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(json.getBytes(StandardCharsets.UTF_8)));
         String call = method + " " + endpoint;
-        return parse(send(builder, call, idempotent), call, response);
+        return read(send(builder, call, idempotent), call, answer);
     }
 
     /**
-     * GETs {@code /api/2.0/mlflow/<endpoint>} with a request message's fields as query parameters (always retried on
-     * transient failures).
+     * GETs {@code /api/2.0/mlflow/<endpoint>} with one of the official client's request messages as query
+     * parameters (always retried on transient failures).
      *
      * @param endpoint e.g. {@code runs/get}
      * @param request  the request message
@@ -109,9 +145,23 @@ final class MlflowHttp {
      * @param <R>      the response type
      * @return the response
      */
-    <R extends Message> R get(String endpoint, Message request, R response) {
+    <R extends org.mlflow_project.google.protobuf.Message> R get(String endpoint,
+            org.mlflow_project.google.protobuf.Message request, R response) {
+        return get(endpoint, MlflowJson.query(request), (body, what) -> MlflowJson.parse(body, response, what));
+    }
+
+    /**
+     * GETs {@code /api/2.0/mlflow/<endpoint>} (always retried on transient failures).
+     *
+     * @param endpoint e.g. {@code logged-models/m-123}
+     * @param query    the query parameters
+     * @param answer   reads the answer (e.g. with the official message and the plugin's view of MLflow 3's parts)
+     * @param <R>      what is read
+     * @return what was read
+     */
+    <R> R get(String endpoint, List<Map.Entry<String, String>> query, Answer<R> answer) {
         String call = "GET " + endpoint;
-        return parse(send(request(apiUri(endpoint, MlflowJson.query(request))).GET(), call, true), call, response);
+        return read(send(request(apiUri(endpoint, query)).GET(), call, true), call, answer);
     }
 
     /**
@@ -255,9 +305,9 @@ final class MlflowHttp {
                 + connection.trackingUri(), e);
     }
 
-    private <R extends Message> R parse(HttpResponse<byte[]> response, String call, R prototype) {
-        return MlflowJson.parse(response.body(), prototype, "MLflow server " + connection.trackingUri()
-                + " answered " + call + " (HTTP " + response.statusCode() + ")");
+    private <R> R read(HttpResponse<byte[]> response, String call, Answer<R> answer) {
+        return answer.read(response.body(), "MLflow server " + connection.trackingUri() + " answered " + call
+                + " (HTTP " + response.statusCode() + ")");
     }
 
     private URI apiUri(String endpoint, List<Map.Entry<String, String>> query) {

@@ -2,6 +2,8 @@ package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dml4j.mlflow.protos.MlflowApi;
+import org.mlflow.api.proto.ModelRegistry;
+import org.mlflow.api.proto.Service;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -14,8 +16,9 @@ import java.util.Optional;
 /**
  * The MLflow REST API calls DML4J needs, over plain HTTP (no Python): experiments, runs, batched logging, the artifact
  * proxy, logged models and the Model Registry. Every request is built, and every answer read, as one of MLflow's own
- * messages ({@link MlflowApi}, through {@link MlflowJson}). Thread-safe. Each method throws {@link MlflowException}
- * on failure.
+ * messages, through {@link MlflowJson}: the official Java client's ({@link Service}, {@link ModelRegistry}), and the
+ * plugin's ({@link MlflowApi}) only for what MLflow 3 added that they lack. Thread-safe. Each method throws
+ * {@link MlflowException} on failure.
  */
 public final class MlflowRestClient {
 
@@ -73,15 +76,15 @@ public final class MlflowRestClient {
      * @return the experiment id
      */
     public String experimentId(String name) {
-        Optional<MlflowApi.Experiment> existing = experimentByName(name);
+        Optional<Service.Experiment> existing = experimentByName(name);
         if (existing.isEmpty()) {
             try {
-                MlflowApi.CreateExperiment request = MlflowApi.CreateExperiment.newBuilder().setName(name)
-                        .addTags(MlflowApi.ExperimentTag.newBuilder().setKey(MlflowKeys.EXPERIMENT_KIND_TAG)
+                Service.CreateExperiment request = Service.CreateExperiment.newBuilder().setName(name)
+                        .addTags(Service.ExperimentTag.newBuilder().setKey(MlflowKeys.EXPERIMENT_KIND_TAG)
                                 .setValue(MlflowKeys.MODEL_TRAINING_KIND))
                         .build();
                 return required(http.post("experiments/create", request,
-                        MlflowApi.CreateExperiment.Response.getDefaultInstance(), false).getExperimentId(),
+                        Service.CreateExperiment.Response.getDefaultInstance(), false).getExperimentId(),
                         "experiments/create", "experiment_id");
             } catch (MlflowException e) {
                 if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
@@ -90,27 +93,27 @@ public final class MlflowRestClient {
                 existing = experimentByName(name); // created concurrently, or deleted and not yet visible
             }
         }
-        MlflowApi.Experiment experiment = existing.orElseThrow(() -> new MlflowException(FailureKind.REJECTED, 0,
+        Service.Experiment experiment = existing.orElseThrow(() -> new MlflowException(FailureKind.REJECTED, 0,
                 "", "MLflow experiment '" + name + "' neither exists nor can be created", null));
         String id = required(experiment.getExperimentId(), "experiments/get-by-name", "experiment.experiment_id");
         if ("deleted".equals(experiment.getLifecycleStage())) {
-            http.post("experiments/restore", MlflowApi.RestoreExperiment.newBuilder().setExperimentId(id).build(),
-                    MlflowApi.RestoreExperiment.Response.getDefaultInstance(), true);
+            http.post("experiments/restore", Service.RestoreExperiment.newBuilder().setExperimentId(id).build(),
+                    Service.RestoreExperiment.Response.getDefaultInstance(), true);
             LOG.log(Level.INFO, "Restored the deleted MLflow experiment ''{0}'' (id {1}) to log into it", name, id);
         }
         if (experiment.getTagsList().stream().noneMatch(tag -> MlflowKeys.EXPERIMENT_KIND_TAG.equals(tag.getKey()))) {
-            http.post("experiments/set-experiment-tag", MlflowApi.SetExperimentTag.newBuilder().setExperimentId(id)
+            http.post("experiments/set-experiment-tag", Service.SetExperimentTag.newBuilder().setExperimentId(id)
                             .setKey(MlflowKeys.EXPERIMENT_KIND_TAG).setValue(MlflowKeys.MODEL_TRAINING_KIND).build(),
-                    MlflowApi.SetExperimentTag.Response.getDefaultInstance(), true);
+                    Service.SetExperimentTag.Response.getDefaultInstance(), true);
         }
         return id;
     }
 
-    private Optional<MlflowApi.Experiment> experimentByName(String name) {
+    private Optional<Service.Experiment> experimentByName(String name) {
         try {
             return Optional.of(http.get("experiments/get-by-name",
-                    MlflowApi.GetExperimentByName.newBuilder().setExperimentName(name).build(),
-                    MlflowApi.GetExperimentByName.Response.getDefaultInstance()).getExperiment());
+                    Service.GetExperimentByName.newBuilder().setExperimentName(name).build(),
+                    Service.GetExperimentByName.Response.getDefaultInstance()).getExperiment());
         } catch (MlflowException e) {
             if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
                 return Optional.empty();
@@ -130,7 +133,7 @@ public final class MlflowRestClient {
      * @return the new run
      */
     public RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags) {
-        MlflowApi.CreateRun.Builder request = MlflowApi.CreateRun.newBuilder().setExperimentId(experimentId)
+        Service.CreateRun.Builder request = Service.CreateRun.newBuilder().setExperimentId(experimentId)
                 .setRunName(runName).setStartTime(startTime);
         Map<String, String> allTags = new LinkedHashMap<>(tags);
         allTags.put(MlflowKeys.RUN_NAME_TAG, runName);
@@ -138,7 +141,7 @@ public final class MlflowRestClient {
             request.setUserId(allTags.get(MlflowKeys.USER_TAG));
         }
         allTags.forEach((key, value) -> request.addTags(runTag(key, value)));
-        return runInfo(http.post("runs/create", request.build(), MlflowApi.CreateRun.Response.getDefaultInstance(),
+        return runInfo(http.post("runs/create", request.build(), Service.CreateRun.Response.getDefaultInstance(),
                 false).getRun().getInfo(), "runs/create");
     }
 
@@ -151,10 +154,10 @@ public final class MlflowRestClient {
      * @return the run, empty when none carries it
      */
     public Optional<RunInfo> findRunByTag(String experimentId, String tagKey, String tagValue) {
-        MlflowApi.SearchRuns request = MlflowApi.SearchRuns.newBuilder().addExperimentIds(experimentId)
+        Service.SearchRuns request = Service.SearchRuns.newBuilder().addExperimentIds(experimentId)
                 .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "") + "'").setMaxResults(1).build();
-        List<MlflowApi.Run> runs = http.post("runs/search", request,
-                MlflowApi.SearchRuns.Response.getDefaultInstance(), true).getRunsList();
+        List<Service.Run> runs = http.post("runs/search", request,
+                Service.SearchRuns.Response.getDefaultInstance(), true).getRunsList();
         return runs.isEmpty() ? Optional.empty() : Optional.of(runInfo(runs.get(0).getInfo(), "runs/search"));
     }
 
@@ -169,31 +172,12 @@ public final class MlflowRestClient {
      */
     public void logBatch(String runId, List<MetricPoint> metrics, Map<String, String> params,
                          Map<String, String> tags) {
-        MlflowApi.LogBatch.Builder request = MlflowApi.LogBatch.newBuilder().setRunId(runId);
-        metrics.forEach(metric -> request.addMetrics(metric(metric)));
-        params.forEach((key, value) -> request.addParams(MlflowApi.Param.newBuilder().setKey(key).setValue(value)));
+        Service.LogBatch.Builder request = Service.LogBatch.newBuilder().setRunId(runId);
+        metrics.forEach(point -> request.addMetrics(Service.Metric.newBuilder().setKey(point.key())
+                .setValue(point.value()).setTimestamp(point.timestamp()).setStep(point.step())));
+        params.forEach((key, value) -> request.addParams(Service.Param.newBuilder().setKey(key).setValue(value)));
         tags.forEach((key, value) -> request.addTags(runTag(key, value)));
-        logBatch(request.build());
-    }
-
-    /**
-     * Sends a {@code runs/log-batch} request (also for {@link LoggedModelClient#logMetrics}).
-     *
-     * @param request the request
-     */
-    void logBatch(MlflowApi.LogBatch request) {
-        http.post("runs/log-batch", request, MlflowApi.LogBatch.Response.getDefaultInstance(), true);
-    }
-
-    /**
-     * A metric value as MLflow's message.
-     *
-     * @param point the value
-     * @return the message's builder (to add a model id to)
-     */
-    static MlflowApi.Metric.Builder metric(MetricPoint point) {
-        return MlflowApi.Metric.newBuilder().setKey(point.key()).setValue(point.value())
-                .setTimestamp(point.timestamp()).setStep(point.step());
+        http.post("runs/log-batch", request.build(), Service.LogBatch.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -204,9 +188,9 @@ public final class MlflowRestClient {
      * @param inputs the datasets
      */
     public void logInputs(String runId, List<DatasetInput> inputs) {
-        MlflowApi.LogInputs.Builder body = MlflowApi.LogInputs.newBuilder().setRunId(runId);
+        Service.LogInputs.Builder body = Service.LogInputs.newBuilder().setRunId(runId);
         for (DatasetInput input : inputs) {
-            MlflowApi.Dataset.Builder dataset = MlflowApi.Dataset.newBuilder().setName(input.name())
+            Service.Dataset.Builder dataset = Service.Dataset.newBuilder().setName(input.name())
                     .setDigest(input.digest()).setSourceType(input.sourceType()).setSource(input.source());
             if (input.schema() != null) {
                 dataset.setSchema(input.schema());
@@ -214,16 +198,16 @@ public final class MlflowRestClient {
             if (input.profile() != null) {
                 dataset.setProfile(input.profile());
             }
-            body.addDatasets(MlflowApi.DatasetInput.newBuilder().setDataset(dataset).addTags(MlflowApi.InputTag
+            body.addDatasets(Service.DatasetInput.newBuilder().setDataset(dataset).addTags(Service.InputTag
                     .newBuilder().setKey(MlflowKeys.DATASET_CONTEXT_TAG).setValue(input.context())));
         }
-        MlflowApi.LogInputs request = body.build();
+        Service.LogInputs request = body.build();
         // MLflow's store looks the dataset up, then inserts it: two runs logging the same new dataset at once (the
         // trials of a parallel sweep) race, and the loser gets HTTP 400 with the database's unique-constraint error.
         // The dataset then exists, so the same call again links it.
         for (int attempt = 1; ; attempt++) {
             try {
-                http.post("runs/log-inputs", request, MlflowApi.LogInputs.Response.getDefaultInstance(), true);
+                http.post("runs/log-inputs", request, Service.LogInputs.Response.getDefaultInstance(), true);
                 return;
             } catch (MlflowException e) {
                 if (attempt >= DATASET_RACE_ATTEMPTS || !isDatasetInsertRace(e)) {
@@ -261,15 +245,15 @@ public final class MlflowRestClient {
      * @throws IllegalArgumentException when the status is none of MLflow's run statuses
      */
     public void updateRun(String runId, String status, long endTime) {
-        MlflowApi.RunStatus runStatus;
+        Service.RunStatus runStatus;
         try {
-            runStatus = MlflowApi.RunStatus.valueOf(status);
+            runStatus = Service.RunStatus.valueOf(status);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + status + "' is not an MLflow run status; use FINISHED, FAILED"
                     + " or KILLED", e);
         }
-        http.post("runs/update", MlflowApi.UpdateRun.newBuilder().setRunId(runId).setStatus(runStatus)
-                .setEndTime(endTime).build(), MlflowApi.UpdateRun.Response.getDefaultInstance(), true);
+        http.post("runs/update", Service.UpdateRun.newBuilder().setRunId(runId).setStatus(runStatus)
+                .setEndTime(endTime).build(), Service.UpdateRun.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -279,8 +263,8 @@ public final class MlflowRestClient {
      * @param modelJson the MLmodel content as JSON
      */
     public void logModel(String runId, String modelJson) {
-        http.post("runs/log-model", MlflowApi.LogModel.newBuilder().setRunId(runId).setModelJson(modelJson).build(),
-                MlflowApi.LogModel.Response.getDefaultInstance(), true);
+        http.post("runs/log-model", Service.LogModel.newBuilder().setRunId(runId).setModelJson(modelJson).build(),
+                Service.LogModel.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -307,25 +291,32 @@ public final class MlflowRestClient {
 
     /**
      * A run as the server reports it ({@code runs/get}), read as MLflow's {@code Run} message and handed over as its
-     * JSON: {@code info}, {@code data.params}, {@code data.tags}, {@code data.metrics} (latest values),
-     * {@code inputs.dataset_inputs}, {@code outputs.model_outputs}; 64-bit integers are JSON strings.
+     * JSON: {@code info}, {@code data.params}, {@code data.tags}, {@code data.metrics} (latest values: key, value,
+     * timestamp, step), {@code inputs.dataset_inputs} (read with the official {@code Run}) and
+     * {@code inputs.model_inputs}, {@code outputs.model_outputs} (MLflow 3's, read with the plugin's view of
+     * {@code Run}); 64-bit integers are JSON strings.
      *
      * @param runId the run
      * @return the {@code run} object
      */
     public JsonNode getRun(String runId) {
-        return MlflowJson.tree(run(runId));
+        return http.get("runs/get", MlflowJson.query(getRunRequest(runId)), MlflowJson.merged(
+                Service.GetRun.Response.getDefaultInstance(), MlflowApi.GetRun.Response.getDefaultInstance()))
+                .path("run");
     }
 
     /**
      * A run as the server reports it ({@code runs/get}).
      *
      * @param runId the run
-     * @return MLflow's {@code Run} message
+     * @return MLflow's {@code Run} message (the official one: info, data and dataset inputs)
      */
-    MlflowApi.Run run(String runId) {
-        return http.get("runs/get", MlflowApi.GetRun.newBuilder().setRunId(runId).build(),
-                MlflowApi.GetRun.Response.getDefaultInstance()).getRun();
+    Service.Run run(String runId) {
+        return http.get("runs/get", getRunRequest(runId), Service.GetRun.Response.getDefaultInstance()).getRun();
+    }
+
+    private static Service.GetRun getRunRequest(String runId) {
+        return Service.GetRun.newBuilder().setRunId(runId).build();
     }
 
     /**
@@ -349,14 +340,14 @@ public final class MlflowRestClient {
         List<MetricPoint> points = new ArrayList<>();
         String pageToken = "";
         do {
-            MlflowApi.GetMetricHistory.Builder request = MlflowApi.GetMetricHistory.newBuilder().setRunId(runId)
+            Service.GetMetricHistory.Builder request = Service.GetMetricHistory.newBuilder().setRunId(runId)
                     .setMetricKey(key).setMaxResults(25000);
             if (!pageToken.isEmpty()) {
                 request.setPageToken(pageToken);
             }
-            MlflowApi.GetMetricHistory.Response page = http.get("metrics/get-history", request.build(),
-                    MlflowApi.GetMetricHistory.Response.getDefaultInstance());
-            for (MlflowApi.Metric metric : page.getMetricsList()) {
+            Service.GetMetricHistory.Response page = http.get("metrics/get-history", request.build(),
+                    Service.GetMetricHistory.Response.getDefaultInstance());
+            for (Service.Metric metric : page.getMetricsList()) {
                 points.add(new MetricPoint(metric.getKey(), metric.getValue(), metric.getTimestamp(),
                         metric.getStep()));
             }
@@ -372,8 +363,8 @@ public final class MlflowRestClient {
      */
     public void ensureRegisteredModel(String name) {
         try {
-            http.post("registered-models/create", MlflowApi.CreateRegisteredModel.newBuilder().setName(name).build(),
-                    MlflowApi.CreateRegisteredModel.Response.getDefaultInstance(), true);
+            http.post("registered-models/create", ModelRegistry.CreateRegisteredModel.newBuilder().setName(name).build(),
+                    ModelRegistry.CreateRegisteredModel.Response.getDefaultInstance(), true);
         } catch (MlflowException e) {
             if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
                 throw e;
@@ -390,11 +381,11 @@ public final class MlflowRestClient {
      * @return the version number
      */
     public Optional<String> findModelVersion(String name, String runId, String source) {
-        MlflowApi.SearchModelVersions request = MlflowApi.SearchModelVersions.newBuilder()
+        ModelRegistry.SearchModelVersions request = ModelRegistry.SearchModelVersions.newBuilder()
                 .setFilter("name = '" + name.replace("'", "") + "' and run_id = '" + runId + "'").build();
-        return http.get("model-versions/search", request, MlflowApi.SearchModelVersions.Response.getDefaultInstance())
+        return http.get("model-versions/search", request, ModelRegistry.SearchModelVersions.Response.getDefaultInstance())
                 .getModelVersionsList().stream().filter(version -> source.equals(version.getSource()))
-                .map(MlflowApi.ModelVersion::getVersion).findFirst();
+                .map(ModelRegistry.ModelVersion::getVersion).findFirst();
     }
 
     /**
@@ -406,20 +397,21 @@ public final class MlflowRestClient {
      * @return the new version number
      */
     public String createModelVersion(String name, String source, String runId) {
-        return createModelVersion(MlflowApi.CreateModelVersion.newBuilder().setName(name).setSource(source)
-                .setRunId(runId).build());
+        return modelVersionNumber(http.post("model-versions/create", ModelRegistry.CreateModelVersion.newBuilder()
+                .setName(name).setSource(source).setRunId(runId).build(),
+                ModelRegistry.CreateModelVersion.Response.getDefaultInstance(), false).getModelVersion()
+                .getVersion());
     }
 
     /**
-     * Sends a {@code model-versions/create} request (also for {@link LoggedModelClient#register}); not retried.
+     * A version number {@code model-versions/create} answered.
      *
-     * @param request the request
-     * @return the new version number
+     * @param version the answer's {@code model_version.version}
+     * @return the version number
+     * @throws MlflowException when the server left it out
      */
-    String createModelVersion(MlflowApi.CreateModelVersion request) {
-        return required(http.post("model-versions/create", request,
-                MlflowApi.CreateModelVersion.Response.getDefaultInstance(), false).getModelVersion().getVersion(),
-                "model-versions/create", "model_version.version");
+    static String modelVersionNumber(String version) {
+        return required(version, "model-versions/create", "model_version.version");
     }
 
     /**
@@ -430,9 +422,9 @@ public final class MlflowRestClient {
      * @param version the version number
      */
     public void setAlias(String name, String alias, String version) {
-        http.post("registered-models/alias", MlflowApi.SetRegisteredModelAlias.newBuilder().setName(name)
+        http.post("registered-models/alias", ModelRegistry.SetRegisteredModelAlias.newBuilder().setName(name)
                 .setAlias(alias).setVersion(version).build(),
-                MlflowApi.SetRegisteredModelAlias.Response.getDefaultInstance(), true);
+                ModelRegistry.SetRegisteredModelAlias.Response.getDefaultInstance(), true);
     }
 
     /**
@@ -440,13 +432,13 @@ public final class MlflowRestClient {
      *
      * @param name  the registered model name
      * @param alias the alias
-     * @return the {@code model_version} object ({@code version}, {@code source}, {@code run_id},
-     *         {@code model_id}, ...), MLflow's {@code ModelVersion} message as JSON
+     * @return the {@code model_version} object ({@code version}, {@code source} ({@code models:/<model id>} for a
+     *         logged model), {@code run_id}, {@code aliases}, ...), MLflow's {@code ModelVersion} message as JSON
      */
     public JsonNode modelVersionByAlias(String name, String alias) {
-        return MlflowJson.tree(http.get("registered-models/alias", MlflowApi.GetModelVersionByAlias.newBuilder()
+        return MlflowJson.tree(http.get("registered-models/alias", ModelRegistry.GetModelVersionByAlias.newBuilder()
                         .setName(name).setAlias(alias).build(),
-                MlflowApi.GetModelVersionByAlias.Response.getDefaultInstance()).getModelVersion());
+                ModelRegistry.GetModelVersionByAlias.Response.getDefaultInstance()).getModelVersion());
     }
 
     /**
@@ -457,7 +449,7 @@ public final class MlflowRestClient {
      * @return the identity
      * @throws MlflowException when the server left out the run id
      */
-    static RunInfo runInfo(MlflowApi.RunInfo info, String endpoint) {
+    static RunInfo runInfo(Service.RunInfo info, String endpoint) {
         return new RunInfo(required(info.getRunId(), endpoint, "run.info.run_id"), info.getExperimentId(),
                 info.getArtifactUri());
     }
@@ -479,7 +471,7 @@ public final class MlflowRestClient {
         return value;
     }
 
-    private static MlflowApi.RunTag runTag(String key, String value) {
-        return MlflowApi.RunTag.newBuilder().setKey(key).setValue(value).build();
+    private static Service.RunTag runTag(String key, String value) {
+        return Service.RunTag.newBuilder().setKey(key).setValue(value).build();
     }
 }

@@ -1,6 +1,6 @@
 package org.dml4j.mlflow;
 
-import org.dml4j.mlflow.protos.MlflowApi;
+import org.mlflow.api.proto.Service;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -30,8 +30,8 @@ public final class RunReader {
      * @throws MlflowException when the server does not know the run or does not answer
      */
     public RunRecord read(String runId) {
-        MlflowApi.Run run = client.run(runId);
-        MlflowApi.RunData data = run.getData();
+        Service.Run run = client.run(runId);
+        Service.RunData data = run.getData();
         Map<String, String> params = new HashMap<>();
         data.getParamsList().forEach(param -> params.put(param.getKey(), param.getValue()));
         Map<String, Double> metrics = new HashMap<>();

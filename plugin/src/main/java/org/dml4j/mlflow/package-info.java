@@ -1,6 +1,7 @@
 /**
  * MLflow tracking of DML4J training runs, and of any Tribuo pipeline, over MLflow's REST API, in plain Java (no
- * Python on the client, no {@code mlflow-client} jar), with MLflow's own REST messages.
+ * Python on the client), with MLflow's own REST messages: the official Java client's, and the plugin's for what
+ * MLflow 3 added.
  *
  * <h2>Use</h2>
  * <pre>{@code
@@ -61,30 +62,46 @@
  * again. A record the server rejects (another 4xx) is kept in {@code rejected.jsonl}; refused credentials (401/403)
  * stop delivery with a message naming the variables to set. A JVM shutdown (Ctrl-C, SIGTERM) marks the run KILLED.
  *
- * <h2>MLflow's messages, and why not the official Java client</h2>
+ * <h2>MLflow's messages: the official Java client's, and the plugin's for MLflow 3</h2>
  * Every request {@link org.dml4j.mlflow.MlflowRestClient} and {@link org.dml4j.mlflow.LoggedModelClient} send, and
- * every answer they read, is an MLflow REST message of {@link org.dml4j.mlflow.protos.MlflowApi} (declared in
- * {@code src/main/proto/mlflow_api.proto} with MLflow's message names, field names, numbers and types, package
- * {@code mlflow}; compiled by protoc 3.25.6 for protobuf-java 3.25.6, Tribuo's version), as protobuf's JSON format
- * with proto field names. Answers are untrusted: unknown fields and enum values are ignored, a value of the wrong
- * type is an {@link org.dml4j.mlflow.MlflowException} naming the endpoint and the message. The declarations are
- * checked against the pinned server's generated code, and the requests of a full run against each tested server
- * version's service definition, by the tests. The spool's records ({@code records.jsonl}) are the plugin's own
- * format, not MLflow payloads; they are unchanged, so a spool written by an earlier release is still delivered.
+ * every answer they read, is an MLflow REST message written and read as protobuf's JSON format with proto field
+ * names, the way MLflow's clients do. Two sets of messages:
+ * <ul>
+ *   <li>The official Java client's ({@code org.mlflow:mlflow-client} 2.17.2, the newest on Maven Central:
+ *   {@code org.mlflow.api.proto.Service} and {@code ModelRegistry}, on the client's shaded protobuf 3.19.4 runtime
+ *   {@code org.mlflow_project.google.protobuf}, with that runtime's {@code JsonFormat}) for everything they have:
+ *   experiments (create, get-by-name, restore, set-experiment-tag), runs (create, search, update, get), log-batch of
+ *   a run's metrics, params and tags, log-inputs of datasets, log-model, metric histories, and the Model Registry
+ *   (registered models, model-version search and create of a run artifact folder, aliases).</li>
+ *   <li>The plugin's own ({@link org.dml4j.mlflow.protos.MlflowApi}, {@code src/main/proto/mlflow_api.proto},
+ *   compiled by protoc 3.25.6 for protobuf-java 3.25.6, Tribuo's version, with MLflow's message names, field names,
+ *   numbers and types) only for what MLflow 3 added and the official messages lack: logged models (create, search,
+ *   get, finalize), {@code runs/outputs}, {@code model_id} on a logged model's metrics ({@code runs/log-batch}) and on
+ *   its registry version ({@code model-versions/create}). A request carrying one of these is built whole from the
+ *   plugin's messages, since the two sets sit on two protobuf runtimes and cannot be mixed in one message. An answer
+ *   with MLflow 3 parts the official message would silently drop ({@code runs/get}: a run's
+ *   {@code outputs.model_outputs} and {@code inputs.model_inputs}) is read with the official message and again with
+ *   the plugin's view declaring only those parts, and the two are merged
+ *   ({@link org.dml4j.mlflow.MlflowRestClient#getRun}).</li>
+ * </ul>
+ * Answers are untrusted: unknown fields and enum values are ignored, a value of the wrong type is an
+ * {@link org.dml4j.mlflow.MlflowException} naming the endpoint and the message. The tests check both sets against the
+ * pinned server's generated code (every field either declares has MLflow's name, number, type, label and default;
+ * what the server has beyond the official 2.17.2 messages is expected), that the plugin's set declares only what the
+ * official one lacks, and the requests of a full run against each tested server version's service definition. The
+ * spool's records ({@code records.jsonl}) are the plugin's own format, not MLflow payloads; they are unchanged, so a
+ * spool written by an earlier release is still delivered.
  * <p>
- * {@code org.mlflow:mlflow-client} (newest on Maven Central: 2.17.2) is not used. Its generated messages
- * ({@code org.mlflow.api.proto.Service}, {@code ModelRegistry}) predate MLflow 3: no logged models, run outputs,
- * model inputs, nor {@code model_id} on metrics and model versions, so reading an MLflow 3 run with them drops those
- * fields; and they are built on the client's shaded protobuf runtime ({@code org.mlflow_project.google.protobuf}), so
- * adding MLflow 3 messages beside them would mean two types for {@code Run}, {@code Metric} and {@code LogBatch} on two
- * protobuf runtimes. A single source of messages, on the protobuf-java the rest of the stack already uses, avoids both,
- * and its own Java package keeps it from clashing with an {@code mlflow-client} jar on a user's class path. Its
- * {@code MlflowClient} calls miss the plugin's bar and cannot be configured to meet it (its HTTP caller is
- * package-private): no connect or read timeout, three blind tries of any call on any 4xx or 5xx (a {@code runs/create}
- * can create duplicate runs), no retry of a refused connection, and a Python process for every artifact call. So every
- * call goes through this package's transport: {@code java.net.http} with timeouts, retries of idempotent calls only,
- * credentials from the {@code MLFLOW_TRACKING_*} variables, artifacts through the server's artifact proxy, and
- * bounded waits.
+ * The official client's {@code MlflowClient} calls are not used: they miss the plugin's bar and cannot be
+ * configured to meet it. Measured with 2.17.2: against a server that accepts the connection and never answers, a
+ * {@code getExperiment} was still waiting after 30 s (no connect or read timeout; its Apache HTTP client is built with
+ * defaults by the package-private {@code MlflowHttpCaller}, and no public constructor takes a client or timeouts); a
+ * {@code runs/create} answered with HTTP 500 was sent three times in 2.9 s (a non-idempotent call retried blindly can
+ * create duplicate runs); a refused connection failed at once, without retry; and every artifact call forks a
+ * Python process ({@code python -m mlflow.store.artifact.cli}). Only its credentials could be configured (a
+ * host-credentials provider). So every call goes through this package's transport: {@code java.net.http} with
+ * timeouts, retries of idempotent calls only, credentials from the {@code MLFLOW_TRACKING_*} variables, artifacts
+ * through the server's artifact proxy, and bounded waits.
  *
  * <h2>Connection and security</h2>
  * {@code MLFLOW_TRACKING_URI}; Basic auth from {@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD},

@@ -2,7 +2,7 @@ package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.dml4j.mlflow.protos.MlflowApi;
+import org.mlflow.api.proto.Service;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,11 +59,11 @@ class RequestSchemaTest {
             MlflowServer server) throws Exception {
         // A deleted experiment without the training-view tag: delivery restores and tags it.
         MlflowHttp direct = new MlflowHttp(MlflowConnection.of(server.uri()));
-        String experimentId = direct.post("experiments/create", MlflowApi.CreateExperiment.newBuilder()
-                        .setName(EXPERIMENT).build(), MlflowApi.CreateExperiment.Response.getDefaultInstance(), false)
+        String experimentId = direct.post("experiments/create", Service.CreateExperiment.newBuilder()
+                        .setName(EXPERIMENT).build(), Service.CreateExperiment.Response.getDefaultInstance(), false)
                 .getExperimentId();
-        direct.post("experiments/delete", MlflowApi.DeleteExperiment.newBuilder().setExperimentId(experimentId)
-                .build(), MlflowApi.DeleteExperiment.Response.getDefaultInstance(), true);
+        direct.post("experiments/delete", Service.DeleteExperiment.newBuilder().setExperimentId(experimentId)
+                .build(), Service.DeleteExperiment.Response.getDefaultInstance(), true);
         copyOldSpool(temp.resolve("spool"));
 
         try (RecordingProxy proxy = new RecordingProxy(server.uri(), (endpoint, answer) -> withUnknownFields(answer))) {
@@ -103,8 +103,8 @@ class RequestSchemaTest {
                     info.artifactUri() + "/legacy-model").isPresent(), "the legacy model directory is registered");
 
             String created = client.experimentId("request-schema-created");
-            assertTrue(direct.get("experiments/get", MlflowApi.GetExperiment.newBuilder().setExperimentId(created)
-                    .build(), MlflowApi.GetExperiment.Response.getDefaultInstance()).getExperiment().getTagsList()
+            assertTrue(direct.get("experiments/get", Service.GetExperiment.newBuilder().setExperimentId(created)
+                    .build(), Service.GetExperiment.Response.getDefaultInstance()).getExperiment().getTagsList()
                     .stream().anyMatch(tag -> tag.getKey().equals(MlflowKeys.EXPERIMENT_KIND_TAG)));
 
             Path calls = Files.writeString(temp.resolve("calls.json"), proxy.callsJson());

@@ -1,7 +1,7 @@
 package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.dml4j.mlflow.protos.MlflowApi;
+import org.mlflow.api.proto.Service;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -100,11 +100,11 @@ final class ServerRuns {
      */
     static List<String> children(MlflowRestClient client, String experimentId, String parentRunId) {
         List<String> ids = new ArrayList<>();
-        MlflowApi.SearchRuns request = MlflowApi.SearchRuns.newBuilder().addExperimentIds(experimentId)
+        Service.SearchRuns request = Service.SearchRuns.newBuilder().addExperimentIds(experimentId)
                 .setFilter("tags.`mlflow.parentRunId` = '" + parentRunId + "'").setMaxResults(100)
                 .addOrderBy("attributes.start_time ASC").build();
-        for (MlflowApi.Run run : new MlflowHttp(client.connection()).post("runs/search", request,
-                MlflowApi.SearchRuns.Response.getDefaultInstance(), true).getRunsList()) {
+        for (Service.Run run : new MlflowHttp(client.connection()).post("runs/search", request,
+                Service.SearchRuns.Response.getDefaultInstance(), true).getRunsList()) {
             ids.add(run.getInfo().getRunId());
         }
         return ids;

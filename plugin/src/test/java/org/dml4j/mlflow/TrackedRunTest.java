@@ -1,7 +1,7 @@
 package org.dml4j.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.dml4j.mlflow.protos.MlflowApi;
+import org.mlflow.api.proto.Service;
 import org.dml4j.train.RunEnd;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -144,8 +144,8 @@ class TrackedRunTest {
         MlflowConnection connection = MlflowConnection.of(server.uri());
         MlflowRestClient client = new MlflowRestClient(connection);
         String id = client.experimentId("deleted-experiment-test");
-        new MlflowHttp(connection).post("experiments/delete", MlflowApi.DeleteExperiment.newBuilder()
-                .setExperimentId(id).build(), MlflowApi.DeleteExperiment.Response.getDefaultInstance(), true);
+        new MlflowHttp(connection).post("experiments/delete", Service.DeleteExperiment.newBuilder()
+                .setExperimentId(id).build(), Service.DeleteExperiment.Response.getDefaultInstance(), true);
 
         MlflowTracker tracker = new MlflowTracker(client, TrackerOptions.forExperiment("deleted-experiment-test")
                 .withSpoolRoot(temp));

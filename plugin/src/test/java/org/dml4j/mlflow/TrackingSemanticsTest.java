@@ -1,6 +1,6 @@
 package org.dml4j.mlflow;
 
-import org.dml4j.mlflow.protos.MlflowApi;
+import org.mlflow.api.proto.Service;
 import org.dml4j.eval.RetrievalEvaluation;
 import org.dml4j.eval.RetrievalEvaluator;
 import org.dml4j.loss.ContrastiveLoss;
@@ -102,10 +102,10 @@ class TrackingSemanticsTest {
 
         // the experiment opens in the training view
         String experimentId = smallRun.experimentId();
-        MlflowApi.Experiment experiment = new MlflowHttp(client.connection()).get("experiments/get",
-                MlflowApi.GetExperiment.newBuilder().setExperimentId(experimentId).build(),
-                MlflowApi.GetExperiment.Response.getDefaultInstance()).getExperiment();
-        assertTrue(experiment.getTagsList().contains(MlflowApi.ExperimentTag.newBuilder()
+        Service.Experiment experiment = new MlflowHttp(client.connection()).get("experiments/get",
+                Service.GetExperiment.newBuilder().setExperimentId(experimentId).build(),
+                Service.GetExperiment.Response.getDefaultInstance()).getExperiment();
+        assertTrue(experiment.getTagsList().contains(Service.ExperimentTag.newBuilder()
                 .setKey(MlflowKeys.EXPERIMENT_KIND_TAG).setValue(MlflowKeys.MODEL_TRAINING_KIND).build()),
                 experiment.toString());
     }
