@@ -248,9 +248,13 @@ def gen_images(a):
 
 def image_network(spec, features):
     """The torch twin of DML4J's NetworkSpecs for cnn:C1,...,Cn,E and resnet:W1,...,Wn,E (options image=CxHxW,
-    blocks=B), PyTorch's default initialization, L2-normalized output."""
+    blocks=B), PyTorch's default initialization, L2-normalized output; and for onnx:PATH:embedding=E where PATH is
+    one of onnx_backbones.py's exports (resnet18-narrow.onnx, mobilenet-small.onnx): the same module, built again in
+    PyTorch (its weights do not matter for timing), then a Linear(out, E) head."""
     import torch.nn as nn
     import torch.nn.functional as F
+    if spec.startswith("onnx:"):
+        return onnx_twin(spec, features)
     kind, sizes, *rest = spec.split(":")
     sizes = [int(v) for v in sizes.split(",")]
     opts = dict(kv.split("=") for kv in rest[0].split(",")) if rest else {}
@@ -295,6 +299,31 @@ def image_network(spec, features):
 
         def forward(self, x):
             return F.normalize(self.body(x.view(-1, *image)), p=2, dim=1)
+
+    return Net()
+
+
+def onnx_twin(spec, features):
+    """The PyTorch module behind one of onnx_backbones.py's exports, with the linear embedding head and the L2
+    normalization that DML4J's onnx:PATH:embedding=E spec adds to the imported graph."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from onnx_backbones import MobileNetSmall, ResNet18
+    _, path, options = spec.split(":")
+    embedding = int(dict(kv.split("=") for kv in options.split(","))["embedding"])
+    name = os.path.basename(path)
+    module, width = {"resnet18-narrow.onnx": (ResNet18, 32), "mobilenet-small.onnx": (MobileNetSmall, 24)}[name]
+    trunk = module()
+    assert features == 784, (spec, features)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.trunk = trunk
+            self.head = nn.Linear(width, embedding)
+
+        def forward(self, x):
+            return F.normalize(self.head(self.trunk(x.view(-1, 1, 28, 28))), p=2, dim=1)
 
     return Net()
 

@@ -37,6 +37,9 @@
 #           then embedding the first CNN_EMBED images in blocks of 256, in one process (PeerBench image /
 #           peer_bench.py image); rows epoch_NET (ms, last epoch), embed_NET (ms for CNN_EMBED images) and
 #           peak_rss_mib_NET (the process's VmHWM in MiB, not ms). Not part of the default --parts.
+#           onnxresnet28, onnxmobilenet28 (issue 17, not in the default --cnn-nets): the imported ONNX backbones of
+#           the import tests (onnx_backbones.py: ResNet-18-shaped, MobileNetV2-style) fine-tuned whole with a
+#           64-wide linear head (onnx:PATH:embedding=64), against the same PyTorch modules with the same head.
 # Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
 # OpenBLAS: both sides' OpenBLAS (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) read OPENBLAS_CORETYPE and
@@ -88,8 +91,9 @@ done
 [[ "$cnn_steps" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-steps needs a non-negative integer, found '$cnn_steps'" >&2; exit 2; }
 [[ "$cnn_embed" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-embed needs a non-negative integer, found '$cnn_embed'" >&2; exit 2; }
 for net in ${cnn_nets//,/ }; do
-  [[ "$net" =~ ^(cnn28|resnet28|cnn64|resnet64)$ ]] || {
-    echo "run-bench: unknown --cnn-nets entry '$net' (cnn28, resnet28, cnn64, resnet64)" >&2; exit 2; }
+  [[ "$net" =~ ^(cnn28|resnet28|cnn64|resnet64|onnxresnet28|onnxmobilenet28)$ ]] || {
+    echo "run-bench: unknown --cnn-nets entry '$net' (cnn28, resnet28, cnn64, resnet64, onnxresnet28, onnxmobilenet28)" >&2
+    exit 2; }
 done
 
 py="${BENCH_VENV:-$root/.bench-venv}/bin/python"
@@ -205,6 +209,7 @@ if [[ ",$parts," == *,epoch,* ]]; then
   done
 fi
 if [[ ",$parts," == *,cnn,* ]]; then
+  onnx="$root/tribuo-extensions/src/test/resources/onnx"
   "$py" "$here/peer_bench.py" gen-images "$data/img28" fmnist --n 10240
   "$py" "$here/peer_bench.py" gen-images "$data/img64" synthetic --n 2560 --image 3x64x64
   for net in ${cnn_nets//,/ }; do
@@ -213,6 +218,8 @@ if [[ ",$parts," == *,cnn,* ]]; then
       resnet28) dir=img28 spec="resnet:16,32,64,128" ;;
       cnn64) dir=img64 spec="cnn:32,64,128:image=3x64x64" ;;
       resnet64) dir=img64 spec="resnet:16,32,64,128:image=3x64x64" ;;
+      onnxresnet28) dir=img28 spec="onnx:$onnx/resnet18-narrow.onnx:embedding=64" ;;
+      onnxmobilenet28) dir=img28 spec="onnx:$onnx/mobilenet-small.onnx:embedding=64" ;;
     esac
     for ((r = 1; r <= rounds; r++)); do
       both "$r" "java_bench image '$data/$dir' $net '$spec' $epochs $cnn_steps $cnn_embed" \
