@@ -4,7 +4,10 @@ Started by AnnBenchmark as `python faiss_ann_peer.py GALLERY.npy QUERIES.npy TRU
 line from stdin and answers each with one JSON line on stdout, so that the Java driver can alternate the two
 sides within one run:
 
-  build hnsw M EF_CONSTRUCTION THREADS   faiss.IndexHNSWFlat (same M and efConstruction as DML4J's HnswIndex)
+  build hnsw M EF_CONSTRUCTION THREADS [FILE]
+                                         faiss.IndexHNSWFlat (same M and efConstruction as DML4J's HnswIndex);
+                                         with FILE: read from it when it exists (build_s null), else built and
+                                         written there
   build flat                             faiss.IndexFlatL2 (exact)
   search hnsw EF THREADS MIN_SECONDS     recall@K against TRUTH and queries per second (batch search, repeated
                                          until MIN_SECONDS have passed; QPS over all passes)
@@ -16,6 +19,7 @@ Memory: the growth of the resident set across the build, and the process's peak 
 after it; size is the length of faiss.serialize_index.
 """
 import json
+import os
 import sys
 import time
 
@@ -58,14 +62,21 @@ def main():
             before = rss_bytes()
             peak_before = status_bytes("VmHWM")
             start = time.perf_counter()
-            if kind == "hnsw":
-                faiss.omp_set_num_threads(int(words[4]))
-                index = faiss.IndexHNSWFlat(gallery.shape[1], int(words[2]))
-                index.hnsw.efConstruction = int(words[3])
+            cached = words[5] if kind == "hnsw" and len(words) > 5 else None
+            if cached and os.path.exists(cached):
+                index = faiss.read_index(cached)
+                seconds = None
             else:
-                index = faiss.IndexFlatL2(gallery.shape[1])
-            index.add(gallery)
-            seconds = time.perf_counter() - start
+                if kind == "hnsw":
+                    faiss.omp_set_num_threads(int(words[4]))
+                    index = faiss.IndexHNSWFlat(gallery.shape[1], int(words[2]))
+                    index.hnsw.efConstruction = int(words[3])
+                else:
+                    index = faiss.IndexFlatL2(gallery.shape[1])
+                index.add(gallery)
+                seconds = time.perf_counter() - start
+                if cached:
+                    faiss.write_index(index, cached)
             indexes[kind] = index
             answer = {"build_s": seconds, "memory_bytes": rss_bytes() - before,
                       "peak_rss_before_bytes": peak_before, "peak_rss_bytes": status_bytes("VmHWM"),

@@ -40,15 +40,19 @@ import java.util.concurrent.Future;
  * Usage: {@code java -Xmx4g -cp ... org.dml4j.experiments.bench.AnnBenchmark [--gallery 1000000] [--queries 1000]
  * [--gallery-npy FILE --queries-npy FILE] [--dim 128] [--k 10] [--m 16] [--ef-construction 100]
  * [--ef-search 16,32,64,128] [--build-threads 2] [--rounds 2] [--warmup-seconds 10] [--min-seconds 2]
- * [--python .bench-venv/bin/python]
+ * [--python .bench-venv/bin/python] [--cache DIR]
  * [--work DIR] [--seed 1]}. Without npy files the gallery and queries are clustered synthetic embeddings as in
  * {@link KnnBenchmark} (100 rows a class on average, noise 2). Before anything is timed DML4J searches at every
  * beam for {@code --warmup-seconds} (JIT compilation); each QPS figure, on both sides, repeats the whole query batch
- * until {@code --min-seconds} have passed.
+ * until {@code --min-seconds} have passed. With {@code --cache DIR} each side keeps its graph there (named by M,
+ * efConstruction and the gallery's row count; one directory per data set) and a later run loads it instead of
+ * building, so the search figures of a large gallery can be measured again without its build.
  */
 public final class AnnBenchmark {
     private static final double NOISE = 2.0;
     private static final int PER_CLASS = 100;
+    /** The model digest the benchmark's index files carry (no model: any fixed value). */
+    private static final byte[] OWNER = {0};
 
     private AnnBenchmark() {
     }
@@ -118,22 +122,34 @@ public final class AnnBenchmark {
         int efc = Integer.parseInt(o.get("ef-construction"));
         int buildThreads = Integer.parseInt(o.get("build-threads"));
         int[] beams = Arrays.stream(o.get("ef-search").split(",")).mapToInt(Integer::parseInt).toArray();
-        long peakBefore = peakRss();
-        long start = System.nanoTime();
-        HnswIndex hnsw = new HnswIndexSpec(m, efc, beams[0], buildThreads).create(KnnDistance.SQUARED_EUCLIDEAN,
-                gallery.columns());
-        hnsw.add(gallery);
-        double buildSeconds = seconds(start);
-        long peakAfter = peakRss();
-        Path saved = work.resolve("dml4j.idx");
-        IndexFile.write(saved, hnsw, new byte[]{0});
-        long size = Files.size(saved);
-        Files.delete(saved);
-        System.out.printf(Locale.ROOT, "dml4j hnsw build: {\"build_s\": %.1f, \"peak_rss_before_bytes\": %d, "
-                + "\"peak_rss_bytes\": %d, \"heap_used_bytes\": %d, \"size_bytes\": %d}%n", buildSeconds,
-                peakBefore, peakAfter, usedHeapAfterGc(), size);
+        String cache = o.get("cache");
+        String key = "m" + m + "-efc" + efc + "-n" + gallery.rows();
+        Path cachedGraph = cache.isEmpty() ? null : Files.createDirectories(Path.of(cache)).resolve(key + ".dml4j");
+        HnswIndex hnsw;
+        if (cachedGraph != null && Files.exists(cachedGraph)) {
+            hnsw = (HnswIndex) IndexFile.read(cachedGraph, OWNER);
+            System.out.printf(Locale.ROOT, "dml4j hnsw loaded from %s (built by an earlier run)%n", cachedGraph);
+        } else {
+            long peakBefore = peakRss();
+            long start = System.nanoTime();
+            hnsw = new HnswIndexSpec(m, efc, beams[0], buildThreads).create(KnnDistance.SQUARED_EUCLIDEAN,
+                    gallery.columns());
+            hnsw.add(gallery);
+            double buildSeconds = seconds(start);
+            long peakAfter = peakRss();
+            Path saved = cachedGraph == null ? work.resolve("dml4j.idx") : cachedGraph;
+            IndexFile.write(saved, hnsw, OWNER);
+            long size = Files.size(saved);
+            if (cachedGraph == null) {
+                Files.delete(saved);
+            }
+            System.out.printf(Locale.ROOT, "dml4j hnsw build: {\"build_s\": %.1f, \"peak_rss_before_bytes\": %d, "
+                    + "\"peak_rss_bytes\": %d, \"heap_used_bytes\": %d, \"size_bytes\": %d}%n", buildSeconds,
+                    peakBefore, peakAfter, usedHeapAfterGc(), size);
+        }
         // faiss's graph first, so that its peak resident set after that build does not hold the flat index
-        System.out.println("faiss hnsw build: " + faiss.ask("build hnsw " + m + " " + efc + " " + buildThreads));
+        System.out.println("faiss hnsw build: " + faiss.ask("build hnsw " + m + " " + efc + " " + buildThreads
+                + (cache.isEmpty() ? "" : " " + Path.of(cache).resolve(key + ".faiss").toAbsolutePath())));
         System.out.println("faiss flat build: " + faiss.ask("build flat"));
 
         double minSeconds = Double.parseDouble(o.get("min-seconds"));
@@ -288,6 +304,7 @@ public final class AnnBenchmark {
         options.put("peer", "experiments/bench/faiss_ann_peer.py");
         options.put("work", "/tmp/dml4j-ann-bench");
         options.put("seed", "1");
+        options.put("cache", "");
         return BenchOptions.parse(options, args);
     }
 }
