@@ -57,7 +57,10 @@ public final class HnswIndex implements NearestNeighbourIndex {
     /** Whether {@link #graph} grows as nodes are added (Lucene's concurrent builder needs a graph of fixed size). */
     private boolean growable = true;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    /** Searchers not in use; a search takes one (or makes one) and gives it back, so each thread reuses scratch. */
+    /**
+     * Searchers not in use; a search takes one (or makes one) and gives it back, so each thread reuses scratch. There
+     * are as many as searches ever ran at once, each holding 4 bytes per reference.
+     */
     private final Queue<GraphSearcher> idleSearchers = new ConcurrentLinkedQueue<>();
 
     /**
