@@ -1,13 +1,10 @@
 package org.dml4j.index;
 
 import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
-import org.apache.lucene.search.KnnCollector;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
-import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.InitializedHnswGraphBuilder;
 import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
@@ -20,8 +17,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -37,7 +35,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * enter), so with a search beam at least as large as the index the results are those of {@link ExactIndex} up to
  * float rounding of near-ties. Results are sorted by distance, ties by row index. Rows can be added at any time
  * (the graph grows; insertion is seeded, so one thread builds the same graph every time); searches run
- * concurrently with each other and wait for an add in progress.
+ * concurrently with each other and wait for an add in progress. Lucene builds the graph; a {@link GraphSearcher}
+ * searches it, one per searching thread with its scratch kept between queries.
  * <p>
  * The graph is saved inside an {@link IndexFile} as its rows and its levels and neighbour lists
  * ({@link StoredGraph}), every count and id checked on reading.
@@ -58,6 +57,11 @@ public final class HnswIndex implements NearestNeighbourIndex {
     /** Whether {@link #graph} grows as nodes are added (Lucene's concurrent builder needs a graph of fixed size). */
     private boolean growable = true;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Searchers not in use; a search takes one (or makes one) and gives it back, so each thread reuses scratch. There
+     * are as many as searches ever ran at once, each holding 4 bytes per reference.
+     */
+    private final Queue<GraphSearcher> idleSearchers = new ConcurrentLinkedQueue<>();
 
     /**
      * Creates an empty index ({@link HnswIndexSpec#create} does).
@@ -191,7 +195,12 @@ public final class HnswIndex implements NearestNeighbourIndex {
 
     /** A copy of a row as the graph stores and compares it (unit length for the cosine distance). */
     private float[] entering(float[] values) {
-        float[] copy = values.clone();
+        return entering(values, new float[dimension]);
+    }
+
+    /** Copies a row into {@code copy} as the graph stores and compares it; returns {@code copy}. */
+    private float[] entering(float[] values, float[] copy) {
+        System.arraycopy(values, 0, copy, 0, dimension);
         if (distance == KnnDistance.COSINE) {
             GraphDistance.normalize(copy);
         }
@@ -210,50 +219,34 @@ public final class HnswIndex implements NearestNeighbourIndex {
         int q = queries == null || queries.rank() != 2 ? 0 : queries.rows();
         int[][] indices = new int[q][];
         double[][] distances = new double[q][];
+        GraphSearcher searcher = idleSearchers.poll();
+        if (searcher == null) {
+            searcher = new GraphSearcher();
+        }
         lock.readLock().lock();
         try {
             if (rows.isEmpty()) {
                 throw new IllegalStateException("the index is empty; add references before searching");
             }
             int beam = Math.max(spec.searchBeam(), k);
+            float[] query = new float[dimension];
+            int[] ids = new int[k];
+            float[] d = new float[k];
+            GraphSearcher s = searcher;
             IndexRows.read("query", queries, dimension, (row, values) -> {
-                float[] query = entering(values);
-                Integer[] found = candidates(query, beam);
-                float[] d = new float[found.length];
-                for (int j = 0; j < found.length; j++) {
-                    d[j] = graphDistance.distance(query, rows.get(found[j]));
-                }
-                Integer[] order = new Integer[found.length];
-                Arrays.setAll(order, j -> j);
-                Arrays.sort(order, Comparator.<Integer>comparingDouble(j -> d[j]).thenComparingInt(j -> found[j]));
-                int n = Math.min(k, found.length);
-                indices[row] = new int[n];
+                entering(values, query);
+                int n = s.search(graph, rows, graphDistance, query, beam, k, ids, d);
+                indices[row] = Arrays.copyOf(ids, n);
                 distances[row] = new double[n];
                 for (int j = 0; j < n; j++) {
-                    indices[row][j] = found[order[j]];
-                    distances[row][j] = d[order[j]];
+                    distances[row][j] = d[j];
                 }
             });
         } finally {
             lock.readLock().unlock();
+            idleSearchers.offer(searcher);
         }
         return new KnnResult(indices, distances);
-    }
-
-    /** The ids of the beam's best candidates for a query. */
-    private Integer[] candidates(float[] query, int beam) {
-        try {
-            KnnCollector collector = HnswGraphSearcher.search(DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
-                    graphDistance.similarity(), vectors, query), beam, graph, null, Integer.MAX_VALUE);
-            ScoreDoc[] docs = collector.topDocs().scoreDocs;
-            Integer[] ids = new Integer[docs.length];
-            for (int i = 0; i < docs.length; i++) {
-                ids[i] = docs[i].doc;
-            }
-            return ids;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Lucene's in-memory HNSW search failed", e);
-        }
     }
 
     /**

@@ -14,7 +14,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,6 +107,54 @@ class HnswIndexTest {
         HnswIndex hnsw = new HnswIndexSpec(8, 100, 1100, 2).create(KnnDistance.COSINE, DIM);
         hnsw.add(references);
         assertSameNeighbours(exact(KnnDistance.COSINE, references).search(queries, 5), hnsw.search(queries, 5));
+    }
+
+    @Test
+    void searchesBeforeAndAfterAnAddMatchExactSearch() {
+        INDArray references = gaussian(900, 16);
+        INDArray queries = gaussian(25, 17);
+        HnswIndex hnsw = new HnswIndexSpec(8, 100, 900, 1).create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
+        INDArray first = references.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all());
+        hnsw.add(first);
+        // the same searcher, with its visited marks from the 200-row graph, then searches the grown graph
+        assertSameNeighbours(exact(KnnDistance.SQUARED_EUCLIDEAN, first).search(queries, 5), hnsw.search(queries, 5));
+        hnsw.add(references.get(NDArrayIndex.interval(200, 900), NDArrayIndex.all()));
+        assertSameNeighbours(exact(KnnDistance.SQUARED_EUCLIDEAN, references).search(queries, 5),
+                hnsw.search(queries, 5));
+        assertSameNeighbours(exact(KnnDistance.SQUARED_EUCLIDEAN, references).search(queries, 5),
+                hnsw.search(queries, 5));
+    }
+
+    @Test
+    void concurrentSearchesGiveTheResultsOfOneThread() throws Exception {
+        INDArray references = gaussian(2000, 18);
+        INDArray queries = gaussian(64, 19);
+        HnswIndex hnsw = new HnswIndexSpec(8, 60, 24, 1).create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
+        hnsw.add(references);
+        KnnResult alone = hnsw.search(queries, 10);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<KnnResult>> runs = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                runs.add(pool.submit(() -> hnsw.search(queries, 10)));
+            }
+            for (Future<KnnResult> run : runs) {
+                assertSameNeighbours(alone, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void equalDistancesComeInRowOrder() {
+        INDArray row = gaussian(1, 20);
+        INDArray references = Nd4j.vstack(gaussian(50, 21), row, row, gaussian(50, 22), row);
+        HnswIndex hnsw = EXHAUSTIVE.create(KnnDistance.SQUARED_EUCLIDEAN, DIM);
+        hnsw.add(references);
+        KnnResult found = hnsw.search(row, 3);
+        assertArrayEquals(new int[]{50, 51, 102}, found.indices()[0]);
+        assertArrayEquals(new double[]{0, 0, 0}, found.distances()[0]);
     }
 
     @Test

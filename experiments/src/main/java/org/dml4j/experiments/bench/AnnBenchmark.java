@@ -39,13 +39,20 @@ import java.util.concurrent.Future;
  * <p>
  * Usage: {@code java -Xmx4g -cp ... org.dml4j.experiments.bench.AnnBenchmark [--gallery 1000000] [--queries 1000]
  * [--gallery-npy FILE --queries-npy FILE] [--dim 128] [--k 10] [--m 16] [--ef-construction 100]
- * [--ef-search 16,32,64,128] [--build-threads 2] [--rounds 2] [--python .bench-venv/bin/python]
+ * [--ef-search 16,32,64,128] [--build-threads 2] [--rounds 2] [--warmup-seconds 10] [--min-seconds 2]
+ * [--python .bench-venv/bin/python] [--cache DIR]
  * [--work DIR] [--seed 1]}. Without npy files the gallery and queries are clustered synthetic embeddings as in
- * {@link KnnBenchmark} (100 rows a class on average, noise 2).
+ * {@link KnnBenchmark} (100 rows a class on average, noise 2). Before anything is timed DML4J searches at every
+ * beam for {@code --warmup-seconds} (JIT compilation); each QPS figure, on both sides, repeats the whole query batch
+ * until {@code --min-seconds} have passed. With {@code --cache DIR} each side keeps its graph there (named by M,
+ * efConstruction and the gallery's row count; one directory per data set) and a later run loads it instead of
+ * building, so the search figures of a large gallery can be measured again without its build.
  */
 public final class AnnBenchmark {
     private static final double NOISE = 2.0;
     private static final int PER_CLASS = 100;
+    /** The model digest the benchmark's index files carry (no model: any fixed value). */
+    private static final byte[] OWNER = {0};
 
     private AnnBenchmark() {
     }
@@ -115,40 +122,52 @@ public final class AnnBenchmark {
         int efc = Integer.parseInt(o.get("ef-construction"));
         int buildThreads = Integer.parseInt(o.get("build-threads"));
         int[] beams = Arrays.stream(o.get("ef-search").split(",")).mapToInt(Integer::parseInt).toArray();
-        long peakBefore = peakRss();
-        long start = System.nanoTime();
-        HnswIndex hnsw = new HnswIndexSpec(m, efc, beams[0], buildThreads).create(KnnDistance.SQUARED_EUCLIDEAN,
-                gallery.columns());
-        hnsw.add(gallery);
-        double buildSeconds = seconds(start);
-        long peakAfter = peakRss();
-        Path saved = work.resolve("dml4j.idx");
-        IndexFile.write(saved, hnsw, new byte[]{0});
-        long size = Files.size(saved);
-        Files.delete(saved);
-        System.out.printf(Locale.ROOT, "dml4j hnsw build: {\"build_s\": %.1f, \"peak_rss_before_bytes\": %d, "
-                + "\"peak_rss_bytes\": %d, \"heap_used_bytes\": %d, \"size_bytes\": %d}%n", buildSeconds,
-                peakBefore, peakAfter, usedHeapAfterGc(), size);
+        String cache = o.get("cache");
+        String key = "m" + m + "-efc" + efc + "-n" + gallery.rows();
+        Path cachedGraph = cache.isEmpty() ? null : Files.createDirectories(Path.of(cache)).resolve(key + ".dml4j");
+        HnswIndex hnsw;
+        if (cachedGraph != null && Files.exists(cachedGraph)) {
+            hnsw = (HnswIndex) IndexFile.read(cachedGraph, OWNER);
+            System.out.printf(Locale.ROOT, "dml4j hnsw loaded from %s (built by an earlier run)%n", cachedGraph);
+        } else {
+            long peakBefore = peakRss();
+            long start = System.nanoTime();
+            hnsw = new HnswIndexSpec(m, efc, beams[0], buildThreads).create(KnnDistance.SQUARED_EUCLIDEAN,
+                    gallery.columns());
+            hnsw.add(gallery);
+            double buildSeconds = seconds(start);
+            long peakAfter = peakRss();
+            Path saved = cachedGraph == null ? work.resolve("dml4j.idx") : cachedGraph;
+            IndexFile.write(saved, hnsw, OWNER);
+            long size = Files.size(saved);
+            if (cachedGraph == null) {
+                Files.delete(saved);
+            }
+            System.out.printf(Locale.ROOT, "dml4j hnsw build: {\"build_s\": %.1f, \"peak_rss_before_bytes\": %d, "
+                    + "\"peak_rss_bytes\": %d, \"heap_used_bytes\": %d, \"size_bytes\": %d}%n", buildSeconds,
+                    peakBefore, peakAfter, usedHeapAfterGc(), size);
+        }
         // faiss's graph first, so that its peak resident set after that build does not hold the flat index
-        System.out.println("faiss hnsw build: " + faiss.ask("build hnsw " + m + " " + efc + " " + buildThreads));
+        System.out.println("faiss hnsw build: " + faiss.ask("build hnsw " + m + " " + efc + " " + buildThreads
+                + (cache.isEmpty() ? "" : " " + Path.of(cache).resolve(key + ".faiss").toAbsolutePath())));
         System.out.println("faiss flat build: " + faiss.ask("build flat"));
 
-        hnsw.setSearchBeam(beams[beams.length / 2]);
-        hnsw.search(queries.get(NDArrayIndex.interval(0, Math.min(200, queries.rows())), NDArrayIndex.all()), k);
+        double minSeconds = Double.parseDouble(o.get("min-seconds"));
+        warmUp(hnsw, queries, truth, k, beams, Double.parseDouble(o.get("warmup-seconds")));
         int rounds = Integer.parseInt(o.get("rounds"));
         for (int round = 0; round < rounds; round++) {
             for (int threads = 1; threads <= 2; threads++) {
                 System.out.printf(Locale.ROOT, "round %d threads %d faiss flat: %s%n", round, threads,
-                        faiss.ask("search flat " + threads));
+                        faiss.ask("search flat " + threads + " " + minSeconds));
                 for (int beam : beams) {
                     String dml4j = null;
                     String peer = null;
                     for (int side = 0; side < 2; side++) {
                         if ((side + round) % 2 == 0) {
                             hnsw.setSearchBeam(beam);
-                            dml4j = javaSearch(hnsw, queries, truth, k, threads);
+                            dml4j = javaSearch(hnsw, queries, truth, k, threads, minSeconds);
                         } else {
-                            peer = faiss.ask("search hnsw " + beam + " " + threads);
+                            peer = faiss.ask("search hnsw " + beam + " " + threads + " " + minSeconds);
                         }
                     }
                     System.out.printf(Locale.ROOT, "round %d threads %d ef %d dml4j: %s faiss: %s%n", round,
@@ -158,28 +177,54 @@ public final class AnnBenchmark {
         }
     }
 
-    /** Searches all queries, split between the threads, and reports QPS and recall@k as JSON. */
-    private static String javaSearch(HnswIndex index, INDArray queries, KnnResult truth, int k, int threads)
-            throws Exception {
+    /**
+     * Searches with every beam and thread count until {@code duration} seconds have passed, so that the JIT has compiled the
+     * search before anything is timed (faiss's search is native: it needs no warm-up).
+     */
+    private static void warmUp(HnswIndex index, INDArray queries, KnnResult truth, int k, int[] beams,
+                               double duration) throws Exception {
+        long start = System.nanoTime();
+        do {
+            for (int beam : beams) {
+                index.setSearchBeam(beam);
+                for (int threads = 1; threads <= 2; threads++) {
+                    javaSearch(index, queries, truth, k, threads, 0);
+                }
+            }
+        } while (seconds(start) < duration);
+        System.out.printf(Locale.ROOT, "dml4j warm-up: %.1f s%n", seconds(start));
+    }
+
+    /**
+     * Searches all queries, split between the threads, in passes until at least {@code minSeconds} have passed,
+     * and reports QPS over all passes and the recall@k of the last as JSON.
+     */
+    private static String javaSearch(HnswIndex index, INDArray queries, KnnResult truth, int k, int threads,
+                                     double minSeconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             int n = queries.rows();
-            List<Future<KnnResult>> parts = new ArrayList<>();
+            KnnResult found;
+            int passes = 0;
             long start = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                INDArray part = queries.get(NDArrayIndex.interval(n * t / threads, n * (t + 1) / threads),
-                        NDArrayIndex.all());
-                parts.add(pool.submit(() -> index.search(part, k)));
-            }
-            List<int[]> indices = new ArrayList<>();
-            List<double[]> distances = new ArrayList<>();
-            for (Future<KnnResult> part : parts) {
-                indices.addAll(Arrays.asList(part.get().indices()));
-                distances.addAll(Arrays.asList(part.get().distances()));
-            }
-            double qps = n / seconds(start);
-            KnnResult found = new KnnResult(indices.toArray(int[][]::new), distances.toArray(double[][]::new));
-            return String.format(Locale.ROOT, "{\"qps\": %.1f, \"recall\": %.4f}", qps,
+            do {
+                List<Future<KnnResult>> parts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    INDArray part = queries.get(NDArrayIndex.interval(n * t / threads, n * (t + 1) / threads),
+                            NDArrayIndex.all());
+                    parts.add(pool.submit(() -> index.search(part, k)));
+                }
+                List<int[]> indices = new ArrayList<>();
+                List<double[]> distances = new ArrayList<>();
+                for (Future<KnnResult> part : parts) {
+                    indices.addAll(Arrays.asList(part.get().indices()));
+                    distances.addAll(Arrays.asList(part.get().distances()));
+                }
+                found = new KnnResult(indices.toArray(int[][]::new), distances.toArray(double[][]::new));
+                passes++;
+            } while (seconds(start) < minSeconds);
+            double qps = (double) n * passes / seconds(start);
+            return String.format(Locale.ROOT, "{\"qps\": %.1f, \"passes\": %d, \"recall\": %.4f}", qps, passes,
                     KnnResult.recall(truth, found));
         } finally {
             pool.shutdown();
@@ -253,10 +298,13 @@ public final class AnnBenchmark {
         options.put("ef-search", "16,32,64,128");
         options.put("build-threads", "2");
         options.put("rounds", "2");
+        options.put("warmup-seconds", "10");
+        options.put("min-seconds", "2");
         options.put("python", ".bench-venv/bin/python");
         options.put("peer", "experiments/bench/faiss_ann_peer.py");
         options.put("work", "/tmp/dml4j-ann-bench");
         options.put("seed", "1");
+        options.put("cache", "");
         return BenchOptions.parse(options, args);
     }
 }
