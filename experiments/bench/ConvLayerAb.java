@@ -74,13 +74,26 @@ public class ConvLayerAb {
                 Nd4j.createUninitialized(DataType.FLOAT, b.shape()))
             .addIntegerArguments(ia).build());
       };
-      double[] acc = new double[10]; // our F, Bw(+F), B(+F); op F, B(+F): cpu, wall each
+      Pass viewF = () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(xc.permute(1, 0, 2, 3), wt, b)
+          .addOutputs(Nd4j.createUninitialized(DataType.FLOAT, out, N, oh, ow).permute(1, 0, 2, 3))
+          .addIntegerArguments(ia).build());
+      Pass viewB = () -> {
+        viewF.run();
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(xc.permute(1, 0, 2, 3), wt, b, gc.permute(1, 0, 2, 3))
+            .addOutputs(Nd4j.createUninitialized(DataType.FLOAT, xc.shape()).permute(1, 0, 2, 3),
+                Nd4j.createUninitialized(DataType.FLOAT, wt.shape()),
+                Nd4j.createUninitialized(DataType.FLOAT, b.shape()))
+            .addIntegerArguments(ia).build());
+      };
+      double[] acc = new double[14]; // our F, Bw(+F), B(+F); op F, B(+F): cpu, wall each
       for (int r = -warm; r < reps; r++) {
         boolean rec = r >= 0;
         if ((r & 1) == 0) {
           time(ourF, acc, 0, rec); time(opF, acc, 6, rec);
           time(ourBw, acc, 2, rec); time(ourB, acc, 4, rec); time(opB, acc, 8, rec);
+          time(viewF, acc, 10, rec); time(viewB, acc, 12, rec);
         } else {
+          time(viewB, acc, 12, rec); time(viewF, acc, 10, rec);
           time(opF, acc, 6, rec); time(ourF, acc, 0, rec);
           time(opB, acc, 8, rec); time(ourB, acc, 4, rec); time(ourBw, acc, 2, rec);
         }
@@ -91,9 +104,11 @@ public class ConvLayerAb {
       catch (java.io.IOException e) { }
       System.out.printf("%s: CPU/wall ms  DML4J fwd %.1f/%.1f  bwd-weights %.1f/%.1f  bwd-data %.1f/%.1f  | "
               + "ND4J op fwd %.1f/%.1f  bwd(both) %.1f/%.1f  | fwd+bwd DML4J %.1f, op %.1f CPU (op/DML4J %.2f)"
+              + "  | op on CNHW views fwd %.1f/%.1f bwd(both) %.1f/%.1f"
               + "  load %s%n", a[s],
           acc[0], acc[1], acc[2] - acc[0], acc[3] - acc[1], acc[4] - acc[2], acc[5] - acc[3],
-          acc[6], acc[7], acc[8] - acc[6], acc[9] - acc[7], acc[4], acc[8], acc[8] / acc[4], load);
+          acc[6], acc[7], acc[8] - acc[6], acc[9] - acc[7], acc[4], acc[8], acc[8] / acc[4],
+          acc[10], acc[11], acc[12] - acc[10], acc[13] - acc[11], load);
     }
   }
 }
