@@ -1,16 +1,17 @@
 /*
- * One convolution layer's forward and backward passes, DML4J's Conv2d (im2col + OpenBLAS gemm over CNHW batches)
- * against ND4J's own conv2d / conv2d_bp custom ops (NCHW; on the nd4j-native "linux-x86_64-onednn" classifier these
- * run oneDNN's direct convolution), alternating call by call in one JVM; process CPU time and wall per call, float32,
- * every call in a workspace pass as a training step runs it. Passes: F forward; Bw backward with the weight gradient
- * only (DML4J only: conv2d_bp always computes both); B backward with the weight and the input gradient. BENCHMARKS.md
- * (issue 22, "Fifth session") used it. Run with Java's source launcher:
+ * One convolution layer's forward and backward passes, DML4J's Conv2d against ND4J's own conv2d / conv2d_bp custom ops
+ * (on the nd4j-native "linux-x86_64-onednn" build, the pom's default since 88b2e48, these run oneDNN's direct
+ * convolution), alternating call by call in one JVM; process CPU time and wall per call, float32, every call in a
+ * workspace pass as a training step runs it. Passes: F forward; Bw backward with the weight gradient only (DML4J only:
+ * conv2d_bp always computes both); B backward with the weight and the input gradient; the op on contiguous NCHW
+ * arrays and on NCHW views of CNHW arrays (what Conv2d hands it). BENCHMARKS.md (issue 22, "Fifth session") used it
+ * with the classes of eb9010a for DML4J's column (the im2col + OpenBLAS lowering; since 88b2e48 Conv2d itself takes
+ * the op path where DirectConv.applies). Run with Java's source launcher:
  *   mvn -q -o dependency:build-classpath -pl tribuo-extensions -Dmdep.outputFile=/tmp/cp.txt
- *   OMP_NUM_THREADS=2 java -cp tribuo-extensions/target/classes:$(cat /tmp/cp.txt) \
- *       experiments/bench/ConvLayerAb.java 5 10 32x64x14x14s1 ...
- * (for oneDNN, replace nd4j-native-1.0.0-M2.1-linux-x86_64.jar in the class path by the -linux-x86_64-onednn jar and
- * add -Dorg.bytedeco.javacpp.platform.extension=-onednn). Arguments: warm-up reps, timed reps, then layer shapes
- * INxOUTxHxWsSTRIDE (3×3 kernel, padding 1, batch 256; kK sets another kernel with padding (K-1)/2).
+ *   OMP_NUM_THREADS=2 java -cp OLD/classes:$(cat /tmp/cp.txt) experiments/bench/ConvLayerAb.java 2 6 32x64x14x14s1 ...
+ * (for the default build, replace nd4j-native-1.0.0-M2.1-linux-x86_64-onednn.jar in the class path by the
+ * -linux-x86_64.jar). Arguments: warm-up reps, timed reps, then layer shapes INxOUTxHxWsSTRIDE (3×3 kernel,
+ * padding 1, batch 256; a suffix kK sets another kernel with padding (K-1)/2).
  */
 import java.util.SplittableRandom;
 import org.dml4j.nd.Workspaces;

@@ -9,7 +9,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 /**
  * {@link Conv2d}'s passes as ND4J's {@code conv2d} and {@code conv2d_bp} ops, which a backend built with oneDNN
  * (nd4j-native's {@code linux-x86_64-onednn} classifier, the build's default) runs as oneDNN's direct convolution:
- * no column matrix, 0.6-0.75× the CPU time of the {@code im2col} + OpenBLAS lowering for the layers where
+ * no column matrix, 0.4-0.8× the CPU time of the {@code im2col} + OpenBLAS lowering for the layers where
  * {@link #applies} (BENCHMARKS.md, issue 22). For float32 on such a backend only: oneDNN has no float64
  * convolution (ND4J's own float64 op is slower than the lowering), so float64 networks, and backends without oneDNN,
  * keep the lowering. The CNHW batches ({@link ImageBatch}) are handed to the ops as NCHW views (a permutation, no
