@@ -58,7 +58,7 @@ public class ConvLayerAb {
       INDArray gc = Nd4j.randn(DataType.FLOAT, out, N, oh, ow).muli(1e-3);
       INDArray xn = xc.permute(1, 0, 2, 3).dup('c');                       // NCHW, ND4J's
       INDArray gn = gc.permute(1, 0, 2, 3).dup('c');
-      INDArray wt = conv.parameters().get("weight").dup('c');                                // [out, in, k, k]: wFormat 1
+      INDArray wt = conv.parameters().get("weight").dup('c');            // [out, in, k, k]: wFormat 1
       INDArray b = conv.parameters().get("bias").dup('c');
       int[] ia = {k, k, stride, stride, pad, pad, 1, 1, 0, 0, 1};
       Pass ourF = () -> conv.forward(xc, true);

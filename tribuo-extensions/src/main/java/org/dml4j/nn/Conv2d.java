@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
  * {@code nn.Conv2d} without dilation or groups): {@code weight} is {@code [out, in, k, k]}, {@code bias} is
  * {@code [out]}, both initialized by {@link PyTorchInit} with {@code fan_in = in·k·k}.
  * <p>
- * In float32 on a backend built with oneDNN, stride-1 layers with enough input channels run oneDNN's direct
- * convolution ({@link DirectConv}). Otherwise (float64, other backends, the other layers) the forward pass unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
+ * In float32 on a backend built with oneDNN, stride-1 layers with enough input channels and pixels run oneDNN's
+ * direct convolution ({@link DirectConv}). Otherwise (float64, other backends, the other layers) the forward pass
+ * unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
  * over a host copy of the input writing the matrix's buffer) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
  * backward pass multiplies the output gradient by the columns' transpose (weight gradient) and the weight's transpose
  * by the output gradient (column gradients, folded back into the input gradient). When the column matrix of the whole

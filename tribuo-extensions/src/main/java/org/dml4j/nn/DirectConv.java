@@ -51,7 +51,7 @@ final class DirectConv {
                 && x.size(2) * x.size(3) >= MIN_PIXELS;
     }
 
-    /** The ops' integer arguments: kernel, stride, padding, dilation 1, explicit padding, NCHW, weight [out, in, k, k]. */
+    /** The ops' integer arguments: kernel, stride, padding, dilation 1, explicit padding, NCHW, [out, in, k, k]. */
     private static int[] arguments(Conv2d conv) {
         int k = conv.kernel();
         int s = conv.stride();
