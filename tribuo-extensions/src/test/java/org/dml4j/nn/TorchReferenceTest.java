@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * inference and training outputs, the running statistics after a training pass, and the gradients with respect to
  * the input and every parameter, within 1e-9 (well inside the issue's 1e-5). The reference values and the script that
  * made them are in {@code src/test/resources/torch-reference/}; parameters and buffers are matched in order (the
- * layers register them in PyTorch's order). The same networks in float32, whose convolutions run in oneDNN
- * ({@link DirectConv}) on the CPU build, agree with the float64 reference within 1e-5 (outputs) and
- * {@value #FLOAT32_GRADIENT_TOLERANCE} (gradients).
+ * layers register them in PyTorch's order). The same networks in float32 (the float32 path of the CPU build; their
+ * 2-6 channels are too few for {@link DirectConv}, which {@code DirectConvTest} checks) agree with the float64
+ * reference within 1e-5 (outputs) and {@value #FLOAT32_GRADIENT_TOLERANCE} (gradients).
  */
 class TorchReferenceTest {
 
