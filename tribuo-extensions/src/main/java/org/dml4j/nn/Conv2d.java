@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * {@code nn.Conv2d} without dilation or groups): {@code weight} is {@code [out, in, k, k]}, {@code bias} is
  * {@code [out]}, both initialized by {@link PyTorchInit} with {@code fan_in = in·k·k}.
  * <p>
- * The forward pass unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
+ * In float32 on a backend built with oneDNN, stride-1 layers with enough input channels and pixels run oneDNN's
+ * direct convolution ({@link DirectConv}). Otherwise (float64, other backends, the other layers) the forward pass
+ * unfolds the input into a {@code [in·k·k, N·oh·ow]} column matrix ({@link ConvColumns}, Java loops
  * over a host copy of the input writing the matrix's buffer) and multiplies the {@code [out, in·k·k]} weight by it: the product is the CNHW output. The
  * backward pass multiplies the output gradient by the columns' transpose (weight gradient) and the weight's transpose
  * by the output gradient (column gradients, folded back into the input gradient). When the column matrix of the whole
@@ -37,6 +39,7 @@ public final class Conv2d extends WeightedLayer {
     private final int padding;
     private ConvColumns columns;
     private Object input;
+    private INDArray directInput;
     private Object inputGradient;
     private INDArray batchColumns;
     private int columnLimit = MAX_COLUMN_VALUES;
@@ -197,8 +200,14 @@ public final class Conv2d extends WeightedLayer {
 
     private INDArray run(INDArray x, boolean addBias) {
         columns = geometry(x);
-        input = ImageBatch.read(x, input);
         batchColumns = null;
+        directInput = DirectConv.applies(this, x) ? x : null;
+        if (directInput != null) {
+            input = null;
+            return DirectConv.forward(this, x, weight(), addBias ? bias() : null, columns.outHeight(),
+                    columns.outWidth());
+        }
+        input = ImageBatch.read(x, input);
         INDArray out = convolve(columns, input, true);
         return (addBias ? out.addiColumnVector(bias()) : out).reshape('c', outChannels(), columns.batch(),
                 columns.outHeight(), columns.outWidth());
@@ -215,7 +224,10 @@ public final class Conv2d extends WeightedLayer {
      */
     INDArray infer(INDArray x, ConvEpilogue epilogue) {
         ConvColumns geometry = geometry(x);
-        INDArray out = convolve(geometry, ImageBatch.readShared(x, ImageBatch.INPUT), false);
+        INDArray out = DirectConv.applies(this, x)
+                ? DirectConv.forward(this, x, weight(), null, geometry.outHeight(), geometry.outWidth())
+                .reshape('c', outChannels(), (long) geometry.batch() * geometry.outHeight() * geometry.outWidth())
+                : convolve(geometry, ImageBatch.readShared(x, ImageBatch.INPUT), false);
         return epilogue.apply(out, geometry.batch(), geometry.outHeight(), geometry.outWidth());
     }
 
@@ -241,6 +253,12 @@ public final class Conv2d extends WeightedLayer {
         ConvColumns cols = ForwardCache.require(columns, "Conv2d");
         int n = cols.batch();
         int pixels = cols.outHeight() * cols.outWidth();
+        if (directInput != null) {
+            INDArray[] g = DirectConv.backward(this, directInput, weight(), bias(),
+                    gradOutput.reshape('c', outChannels(), n, cols.outHeight(), cols.outWidth()));
+            setGradients(g[1], biasGradient != null ? biasGradient : g[2]);
+            return wantInputGradient ? g[0] : null;
+        }
         INDArray grad = gradOutput.reshape('c', outChannels(), (long) n * pixels);
         INDArray weight = weightMatrix();
         int chunk = imagesPerChunk(cols);
