@@ -209,7 +209,7 @@ trap 'exit 130' INT TERM
   echo "threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE; conditions: $conditions (loadN: N busy background processes)"
   echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)}"
   echo "OpenBLAS in use: DML4J $(java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.BlasInfo 2>/dev/null \
-    | tail -n +2 | while read -r lib; do "$py" "$here/peer_bench.py" blas-info --library "$lib"; done)"
+    | tail -n +2 | while read -r lib; do "$py" "$here/peer_bench.py" blas-info --library "$lib"; done | paste -sd';')"
   echo "                 peer $("$py" "$here/peer_bench.py" blas-info)"
   echo "peer: $("$py" -c "import torch, faiss, numpy, pytorch_metric_learning as p; print('torch', torch.__version__, '/ faiss', faiss.__version__, '/ numpy', numpy.__version__, '/ PML', p.__version__)")"
   echo "rounds: $rounds  parts: $parts  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
