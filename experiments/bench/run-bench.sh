@@ -44,7 +44,8 @@
 # Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
 # OpenBLAS: both sides' OpenBLAS (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) read OPENBLAS_CORETYPE and
-# OPENBLAS_L2_SIZE from the environment the harness is started in; the header prints them.
+# OPENBLAS_L2_SIZE from the environment the harness is started in; the header prints them. OPENBLAS_THREAD_TIMEOUT:
+# ./dml4j sets 20 unless the environment sets it (users get that); the peer keeps its OpenBLAS's default (28).
 # Conditions: --conditions idle,loadN,... runs every round of every workload once per condition, the conditions
 # one after the other inside each round (so that a drift of the machine's own load falls on all of them). loadN
 # starts N busy-looping processes (one core each, default priority) just before the condition's two runs and stops
@@ -207,7 +208,7 @@ trap 'exit 130' INT TERM
   echo "java: $(java -version 2>&1 | head -1); PeerBench flags: ${java_flags[*]}"
   echo "./dml4j train JVM (the launcher's flags, JAVA_OPTS='${JAVA_OPTS:-}'): $(JAVA_OPTS="${JAVA_OPTS:-} -XX:+PrintCommandLineFlags" "$root/dml4j" --version 2>&1 | grep -e '-XX:' | head -1)"
   echo "threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE; conditions: $conditions (loadN: N busy background processes)"
-  echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)}"
+  echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)} OPENBLAS_THREAD_TIMEOUT=${OPENBLAS_THREAD_TIMEOUT:-(unset: ./dml4j's default 20, the peer's OpenBLAS 28)}"
   echo "OpenBLAS in use: DML4J $(java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.BlasInfo 2>/dev/null \
     | tail -n +2 | while read -r lib; do "$py" "$here/peer_bench.py" blas-info --library "$lib"; done | paste -sd';')"
   echo "                 peer $("$py" "$here/peer_bench.py" blas-info)"
