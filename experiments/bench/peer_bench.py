@@ -21,9 +21,12 @@ of the input files both sides read. Run by experiments/bench/run-bench.sh inside
                                            8 x 32, Adam 1e-3 (STEPS steps per epoch, 0: N / 256), the last timed;
                                            then the embedding of the first EMBED images (0: all; eval mode, blocks
                                            of 256); and the peak RSS (RESULT peak_rss_mib_NAME, in MiB)
-  peer_bench.py epoch LOSS                 one training epoch of the reference protocol (FMNIST_DIR, default
-                                           /usr/share/datasets/fashion-mnist); LOSS: contrastive, proxy_nca,
-                                           multi_similarity, triplet_semihard
+  peer_bench.py blas-info [--library PATH] the OpenBLAS kernel family (core name) and build of torch's OpenBLAS
+                                           (or of the library at PATH)
+  peer_bench.py epoch LOSS [--epochs 2]    training epochs of the reference protocol (FMNIST_DIR, default
+                                           /usr/share/datasets/fashion-mnist), one RESULT line per epoch
+                                           (epoch<E>_<LOSS>, wall ms, cpu_s= the process's CPU seconds in it);
+                                           LOSS: contrastive, proxy_nca, multi_similarity, triplet_semihard
 
 Output lines: RESULT <workload> <median_ms> <min_ms> <max_ms> <repetitions> [key=value ...], as PeerBench prints.
 Threads: --threads (default 2) for torch and faiss; set OMP_NUM_THREADS and OMP_WAIT_POLICY=PASSIVE in the
@@ -155,8 +158,9 @@ def read_idx(path, images):
 def epoch(a):
     """Epochs of the reference protocol (the logic of ../shared/reference/train_reference.py, standard split):
     MLP 784-512-ReLU-128 + L2 normalisation, PML MPerClassSampler(m=32) cut into batches of 256, Adam(1e-3) over the
-    model and the loss's parameters, seed 0; the last of a.epochs epochs timed as the reference times an epoch
-    (sampler iteration, batch slicing, forward, mining, loss, backward, Adam step; no data loading, no evaluation)."""
+    model and the loss's parameters, seed 0; each of a.epochs epochs timed as the reference times an epoch
+    (sampler iteration, batch slicing, forward, mining, loss, backward, Adam step; no data loading, no evaluation),
+    a RESULT line epoch<E>_<loss> per epoch E with its process CPU time (cpu_s)."""
     import random
     import torch
     from pytorch_metric_learning import samplers
@@ -173,7 +177,7 @@ def epoch(a):
     opt = torch.optim.Adam(list(model.parameters()) + list(loss_fn.parameters()), lr=1e-3)
     sampler = samplers.MPerClassSampler(y, m=32, batch_size=None, length_before_new_iter=len(y))
     Xt, yt = torch.tensor(X), torch.tensor(y)
-    for _ in range(a.epochs):
+    for e in range(1, a.epochs + 1):
         t0 = time.perf_counter()
         c0 = time.process_time()
         idx = np.fromiter(iter(sampler), dtype=np.int64)
@@ -190,8 +194,8 @@ def epoch(a):
             opt.step()
             total += loss.item()
         wall = (time.perf_counter() - t0) * 1e3
-    result("epoch_" + a.loss, [wall], "cpu_s=%.1f mean_loss=%.5f batches=%d" % (time.process_time() - c0,
-                                                                              total / nb, nb))
+        result("epoch%d_%s" % (e, a.loss), [wall], "cpu_s=%.3f mean_loss=%.5f batches=%d"
+               % (time.process_time() - c0, total / nb, nb))
 
 
 def reference_mlp():
@@ -412,10 +416,14 @@ def step(a):
 
 
 def blas_info(a):
-    """Prints the OpenBLAS torch computes with: its kernel family (core name) and build configuration."""
-    import torch
-    torch.ones(2, 2) @ torch.ones(2, 2)  # loads and initialises the BLAS torch links
-    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.split()[-1]})
+    """Prints the OpenBLAS torch computes with (or, with --library, the OpenBLAS library at that path, as DML4J's
+    BlasInfo finds ND4J's): its kernel family (core name) and build configuration."""
+    if a.library:
+        paths = [a.library]
+    else:
+        import torch
+        torch.ones(2, 2) @ torch.ones(2, 2)  # loads and initialises the BLAS torch links
+        paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.split()[-1]})
     for path in paths:
         lib = ctypes.CDLL(path)
         if hasattr(lib, "openblas_get_corename"):
@@ -466,10 +474,11 @@ def main():
     g.add_argument("epochs", type=int)
     g.add_argument("steps", type=int)
     g.add_argument("embed", type=int)
-    sub.add_parser("blas-info")
+    g = sub.add_parser("blas-info")
+    g.add_argument("--library", help="an OpenBLAS shared library to ask instead of torch's")
     g = sub.add_parser("epoch")
     g.add_argument("loss", choices=["contrastive", "proxy_nca", "multi_similarity", "triplet_semihard"])
-    g.add_argument("--epochs", type=int, default=2, help="epochs to train; the last one is timed")
+    g.add_argument("--epochs", type=int, default=2, help="epochs to train, each timed")
     a = ap.parse_args()
     {"gen-batch": gen_batch, "gen-clustered": gen_clustered, "losses": losses, "knn": knn, "step": step,
      "epoch": epoch, "gen-images": gen_images, "image": image, "blas-info": blas_info}[a.cmd](a)

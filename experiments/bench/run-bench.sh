@@ -7,7 +7,7 @@
 #   experiments/bench/run-bench.sh [--rounds 3] [--threads 2] [--parts losses,knn,epoch] [--knn-sizes 10000,60000]
 #                                  [--warmup 500] [--reps 100] [--epoch-losses contrastive,proxy_nca,...] [--epochs 2]
 #                                  [--step-warmup 200] [--step-reps 100] [--cnn-steps 10] [--cnn-embed 2560]
-#                                  [--cnn-nets cnn28,resnet28,cnn64,resnet64] [--background-load N] [--out DIR]
+#                                  [--cnn-nets cnn28,resnet28,cnn64,resnet64] [--conditions idle,load1] [--out DIR]
 #
 # Parts:
 #   losses  loss forward + backward per batch (256 x 128 random N(0,1) embeddings, 8 classes x 32), with the miner
@@ -25,10 +25,14 @@
 #           computes in backward: compare the totals). Per round and side: STEP_WARMUP untimed then STEP_REPS
 #           timed steps per loss in one process (PeerBench step / peer_bench.py step); the figure is their median.
 #           Not part of the default --parts.
-#   epoch   a training epoch of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
-#           batches of 8 classes x 32, Adam 1e-3, seed 0): the last of EPOCHS epochs (default 2, so the JVM's
-#           warm-up stays in the untimed first one) of `./dml4j train ... --epochs EPOCHS` (its epoch_seconds_last)
-#           against the same loop in PyTorch + PML (peer_bench.py epoch --epochs EPOCHS, its last epoch too).
+#   epoch   training epochs of the reference protocol on Fashion-MNIST (../shared/reference: MLP 784-512-128,
+#           batches of 8 classes x 32, Adam 1e-3, seed 0): `./dml4j train ... --epochs EPOCHS` (exactly what users
+#           run: the launcher's JVM and native-thread settings; each epoch's wall time and the process's CPU time
+#           from its --events-out log) against the same loop in PyTorch + PML (peer_bench.py epoch --epochs
+#           EPOCHS). Every epoch is recorded as epoch<E>_<loss> (wall ms; cpu_s= the whole process's CPU seconds
+#           in that epoch, JIT and GC threads included; not for DML4J's first epoch, whose process also loaded
+#           the data); the summary shows the 2nd and the last epoch (--epochs 8: the 2nd, where the JVM is still
+#           warming up, and the 8th, past it).
 #   cnn     image networks (issue 22): training epochs and embedding throughput of cnn:32,64,128 and
 #           resnet:16,32,64,128 on 28x28x1 images (the first 10240 Fashion-MNIST training images; cnn28, resnet28)
 #           and on 64x64x3 images (2560 synthetic images of 10 classes: a random low-frequency pattern per class
@@ -43,19 +47,25 @@
 # Threads: --threads sets OMP_NUM_THREADS (ND4J, and torch's OpenMP), torch.set_num_threads and faiss'
 # omp_set_num_threads; OMP_WAIT_POLICY=PASSIVE on both sides (spin-waiting is unfair on a busy machine).
 # OpenBLAS: both sides' OpenBLAS (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) read OPENBLAS_CORETYPE and
-# OPENBLAS_L2_SIZE from the environment the harness is started in; the header prints them.
-# Controlled load: --background-load N keeps N busy-looping processes (one core each, default priority) running from
-# the first round to the end, so that "a busy machine" is reproducible; 0 (default) adds none. The header records
-# N, the CPU model and its vector extensions (AVX2, AVX-512, FMA), each side's OpenBLAS kernel family (core name)
-# and build, the JVM and its flags, and the load average before each run.
+# OPENBLAS_L2_SIZE from the environment the harness is started in; the header prints them. OPENBLAS_THREAD_TIMEOUT:
+# ./dml4j sets 20 unless the environment sets it (users get that); the peer keeps its OpenBLAS's default (28).
+# Conditions: --conditions idle,loadN,... runs every round of every workload once per condition, the conditions
+# one after the other inside each round (so that a drift of the machine's own load falls on all of them). loadN
+# starts N busy-looping processes (one core each, default priority) just before the condition's two runs and stops
+# them (by PID; also when the harness exits however it exits) just after, so that "a busy machine" is
+# reproducible; idle (load0) adds none. On a machine where other work runs, idle only means "nothing added".
+# --background-load N is the same as --conditions loadN. The header records the CPU model and its vector
+# extensions (AVX2, AVX-512, FMA), each side's OpenBLAS kernel family (core name) and build, the JVM and the flags
+# the launcher starts it with, and the load average; each result line has the 1-minute load average before it.
 # Needs: the peer environment (experiments/bench/setup-peer.sh), Java 17 and Maven (the build). Raw per-round
-# figures go to OUT/results.tsv (default bench-results/<date>), with the 1-minute load average before each run.
+# figures go to OUT/results.tsv (default bench-results/<date>): side, round, condition, load, workload, median, min,
+# max, repetitions, extra key=value fields; OUT/summary.txt has the tables.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/experiments/bench"
 rounds=3 threads=2 parts=losses,knn,epoch knn_sizes=10000,60000 warmup=500 reps=100
 epoch_losses=contrastive,proxy_nca,multi_similarity,triplet_semihard epochs=2 step_warmup=200 step_reps=100
-cnn_steps=10 cnn_embed=2560 cnn_nets=cnn28,resnet28,cnn64,resnet64 background_load=0
+cnn_steps=10 cnn_embed=2560 cnn_nets=cnn28,resnet28,cnn64,resnet64 conditions=idle
 out="$root/bench-results/$(date +%Y%m%d-%H%M%S)"
 while (($#)); do
   case "$1" in
@@ -72,7 +82,8 @@ while (($#)); do
     --cnn-steps) cnn_steps="$2"; shift 2 ;;
     --cnn-embed) cnn_embed="$2"; shift 2 ;;
     --cnn-nets) cnn_nets="$2"; shift 2 ;;
-    --background-load) background_load="$2"; shift 2 ;;
+    --conditions) conditions="$2"; shift 2 ;;
+    --background-load) conditions="load$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -87,7 +98,10 @@ done
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --epochs needs a positive integer, found '$epochs'" >&2; exit 2; }
 [[ "$step_warmup" =~ ^[0-9]+$ ]] || { echo "run-bench: --step-warmup needs a non-negative integer, found '$step_warmup'" >&2; exit 2; }
 [[ "$step_reps" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: --step-reps needs a positive integer, found '$step_reps'" >&2; exit 2; }
-[[ "$background_load" =~ ^[0-9]+$ ]] || { echo "run-bench: --background-load needs a non-negative integer, found '$background_load'" >&2; exit 2; }
+for condition in ${conditions//,/ }; do
+  [[ "$condition" =~ ^(idle|load[0-9]+)$ ]] || {
+    echo "run-bench: unknown condition '$condition' (idle, or loadN: N busy background processes)" >&2; exit 2; }
+done
 [[ "$cnn_steps" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-steps needs a non-negative integer, found '$cnn_steps'" >&2; exit 2; }
 [[ "$cnn_embed" =~ ^[0-9]+$ ]] || { echo "run-bench: --cnn-embed needs a non-negative integer, found '$cnn_embed'" >&2; exit 2; }
 for net in ${cnn_nets//,/ }; do
@@ -114,17 +128,20 @@ java_bench() {
 }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-# Runs one side's command, appending its RESULT lines to the TSV as: side round load1 name median min max reps extra.
+# Runs one side's command, appending its RESULT lines to the TSV as: side round condition load1 name median min max
+# reps extra.
 record() {
-  local side="$1" round="$2"; shift 2
+  local side="$1" round="$2" condition="$3"; shift 3
   local load; load="$(load1)"
   local lines
   if ! lines="$("$@" 2>"$out/last-stderr.txt")"; then
     echo "run-bench: $side failed: $*" >&2; tail -20 "$out/last-stderr.txt" >&2; exit 1
   fi
   grep '^RESULT ' <<<"$lines" | while read -r _ name median min max n extra; do
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$round" "$load" "$name" "$median" "$min" "$max" "$n" "$extra"
-    printf '  round %s %-6s load %-5s %-26s %10.2f ms  %s\n' "$round" "$side" "$load" "$name" "$median" "$extra" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$round" "$condition" "$load" "$name" "$median" "$min" \
+      "$max" "$n" "$extra"
+    printf '  round %s %-5s %-6s load %-5s %-26s %10.2f ms  %s\n' "$round" "$condition" "$side" "$load" "$name" \
+      "$median" "$extra" >&2
   done >>"$tsv"
 }
 
@@ -138,40 +155,66 @@ dml4j_epoch() {
   esac
   # shellcheck disable=SC2086
   "$root/dml4j" train $flags --network mlp:512,128 --optimizer adam --lr 0.001 --epochs "$epochs" --batch-size 256 \
-    --m-per-class 32 --seed 0 --quiet --metrics-out "$out/dml4j-epoch-$loss.json" >/dev/null
-  "$py" -c "import json,sys; s=json.load(open(sys.argv[1]))['epoch_seconds_last']*1e3; \
-print('RESULT epoch_%s %.3f %.3f %.3f 1' % (sys.argv[2], s, s, s))" "$out/dml4j-epoch-$loss.json" "$loss"
+    --m-per-class 32 --seed 0 --quiet --events-out "$out/dml4j-epoch-$loss.jsonl" >/dev/null
+  "$py" - "$out/dml4j-epoch-$loss.jsonl" "$loss" <<'PY'
+import json, sys
+cpu = None
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] != "epoch":
+        continue
+    ms = e["seconds"] * 1e3
+    used = "%.3f" % (e["process_cpu_seconds"] - cpu) if cpu is not None else "nan"
+    cpu = e["process_cpu_seconds"]
+    print("RESULT epoch%d_%s %.3f %.3f %.3f 1 cpu_s=%s" % (e["epoch"], sys.argv[2], ms, ms, ms, used))
+PY
 }
 
-# Alternates the two sides: DML4J first in odd rounds, the peer first in even ones.
+# One round of a workload under each condition in turn: the condition's background load (if any) starts, the two
+# sides run, alternating (DML4J first in odd rounds, the peer first in even ones), and the load stops.
 both() {
-  local round="$1" dml4j_cmd="$2" peer_cmd="$3"
-  if ((round % 2)); then
-    record dml4j "$round" bash -c "$dml4j_cmd"; record peer "$round" bash -c "$peer_cmd"
-  else
-    record peer "$round" bash -c "$peer_cmd"; record dml4j "$round" bash -c "$dml4j_cmd"
-  fi
+  local round="$1" dml4j_cmd="$2" peer_cmd="$3" condition
+  for condition in ${conditions//,/ }; do
+    start_burners "$condition"
+    if ((round % 2)); then
+      record dml4j "$round" "$condition" bash -c "$dml4j_cmd"; record peer "$round" "$condition" bash -c "$peer_cmd"
+    else
+      record peer "$round" "$condition" bash -c "$peer_cmd"; record dml4j "$round" "$condition" bash -c "$dml4j_cmd"
+    fi
+    stop_burners
+  done
 }
 export -f java_bench dml4j_epoch
 export classpath py root out epochs
 
-# The controlled background load: N busy loops, stopped when the harness exits however it exits.
+# The controlled background load: N busy loops for condition loadN, stopped by PID after the condition's runs and
+# when the harness exits however it exits.
 burners=()
-stop_burners() { ((${#burners[@]} == 0)) || kill "${burners[@]}" 2>/dev/null || true; }
+start_burners() {
+  local n=0 i
+  [[ "$1" == load* ]] && n="${1#load}"
+  for ((i = 0; i < n; i++)); do
+    bash -c 'while :; do :; done' &
+    burners+=("$!")
+  done
+}
+stop_burners() {
+  ((${#burners[@]} == 0)) || { kill "${burners[@]}" 2>/dev/null || true; wait "${burners[@]}" 2>/dev/null || true; }
+  burners=()
+}
 trap stop_burners EXIT
-for ((i = 0; i < background_load; i++)); do
-  bash -c 'while :; do :; done' &
-  burners+=("$!")
-done
+trap 'exit 130' INT TERM
 
 {
   echo "date: $(date -u +%FT%TZ)  commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores visible, $(free -g | awk '/Mem:/{print $2}') GiB RAM"
   echo "cpu flags: $(grep -m1 '^flags' /proc/cpuinfo | grep -ow 'avx2\|avx512f\|avx512_bf16\|avx512_vnni\|fma' | sort -u | tr '\n' ' ')"
-  echo "java: $(java -version 2>&1 | head -1); flags: ${java_flags[*]} (and the JVM's own: $(java "${java_flags[@]}" -XX:+PrintCommandLineFlags -version 2>&1 | grep -o -e '-XX:+Use[A-Za-z0-9]*GC'))"
-  echo "threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE; background load: $background_load busy process(es)"
-  echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)}"
-  echo "OpenBLAS in use: DML4J $(OPENBLAS_VERBOSE=2 java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.BlasInfo 2>&1 | grep -E '^(Core:|OpenBLAS)' | sort -u | tr '\n' ' ')"
+  echo "java: $(java -version 2>&1 | head -1); PeerBench flags: ${java_flags[*]}"
+  echo "./dml4j train JVM (the launcher's flags, JAVA_OPTS='${JAVA_OPTS:-}'): $(JAVA_OPTS="${JAVA_OPTS:-} -XX:+PrintCommandLineFlags" "$root/dml4j" --version 2>&1 | grep -e '-XX:' | head -1)"
+  echo "threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE; conditions: $conditions (loadN: N busy background processes)"
+  echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)} OPENBLAS_THREAD_TIMEOUT=${OPENBLAS_THREAD_TIMEOUT:-(unset: ./dml4j's default 20, the peer's OpenBLAS 28)}"
+  echo "OpenBLAS in use: DML4J $(java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.BlasInfo 2>/dev/null \
+    | tail -n +2 | while read -r lib; do "$py" "$here/peer_bench.py" blas-info --library "$lib"; done | paste -sd';')"
   echo "                 peer $("$py" "$here/peer_bench.py" blas-info)"
   echo "peer: $("$py" -c "import torch, faiss, numpy, pytorch_metric_learning as p; print('torch', torch.__version__, '/ faiss', faiss.__version__, '/ numpy', numpy.__version__, '/ PML', p.__version__)")"
   echo "rounds: $rounds  parts: $parts  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -230,21 +273,6 @@ if [[ ",$parts," == *,cnn,* ]]; then
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/environment.txt" >&2
 
-"$py" - "$tsv" <<'PY' | tee "$out/summary.txt"
-import sys, collections, statistics
-rows = collections.defaultdict(lambda: collections.defaultdict(list))
-loads = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    side, rnd, load, name, median, lo, hi, n, extra = line.rstrip("\n").split("\t")
-    rows[name][side].append(float(median))
-    loads[name].append(float(load))
-print("| workload | DML4J median ms (spread) | peer median ms (spread) | DML4J / peer | rounds | load avg (1 min) |")
-print("|---|---:|---:|---:|---:|---|")
-for name, sides in rows.items():
-    d, p = sides.get("dml4j", []), sides.get("peer", [])
-    fmt = lambda v: "%.2f (%.2f-%.2f)" % (statistics.median(v), min(v), max(v)) if v else "-"
-    ratio = "%.2f" % (statistics.median(d) / statistics.median(p)) if d and p and statistics.median(p) > 0 else "-"
-    print("| %s | %s | %s | %s | %d | %.1f-%.1f |" % (name, fmt(d), fmt(p), ratio, min(len(d), len(p)),
-                                                      min(loads[name]), max(loads[name])))
-PY
+"$py" "$here/bench_summary.py" "$tsv" "$epochs" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+  | tee "$out/summary.txt"
 echo "run-bench: raw figures in $tsv" >&2

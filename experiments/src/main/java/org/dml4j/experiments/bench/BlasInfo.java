@@ -3,10 +3,16 @@ package org.dml4j.experiments.bench;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * Loads ND4J's OpenBLAS and prints its version, for the benchmark harness's header. Started with
- * {@code OPENBLAS_VERBOSE=2}, OpenBLAS itself also prints the kernel family it chose for this CPU ({@code Core:
- * SkylakeX}; {@code OPENBLAS_CORETYPE} overrides the choice), which the harness records beside the peer's.
+ * Loads ND4J's OpenBLAS and prints its version and the OpenBLAS libraries the process has mapped, for the benchmark
+ * harness's header. The JavaCPP binding does not expose {@code openblas_get_corename}, so the harness asks each
+ * printed library for the kernel family it runs on this CPU ({@code SkylakeX}, {@code Haswell}, ...;
+ * {@code OPENBLAS_CORETYPE} overrides OpenBLAS's choice) with {@code peer_bench.py blas-info --library PATH}, beside
+ * the peer's.
  */
 public final class BlasInfo {
 
@@ -14,12 +20,17 @@ public final class BlasInfo {
     }
 
     /**
-     * Prints one line.
+     * Prints the version, then one line per mapped OpenBLAS library: its path.
      *
      * @param args none
+     * @throws IOException when {@code /proc/self/maps} cannot be read
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Nd4j.create(2, 2).mmul(Nd4j.create(2, 2)); // ND4J loads and initialises its OpenBLAS
         System.out.println(openblas.OPENBLAS_VERSION.strip());
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            lines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                    .filter(path -> path.contains("libopenblas")).distinct().forEach(System.out::println);
+        }
     }
 }

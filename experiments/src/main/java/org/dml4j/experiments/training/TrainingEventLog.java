@@ -1,6 +1,7 @@
 package org.dml4j.experiments.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.OperatingSystemMXBean;
 import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.train.EpochEnd;
@@ -9,6 +10,7 @@ import org.dml4j.train.RunStart;
 import org.dml4j.train.TrainingListener;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +26,20 @@ import java.util.function.Function;
  * (a process-isolated sweep) can follow the run:
  * <pre>{@code
  * {"event":"start","data":{"dataset.size":"180",...}}
- * {"event":"epoch","epoch":1,"step":6,"loss":0.41,"lr":0.001,"seconds":0.2,"validation":{"map_at_r":0.62,...}}
+ * {"event":"epoch","epoch":1,"step":6,"loss":0.41,"lr":0.001,"seconds":0.2,"validation":{"map_at_r":0.62,...},
+ *  "process_cpu_seconds":3.1}
  * {"event":"end","epochs":3,"seconds":0.7,"metrics":{"map_at_r":0.71,...}}
  * }</pre>
- * Non-finite values are written as the strings {@code "NaN"} and {@code "Infinity"}. The lines go to a file or,
+ * {@code process_cpu_seconds} is the CPU time the whole process (every thread: training, native ops, JIT
+ * compilers, garbage collector) has used since it started, read at the epoch's end; the difference between two
+ * epochs' values is the later epoch's CPU time (the benchmark harness compares it with the wall time). Replay
+ * ignores it. Non-finite values are written as the strings {@code "NaN"} and {@code "Infinity"}. The lines go to a file or,
  * for a trial that runs on a Spark executor, to a list that travels back with the task's result.
  */
 public final class TrainingEventLog implements TrainingListener {
+
+    private static final OperatingSystemMXBean PROCESS =
+            ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
 
     private final Path file;
     private final Consumer<String> lines;
@@ -76,6 +85,7 @@ public final class TrainingEventLog implements TrainingListener {
         line.put("lr", epoch.learningRate());
         line.put("seconds", epoch.seconds());
         line.put("validation", epoch.validationMetrics());
+        line.put("process_cpu_seconds", PROCESS.getProcessCpuTime() / 1e9);
         append(line);
     }
 

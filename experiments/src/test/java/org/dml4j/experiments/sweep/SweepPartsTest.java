@@ -1,6 +1,7 @@
 package org.dml4j.experiments.sweep;
 
 import org.dml4j.experiments.CliRun;
+import org.dml4j.experiments.io.JsonFiles;
 import org.dml4j.experiments.io.UserError;
 import org.dml4j.experiments.training.TrainingEventLog;
 import org.dml4j.train.EpochEnd;
@@ -16,6 +17,8 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -227,6 +230,27 @@ class SweepPartsTest {
         UserError noConfig = assertThrows(UserError.class, () -> TrialArgs.parse(Map.of(),
                 Map.of("config:trainer.epochs", "1")).trainer.build(null));
         assertTrue(noConfig.getMessage().contains("needs --config FILE"), noConfig.getMessage());
+    }
+
+    @Test
+    void eachEpochEventCarriesTheProcessCpuTimeSoFar() throws IOException {
+        Path file = dir.resolve("cpu-events.jsonl");
+        TrainingEventLog log = new TrainingEventLog(file);
+        log.onEpochEnd(new EpochEnd(1, 6, 0.4, 1e-3, Map.of(), 0.2));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long threadCpu = threads.getCurrentThreadCpuTime();
+        double sink = 0;
+        while (threads.getCurrentThreadCpuTime() - threadCpu < 50_000_000L) { // 50 ms of this thread's CPU
+            sink += Math.sqrt(sink + 1);
+        }
+        double burned = (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9;
+        log.onEpochEnd(new EpochEnd(2, 12, 0.3, 1e-3, Map.of(), 0.2));
+        List<String> lines = Files.readAllLines(file);
+        double first = JsonFiles.MAPPER.readTree(lines.get(0)).get("process_cpu_seconds").asDouble();
+        double second = JsonFiles.MAPPER.readTree(lines.get(1)).get("process_cpu_seconds").asDouble();
+        assertTrue(first > 0, lines.get(0));
+        assertTrue(second - first >= burned, "the process used at least this thread's " + burned + " s between "
+                + "the epochs: " + lines + " (" + sink + ")");
     }
 
     @Test
