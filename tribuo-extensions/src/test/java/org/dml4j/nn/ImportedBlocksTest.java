@@ -27,17 +27,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * DML4J networks with the attention and pooling blocks ({@code attnH} stages, {@code pool=gem|attention}), exported
  * by DML4J's ONNX writer and imported back by {@link OnnxBackbone} as generic operators (Softmax, Transpose,
  * ReduceMean, Sqrt, Pow, Max, MatMul of two values, Shape): the imported network gives the original's embeddings and
- * onnxruntime's within 1e-4 in float32, its gradients match finite differences in float64, and it fine-tunes.
+ * onnxruntime's within 1e-4 in float32, its gradients match finite differences in float64, and it fine-tunes; the
+ * new operators' unsupported forms are errors naming the node.
  */
 class ImportedBlocksTest {
 
@@ -130,5 +133,43 @@ class ImportedBlocksTest {
             assertTrue(after.containsKey("1." + name), name + " is not trained: " + after.keySet());
             assertFalse(before.get(name).equalsWithEps(after.get("1." + name), 1e-7), name + " was not fine-tuned");
         }
+    }
+
+    /** The exported attention network's backbone with its first node of {@code opType} changed by {@code edit}. */
+    private static byte[] edited(String opType, UnaryOperator<OnnxMl.NodeProto.Builder> edit)
+            throws IOException {
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.parseFrom(backbone(train(ATTENTION)
+                .exportONNXModel("org.dml4j.test", 1))).toBuilder();
+        OnnxMl.GraphProto.Builder graph = model.getGraphBuilder();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            if (graph.getNode(i).getOpType().equals(opType)) {
+                graph.setNode(i, edit.apply(graph.getNode(i).toBuilder().setName("edited")));
+                return model.build().toByteArray();
+            }
+        }
+        throw new AssertionError("no " + opType + " node");
+    }
+
+    @Test
+    void unsupportedFormsOfTheNewOperatorsAreNamedWithTheirNode() throws IOException {
+        byte[] axesInput = edited("ReduceMean", n -> n.clearAttribute().addInput("axes"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxBackbone.parse(axesInput, "m").layer(DataType.FLOAT));
+        assertEquals("ONNX node 'edited' (ReduceMean): expects one input with 'axes' as an attribute (opset 13), "
+                + "found 2 inputs", e.getMessage());
+
+        byte[] badPerm = edited("Transpose", n -> n.setAttribute(0, n.getAttribute(0).toBuilder().clearInts()
+                .addAllInts(List.of(0L, 1L, 1L))));
+        EmbeddingNetwork net = imported(badPerm, "m", DataType.FLOAT);
+        e = assertThrows(IllegalArgumentException.class, () -> net.forward(Nd4j.rand(DataType.FLOAT, 2, 64), false));
+        assertEquals("ONNX node 'edited' (Transpose): perm [0, 1, 1] is not a permutation of the 3 axes",
+                e.getMessage());
+
+        byte[] softmaxAttribute = edited("Softmax", n -> n.addAttribute(OnnxMl.AttributeProto.newBuilder()
+                .setName("stash_type").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1)));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxBackbone.parse(softmaxAttribute, "m").layer(DataType.FLOAT));
+        assertEquals("ONNX node 'edited' (Softmax): attribute 'stash_type' is not supported (supported: [axis])",
+                e.getMessage());
     }
 }
