@@ -3,6 +3,8 @@ package org.dml4j.nn.onnx;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 /**
  * The element-wise ONNX {@code Add}, {@code Sub}, {@code Mul}, {@code Div}, {@code Pow} and {@code Max} (of two
  * inputs) with numpy-style broadcasting: of two values (a residual connection, a normalization's centring), or of a
@@ -44,6 +46,7 @@ final class Binary implements GraphOp {
     private long[] aShape;
     private long[] bShape;
     private long[] outShape;
+    private boolean sameLayout;
 
     /**
      * Creates the operation. The inputs of {@link #forward} are the operands that are not constants, in order.
@@ -79,24 +82,37 @@ final class Binary implements GraphOp {
     public INDArray forward(INDArray[] inputs, boolean training) {
         INDArray first = leftConstant == null ? inputs[0] : null;
         INDArray second = rightConstant == null ? inputs[inputs.length - 1] : null;
-        aShape = first == null ? leftConstant.shape() : Layouts.onnxShape(first.shape());
-        bShape = second == null ? rightConstant.shape() : Layouts.onnxShape(second.shape());
+        // two values of one shape (a residual connection) combine in any layout: no conversion to ONNX's
+        sameLayout = first != null && second != null && Arrays.equals(first.shape(), second.shape());
+        aShape = first == null ? leftConstant.shape() : onnxShape(first);
+        bShape = second == null ? rightConstant.shape() : onnxShape(second);
         outShape = Broadcast.shape(aShape, bShape);
-        a = Broadcast.expand(first == null ? leftConstant.values() : Host.values(Layouts.toOnnx(first)), aShape,
-                outShape);
-        b = Broadcast.expand(second == null ? rightConstant.values() : Host.values(Layouts.toOnnx(second)), bShape,
-                outShape);
+        a = Broadcast.expand(first == null ? leftConstant.values() : onnxValues(first), aShape, outShape);
+        b = Broadcast.expand(second == null ? rightConstant.values() : onnxValues(second), bShape, outShape);
         double[] out = new double[a.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = apply(kind, a[i], b[i]);
         }
-        return Layouts.fromOnnx(Host.array(out, inputs[0].dataType(), outShape));
+        return fromOnnx(out, inputs[0].dataType(), outShape);
+    }
+
+    private long[] onnxShape(INDArray value) {
+        return sameLayout ? value.shape() : Layouts.onnxShape(value.shape());
+    }
+
+    private double[] onnxValues(INDArray value) {
+        return Host.values(sameLayout ? value : Layouts.toOnnx(value));
+    }
+
+    private INDArray fromOnnx(double[] values, DataType type, long[] shape) {
+        INDArray array = Host.array(values, type, shape);
+        return sameLayout ? array : Layouts.fromOnnx(array);
     }
 
     @Override
     public INDArray[] backward(INDArray gradOutput, boolean[] wanted) {
         ForwardCheck.require(a, kind.name());
-        double[] g = Host.values(Layouts.toOnnx(gradOutput));
+        double[] g = onnxValues(gradOutput);
         DataType type = gradOutput.dataType();
         INDArray[] grads = new INDArray[wanted.length];
         int next = 0;
@@ -115,7 +131,7 @@ final class Binary implements GraphOp {
         for (int i = 0; i < d.length; i++) {
             d[i] = g[i] * (left ? leftDerivative(a[i], b[i]) : rightDerivative(a[i], b[i]));
         }
-        return Layouts.fromOnnx(Host.array(Broadcast.reduce(d, outShape, shape), type, shape));
+        return fromOnnx(Broadcast.reduce(d, outShape, shape), type, shape);
     }
 
     private double leftDerivative(double x, double y) {

@@ -77,6 +77,9 @@ final class Broadcast {
      * @return the values stretched to {@code to}
      */
     static double[] expand(double[] values, long[] from, long[] to) {
+        if (Arrays.equals(from, to)) {
+            return values;
+        }
         int[] src = sources(from, to);
         double[] out = new double[src.length];
         for (int k = 0; k < out.length; k++) {
@@ -94,6 +97,9 @@ final class Broadcast {
      * @return the sums, of shape {@code from}
      */
     static double[] reduce(double[] values, long[] to, long[] from) {
+        if (Arrays.equals(from, to)) {
+            return values;
+        }
         int[] src = sources(from, to);
         double[] out = new double[(int) size(from)];
         for (int k = 0; k < src.length; k++) {
