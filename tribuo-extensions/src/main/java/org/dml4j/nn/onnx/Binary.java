@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * The element-wise ONNX {@code Add}, {@code Sub}, {@code Mul}, {@code Div}, {@code Pow} and {@code Max} (of two
  * inputs) with numpy-style broadcasting: of two values (a residual connection, a normalization's centring), or of a
- * value and a constant (the scalars of GELU's error-function form, a pooling's exponent). Computed on the host in
- * ONNX's layout, in double precision.
+ * value and a constant (the scalars of GELU's error-function form, a pooling's exponent). Arithmetic on two values of
+ * one shape or a value and a scalar runs as ND4J operations in the value's layout; the rest (broadcasting,
+ * {@code Pow}, {@code Max}) on the host in ONNX's layout, in double precision.
  */
 final class Binary implements GraphOp {
 
@@ -47,6 +48,8 @@ final class Binary implements GraphOp {
     private long[] bShape;
     private long[] outShape;
     private boolean sameLayout;
+    private INDArray left;
+    private INDArray right;
 
     /**
      * Creates the operation. The inputs of {@link #forward} are the operands that are not constants, in order.
@@ -84,6 +87,14 @@ final class Binary implements GraphOp {
         INDArray second = rightConstant == null ? inputs[inputs.length - 1] : null;
         // two values of one shape (a residual connection) combine in any layout: no conversion to ONNX's
         sameLayout = first != null && second != null && Arrays.equals(first.shape(), second.shape());
+        a = null;
+        left = null;
+        right = null;
+        if (kind.compareTo(Kind.DIV) <= 0 && (sameLayout || scalar(leftConstant, second) || scalar(rightConstant, first))) {
+            left = first;
+            right = second;
+            return arithmetic(first == null ? left(second) : first, second == null ? right(first) : second);
+        }
         aShape = first == null ? leftConstant.shape() : onnxShape(first);
         bShape = second == null ? rightConstant.shape() : onnxShape(second);
         outShape = Broadcast.shape(aShape, bShape);
@@ -94,6 +105,55 @@ final class Binary implements GraphOp {
             out[i] = apply(kind, a[i], b[i]);
         }
         return fromOnnx(out, inputs[0].dataType(), outShape);
+    }
+
+    /** Whether a constant is one value that broadcasts to the value's shape. */
+    private static boolean scalar(Constant c, INDArray value) {
+        return c != null && c.values().length == 1 && c.shape().length <= value.rank();
+    }
+
+    /** The left constant as an array of the value's shape. */
+    private INDArray left(INDArray like) {
+        return like.like().assign(leftConstant.values()[0]);
+    }
+
+    private INDArray right(INDArray like) {
+        return like.like().assign(rightConstant.values()[0]);
+    }
+
+    private INDArray arithmetic(INDArray x, INDArray y) {
+        return switch (kind) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            default -> x.div(y);
+        };
+    }
+
+    /** The gradients of the ND4J path. */
+    private INDArray[] arithmeticBackward(INDArray g, boolean[] wanted) {
+        INDArray x = left == null ? left(right) : left;
+        INDArray y = right == null ? right(left) : right;
+        INDArray[] grads = new INDArray[wanted.length];
+        int next = 0;
+        if (left != null) {
+            grads[next] = wanted[next] ? switch (kind) {
+                case ADD, SUB -> g.dup();
+                case MUL -> g.mul(y);
+                default -> g.div(y);
+            } : null;
+            next++;
+        }
+        if (right != null && wanted[next]) {
+            grads[next] = switch (kind) {
+                case ADD -> g.dup();
+                case SUB -> g.neg();
+                case MUL -> g.mul(x);
+                // d(a/b)/db = -a/b²
+                default -> g.mul(x).negi().divi(y).divi(y);
+            };
+        }
+        return grads;
     }
 
     private long[] onnxShape(INDArray value) {
@@ -111,6 +171,9 @@ final class Binary implements GraphOp {
 
     @Override
     public INDArray[] backward(INDArray gradOutput, boolean[] wanted) {
+        if (left != null || right != null) {
+            return arithmeticBackward(gradOutput, wanted);
+        }
         ForwardCheck.require(a, kind.name());
         double[] g = onnxValues(gradOutput);
         DataType type = gradOutput.dataType();
