@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
@@ -39,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DML4J networks with the attention and pooling blocks ({@code attnH} stages, {@code pool=gem|attention}), exported
  * by DML4J's ONNX writer and imported back by {@link OnnxBackbone} as generic operators (Softmax, Transpose,
  * ReduceMean, Sqrt, Pow, Max, MatMul of two values, Shape): the imported network gives the original's embeddings and
- * onnxruntime's within 1e-4 in float32, its gradients match finite differences in float64, and it fine-tunes; the
- * new operators' unsupported forms are errors naming the node.
+ * onnxruntime's within 1e-4 in float32, its gradients match finite differences in float64, it fine-tunes (the layer
+ * norms' scales, the attention projections and the pooling query among its parameters) and loads without its file;
+ * the new operators' unsupported forms are errors naming the node.
  */
 class ImportedBlocksTest {
 
@@ -133,6 +135,12 @@ class ImportedBlocksTest {
             assertTrue(after.containsKey("1." + name), name + " is not trained: " + after.keySet());
             assertFalse(before.get(name).equalsWithEps(after.get("1." + name), 1e-7), name + " was not fine-tuned");
         }
+
+        Path saved = dir.resolve("model.dml4j");
+        tuned.serializeToFile(saved);
+        Files.delete(onnx);
+        EmbeddingModel loaded = (EmbeddingModel) Model.deserializeFromFile(saved).castModel(Label.class);
+        assertEquals(tuned.embed(DATA), loaded.embed(DATA));
     }
 
     /** The exported attention network's backbone with its first node of {@code opType} changed by {@code edit}. */
