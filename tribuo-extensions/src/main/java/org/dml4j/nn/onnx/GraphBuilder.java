@@ -20,8 +20,11 @@ import java.util.SplittableRandom;
 
 /**
  * Turns the nodes of an ONNX graph into {@link GraphOp}s over numbered values: the weights of {@code Conv},
- * {@code BatchNormalization}, {@code Gemm} and {@code MatMul} become the network's parameters and buffers under their
- * initializer names; other initializers and {@code Constant} outputs are constants the operators read when built.
+ * {@code BatchNormalization}, {@code Gemm} and {@code MatMul}, and the initializers of more than one value that an
+ * element-wise operator or a {@code MatMul} reads as an operand (a layer normalization's scale and bias, a bias added
+ * after a {@code MatMul}, a learned query), become the network's parameters and buffers under their initializer names;
+ * other initializers (scalars) and {@code Constant} outputs are constants the operators read when built, and an
+ * element-wise operator of constants alone is folded into a constant.
  */
 final class GraphBuilder {
 
@@ -39,6 +42,8 @@ final class GraphBuilder {
     private final Map<String, OnnxMl.TensorProto> constants = new HashMap<>();
     private final Map<String, Integer> values = new HashMap<>();
     private final Set<String> weights = new HashSet<>();
+    private final Map<String, Binary.Constant> folded = new HashMap<>();
+    private final List<GraphLayer.Node> nodes = new ArrayList<>();
 
     /**
      * @param graph    the graph
@@ -62,7 +67,6 @@ final class GraphBuilder {
      */
     List<GraphLayer.Node> nodes(OnnxMl.GraphProto graph, String input) {
         values.put(input, 0);
-        List<GraphLayer.Node> nodes = new ArrayList<>();
         for (OnnxMl.NodeProto proto : graph.getNodeList()) {
             NodeReader node = new NodeReader(proto);
             if (proto.getOpType().equals("Constant")) {
@@ -71,14 +75,20 @@ final class GraphBuilder {
             }
             List<Integer> in = new ArrayList<>();
             GraphOp op = op(node, proto, in);
-            if (proto.getOutputCount() == 0 || values.containsKey(proto.getOutput(0))) {
-                throw node.error("its output must be a new value name");
+            if (op != null) {
+                add(node, proto.getOutput(0), op, in);
             }
-            values.put(proto.getOutput(0), values.size());
-            nodes.add(new GraphLayer.Node(node.name(), node.opType(), op,
-                    in.stream().mapToInt(Integer::intValue).toArray(), values.size() - 1));
         }
         return nodes;
+    }
+
+    private void add(NodeReader node, String output, GraphOp op, List<Integer> in) {
+        if (values.containsKey(output) || folded.containsKey(output)) {
+            throw node.error("its output must be a new value name");
+        }
+        values.put(output, values.size());
+        nodes.add(new GraphLayer.Node(node.name(), node.opType(), op, in.stream().mapToInt(Integer::intValue).toArray(),
+                values.size() - 1));
     }
 
     /**
@@ -119,12 +129,15 @@ final class GraphBuilder {
             case "AveragePool":
                 return pool(node, proto, in);
             case "Gemm":
-            case "MatMul":
                 return linear(node, proto, in);
+            case "MatMul":
+                return matMul(node, proto, in);
             case "Add":
             case "Sub":
             case "Mul":
             case "Div":
+            case "Pow":
+            case "Max":
                 return binary(node, proto, in);
             case "Concat":
                 node.allow(Set.of("axis"));
@@ -148,6 +161,27 @@ final class GraphBuilder {
             case "Sigmoid" -> unary(node, proto, Unary.sigmoid());
             case "Erf" -> unary(node, proto, Unary.erf());
             case "Identity" -> unary(node, proto, Unary.identity());
+            case "Sqrt" -> unary(node, proto, Unary.sqrt());
+            case "Softmax" -> {
+                node.allow(Set.of("axis"));
+                yield new Softmax((int) node.integer("axis", -1));
+            }
+            case "Transpose" -> {
+                node.allow(Set.of("perm"));
+                yield new Transpose(node.integers("perm"));
+            }
+            case "ReduceMean" -> {
+                node.allow(Set.of("axes", "keepdims"));
+                if (proto.getInputCount() != 1) {
+                    throw node.error("expects one input with 'axes' as an attribute (opset 13), found "
+                            + proto.getInputCount() + " inputs");
+                }
+                yield new ReduceMean(node.integers("axes"), node.integer("keepdims", 1) != 0);
+            }
+            case "Shape" -> {
+                node.allow(Set.of());
+                yield new Shape();
+            }
             case "Gelu" -> {
                 node.allow(Set.of("approximate"));
                 if (!node.text("approximate", "none").equals("none")) {
@@ -164,12 +198,13 @@ final class GraphBuilder {
             case "Flatten" -> {
                 node.allow(Set.of("axis"));
                 int axis = (int) node.integer("axis", 1);
-                yield new Reshape("Flatten", shape -> flatten(shape, axis));
+                yield new Reshape("Flatten", (shape, unused) -> flatten(shape, axis));
             }
-            case "Reshape" -> reshape(node, proto);
+            case "Reshape" -> reshape(node, proto, in);
             default -> throw node.error("operator " + op + " is not supported; DML4J imports Conv, "
-                    + "BatchNormalization, Relu, Clip, Sigmoid, Gelu, Erf, MaxPool, AveragePool, GlobalAveragePool, "
-                    + "Add, Sub, Mul, Div, Concat, Flatten, Reshape, Gemm, MatMul, Identity and Constant");
+                    + "BatchNormalization, Relu, Clip, Sigmoid, Gelu, Erf, Sqrt, MaxPool, AveragePool, "
+                    + "GlobalAveragePool, Add, Sub, Mul, Div, Pow, Max, ReduceMean, Softmax, Concat, Flatten, Reshape, "
+                    + "Transpose, Shape, Gemm, MatMul, Identity and Constant");
         };
     }
 
@@ -329,7 +364,7 @@ final class GraphBuilder {
         if (proto.getInputCount() < 2) {
             throw node.error("needs an input and a weight");
         }
-        in.add(valueInput(node, proto.getInput(0)));
+        in.add(gemm ? valueInput(node, proto.getInput(0)) : operand(node, proto.getInput(0)));
         INDArray weight = weight(node, proto.getInput(1));
         if (weight.rank() != 2) {
             throw node.error("weight '" + proto.getInput(1) + "' must be a matrix, found rank " + weight.rank());
@@ -346,31 +381,90 @@ final class GraphBuilder {
         return new Linear(weight, proto.getInput(1), transposed, bias, biasName);
     }
 
+    private GraphOp matMul(NodeReader node, OnnxMl.NodeProto proto, List<Integer> in) {
+        if (proto.getInputCount() == 2 && values.containsKey(proto.getInput(1))) {
+            node.allow(Set.of());
+            node.outputs(1);
+            in.add(operand(node, proto.getInput(0)));
+            in.add(values.get(proto.getInput(1)));
+            return new MatMul();
+        }
+        return linear(node, proto, in);
+    }
+
+    /**
+     * An element-wise operator's operands: computed values, initializers of more than one value as parameters, and
+     * constants; null when all are constants, the result then being a constant itself.
+     */
     private GraphOp binary(NodeReader node, OnnxMl.NodeProto proto, List<Integer> in) {
         node.allow(Set.of());
         node.outputs(1);
         if (proto.getInputCount() != 2) {
             throw node.error("expects two inputs, found " + proto.getInputCount());
         }
-        Double[] scalars = new Double[2];
+        Binary.Kind kind = Binary.Kind.valueOf(proto.getOpType().toUpperCase(Locale.ROOT));
+        Binary.Constant[] constant = new Binary.Constant[2];
         for (int i = 0; i < 2; i++) {
             String name = proto.getInput(i);
-            if (values.containsKey(name)) {
-                in.add(values.get(name));
+            if (values.containsKey(name) || isParameter(name)) {
+                in.add(operand(node, name));
             } else {
-                double[] c = constantValues(node, name);
-                if (c.length != 1) {
-                    throw node.error("constant '" + name + "' has " + c.length + " values; only a scalar constant "
-                            + "operand is supported");
-                }
-                scalars[i] = c[0];
+                constant[i] = constantOperand(node, name);
             }
         }
         if (in.isEmpty()) {
-            throw node.error("both operands are constants; fold them before export");
+            folded.put(proto.getOutput(0), fold(node, kind, constant[0], constant[1]));
+            return null;
         }
-        return new Binary(Binary.Kind.valueOf(proto.getOpType().toUpperCase(Locale.ROOT)), scalars[0],
-                scalars[1]);
+        return new Binary(kind, constant[0], constant[1]);
+    }
+
+    private static Binary.Constant fold(NodeReader node, Binary.Kind kind, Binary.Constant a, Binary.Constant b) {
+        long[] shape;
+        try {
+            shape = Broadcast.shape(a.shape(), b.shape());
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+        double[] x = Broadcast.expand(a.values(), a.shape(), shape);
+        double[] y = Broadcast.expand(b.values(), b.shape(), shape);
+        double[] out = new double[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Binary.apply(kind, x[i], y[i]);
+        }
+        return new Binary.Constant(out, shape);
+    }
+
+    /** Whether an operand is an initializer of more than one value, read as a trainable parameter. */
+    private boolean isParameter(String name) {
+        OnnxMl.TensorProto t = initializers.get(name);
+        if (t == null) {
+            return false;
+        }
+        long size = 1;
+        for (long d : t.getDimsList()) {
+            size *= d;
+        }
+        return size > 1;
+    }
+
+    /** A computed value, or an initializer of more than one value as a {@link Parameter} node's value. */
+    private int operand(NodeReader node, String name) {
+        if (values.containsKey(name) || !isParameter(name)) {
+            return valueInput(node, name);
+        }
+        INDArray value = weight(node, name);
+        add(node, name, new Parameter(name, value), List.of());
+        return values.get(name);
+    }
+
+    private Binary.Constant constantOperand(NodeReader node, String name) {
+        if (folded.containsKey(name)) {
+            return folded.get(name);
+        }
+        OnnxMl.TensorProto t = constants.containsKey(name) ? constants.get(name) : initializers.get(name);
+        double[] v = constantValues(node, name);
+        return new Binary.Constant(v, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
     }
 
     private GraphOp clip(NodeReader node, OnnxMl.NodeProto proto) {
@@ -386,20 +480,24 @@ final class GraphBuilder {
         return Unary.clip(min, max);
     }
 
-    private GraphOp reshape(NodeReader node, OnnxMl.NodeProto proto) {
+    private GraphOp reshape(NodeReader node, OnnxMl.NodeProto proto, List<Integer> in) {
         node.allow(Set.of("allowzero"));
         if (node.integer("allowzero", 0) != 0) {
             throw node.error("allowzero=1 is not supported");
         }
         if (proto.getInputCount() != 2) {
-            throw node.error("expects a value and a constant shape");
+            throw node.error("expects a value and a shape");
+        }
+        if (values.containsKey(proto.getInput(1))) {
+            in.add(values.get(proto.getInput(1)));
+            return new Reshape("Reshape", (shape, requested) -> reshaped(node, shape, requested));
         }
         double[] target = constantValues(node, proto.getInput(1));
         long[] shape = new long[target.length];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = (long) target[i];
         }
-        return new Reshape("Reshape", in -> reshaped(node, in, shape));
+        return new Reshape("Reshape", (input, unused) -> reshaped(node, input, shape));
     }
 
     private static long[] flatten(long[] shape, int axis) {
@@ -481,6 +579,9 @@ final class GraphBuilder {
     }
 
     private double[] constantValues(NodeReader node, String name) {
+        if (folded.containsKey(name)) {
+            return folded.get(name).values();
+        }
         OnnxMl.TensorProto t = constants.containsKey(name) ? constants.get(name) : initializers.get(name);
         if (t == null) {
             throw node.error("needs '" + name + "' to be a constant (an initializer or a Constant node)");

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * ONNX {@code Gemm} ({@code Y = A·B + C} or {@code A·Bᵀ + C}, as PyTorch exports {@code nn.Linear}) and
- * {@code MatMul} by a weight initializer, over {@code [batch, features]} values. The weight keeps the ONNX layout
+ * {@code MatMul} by a weight initializer, over {@code [batch, features]} values, or for {@code MatMul} over the last
+ * axis of a value of higher rank (the tokens of an attention block). The weight keeps the ONNX layout
  * ({@code [in, out]}, or {@code [out, in]} when transposed) and name; the bias {@code C} is optional.
  */
 final class Linear implements GraphOp {
@@ -19,6 +20,7 @@ final class Linear implements GraphOp {
     private final INDArray bias;
     private final String biasName;
     private INDArray input;
+    private long[] inputShape;
     private Map<String, INDArray> gradients = Map.of();
 
     /**
@@ -42,28 +44,35 @@ final class Linear implements GraphOp {
 
     @Override
     public INDArray forward(INDArray[] inputs, boolean training) {
-        INDArray x = inputs[0];
+        INDArray x = Layouts.toOnnx(inputs[0]);
         INDArray w = matrix();
-        if (x.rank() != 2 || x.columns() != w.rows()) {
-            throw new IllegalArgumentException("a linear layer of " + w.rows() + " inputs expects [batch, "
-                    + w.rows() + "] values, found " + Arrays.toString(x.shape())
-                    + " (flatten image batches first)");
+        if (x.rank() < 2 || x.size(-1) != w.rows()) {
+            throw new IllegalArgumentException("a linear layer of " + w.rows() + " inputs expects [..., "
+                    + w.rows() + "] values, found " + Arrays.toString(x.shape()));
         }
-        input = x;
-        INDArray out = x.mmul(w);
-        return bias == null ? out : out.addiRowVector(bias.reshape(1, bias.length()));
+        inputShape = x.shape();
+        input = x.reshape('c', -1, w.rows());
+        INDArray out = input.mmul(w);
+        if (bias != null) {
+            out.addiRowVector(bias.reshape(1, bias.length()));
+        }
+        long[] shape = inputShape.clone();
+        shape[shape.length - 1] = w.columns();
+        return Layouts.fromOnnx(out.reshape('c', shape));
     }
 
     @Override
-    public INDArray[] backward(INDArray g, boolean[] wanted) {
+    public INDArray[] backward(INDArray gradOutput, boolean[] wanted) {
         INDArray x = ForwardCheck.require(input, "Gemm");
+        INDArray g = Layouts.toOnnx(gradOutput).reshape('c', x.rows(), -1);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         grads.put(weightName, transposed ? g.transpose().mmul(x) : x.transpose().mmul(g));
         if (bias != null) {
             grads.put(biasName, g.sum(0).reshape(bias.shape()).dup('c'));
         }
         gradients = grads;
-        return new INDArray[]{wanted[0] ? g.mmul(matrix().transpose()) : null};
+        return new INDArray[]{wanted[0] ? Layouts.fromOnnx(g.mmul(matrix().transpose()).reshape('c', inputShape))
+                : null};
     }
 
     @Override

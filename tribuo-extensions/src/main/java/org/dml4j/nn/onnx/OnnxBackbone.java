@@ -24,13 +24,20 @@ import java.util.Set;
  * <p>
  * The model takes one {@code [batch, C, H, W]} image input with fixed {@code C, H, W} and has one output. Supported
  * operators: {@code Conv} (groups, strides, padding, dilations), {@code BatchNormalization}, {@code Relu},
- * {@code Clip}, {@code Sigmoid}, {@code Gelu}, {@code Erf}, {@code MaxPool}, {@code AveragePool},
- * {@code GlobalAveragePool}, {@code Add}/{@code Sub}/{@code Mul}/{@code Div} (equal shapes or a scalar constant),
- * {@code Concat}, {@code Flatten}, {@code Reshape}, {@code Gemm}, {@code MatMul} by a weight, {@code Identity} and
- * {@code Constant}. Anything else, and attributes DML4J does not implement ({@code auto_pad}, {@code ceil_mode}), is an
- * error naming the node and its operator. Float32 and float64 weights load into the network's type; the weights of
- * {@code Conv}, {@code BatchNormalization}, {@code Gemm} and {@code MatMul} become parameters (batch-norm running
- * statistics become buffers) under their ONNX initializer names.
+ * {@code Clip}, {@code Sigmoid}, {@code Gelu}, {@code Erf}, {@code Sqrt}, {@code MaxPool}, {@code AveragePool},
+ * {@code GlobalAveragePool}, {@code Add}/{@code Sub}/{@code Mul}/{@code Div}/{@code Pow}/{@code Max} (two inputs,
+ * numpy broadcasting), {@code ReduceMean} (axes as an attribute, opset 13), {@code Softmax}, {@code Concat},
+ * {@code Flatten}, {@code Reshape} (to a constant shape or a {@code Shape}'s output), {@code Transpose},
+ * {@code Shape}, {@code Gemm}, {@code MatMul} (by a weight, or of two values with batch broadcasting),
+ * {@code Identity} and {@code Constant}: the standard vision trunks, and layer normalization, GELU, multi-head
+ * self-attention, GeM and attention pooling written out of basic operators (as DML4J's own exporter writes them).
+ * Anything else, and attributes DML4J does not implement ({@code auto_pad}, {@code ceil_mode}), is an error naming
+ * the node and its operator. Float32 and float64 weights load into the network's type; the weights of {@code Conv},
+ * {@code BatchNormalization}, {@code Gemm} and {@code MatMul}, and initializers of more than one value read as an
+ * operand of an element-wise operator or a {@code MatMul} (a layer normalization's scale and bias, a projection's
+ * bias, a learned query) become parameters (batch-norm running statistics become buffers) under their ONNX
+ * initializer names; scalar initializers (an epsilon, GeM's exponent) are constants, and an element-wise operator of
+ * constants alone is folded at import.
  * <p>
  * Every model file is untrusted input: a file that is not an ONNX model, a truncated file, a missing initializer or a
  * weight of the wrong size is an error that names it.

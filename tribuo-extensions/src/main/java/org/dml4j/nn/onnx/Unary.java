@@ -8,7 +8,8 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * The element-wise ONNX operators: {@code Relu}, {@code Clip} (ReLU6 as exported by PyTorch), {@code Sigmoid},
  * {@code Gelu} (exact, with the error function), {@code Erf} (of the error-function form of GELU that PyTorch
- * exports at opset 13) and {@code Identity}, with their derivatives.
+ * exports at opset 13), {@code Sqrt} (of a layer normalization's standard deviation) and {@code Identity}, with their
+ * derivatives.
  */
 final class Unary implements GraphOp {
 
@@ -56,6 +57,11 @@ final class Unary implements GraphOp {
     /** @return the error function */
     static Unary erf() {
         return new Unary("Erf", Erf::erf, x -> TWO_OVER_SQRT_PI * Math.exp(-x * x));
+    }
+
+    /** @return the square root */
+    static Unary sqrt() {
+        return new Unary("Sqrt", Math::sqrt, x -> 0.5 / Math.sqrt(x));
     }
 
     /** @return the identity */
