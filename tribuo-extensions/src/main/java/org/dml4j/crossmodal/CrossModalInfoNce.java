@@ -1,6 +1,7 @@
 package org.dml4j.crossmodal;
 
 import org.dml4j.distance.L2Normalization;
+import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -85,7 +86,7 @@ public final class CrossModalInfoNce {
         INDArray unitB = Nd4j.create(normB.normalized(), new long[]{n, d}, 'c');
         double s = clamp(logScale);
         double scale = Math.exp(s);
-        double[] logits = unitA.mmul(unitB.transpose()).muli(scale).dup('c').data().asDouble();
+        double[] logits = MatrixProducts.product(unitA, unitB, false, true).muli(scale).dup('c').data().asDouble();
         double[] rowSoftmax = new double[n * n];
         double[] columnSoftmax = new double[n * n];
         double value = 0;
@@ -109,8 +110,8 @@ public final class CrossModalInfoNce {
             gradScale = 0;
         }
         INDArray gradSimilarity = Nd4j.create(gradLogits, new long[]{n, n}, 'c');
-        double[] gradUnitA = gradSimilarity.mmul(unitB).dup('c').data().asDouble();
-        double[] gradUnitB = gradSimilarity.transpose().mmul(unitA).dup('c').data().asDouble();
+        double[] gradUnitA = MatrixProducts.product(gradSimilarity, unitB, false, false).dup('c').data().asDouble();
+        double[] gradUnitB = MatrixProducts.product(gradSimilarity, unitA, true, false).dup('c').data().asDouble();
         DataType type = a.dataType();
         return new Result(value,
                 Nd4j.create(normA.backward(gradUnitA), new long[]{n, d}, 'c').castTo(type),

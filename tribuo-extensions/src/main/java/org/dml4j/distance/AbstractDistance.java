@@ -4,8 +4,8 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The shared forward and backward structure of the distances: optional L2 normalization, a matrix computed from
@@ -43,7 +43,7 @@ abstract class AbstractDistance implements Distance {
 
         /** @return the {@code rows × cols} inner products {@code u_i · v_j}, row-major */
         double[] dots() {
-            return HostArrays.doubles(Nd4j.gemm(queryArray, referenceArray, false, true));
+            return HostArrays.doubles(MatrixProducts.product(queryArray, referenceArray, false, true));
         }
 
         /**
@@ -51,7 +51,7 @@ abstract class AbstractDistance implements Distance {
          * @return {@code W v}, row-major {@code rows × dim}
          */
         double[] timesReferences(double[] weights) {
-            return HostArrays.doubles(Nd4j.gemm(HostArrays.float64(weights, rows, cols), referenceArray, false, false));
+            return HostArrays.doubles(MatrixProducts.product(HostArrays.float64(weights, rows, cols), referenceArray, false, false));
         }
 
         /**
@@ -59,7 +59,7 @@ abstract class AbstractDistance implements Distance {
          * @return {@code Wᵀ u}, row-major {@code cols × dim}
          */
         double[] transposeTimesQueries(double[] weights) {
-            return HostArrays.doubles(Nd4j.gemm(HostArrays.float64(weights, rows, cols), queryArray, true, false));
+            return HostArrays.doubles(MatrixProducts.product(HostArrays.float64(weights, rows, cols), queryArray, true, false));
         }
     }
 

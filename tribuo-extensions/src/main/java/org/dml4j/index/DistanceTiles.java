@@ -1,5 +1,6 @@
 package org.dml4j.index;
 
+import org.dml4j.nd.MatrixProducts;
 import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
@@ -146,7 +147,7 @@ final class DistanceTiles {
         for (int refStart = 0; refStart < n; refStart += referenceBlockSize) {
             int refEnd = Math.min(n, refStart + referenceBlockSize);
             try (MemoryWorkspace ignored = workspace()) {
-                INDArray products = Nd4j.gemm(qBlock, rows(references, refStart, refEnd), false, true);
+                INDArray products = MatrixProducts.product(qBlock, rows(references, refStart, refEnd), false, true);
                 visitRows(products, false, queryStart, refStart, visitor);
             }
         }
@@ -172,7 +173,7 @@ final class DistanceTiles {
             for (int other = start; other < n; other += blockSize) {
                 int otherEnd = Math.min(n, other + blockSize);
                 try (MemoryWorkspace ignored = workspace()) {
-                    INDArray products = Nd4j.gemm(block, rows(references, other, otherEnd), false, true);
+                    INDArray products = MatrixProducts.product(block, rows(references, other, otherEnd), false, true);
                     visitRows(products, false, start, other, visitor);
                     if (other != start) {
                         visitRows(products, true, other, start, visitor);

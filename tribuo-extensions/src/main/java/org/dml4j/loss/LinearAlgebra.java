@@ -1,8 +1,8 @@
 package org.dml4j.loss;
 
 import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Dense float64 matrix inverse and the product its backward pass needs, on row-major square matrices. */
 final class LinearAlgebra {
@@ -76,7 +76,7 @@ final class LinearAlgebra {
      */
     static double[] transposedSandwich(double[] b, double[] g, int n) {
         INDArray bt = HostArrays.float64(b, n, n);
-        INDArray left = Nd4j.gemm(bt, HostArrays.float64(g, n, n), true, false);
-        return HostArrays.doubles(Nd4j.gemm(left, bt, false, true));
+        INDArray left = MatrixProducts.product(bt, HostArrays.float64(g, n, n), true, false);
+        return HostArrays.doubles(MatrixProducts.product(left, bt, false, true));
     }
 }

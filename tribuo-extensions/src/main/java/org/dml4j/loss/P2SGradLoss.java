@@ -6,9 +6,9 @@ import org.dml4j.distance.L2Normalization;
 import org.dml4j.distance.PairwiseMatrix;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.MatrixProducts;
 import org.dml4j.reduce.MeanReducer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
@@ -78,7 +78,7 @@ public final class P2SGradLoss extends ClassParameterLoss {
         L2Normalization norm = L2Normalization.of(HostArrays.doubles(embeddings), size, dim);
         INDArray unit = HostArrays.float64(norm.normalized(), size, dim);
         INDArray weightArray = HostArrays.float64(weights, numClasses, dim);
-        double[] cosines = HostArrays.doubles(Nd4j.gemm(unit, weightArray, false, true));
+        double[] cosines = HostArrays.doubles(MatrixProducts.product(unit, weightArray, false, true));
         double scale = 1.0 / cosines.length;
         double value = 0;
         double[] gradient = new double[cosines.length];
@@ -94,8 +94,8 @@ public final class P2SGradLoss extends ClassParameterLoss {
             }
         }
         INDArray g = HostArrays.float64(gradient, size, numClasses);
-        double[] dUnit = HostArrays.doubles(Nd4j.gemm(g, weightArray, false, false));
-        INDArray dWeights = Nd4j.gemm(g, unit, true, false);
+        double[] dUnit = HostArrays.doubles(MatrixProducts.product(g, weightArray, false, false));
+        INDArray dWeights = MatrixProducts.product(g, unit, true, false);
         return new LossResult(value, HostArrays.create(norm.backward(dUnit), embeddings.dataType(), size, dim),
                 Map.of(parameterName(), dWeights.castTo(classVectors().dataType())));
     }

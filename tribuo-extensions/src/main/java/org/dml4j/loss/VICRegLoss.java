@@ -4,11 +4,11 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.MatrixProducts;
 import org.dml4j.reduce.LossTerms;
 import org.dml4j.reduce.MeanReducer;
 import org.dml4j.reduce.Reducer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * VICReg (Bardes, Ponce and LeCun, "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised
@@ -212,7 +212,7 @@ public final class VICRegLoss extends AbstractMetricLoss {
      */
     private double covariance(double[] z, int n, int dim, double[] grad) {
         INDArray centered = HostArrays.float64(centerColumns(z, n, dim), n, dim);
-        double[] cov = HostArrays.doubles(Nd4j.gemm(centered, centered, true, false).divi(n - 1));
+        double[] cov = HostArrays.doubles(MatrixProducts.product(centered, centered, true, false).divi(n - 1));
         double sum = 0;
         for (int k = 0; k < dim; k++) {
             cov[k * dim + k] = 0;
@@ -220,7 +220,7 @@ public final class VICRegLoss extends AbstractMetricLoss {
         for (double c : cov) {
             sum += c * c;
         }
-        double[] product = HostArrays.doubles(Nd4j.gemm(centered, HostArrays.float64(cov, dim, dim), false, false));
+        double[] product = HostArrays.doubles(MatrixProducts.product(centered, HostArrays.float64(cov, dim, dim), false, false));
         double scale = 4 * covarianceV / ((double) dim * (n - 1));
         for (int k = 0; k < grad.length; k++) {
             grad[k] += scale * product[k];

@@ -31,6 +31,6 @@ public final class ColumnSums {
             return Nd4j.zeros(matrix.dataType(), matrix.columns());
         }
         INDArray ones = Nd4j.ones(matrix.dataType(), 1, matrix.rows());
-        return Nd4j.gemm(ones, matrix, false, false).reshape(matrix.columns());
+        return MatrixProducts.product(ones, matrix, false, false).reshape(matrix.columns());
     }
 }

@@ -1,6 +1,7 @@
 package org.dml4j.nn;
 
 import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.MatrixProducts;
 import org.dml4j.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -166,13 +167,13 @@ public final class Conv2d extends WeightedLayer {
         if (chunk == n) {
             INDArray unfolded = unfold(geometry, host, 0, n);
             batchColumns = keepColumns ? unfolded : batchColumns;
-            return product(weight, unfolded, false, false);
+            return MatrixProducts.product(weight, unfolded, false, false);
         }
         Object out = ImageBatch.shared(ImageBatch.STAGING, host, outChannels() * n * pixels);
         for (int n0 = 0; n0 < n; n0 += chunk) {
             int n1 = Math.min(n, n0 + chunk);
             try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
-                INDArray product = product(weight, unfold(geometry, host, n0, n1), false, false);
+                INDArray product = MatrixProducts.product(weight, unfold(geometry, host, n0, n1), false, false);
                 Object chunkOut = ImageBatch.readShared(product, ImageBatch.SECOND);
                 ImageBatch.copyColumns(chunkOut, (n1 - n0) * pixels, 0, out, n * pixels, n0 * pixels,
                         outChannels(), (n1 - n0) * pixels);
@@ -272,7 +273,7 @@ public final class Conv2d extends WeightedLayer {
             INDArray unfolded = batchColumns != null && !HostArrays.isOutdated(batchColumns) ? batchColumns
                     : unfold(cols, input, 0, n);
             batchColumns = null;
-            weightGrad = product(grad, unfolded, false, true);
+            weightGrad = MatrixProducts.product(grad, unfolded, false, true);
             if (wantInputGradient) {
                 foldGradient(weight, grad, 0, n);
             }
@@ -286,7 +287,7 @@ public final class Conv2d extends WeightedLayer {
                         outChannels(), (n1 - n0) * pixels);
                 try (MemoryWorkspace ignored = Workspaces.pass(CHUNK_WORKSPACE)) {
                     INDArray g = ImageBatch.write(chunkGrad, outChannels(), (long) (n1 - n0) * pixels);
-                    Nd4j.gemm(g, unfold(cols, input, n0, n1), weightGrad, false, true, 1.0, 1.0);
+                    MatrixProducts.accumulate(g, unfold(cols, input, n0, n1), weightGrad, false, true, 1.0, 1.0);
                     if (wantInputGradient) {
                         foldGradient(weight, g, n0, n1);
                     }
@@ -302,17 +303,7 @@ public final class Conv2d extends WeightedLayer {
 
     /** Adds the input gradient of images {@code [n0, n1)}: the weight's transpose times their output gradient. */
     private void foldGradient(INDArray weight, INDArray grad, int n0, int n1) {
-        columns.col2im(product(weight, grad, true, false), n0, n1, inputGradient);
-    }
-
-    /**
-     * A matrix product into a new uninitialized row-major array (ND4J's {@code mmul} returned the same values 4x
-     * slower here, and {@code Nd4j.gemm} without an output zeroes a new one first).
-     */
-    private static INDArray product(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
-        INDArray out = Nd4j.createUninitialized(a.dataType(),
-                new long[]{transposeA ? a.columns() : a.rows(), transposeB ? b.rows() : b.columns()}, 'c');
-        return Nd4j.gemm(a, b, out, transposeA, transposeB, 1.0, 0.0);
+        columns.col2im(MatrixProducts.product(weight, grad, true, false), n0, n1, inputGradient);
     }
 
     @Override

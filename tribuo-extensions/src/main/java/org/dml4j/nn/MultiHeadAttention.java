@@ -2,6 +2,7 @@ package org.dml4j.nn;
 
 import org.dml4j.nd.ColumnSums;
 import org.dml4j.nd.HostArrays;
+import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -151,7 +152,7 @@ public final class MultiHeadAttention implements Layer {
         }
         INDArray concatenated = HostArrays.create(out, tokens.dataType(), (long) n * lq, width);
         pass = new Pass(xq, xt, queries.shape(), tokens.shape(), q, k, v, attention, concatenated);
-        return Nd4j.gemm(concatenated, outWeight, false, true).addiRowVector(outBias).reshape('c', n, lq, width);
+        return MatrixProducts.product(concatenated, outWeight, false, true).addiRowVector(outBias).reshape('c', n, lq, width);
     }
 
     private void check(INDArray x, String what) {
@@ -167,7 +168,7 @@ public final class MultiHeadAttention implements Layer {
 
     /** Rows {@code [part·width, (part + 1)·width)} of the input projection applied to {@code x}. */
     private INDArray project(INDArray x, int part) {
-        return Nd4j.gemm(x, block(inWeight, part), false, true).addiRowVector(block(inBias, part));
+        return MatrixProducts.product(x, block(inWeight, part), false, true).addiRowVector(block(inBias, part));
     }
 
     private INDArray block(INDArray array, int part) {
@@ -191,9 +192,9 @@ public final class MultiHeadAttention implements Layer {
     public INDArray[] backwardAttend(INDArray gradOutput) {
         Pass p = ForwardCache.require(pass, "MultiHeadAttention");
         INDArray g = rows(gradOutput);
-        INDArray outWeightGrad = Nd4j.gemm(g, p.heads(), true, false);
+        INDArray outWeightGrad = MatrixProducts.product(g, p.heads(), true, false);
         INDArray outBiasGrad = ColumnSums.of(g);
-        double[] dHeads = HostArrays.doubles(Nd4j.gemm(g, outWeight, false, false));
+        double[] dHeads = HostArrays.doubles(MatrixProducts.product(g, outWeight, false, false));
         int n = (int) p.tokenShape()[0];
         int lt = (int) p.tokenShape()[1];
         int nq = (int) p.queryShape()[0];
@@ -243,9 +244,9 @@ public final class MultiHeadAttention implements Layer {
         INDArray tokenGrad = null;
         for (int part = 0; part < 3; part++) {
             inWeightGrad.get(NDArrayIndex.interval((long) part * width, (long) (part + 1) * width),
-                    NDArrayIndex.all()).assign(Nd4j.gemm(projected[part], inputs[part], true, false));
+                    NDArrayIndex.all()).assign(MatrixProducts.product(projected[part], inputs[part], true, false));
             block(inBiasGrad, part).assign(ColumnSums.of(projected[part]));
-            INDArray inputGrad = Nd4j.gemm(projected[part], block(inWeight, part), false, false);
+            INDArray inputGrad = MatrixProducts.product(projected[part], block(inWeight, part), false, false);
             if (part == 0) {
                 queryGrad = inputGrad;
             } else {

@@ -1,5 +1,6 @@
 package org.dml4j.nn.onnx;
 
+import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -82,7 +83,7 @@ final class GroupedConv implements GraphOp {
             columns[g] = Nd4j.createFromArray(unfold(in, g * groupInChannels()))
                     .reshape('c', (long) groupInChannels() * kernelValues(), pixels);
             out.get(NDArrayIndex.interval(g * perGroup, (g + 1) * perGroup), NDArrayIndex.all())
-                    .assign(rows(weights, g).mmul(columns[g]));
+                    .assign(MatrixProducts.product(rows(weights, g), columns[g], false, false));
         }
         if (bias != null) {
             out.addiColumnVector(bias.castTo(DataType.DOUBLE).reshape(outChannels(), 1));
@@ -154,9 +155,9 @@ final class GroupedConv implements GraphOp {
         int p = (int) pixels;
         for (int g = 0; g < groups; g++) {
             INDArray groupGrad = rows(grad, g);
-            rows(weightGrad, g).assign(groupGrad.mmul(cols[g].transpose()));
+            rows(weightGrad, g).assign(MatrixProducts.product(groupGrad, cols[g], false, true));
             if (inputGrad != null) {
-                double[] colGrad = Host.values(rows(weights, g).transpose().mmul(groupGrad));
+                double[] colGrad = Host.values(MatrixProducts.product(rows(weights, g), groupGrad, true, false));
                 forEachTap(g * groupInChannels(),
                         (row, column, source) -> inputGrad[source] += colGrad[row * p + column]);
             }

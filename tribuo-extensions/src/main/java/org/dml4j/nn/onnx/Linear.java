@@ -1,5 +1,6 @@
 package org.dml4j.nn.onnx;
 
+import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -52,7 +53,7 @@ final class Linear implements GraphOp {
         }
         inputShape = x.shape();
         input = x.reshape('c', -1, w.rows());
-        INDArray out = input.mmul(w);
+        INDArray out = MatrixProducts.product(input, w, false, false);
         if (bias != null) {
             out.addiRowVector(bias.reshape(1, bias.length()));
         }
@@ -66,12 +67,12 @@ final class Linear implements GraphOp {
         INDArray x = ForwardCheck.require(input, "Gemm");
         INDArray g = Layouts.toOnnx(gradOutput).reshape('c', x.rows(), -1);
         Map<String, INDArray> grads = new LinkedHashMap<>();
-        grads.put(weightName, transposed ? g.transpose().mmul(x) : x.transpose().mmul(g));
+        grads.put(weightName, transposed ? MatrixProducts.product(g, x, true, false) : MatrixProducts.product(x, g, true, false));
         if (bias != null) {
             grads.put(biasName, g.sum(0).reshape(bias.shape()).dup('c'));
         }
         gradients = grads;
-        return new INDArray[]{wanted[0] ? Layouts.fromOnnx(g.mmul(matrix().transpose()).reshape('c', inputShape))
+        return new INDArray[]{wanted[0] ? Layouts.fromOnnx(MatrixProducts.product(g, matrix(), false, true).reshape('c', inputShape))
                 : null};
     }
 
