@@ -50,6 +50,17 @@ public final class NativeOpThreads implements AutoCloseable {
     }
 
     /**
+     * Lifts the calling thread's limit to ND4J's thread count ({@code Environment.maxThreads()}: OpenMP's, or the
+     * cores) until the returned scope is closed, for one op that divides its work well over threads (oneDNN's
+     * convolutions, see {@code DirectConv}) inside a one-thread scope.
+     *
+     * @return the scope to close (on the same thread) to restore the previous setting
+     */
+    public static NativeOpThreads all() {
+        return limit(Math.max(1, Nd4j.getEnvironment().maxThreads()));
+    }
+
+    /**
      * The calling thread's current limit: OpenMP's {@code omp_get_max_threads()} on the CPU backend, otherwise 0.
      *
      * @return the OpenMP threads the calling thread's next native op may use

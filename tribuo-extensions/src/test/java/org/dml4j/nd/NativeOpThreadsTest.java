@@ -1,6 +1,7 @@
 package org.dml4j.nd;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +21,17 @@ class NativeOpThreadsTest {
             assertEquals(3, NativeOpThreads.current());
         }
         assertEquals(before, NativeOpThreads.current());
+    }
+
+    @Test
+    void allLiftsAOneThreadLimitToNd4jsThreadCountUntilClosed() {
+        int nd4jThreads = Nd4j.getEnvironment().maxThreads();
+        try (NativeOpThreads step = NativeOpThreads.limit(1)) {
+            try (NativeOpThreads op = NativeOpThreads.all()) {
+                assertEquals(Math.max(1, nd4jThreads), NativeOpThreads.current());
+            }
+            assertEquals(1, NativeOpThreads.current());
+        }
     }
 
     @Test
