@@ -4,6 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.dml4j.nd.HostChunks;
+import org.dml4j.nd.HostRanges;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -66,7 +67,8 @@ abstract class AbstractAdam implements Optimizer {
      * The step runs in Java over the arrays' host buffers, a chunk at a time, in the parameter's precision: one pass
      * over the four arrays instead of a dozen ND4J ops. ND4J's fused
      * {@code adam_updater} op took 2-4 ms for the 401k float32 weights of the 784-512-128 MLP and its element-wise
-     * {@code sqrt} alone 0.8-1.4 ms; this loop takes about 0.2 ms (BENCHMARKS.md, "Threads and the optimizer").
+     * {@code sqrt} alone 0.8-1.4 ms; this loop takes about 0.2 ms (BENCHMARKS.md, "Threads and the optimizer"). Large
+     * parameters are updated in contiguous ranges on the available cores ({@link HostRanges}).
      *
      * @param parameter      the parameter, updated in place
      * @param gradient       its gradient; not modified
@@ -83,22 +85,25 @@ abstract class AbstractAdam implements Optimizer {
         HostChunks v = HostChunks.of(state.slot("exp_avg_sq", parameter));
         double stepSize = learningRate / (1 - Math.pow(beta1, state.step()));
         double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, state.step()));
-        if (p.isFloat32()) {
-            new Float32Step(p, g, m, v).run(beta1, beta2, epsilon, stepSize, sqrtBiasCorrection2, gradientDecay,
-                    parameterScale);
-        } else {
-            new Float64Step(p, g, m, v).run(beta1, beta2, epsilon, stepSize, sqrtBiasCorrection2, gradientDecay,
-                    parameterScale);
-        }
+        MomentStep step = p.isFloat32() ? new Float32Step(p, g, m, v) : new Float64Step(p, g, m, v);
+        HostRanges.forEach(p.length(), (from, to) -> step.run(from, to, beta1, beta2, epsilon, stepSize,
+                sqrtBiasCorrection2, gradientDecay, parameterScale));
+    }
+
+    /** The step over one contiguous range of a parameter's values, in the parameter's precision. */
+    private interface MomentStep {
+        void run(int from, int to, double beta1, double beta2, double epsilon, double stepSize,
+                 double sqrtBiasCorrection2, double gradientDecay, double parameterScale);
     }
 
     /**
      * The step over float32 parameters, in float32 arithmetic as PyTorch computes it (and vectorised by the JIT: about
      * 0.2 ms for 401k weights where float64 arithmetic took 0.9 ms).
      */
-    private record Float32Step(HostChunks p, HostChunks g, HostChunks m, HostChunks v) {
-        void run(double beta1, double beta2, double epsilon, double stepSize, double sqrtBiasCorrection2,
-                 double gradientDecay, double parameterScale) {
+    private record Float32Step(HostChunks p, HostChunks g, HostChunks m, HostChunks v) implements MomentStep {
+        @Override
+        public void run(int from, int to, double beta1, double beta2, double epsilon, double stepSize,
+                        double sqrtBiasCorrection2, double gradientDecay, double parameterScale) {
             // The coefficients are computed in float64 and rounded once, as PyTorch passes them from Python:
             // 1 - (float) 0.999 would be off by 1.3e-5 relative.
             float b1 = (float) beta1;
@@ -110,13 +115,13 @@ abstract class AbstractAdam implements Optimizer {
             float c2 = (float) sqrtBiasCorrection2;
             float decay = (float) gradientDecay;
             float scale = (float) parameterScale;
-            int chunk = Math.min(CHUNK, p.length());
+            int chunk = Math.min(CHUNK, to - from);
             float[] pc = new float[chunk];
             float[] gc = new float[chunk];
             float[] mc = new float[chunk];
             float[] vc = new float[chunk];
-            for (int offset = 0; offset < p.length(); offset += chunk) {
-                int count = Math.min(chunk, p.length() - offset);
+            for (int offset = from; offset < to; offset += chunk) {
+                int count = Math.min(chunk, to - offset);
                 p.read(offset, pc, count);
                 g.read(offset, gc, count);
                 m.read(offset, mc, count);
@@ -137,16 +142,17 @@ abstract class AbstractAdam implements Optimizer {
     }
 
     /** The step over float64 parameters, in float64 arithmetic. */
-    private record Float64Step(HostChunks p, HostChunks g, HostChunks m, HostChunks v) {
-        void run(double beta1, double beta2, double epsilon, double stepSize, double sqrtBiasCorrection2,
-                 double gradientDecay, double parameterScale) {
-            int chunk = Math.min(CHUNK, p.length());
+    private record Float64Step(HostChunks p, HostChunks g, HostChunks m, HostChunks v) implements MomentStep {
+        @Override
+        public void run(int from, int to, double beta1, double beta2, double epsilon, double stepSize,
+                        double sqrtBiasCorrection2, double gradientDecay, double parameterScale) {
+            int chunk = Math.min(CHUNK, to - from);
             double[] pc = new double[chunk];
             double[] gc = new double[chunk];
             double[] mc = new double[chunk];
             double[] vc = new double[chunk];
-            for (int offset = 0; offset < p.length(); offset += chunk) {
-                int count = Math.min(chunk, p.length() - offset);
+            for (int offset = from; offset < to; offset += chunk) {
+                int count = Math.min(chunk, to - offset);
                 p.read(offset, pc, count);
                 g.read(offset, gc, count);
                 m.read(offset, mc, count);

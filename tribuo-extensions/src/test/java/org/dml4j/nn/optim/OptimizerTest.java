@@ -1,6 +1,7 @@
 package org.dml4j.nn.optim;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import org.dml4j.nd.HostRanges;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -67,7 +68,7 @@ class OptimizerTest {
     @ParameterizedTest
     @CsvSource({"DOUBLE, 1e-14", "FLOAT, 1e-6"})
     void adamStepsEveryElementOfALargeParameterFromAStridedGradient(DataType type, double tolerance) {
-        int n = 10_007;
+        int n = 2 * HostRanges.MIN_RANGE + 7; // updated in parallel ranges wherever there are two cores
         INDArray p = Nd4j.create(type, n);
         for (int i = 0; i < n; i++) {
             p.putScalar(i, P0[i % 3]);
