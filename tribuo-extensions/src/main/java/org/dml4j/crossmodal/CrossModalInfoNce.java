@@ -1,6 +1,7 @@
 package org.dml4j.crossmodal;
 
 import org.dml4j.distance.L2Normalization;
+import org.dml4j.nd.HostArrays;
 import org.dml4j.nd.MatrixProducts;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -80,13 +81,13 @@ public final class CrossModalInfoNce {
         }
         int n = a.rows();
         int d = a.columns();
-        L2Normalization normA = L2Normalization.of(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n, d);
-        L2Normalization normB = L2Normalization.of(b.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n, d);
+        L2Normalization normA = L2Normalization.of(HostArrays.doubles(a), n, d);
+        L2Normalization normB = L2Normalization.of(HostArrays.doubles(b), n, d);
         INDArray unitA = Nd4j.create(normA.normalized(), new long[]{n, d}, 'c');
         INDArray unitB = Nd4j.create(normB.normalized(), new long[]{n, d}, 'c');
         double s = clamp(logScale);
         double scale = Math.exp(s);
-        double[] logits = MatrixProducts.product(unitA, unitB, false, true).muli(scale).dup('c').data().asDouble();
+        double[] logits = HostArrays.doubles(MatrixProducts.product(unitA, unitB, false, true).muli(scale));
         double[] rowSoftmax = new double[n * n];
         double[] columnSoftmax = new double[n * n];
         double value = 0;
@@ -110,8 +111,8 @@ public final class CrossModalInfoNce {
             gradScale = 0;
         }
         INDArray gradSimilarity = Nd4j.create(gradLogits, new long[]{n, n}, 'c');
-        double[] gradUnitA = MatrixProducts.product(gradSimilarity, unitB, false, false).dup('c').data().asDouble();
-        double[] gradUnitB = MatrixProducts.product(gradSimilarity, unitA, true, false).dup('c').data().asDouble();
+        double[] gradUnitA = HostArrays.doubles(MatrixProducts.product(gradSimilarity, unitB, false, false));
+        double[] gradUnitB = HostArrays.doubles(MatrixProducts.product(gradSimilarity, unitA, true, false));
         DataType type = a.dataType();
         return new Result(value,
                 Nd4j.create(normA.backward(gradUnitA), new long[]{n, d}, 'c').castTo(type),
