@@ -1,5 +1,6 @@
 package org.dml4j.crossmodal;
 
+import org.dml4j.nd.FreeCores;
 import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nd.Rows;
 import org.dml4j.nn.EmbeddingNetwork;
@@ -126,6 +127,7 @@ final class TwoTowerRun {
             if (Thread.currentThread().isInterrupted()) {
                 throw new TrainingInterruptedException("training interrupted in epoch " + epoch);
             }
+            FreeCores.adapt();
             double lr = learningRate();
             double value = trainStep(rows, lr, epoch, b);
             step++;

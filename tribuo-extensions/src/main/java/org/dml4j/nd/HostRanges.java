@@ -5,7 +5,7 @@ import java.util.stream.IntStream;
 
 /**
  * Splits a loop over the values of host buffers into contiguous ranges run in parallel: the calling thread and the
- * common fork-join pool, one range per core, each at least {@value #MIN_RANGE} values (below that the hand-off costs
+ * common fork-join pool, one range per core that other processes leave free ({@link FreeCores}), each at least {@value #MIN_RANGE} values (below that the hand-off costs
  * more than the second core gives). For element-wise passes in Java over parameters and gradients, such as the
  * optimizers' updates, whose ranges touch disjoint values.
  */
@@ -36,7 +36,7 @@ public final class HostRanges {
      * @param pass   the pass over one range; called from several threads at once for disjoint ranges
      */
     public static void forEach(int length, Range pass) {
-        int cores = ForkJoinPool.getCommonPoolParallelism() + 1;
+        int cores = Math.min(FreeCores.threads(), ForkJoinPool.getCommonPoolParallelism() + 1);
         int parts = Math.max(1, Math.min(cores, length / MIN_RANGE));
         if (parts == 1) {
             pass.run(0, length);

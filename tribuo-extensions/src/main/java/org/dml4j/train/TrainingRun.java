@@ -10,6 +10,7 @@ import org.dml4j.loss.ReferenceLossResult;
 import org.dml4j.loss.SelfSupervisedLoss;
 import org.dml4j.mining.IndexTuples;
 import org.dml4j.model.Tensors;
+import org.dml4j.nd.FreeCores;
 import org.dml4j.nd.Rows;
 import org.dml4j.nd.Workspaces;
 import org.dml4j.nn.EmbeddingNetwork;
@@ -217,6 +218,7 @@ final class TrainingRun {
             if (Thread.currentThread().isInterrupted()) {
                 throw new TrainingInterruptedException("training interrupted in epoch " + epoch);
             }
+            FreeCores.adapt();
             double lr = learningRate();
             StepResult result;
             try (MemoryWorkspace ignored = Workspaces.pass(STEP_WORKSPACE)) {

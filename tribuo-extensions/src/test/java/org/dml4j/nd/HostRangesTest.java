@@ -44,10 +44,24 @@ class HostRangesTest {
         assertEquals(1, one.size());
         List<int[]> split = new ArrayList<>();
         visits(10 * HostRanges.MIN_RANGE, split);
-        int cores = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1;
+        int cores = Math.min(FreeCores.threads(), java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
         assertEquals(Math.min(cores, 10), split.size());
         for (int[] range : split) {
             assertTrue(range[1] - range[0] >= HostRanges.MIN_RANGE, range[0] + ".." + range[1]);
+        }
+    }
+
+    @Test
+    void aPassKeepsToTheCoresOtherProcessesLeaveFree() {
+        int before = FreeCores.threads();
+        try {
+            FreeCores.use(1);
+            List<int[]> ranges = new ArrayList<>();
+            AtomicIntegerArray visits = visits(10 * HostRanges.MIN_RANGE, ranges);
+            assertEquals(1, ranges.size(), "one free core: one range");
+            assertEquals(1, visits.get(10 * HostRanges.MIN_RANGE - 1));
+        } finally {
+            FreeCores.use(before);
         }
     }
 }

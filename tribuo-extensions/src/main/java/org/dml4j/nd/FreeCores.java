@@ -1,0 +1,99 @@
+package org.dml4j.nd;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/**
+ * The cores other processes leave to this one, measured while it runs, and the thread count that DML4J's parallel
+ * parts of a training step use: BLAS's products, the host passes of {@link HostRanges} and the convolutions that lift
+ * the one-thread limit ({@link NativeOpThreads#all()}).
+ * <p>
+ * Every parallel part of a step waits for its slowest thread. When another process keeps a core busy, the thread that
+ * shares that core runs at a fraction of its speed, and a two-thread product on two cores takes longer than one thread
+ * would on the core left free (BENCHMARKS.md, issue 24: the busy-core condition). So {@link #adapt()}, called by the
+ * trainer once a step, samples at most once a {@linkplain #SAMPLE_NANOS second} the machine's busy time and this
+ * process's CPU time since the last sample; the cores the others used are the difference, and the step's parts get
+ * the cores left, rounded to the nearest whole core, at least one. On an idle machine that is every core.
+ * <p>
+ * Where the JVM cannot tell the machine's load (no {@code com.sun.management} bean, or it reports none yet) every core
+ * is used. The setting is process-wide, as BLAS's thread count is: trainers running side by side in one JVM see the
+ * same measurement and agree.
+ */
+public final class FreeCores {
+
+    /** The shortest time between two samples of the machine's load. */
+    static final long SAMPLE_NANOS = 1_000_000_000L;
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final Object LOCK = new Object();
+    private static volatile int threads = CORES;
+    private static long lastSample = Long.MIN_VALUE;
+
+    private FreeCores() {
+    }
+
+    /**
+     * The threads the step's parallel parts use now: the cores the last sample left free, or every core before the
+     * first sample.
+     *
+     * @return at least 1, at most the available processors
+     */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Samples the machine's load when a second has passed since the last sample, and sets {@link #threads()} and
+     * BLAS's thread count (on ND4J's CPU backend) to the cores it leaves free. Cheap between samples: one clock read.
+     */
+    public static void adapt() {
+        long now = System.nanoTime();
+        synchronized (LOCK) {
+            if (lastSample != Long.MIN_VALUE && now - lastSample < SAMPLE_NANOS) {
+                return;
+            }
+            lastSample = now;
+            int free = threadsFor(CORES, machineLoad(), processLoad());
+            if (free != threads) {
+                use(free);
+            }
+        }
+    }
+
+    /**
+     * The threads to use on {@code cores} cores when the whole machine was busy {@code machineLoad} of the time and
+     * this process {@code processLoad} (both fractions of all cores; negative: unknown).
+     *
+     * @param cores       the available processors
+     * @param machineLoad the machine's busy fraction over the last interval, in [0, 1], or negative when unknown
+     * @param processLoad this process's share over the same interval, in [0, 1], or negative when unknown
+     * @return the cores the other processes left free, rounded, between 1 and {@code cores}
+     */
+    static int threadsFor(int cores, double machineLoad, double processLoad) {
+        if (machineLoad < 0 || processLoad < 0) {
+            return cores;
+        }
+        double others = Math.max(0, machineLoad - processLoad) * cores;
+        return (int) Math.max(1, Math.min(cores, Math.round(cores - others)));
+    }
+
+    /** Sets the threads of the step's parallel parts and BLAS's. */
+    static void use(int count) {
+        threads = count;
+        if (Nd4j.getEnvironment().isCPU()) {
+            Nd4j.factory().blas().setMaxThreads(count);
+        }
+    }
+
+    private static double machineLoad() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getCpuLoad() : -1;
+    }
+
+    private static double processLoad() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getProcessCpuLoad() : -1;
+    }
+}
