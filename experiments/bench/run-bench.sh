@@ -210,7 +210,7 @@ trap 'exit 130' INT TERM
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores visible, $(free -g | awk '/Mem:/{print $2}') GiB RAM"
   echo "cpu flags: $(grep -m1 '^flags' /proc/cpuinfo | grep -ow 'avx2\|avx512f\|avx512_bf16\|avx512_vnni\|fma' | sort -u | tr '\n' ' ')"
   echo "java: $(java -version 2>&1 | head -1); PeerBench flags: ${java_flags[*]}"
-  echo "./dml4j train JVM (the launcher's flags, JAVA_OPTS='${JAVA_OPTS:-}'): $(JAVA_OPTS="${JAVA_OPTS:-} -XX:+PrintCommandLineFlags" "$root/dml4j" --version 2>&1 | grep -e '-XX:' | head -1)"
+  echo "./dml4j train JVM (the launcher's flags, JAVA_OPTS='${JAVA_OPTS:-}', DML4J_THREADS='${DML4J_THREADS:-}'): $(JAVA_OPTS="${JAVA_OPTS:-} -XX:+PrintCommandLineFlags" "$root/dml4j" --version 2>&1 | grep -e '-XX:' | head -1)"
   echo "threads: OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE; conditions: $conditions (loadN: N busy background processes)"
   echo "OpenBLAS environment (both sides): OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(detected)} OPENBLAS_THREAD_TIMEOUT=${OPENBLAS_THREAD_TIMEOUT:-(unset: ./dml4j's default 20, the peer's OpenBLAS 28)}"
   echo "OpenBLAS in use: DML4J $(java "${java_flags[@]}" -cp "$classpath" org.dml4j.experiments.bench.BlasInfo 2>/dev/null \

@@ -7,26 +7,32 @@ import java.lang.management.OperatingSystemMXBean;
 
 /**
  * The cores other processes leave to this one, measured while it runs, and the thread count that DML4J's parallel
- * parts of a training step use: BLAS's products, the host passes of {@link HostRanges} and the convolutions that lift
- * the one-thread limit ({@link NativeOpThreads#all()}).
+ * parts of a training step use: BLAS's products and the host passes of {@link HostRanges}. Off unless the system
+ * property {@value #PROPERTY} is {@code auto} ({@code DML4J_THREADS=auto} for {@code ./dml4j}): then every core is used.
  * <p>
  * Every parallel part of a step waits for its slowest thread. When another process keeps a core busy, the thread that
  * shares that core runs at a fraction of its speed, and a two-thread product on two cores takes longer than one thread
- * would on the core left free (BENCHMARKS.md, issue 24: the busy-core condition). So {@link #adapt()}, called by the
- * trainer once a step, samples at most once a {@linkplain #SAMPLE_NANOS second} the machine's busy time and this
- * process's CPU time since the last sample; the cores the others used are the difference, and the step's parts get
- * the cores left, rounded to the nearest whole core, at least one. On an idle machine that is every core.
+ * would on the core left free (BENCHMARKS.md, issue 24: the busy-core condition). So with {@code auto},
+ * {@link #adapt()}, called by the trainer once a step, samples at most once a {@linkplain #SAMPLE_NANOS second} the
+ * machine's busy time and this process's CPU time since the last sample; the cores the others used are the
+ * difference, and the step's parts get the cores left, rounded to the nearest whole core, at least one.
  * <p>
- * Where the JVM cannot tell the machine's load (no {@code com.sun.management} bean, or it reports none yet) every core
- * is used. The setting is process-wide, as BLAS's thread count is: trainers running side by side in one JVM see the
- * same measurement and agree.
+ * Why it is not the default: OpenBLAS's products round differently on one thread and on two (its edge tiles), so with
+ * {@code auto} a run's last digits, and after many steps its weights, depend on the machine's load; with the default
+ * a seed gives the same model on the same machine however busy it is. Where the JVM cannot tell the machine's load
+ * (no {@code com.sun.management} bean) every core is used. The setting is process-wide, as BLAS's thread count is:
+ * trainers running side by side in one JVM see the same measurement and agree.
  */
 public final class FreeCores {
+
+    /** The system property that turns the adaptation on ({@code auto}). */
+    public static final String PROPERTY = "dml4j.threads";
 
     /** The shortest time between two samples of the machine's load. */
     static final long SAMPLE_NANOS = 1_000_000_000L;
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final boolean AUTO = "auto".equalsIgnoreCase(System.getProperty(PROPERTY, ""));
     private static final Object LOCK = new Object();
     private static volatile int threads = CORES;
     private static long lastSample = Long.MIN_VALUE;
@@ -45,10 +51,18 @@ public final class FreeCores {
     }
 
     /**
-     * Samples the machine's load when a second has passed since the last sample, and sets {@link #threads()} and
-     * BLAS's thread count (on ND4J's CPU backend) to the cores it leaves free. Cheap between samples: one clock read.
+     * With {@value #PROPERTY}{@code =auto}: samples the machine's load when a second has passed since the last sample,
+     * and sets {@link #threads()} and BLAS's thread count (on ND4J's CPU backend) to the cores it leaves free. Cheap
+     * between samples (one clock read); does nothing without the property.
      */
     public static void adapt() {
+        if (AUTO) {
+            sample();
+        }
+    }
+
+    /** The sampling of {@link #adapt()}, whatever the property says. */
+    static void sample() {
         long now = System.nanoTime();
         synchronized (LOCK) {
             if (lastSample != Long.MIN_VALUE && now - lastSample < SAMPLE_NANOS) {

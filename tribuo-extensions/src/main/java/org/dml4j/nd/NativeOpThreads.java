@@ -51,13 +51,13 @@ public final class NativeOpThreads implements AutoCloseable {
 
     /**
      * Lifts the calling thread's limit to ND4J's thread count ({@code Environment.maxThreads()}: OpenMP's, or the
-     * cores), at most the cores other processes leave free ({@link FreeCores}), until the returned scope is closed, for one op that divides its work well over threads (oneDNN's
+     * cores) until the returned scope is closed, for one op that divides its work well over threads (oneDNN's
      * convolutions, see {@code DirectConv}) inside a one-thread scope.
      *
      * @return the scope to close (on the same thread) to restore the previous setting
      */
     public static NativeOpThreads all() {
-        return limit(Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), FreeCores.threads())));
+        return limit(Math.max(1, Nd4j.getEnvironment().maxThreads()));
     }
 
     /**
