@@ -7,8 +7,9 @@ import java.lang.management.OperatingSystemMXBean;
 
 /**
  * The cores other processes leave to this one, measured while it runs, and the thread count that DML4J's parallel
- * parts of a training step use: BLAS's products and the host passes of {@link HostRanges}. Off unless the system
- * property {@value #PROPERTY} is {@code auto} ({@code DML4J_THREADS=auto} for {@code ./dml4j}): then every core is used.
+ * parts of a training step use: BLAS's products and the host passes of {@link HostRanges}. Measured only when the
+ * system property {@value #PROPERTY} is {@code auto} ({@code DML4J_THREADS=auto} for {@code ./dml4j}); otherwise every
+ * core is used.
  * <p>
  * Every parallel part of a step waits for its slowest thread. When another process keeps a core busy, the thread that
  * shares that core runs at a fraction of its speed, and a two-thread product on two cores takes longer than one thread
@@ -102,12 +103,18 @@ public final class FreeCores {
     }
 
     private static double machineLoad() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getCpuLoad() : -1;
+        com.sun.management.OperatingSystemMXBean os = loadBean();
+        return os == null ? -1 : os.getCpuLoad();
     }
 
     private static double processLoad() {
+        com.sun.management.OperatingSystemMXBean os = loadBean();
+        return os == null ? -1 : os.getProcessCpuLoad();
+    }
+
+    /** HotSpot's bean with the machine's and the process's CPU load, or null on a JVM without it. */
+    private static com.sun.management.OperatingSystemMXBean loadBean() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getProcessCpuLoad() : -1;
+        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean : null;
     }
 }

@@ -5,9 +5,9 @@ import java.util.stream.IntStream;
 
 /**
  * Splits a loop over the values of host buffers into contiguous ranges run in parallel: the calling thread and the
- * common fork-join pool, one range per core that other processes leave free ({@link FreeCores}), each at least {@value #MIN_RANGE} values (below that the hand-off costs
- * more than the second core gives). For element-wise passes in Java over parameters and gradients, such as the
- * optimizers' updates, whose ranges touch disjoint values.
+ * common fork-join pool, one range per core ({@link FreeCores#threads()}), each at least {@value #MIN_RANGE} values
+ * (below that the hand-off costs more than the second core gives). For element-wise passes in Java over parameters
+ * and gradients, such as the optimizers' updates, whose ranges touch disjoint values.
  */
 public final class HostRanges {
 

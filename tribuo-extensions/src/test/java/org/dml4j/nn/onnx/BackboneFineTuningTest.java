@@ -82,6 +82,11 @@ class BackboneFineTuningTest {
                 .learningRate(1e-2).seed(3);
     }
 
+    /** {@link #trainer} with plain SGD at learning rate 1. */
+    private static MetricLearningTrainer.Builder sgdTrainer(String options, int epochs) {
+        return trainer(options, new Sgd(0, false, 0), epochs).learningRate(1.0);
+    }
+
     /** The backbone's parameters and buffers after training, by ONNX name. */
     private static Map<String, INDArray> backbone(EmbeddingModel model) {
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -183,16 +188,14 @@ class BackboneFineTuningTest {
         // SGD: a step proportional to the gradient keeps the features' rounding (the backbone's products round by
         // where a row falls in BLAS's tiles, batch against cache block, on some CPUs' kernels) at its size, where
         // Adam's normalised step would turn a near-zero gradient's rounding into a step of the learning rate
-        Map<String, INDArray> oneEpoch = trainer(spec, new Sgd(0, false, 0), 1).learningRate(1.0).build().train(data)
-                .network().parameters();
-        Map<String, INDArray> uncached = trainer(spec, new Sgd(0, false, 0), 2).learningRate(1.0).build().train(data)
-                .network().parameters();
+        Map<String, INDArray> oneEpoch = sgdTrainer(spec, 1).build().train(data).network().parameters();
+        Map<String, INDArray> uncached = sgdTrainer(spec, 2).build().train(data).network().parameters();
         assertTrue(uncached.get("2.weight").sub(oneEpoch.get("2.weight")).norm2Number().doubleValue() > 1e-3,
                 "the head kept moving in the second epoch");
         for (FineTuning.FeatureCache cache : new FineTuning.FeatureCache[]{FineTuning.FeatureCache.NETWORK,
                 FineTuning.FeatureCache.ONNXRUNTIME}) {
-            Map<String, INDArray> cached = trainer(spec, new Sgd(0, false, 0), 2).learningRate(1.0)
-                    .fineTuning(new FineTuning(1.0, 0, 0, cache)).build().train(data).network().parameters();
+            Map<String, INDArray> cached = sgdTrainer(spec, 2).fineTuning(new FineTuning(1.0, 0, 0, cache)).build()
+                    .train(data).network().parameters();
             assertEquals(uncached.keySet(), cached.keySet());
             double tolerance = cache == FineTuning.FeatureCache.NETWORK ? 1e-6 : 1e-4;
             uncached.forEach((name, value) -> assertTrue(value.equalsWithEps(cached.get(name), tolerance),
