@@ -1,28 +1,22 @@
 package org.dml4j.nd;
 
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
 /**
- * The cores other processes leave to this one, measured while it runs, and the thread count that DML4J's parallel
- * parts of a training step use: BLAS's products and the host passes of {@link HostRanges}. Measured only when the
- * system property {@value #PROPERTY} is {@code auto} ({@code DML4J_THREADS=auto} for {@code ./dml4j}); otherwise every
- * core is used.
+ * The cores other processes leave to this one, measured while it runs, and the thread count that the host passes of
+ * {@link HostRanges} (the optimizers' updates) use. Measured only when the system property {@value #PROPERTY} is
+ * {@code auto} ({@code DML4J_THREADS=auto} for {@code ./dml4j}); otherwise every core is used.
  * <p>
- * Every parallel part of a step waits for its slowest thread. When another process keeps a core busy, the thread that
- * shares that core runs at a fraction of its speed, and a two-thread product on two cores takes longer than one thread
- * would on the core left free (BENCHMARKS.md, issue 24: the busy-core condition). So with {@code auto},
+ * A parallel pass waits for its slowest range. When another process keeps a core busy, the thread that shares that
+ * core runs at a fraction of its speed (BENCHMARKS.md, issue 24: the busy-core condition). So with {@code auto},
  * {@link #adapt()}, called by the trainer once a step, samples at most once a {@linkplain #SAMPLE_NANOS second} the
  * machine's busy time and this process's CPU time since the last sample; the cores the others used are the
- * difference, and the step's parts get the cores left, rounded to the nearest whole core, at least one.
- * <p>
- * Why it is not the default: OpenBLAS's products round differently on one thread and on two (its edge tiles), so with
- * {@code auto} a run's last digits, and after many steps its weights, depend on the machine's load; with the default
- * a seed gives the same model on the same machine however busy it is. Where the JVM cannot tell the machine's load
- * (no {@code com.sun.management} bean) every core is used. The setting is process-wide, as BLAS's thread count is:
- * trainers running side by side in one JVM see the same measurement and agree.
+ * difference, and the passes get the cores left, rounded to the nearest whole core, at least one. The passes are
+ * element-wise, so the split never changes a result. Matrix products need no such measurement: their blocks go to
+ * whichever thread is free ({@link MatrixProducts}). Where the JVM cannot tell the machine's load (no
+ * {@code com.sun.management} bean) every core is used. The setting is process-wide: trainers running side by side in
+ * one JVM see the same measurement and agree.
  */
 public final class FreeCores {
 
@@ -53,7 +47,7 @@ public final class FreeCores {
 
     /**
      * With {@value #PROPERTY}{@code =auto}: samples the machine's load when a second has passed since the last sample,
-     * and sets {@link #threads()} and BLAS's thread count (on ND4J's CPU backend) to the cores it leaves free. Cheap
+     * and sets {@link #threads()} to the cores it leaves free. Cheap
      * between samples (one clock read); does nothing without the property.
      */
     public static void adapt() {
@@ -94,12 +88,9 @@ public final class FreeCores {
         return (int) Math.max(1, Math.min(cores, Math.round(cores - others)));
     }
 
-    /** Sets the threads of the step's parallel parts and BLAS's. */
+    /** Sets the threads of the step's parallel host passes. */
     static void use(int count) {
         threads = count;
-        if (Nd4j.getEnvironment().isCPU()) {
-            Nd4j.factory().blas().setMaxThreads(count);
-        }
     }
 
     private static double machineLoad() {

@@ -4,9 +4,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Matrix products {@code op(A) · op(B)} (each factor optionally transposed) as row-major arrays, computed so that
- * ND4J's CPU backend hands them to BLAS with all of BLAS's threads: DML4J's one way to multiply matrices in layers,
- * losses and distances.
+ * Matrix products {@code op(A) · op(B)} (each factor optionally transposed) as row-major arrays: DML4J's one way to
+ * multiply matrices in layers, losses and distances. On ND4J's CPU backend with OpenBLAS, float32 and float64 products
+ * of matrices with a unit stride are computed in blocks on DML4J's own threads ({@link BlockedProducts}, one
+ * single-threaded OpenBLAS call per block); any other product goes through ND4J's {@code gemm} as below.
  * <p>
  * ND4J's oneDNN build (the CPU backend DML4J ships, see the root pom) runs a product whose output is row-major through
  * oneDNN's matmul, which uses as many threads as OpenMP allows the calling thread. Under the training step's and the
@@ -34,6 +35,11 @@ public final class MatrixProducts {
     public static INDArray product(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
         long rows = transposeA ? a.columns() : a.rows();
         long columns = transposeB ? b.rows() : b.columns();
+        if (BlockedProducts.supports(a, b)) {
+            INDArray out = Nd4j.createUninitialized(a.dataType(), new long[]{rows, columns}, 'c');
+            BlockedProducts.multiply(a, b, out, transposeA, transposeB, 1.0, 0.0);
+            return out;
+        }
         if (rows == 1 || columns == 1) {
             // a vector: ND4J gives the transposed view of one column-major order, so it is computed row-major
             // directly (a matrix-vector product is bound by memory, not by threads)
@@ -64,7 +70,11 @@ public final class MatrixProducts {
             throw new IllegalArgumentException("MatrixProducts.accumulate needs a dense row-major output matrix, found "
                     + out.shapeInfoToString().replace('\n', ' '));
         }
-        Nd4j.gemm(b, a, out.transpose(), !transposeB, !transposeA, alpha, beta);
+        if (BlockedProducts.supports(a, b) && a.dataType() == out.dataType()) {
+            BlockedProducts.multiply(a, b, out, transposeA, transposeB, alpha, beta);
+        } else {
+            Nd4j.gemm(b, a, out.transpose(), !transposeB, !transposeA, alpha, beta);
+        }
         return out;
     }
 }
