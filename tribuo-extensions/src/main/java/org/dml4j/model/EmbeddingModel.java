@@ -13,7 +13,6 @@ import org.dml4j.index.KnnResult;
 import org.dml4j.index.NearestNeighbourIndex;
 import org.dml4j.model.protos.ChecksummedModelProto;
 import org.dml4j.model.protos.EmbeddingModelProto;
-import org.dml4j.nd.FreeCores;
 import org.dml4j.nd.NativeOpThreads;
 import org.dml4j.nn.EmbeddingNetwork;
 import org.dml4j.nn.NetworkSpecs;
@@ -201,7 +200,6 @@ public final class EmbeddingModel extends Model<Label> implements ONNXExportable
         try (NativeOpThreads threads = NativeOpThreads.limit(1)) {
             for (int start = 0; start < examples.size(); start += EMBED_BLOCK) {
                 int end = Math.min(examples.size(), start + EMBED_BLOCK);
-                FreeCores.adapt();
                 FeatureMatrix block = FeatureMatrix.of(examples.subList(start, end), featureIDMap);
                 synchronized (network) {
                     out.get(NDArrayIndex.interval(start, end),

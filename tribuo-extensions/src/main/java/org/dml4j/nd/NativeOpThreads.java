@@ -6,7 +6,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Limits, for the calling thread and until {@link #close()}, the OpenMP threads that ND4J's native element-wise,
- * reduction and custom ops start; matrix products through {@link MatrixProducts} keep all of BLAS's threads.
+ * reduction and custom ops start; matrix products through {@link MatrixProducts} run in blocks on DML4J's own
+ * threads, one core each.
  * <p>
  * On ND4J's CPU backend the two thread pools compete: after a matrix product OpenBLAS's workers keep spinning on the
  * cores for a while, and so do libgomp's workers after an element-wise op (OpenMP's default wait policy), so the op
