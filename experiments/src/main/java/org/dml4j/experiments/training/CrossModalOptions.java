@@ -32,7 +32,7 @@ public final class CrossModalOptions {
     Path pairsCsv;
 
     @Option(names = "--eval-pairs-csv", paramLabel = "FILE", description = "Cross-modal: the evaluation pairs, "
-            + "laid out as --pairs-csv (default: 20% of the training pairs, held out by --seed).")
+            + "laid out as --pairs-csv (default: 20%% of the training pairs, held out by --seed).")
     Path evalPairsCsv;
 
     @Option(names = "--pairs", paramLabel = "FILE", description = "Cross-modal: a pair file (columns a_id, b_id "
