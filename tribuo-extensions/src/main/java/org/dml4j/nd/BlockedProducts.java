@@ -2,6 +2,7 @@ package org.dml4j.nd;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -151,12 +152,9 @@ final class BlockedProducts {
         private final Layout la;
         private final Layout lb;
         private final boolean single;
-        private final FloatPointer fa;
-        private final FloatPointer fb;
-        private final FloatPointer fc;
-        private final DoublePointer da;
-        private final DoublePointer db;
-        private final DoublePointer dc;
+        private final Pointer a;
+        private final Pointer b;
+        private final Pointer c;
         private final double alpha;
         private final double beta;
 
@@ -166,12 +164,9 @@ final class BlockedProducts {
             this.alpha = alpha;
             this.beta = beta;
             this.single = a.dataType() == DataType.FLOAT;
-            this.fa = single ? new FloatPointer(a.data().addressPointer()) : null;
-            this.fb = single ? new FloatPointer(b.data().addressPointer()) : null;
-            this.fc = single ? new FloatPointer(out.data().addressPointer()) : null;
-            this.da = single ? null : new DoublePointer(a.data().addressPointer());
-            this.db = single ? null : new DoublePointer(b.data().addressPointer());
-            this.dc = single ? null : new DoublePointer(out.data().addressPointer());
+            this.a = a.data().addressPointer();
+            this.b = b.data().addressPointer();
+            this.c = out.data().addressPointer();
         }
 
         /** OpenBLAS's own threads off, once: every block is one thread's {@code gemm}. */
@@ -193,14 +188,14 @@ final class BlockedProducts {
             long cOffset = (long) r0 * n + c0;
             if (single) {
                 openblas.cblas_sgemm(openblas.CblasRowMajor, la.cblas(), lb.cblas(), r1 - r0, c1 - c0, k,
-                        (float) alpha, new FloatPointer(fa).position(aOffset), la.leading(),
-                        new FloatPointer(fb).position(bOffset), lb.leading(), (float) beta,
-                        new FloatPointer(fc).position(cOffset), n);
+                        (float) alpha, new FloatPointer(a).position(aOffset), la.leading(),
+                        new FloatPointer(b).position(bOffset), lb.leading(), (float) beta,
+                        new FloatPointer(c).position(cOffset), n);
             } else {
                 openblas.cblas_dgemm(openblas.CblasRowMajor, la.cblas(), lb.cblas(), r1 - r0, c1 - c0, k,
-                        alpha, new DoublePointer(da).position(aOffset), la.leading(),
-                        new DoublePointer(db).position(bOffset), lb.leading(), beta,
-                        new DoublePointer(dc).position(cOffset), n);
+                        alpha, new DoublePointer(a).position(aOffset), la.leading(),
+                        new DoublePointer(b).position(bOffset), lb.leading(), beta,
+                        new DoublePointer(c).position(cOffset), n);
             }
         }
     }

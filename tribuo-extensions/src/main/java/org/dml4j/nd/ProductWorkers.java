@@ -79,16 +79,21 @@ final class ProductWorkers {
         while (true) {
             Job job = current;
             if (job == null || job == done) {
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(ProductWorkers.class);
-                }
+                idle(idleSince, ProductWorkers.class);
             } else {
                 job.work();
                 done = job;
                 idleSince = System.nanoTime();
             }
+        }
+    }
+
+    /** One wait of a thread idle since {@code since}: a spin for the first {@value #SPIN_NANOS} ns, then a park. */
+    private static void idle(long since, Object blocker) {
+        if (System.nanoTime() - since < SPIN_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            LockSupport.park(blocker);
         }
     }
 
@@ -123,11 +128,7 @@ final class ProductWorkers {
         void await() {
             long start = System.nanoTime();
             while (finished.get() < blocks) {
-                if (System.nanoTime() - start < SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
+                idle(start, this);
             }
             if (failure != null) {
                 throw failure;
